@@ -1,0 +1,41 @@
+# Climbing Frame: the two commands are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+DEMO_PORT ?= 5000
+DEMO_FEEDS_PORT ?= 8765
+
+.PHONY: demo test test-postgres install lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Set up, harvest the demo consortium from a local feed server, serve the directory on :5000.
+demo: $(STAMP)
+	CF_HARVEST_ALLOW_PRIVATE=1 $(BIN)/climbing-frame demo --port $(DEMO_PORT) --feeds-port $(DEMO_FEEDS_PORT)
+
+## The whole suite on the embedded default (SQLite + tantivy).
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## The whole suite against PostgreSQL (starts the local server if it is down).
+test-postgres: $(STAMP)
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+	CF_TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/harvest.py --courses 20000 --feeds 10
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

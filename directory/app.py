@@ -1,0 +1,103 @@
+"""The composition root: the one place that wires the directory, the harvester and the exchange together.
+
+``create_app(settings)`` builds a Flask application around one ``Instance``: the settings, the relational
+store, the vocabularies and the search backend of one Climbing Frame deployment. The CLI and the
+scheduler use the same ``Instance`` without a web server.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from flask import Flask
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
+
+from harvester.pipeline import HarvestEnvironment
+
+from . import settings as settings_module
+from .catalogue.service import ChangeSet
+from .catalogue.vocab import Vocabularies, vocabularies
+from .db import make_engine, make_sessionmaker
+from .search.backend import SearchBackend, make_backend
+from .search.indexer import index_courses
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Instance:
+    """One deployment's settings, store, vocabularies and search index."""
+
+    settings: settings_module.Settings
+    _backend: SearchBackend | None = field(default=None, repr=False)
+
+    @cached_property
+    def engine(self) -> Engine:
+        if not self.settings.database_url:
+            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return make_engine(self.settings.sqlalchemy_url)
+
+    @cached_property
+    def sessions(self) -> sessionmaker:
+        return make_sessionmaker(self.engine)
+
+    @cached_property
+    def vocab(self) -> Vocabularies:
+        return vocabularies(self.settings.vocab_dir)
+
+    @property
+    def search(self) -> SearchBackend:
+        if self._backend is None:
+            self._backend = make_backend(self.settings, self.vocab)
+        return self._backend
+
+    def index_changes(self, changes: ChangeSet) -> None:
+        """Bring the search index in line with a committed change set (the store stays the truth)."""
+        with self.sessions() as session:
+            index_courses(session, self.search, changes.keys)
+
+    def harvest_environment(self) -> HarvestEnvironment:
+        return HarvestEnvironment(self.sessions, self.settings, self.vocab, on_changes=self.index_changes)
+
+    def close(self) -> None:
+        if self._backend is not None:
+            self._backend.close()
+            self._backend = None
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+
+
+def create_app(settings: settings_module.Settings | None = None) -> Flask:
+    settings = settings or settings_module.load()
+    logging.basicConfig(level=settings.log_level)
+    app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
+    app.config.update(
+        SECRET_KEY=settings.secret_key or _development_secret(),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
+        JSON_SORT_KEYS=False,
+        MAX_CONTENT_LENGTH=settings.harvest_max_bytes,
+    )
+    instance = Instance(settings)
+    app.extensions["climbing_frame"] = instance
+
+    from .web import api, context, pages, problems
+
+    problems.register(app)
+    api.register(app)
+    pages.register(app)
+
+    app.teardown_appcontext(context.close_request_session)
+    return app
+
+
+def _development_secret() -> str:
+    # Without CF_SECRET_KEY each process signs with its own random key: safe, but sessions do not survive
+    # a restart or span workers. Production sets CF_SECRET_KEY.
+    log.warning("CF_SECRET_KEY is not set: using a random per-process key")
+    return secrets.token_hex(32)

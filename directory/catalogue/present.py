@@ -1,0 +1,46 @@
+"""Courses as JSON-ready objects for the API (and anything else that speaks JSON)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import Course, CourseVersion
+
+
+def course_summary(course: Course) -> dict[str, Any]:
+    content = course.current_version.content
+    return {
+        "id": course.key,
+        "course_id": course.course_id,
+        "provider": {"id": course.provider.id, "name": course.provider.name},
+        "title": content["title"],
+        "url": content["url"],
+        "credit": content["credit"],
+        "level": content["level"],
+        "subjects": content["subjects"],
+        "mode": content["mode"],
+        "schedule": content.get("schedule"),
+        "status": course.status.value,
+    }
+
+
+def course_record(course: Course) -> dict[str, Any]:
+    version = course.current_version
+    record = {key: value for key, value in version.content.items() if key != "extensions"}
+    record.update(course_summary(course))
+    record.update(
+        withdrawn_at=course.withdrawn_at,
+        version=version_reference(version),
+        completeness=version.completeness,
+        missing=version.missing,
+    )
+    return record
+
+
+def version_reference(version: CourseVersion) -> dict[str, Any]:
+    return {
+        "id": version.id,
+        "content_hash": version.content_hash,
+        "first_seen": version.first_seen.isoformat(),
+        "last_seen": version.last_seen.isoformat(),
+    }

@@ -1,0 +1,278 @@
+"""Catalogue services: plain functions over a session. Callers own the transaction (these flush, never
+commit); indexing follows the caller's commit."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from ..errors import NotFound
+from .models import Course, CourseStatus, CourseVersion, Provider
+
+# Changing only a feed's "updated" stamp is not a change of what the course says.
+_NOT_CONTENT = frozenset({"updated"})
+
+
+def content_hash(record: dict[str, Any]) -> str:
+    """Stable hash of what a canonical record says (key order and the ``updated`` stamp ignored)."""
+    body = {key: value for key, value in record.items() if key not in _NOT_CONTENT}
+    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+@dataclass(frozen=True)
+class CourseState:
+    """What the store holds of one course, enough to decide whether a record changes it."""
+
+    pk: int
+    source_hash: str
+    content_hash: str | None
+    status: CourseStatus
+
+
+@dataclass(frozen=True)
+class Content:
+    """A validated canonical record ready to be stored as a version."""
+
+    course_id: str
+    source_hash: str
+    record: dict[str, Any]
+    content_hash: str
+    completeness: float
+    missing: list[str]
+
+
+@dataclass
+class ChangeSet:
+    """What one write changed, for the search index and other after-commit work."""
+
+    provider_id: str
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
+
+    @property
+    def keys(self) -> list[tuple[str, str]]:
+        return [(self.provider_id, cid) for cid in (*self.new, *self.changed, *self.withdrawn)]
+
+    def __bool__(self) -> bool:
+        return bool(self.new or self.changed or self.withdrawn)
+
+
+def upsert_provider(
+    session: Session,
+    provider_id: str,
+    name: str,
+    *,
+    id_scheme: str | None = None,
+    country: str | None = None,
+    url: str | None = None,
+) -> Provider:
+    provider = session.get(Provider, provider_id)
+    if provider is None:
+        provider = Provider(id=provider_id, name=name, id_scheme=id_scheme, country=country, url=url)
+        session.add(provider)
+    else:
+        for attribute, value in (("name", name), ("id_scheme", id_scheme), ("country", country), ("url", url)):
+            if value is not None and getattr(provider, attribute) != value:
+                setattr(provider, attribute, value)
+    session.flush()
+    return provider
+
+
+def course_states(session: Session, provider_id: str) -> dict[str, CourseState]:
+    rows = session.execute(
+        select(Course.course_id, Course.pk, Course.source_hash, CourseVersion.content_hash, Course.status)
+        .outerjoin(CourseVersion, CourseVersion.id == Course.current_version_id)
+        .where(Course.provider_id == provider_id)
+    )
+    return {row[0]: CourseState(row[1], row[2], row[3], row[4]) for row in rows}
+
+
+def store_new(
+    session: Session, provider_id: str, contents: Sequence[Content], now: datetime, run_id: int | None
+) -> None:
+    """Insert courses never seen before, each with its first version."""
+    if not contents:
+        return
+    pks = session.scalars(
+        insert(Course).returning(Course.pk, sort_by_parameter_order=True),
+        [
+            {
+                "provider_id": provider_id,
+                "course_id": c.course_id,
+                "status": CourseStatus.ACTIVE,
+                "title": c.record["title"],
+                "source_hash": c.source_hash,
+                "first_seen": now,
+                "updated": now,
+            }
+            for c in contents
+        ],
+    ).all()
+    _add_versions(session, list(zip(pks, contents, strict=True)), now, run_id)
+
+
+def store_changed(
+    session: Session, changes: Sequence[tuple[CourseState, Content]], now: datetime, run_id: int | None
+) -> None:
+    """Give existing courses a new current version (and reactivate withdrawn ones)."""
+    if not changes:
+        return
+    _add_versions(session, [(state.pk, content) for state, content in changes], now, run_id)
+
+
+def store_source_hashes(session: Session, updates: Sequence[tuple[int, str]]) -> None:
+    """Remember a new raw form for courses whose content did not change (e.g. only ``updated`` moved)."""
+    if updates:
+        session.execute(update(Course), [{"pk": pk, "source_hash": h} for pk, h in updates])
+
+
+def _add_versions(
+    session: Session, pairs: Sequence[tuple[int, Content]], now: datetime, run_id: int | None
+) -> None:
+    version_ids = session.scalars(
+        insert(CourseVersion).returning(CourseVersion.id, sort_by_parameter_order=True),
+        [
+            {
+                "course_pk": pk,
+                "content_hash": c.content_hash,
+                "content": c.record,
+                "completeness": c.completeness,
+                "missing": c.missing,
+                "first_seen": now,
+                "last_seen": now,
+                "harvest_run_id": run_id,
+            }
+            for pk, c in pairs
+        ],
+    ).all()
+    session.execute(
+        update(Course),
+        [
+            {
+                "pk": pk,
+                "current_version_id": version_id,
+                "title": c.record["title"],
+                "source_hash": c.source_hash,
+                "status": CourseStatus.ACTIVE,
+                "withdrawn_at": None,
+                "updated": now,
+            }
+            for (pk, c), version_id in zip(pairs, version_ids, strict=True)
+        ],
+    )
+
+
+def withdraw(session: Session, provider_id: str, course_ids: Iterable[str], now: datetime) -> list[str]:
+    """Withdraw the given active courses; returns those actually withdrawn. Versions stay readable."""
+    ids = sorted(set(course_ids))
+    withdrawn: list[str] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        withdrawn += session.scalars(
+            update(Course)
+            .where(
+                Course.provider_id == provider_id,
+                Course.course_id.in_(chunk),
+                Course.status == CourseStatus.ACTIVE,
+            )
+            .values(status=CourseStatus.WITHDRAWN, withdrawn_at=now, updated=now)
+            .returning(Course.course_id)
+        ).all()
+    return sorted(withdrawn)
+
+
+def mark_seen(session: Session, provider_id: str, now: datetime) -> None:
+    """Record that a successful run saw every active course's current version."""
+    current = select(Course.current_version_id).where(
+        Course.provider_id == provider_id, Course.status == CourseStatus.ACTIVE
+    )
+    session.execute(
+        update(CourseVersion).where(CourseVersion.id.in_(current)).values(last_seen=now),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def count_active(session: Session, provider_id: str) -> int:
+    return session.scalar(
+        select(func.count()).where(Course.provider_id == provider_id, Course.status == CourseStatus.ACTIVE)
+    )
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    total: int
+    page: int
+    per_page: int
+    results: list[Any]
+
+
+def list_providers(session: Session, page: int, per_page: int) -> Page:
+    total = session.scalar(select(func.count()).select_from(Provider))
+    providers = session.scalars(
+        select(Provider).order_by(Provider.name, Provider.id).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    counts = dict(
+        session.execute(
+            select(Course.provider_id, func.count())
+            .where(Course.status == CourseStatus.ACTIVE, Course.provider_id.in_([p.id for p in providers]))
+            .group_by(Course.provider_id)
+        ).all()
+    )
+    return Page(total, page, per_page, [(p, counts.get(p.id, 0)) for p in providers])
+
+
+def get_provider(session: Session, provider_id: str) -> Provider:
+    provider = session.get(Provider, provider_id)
+    if provider is None:
+        raise NotFound(f"no provider {provider_id!r}")
+    return provider
+
+
+def list_courses(session: Session, provider_id: str | None, page: int, per_page: int) -> Page:
+    """Active courses in a stable order (provider, then course id)."""
+    where = [Course.status == CourseStatus.ACTIVE]
+    if provider_id:
+        where.append(Course.provider_id == provider_id)
+    total = session.scalar(select(func.count()).select_from(Course).where(*where))
+    courses = session.scalars(
+        select(Course)
+        .where(*where)
+        .order_by(Course.provider_id, Course.course_id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return Page(total, page, per_page, list(courses))
+
+
+def get_course(session: Session, provider_id: str, course_id: str) -> Course:
+    """A course in any status (withdrawn courses stay readable: transcripts link to them)."""
+    course = session.scalar(
+        select(Course).where(Course.provider_id == provider_id, Course.course_id == course_id)
+    )
+    if course is None or course.current_version is None:
+        raise NotFound(f"no course {provider_id}/{course_id}")
+    return course
+
+
+def course_versions(session: Session, provider_id: str, course_id: str, page: int, per_page: int) -> Page:
+    course = get_course(session, provider_id, course_id)
+    total = session.scalar(select(func.count()).where(CourseVersion.course_pk == course.pk))
+    versions = session.scalars(
+        select(CourseVersion)
+        .where(CourseVersion.course_pk == course.pk)
+        .order_by(CourseVersion.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return Page(total, page, per_page, list(versions))

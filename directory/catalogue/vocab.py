@@ -1,0 +1,157 @@
+"""Vocabularies and the normalisation rules built on them.
+
+Subjects: HECoS (with its Common Aggregation Hierarchy, CAH), legacy JACS 3.0 (mapped to CAH) and ISCED-F
+2013, loaded from the data files in ``config/vocab/`` (HESA's vocabularies, CC BY 4.0; see the README
+there). Credit and level normalisation follow the UK frameworks' published equivalences:
+2 CATS = 1 ECTS, SCQF and CQFW credit = CATS; FHEQ/CQFW levels 4-5 -> EQF 5, 6 -> 6, 7 -> 7, 8 -> 8 and
+SCQF 7-8 -> EQF 5, 9-10 -> 6, 11 -> 7, 12 -> 8.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+CREDIT_SCHEMES = ("CATS", "ECTS", "SCQF", "CQFW")
+LEVEL_FRAMEWORKS = ("FHEQ", "SCQF", "CQFW", "EQF")
+SUBJECT_SCHEMES = ("HECoS", "JACS3", "ISCED-F")
+
+_FHEQ_TO_EQF = {4: 5, 5: 5, 6: 6, 7: 7, 8: 8}
+_SCQF_TO_EQF = {7: 5, 8: 5, 9: 6, 10: 6, 11: 7, 12: 8}
+_EQF_LEVELS = {level: level for level in range(1, 9)}
+EQF_BY_FRAMEWORK = {
+    "FHEQ": _FHEQ_TO_EQF,
+    "CQFW": _FHEQ_TO_EQF,
+    "SCQF": _SCQF_TO_EQF,
+    "EQF": _EQF_LEVELS,
+}
+
+# Plain-language names, because the QAA statement asks us to avoid unexplained acronyms.
+EQF_LEVEL_WORDS = {
+    5: "undergraduate level (first years of a degree)",
+    6: "bachelor's degree level",
+    7: "master's level",
+    8: "doctoral level",
+}
+EQF_LEVEL_SHORT = {5: "foundation level", 6: "bachelor's level", 7: "master's level", 8: "doctoral level"}
+
+
+class VocabularyError(ValueError):
+    """A value is not in the vocabulary it claims to come from."""
+
+
+def eqf_level(framework: str, value: int) -> int:
+    """The EQF level of ``value`` in ``framework``; VocabularyError when the level has no HE counterpart."""
+    table = EQF_BY_FRAMEWORK.get(framework)
+    if table is None:
+        raise VocabularyError(f"unknown level framework {framework!r}; use one of {', '.join(LEVEL_FRAMEWORKS)}")
+    if value not in table:
+        known = ", ".join(str(v) for v in sorted(table))
+        raise VocabularyError(f"{framework} level {value} is not a higher-education level (expected {known})")
+    return table[value]
+
+
+def credit_in_cats(value: Decimal, scheme: str) -> Decimal:
+    """Credit value converted to CATS points (SCQF and CQFW credits count as CATS)."""
+    if scheme not in CREDIT_SCHEMES:
+        raise VocabularyError(f"unknown credit scheme {scheme!r}; use one of {', '.join(CREDIT_SCHEMES)}")
+    return value * 2 if scheme == "ECTS" else value
+
+
+@dataclass(frozen=True)
+class Subject:
+    scheme: str
+    code: str
+    name: str
+    cah3: str | None
+    cah2: str | None
+    cah1: str | None
+
+
+@dataclass(frozen=True)
+class CahGroup:
+    code: str
+    level: int
+    name: str
+    parent: str | None
+
+
+class Vocabularies:
+    """Every subject vocabulary, loaded from one folder, looked up in constant time."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.cah = self._load_cah(folder / "cah.csv")
+        self.hecos = self._load_hecos(folder / "hecos.csv")
+        self.jacs = self._load_jacs(folder / "jacs3.csv")
+        self.isced = self._load_isced(folder / "isced-f.json")
+
+    def subject(self, scheme: str, code: str) -> Subject:
+        """The subject ``code`` of ``scheme`` with its CAH groups; VocabularyError when unknown."""
+        table = {"HECoS": self.hecos, "JACS3": self.jacs, "ISCED-F": self.isced}.get(scheme)
+        if table is None:
+            raise VocabularyError(
+                f"unknown subject scheme {scheme!r}; use one of {', '.join(SUBJECT_SCHEMES)}"
+            )
+        key = code.strip().upper() if scheme == "JACS3" else code.strip()
+        found = table.get(key)
+        if found is None:
+            raise VocabularyError(f"{code!r} is not a {scheme} code")
+        return found
+
+    def cah_name(self, code: str) -> str | None:
+        group = self.cah.get(code)
+        return group.name if group else None
+
+    def hecos_codes_in_cah(self, cah_code: str) -> list[str]:
+        """Every HECoS code whose CAH group (at any level) is ``cah_code``."""
+        return [
+            s.code for s in self.hecos.values() if cah_code in (s.cah1, s.cah2, s.cah3)
+        ]
+
+    def _load_cah(self, path: Path) -> dict[str, CahGroup]:
+        with path.open(newline="", encoding="utf-8") as handle:
+            return {
+                row["cah_code"]: CahGroup(row["cah_code"], int(row["level"]), row["name"], row["parent"] or None)
+                for row in csv.DictReader(handle)
+            }
+
+    def _load_hecos(self, path: Path) -> dict[str, Subject]:
+        with path.open(newline="", encoding="utf-8") as handle:
+            return {
+                row["hecos_code"]: Subject(
+                    "HECoS", row["hecos_code"], row["name"], row["cah3"] or None, row["cah2"] or None,
+                    row["cah1"] or None,
+                )
+                for row in csv.DictReader(handle)
+            }
+
+    def _load_jacs(self, path: Path) -> dict[str, Subject]:
+        subjects = {}
+        with path.open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                cah3 = row["cah3"] or None
+                cah2 = self.cah[cah3].parent if cah3 in self.cah else None
+                cah1 = self.cah[cah2].parent if cah2 in self.cah else None
+                code = row["jacs_code"].strip().upper()
+                # Some JACS codes are published without a name: their CAH group names them best.
+                name = row["name"] if row["name"] != row["jacs_code"] else self.cah_name(cah3) or code
+                subjects[code] = Subject("JACS3", code, name, cah3, cah2, cah1)
+        return subjects
+
+    def _load_isced(self, path: Path) -> dict[str, Subject]:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+        return {
+            e["fieldsOfStudyId"]: Subject("ISCED-F", e["fieldsOfStudyId"], e["txtEn"], None, None, None)
+            for e in entries
+        }
+
+
+@lru_cache(maxsize=4)
+def vocabularies(folder: Path) -> Vocabularies:
+    """The vocabularies of ``folder``, loaded once per process."""
+    return Vocabularies(folder)

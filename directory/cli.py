@@ -1,0 +1,304 @@
+"""The ``climbing-frame`` command: Flask's CLI group with our commands. Commands parse arguments, call a
+service and print; they hold no business logic."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from harvester import pipeline, registry
+from harvester.report import run_as_dict
+
+from . import settings as settings_module
+from .app import Instance, create_app
+from .errors import DomainError
+from .search.indexer import reindex as rebuild_index
+
+console = Console(stderr=True)
+
+
+def _instance() -> Instance:
+    return current_app.extensions["climbing_frame"]
+
+
+def _fail(exc: DomainError) -> None:
+    raise click.ClickException(exc.detail)
+
+
+@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_default_commands=True,
+             load_dotenv=False, set_debug_flag=False)
+def main() -> None:
+    """Climbing Frame: the consortium's micro-credential directory and credit exchange."""
+
+
+# --- settings and database --------------------------------------------------------------------
+
+
+@main.command("settings")
+def show_settings() -> None:
+    """List every setting, its environment variable, default and meaning."""
+    table = Table("setting", "environment variable", "default", "meaning")
+    for name, env, default, doc in settings_module.describe():
+        table.add_row(name, env, str(default), doc)
+    Console().print(table)
+
+
+@main.group("db")
+def db_group() -> None:
+    """Create or migrate the relational schema (Alembic)."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Create or migrate the schema to REVISION (default: the newest)."""
+    from .migrate import upgrade
+
+    upgrade(_instance().engine, revision)
+    click.echo(f"database at {revision}: {_instance().settings.sqlalchemy_url.split('@')[-1]}")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Migrate the schema back to REVISION."""
+    from .migrate import downgrade
+
+    downgrade(_instance().engine, revision)
+
+
+@db_group.command("current")
+@with_appcontext
+def db_current() -> None:
+    """Print the schema revision of the database."""
+    from .migrate import current
+
+    click.echo(current(_instance().engine) or "(empty database)")
+
+
+# --- feeds --------------------------------------------------------------------------------------
+
+
+@main.group("feeds")
+def feeds_group() -> None:
+    """The feed registry."""
+
+
+@feeds_group.command("add")
+@click.option("--provider-id", required=True, help="The provider's id (also the feed's id).")
+@click.option("--name", required=True, help="The provider's name.")
+@click.option("--url", required=True, help="Where the feed is published.")
+@click.option("--format", "format_name", default="native", show_default=True,
+              type=click.Choice(["native", "xcri-cap"]))
+@click.option("--every", default=None, help="Harvest interval, e.g. 30m, 6h, 1d (default: setting).")
+@with_appcontext
+def feeds_add(provider_id: str, name: str, url: str, format_name: str, every: str | None) -> None:
+    instance = _instance()
+    spec = registry.FeedSpec(provider_id, name, url, format_name,
+                             every or instance.settings.harvest_default_interval)
+    try:
+        with instance.sessions.begin() as session:
+            feed = registry.add_feed(session, spec, allow_private=instance.settings.harvest_allow_private)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"feed {feed.id} added: {url} ({format_name}, every {spec.every})")
+
+
+@feeds_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def feeds_list(as_json: bool) -> None:
+    with _instance().sessions() as session:
+        feeds = registry.list_feeds(session)
+    rows = [{"id": f.id, "name": f.name, "url": f.url, "format": f.format,
+             "every_seconds": f.interval_seconds, "enabled": f.enabled} for f in feeds]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    table = Table("id", "name", "format", "every", "url")
+    for row in rows:
+        table.add_row(row["id"], row["name"], row["format"], f"{row['every_seconds'] // 60} min", row["url"] or "")
+    Console().print(table)
+
+
+@feeds_group.command("remove")
+@click.argument("feed_id")
+@with_appcontext
+def feeds_remove(feed_id: str) -> None:
+    """Stop harvesting FEED_ID (its courses and history stay)."""
+    try:
+        with _instance().sessions.begin() as session:
+            registry.remove_feed(session, feed_id)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"feed {feed_id} removed")
+
+
+@feeds_group.command("sync")
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="A TOML file of [[feed]] tables (default: the feeds_file setting).")
+@click.option("--base-url", default=None, help="Serve 'file' entries from this URL (the demo).")
+@with_appcontext
+def feeds_sync(path: Path | None, base_url: str | None) -> None:
+    """Add or update the feeds listed in a deployment's feeds file."""
+    instance = _instance()
+    path = path or (Path(instance.settings.feeds_file) if instance.settings.feeds_file else None)
+    if path is None:
+        raise click.ClickException("no feeds file: pass --file or set CF_FEEDS_FILE")
+    try:
+        specs = registry.read_feeds_file(path, base_url)
+        with instance.sessions.begin() as session:
+            feeds = registry.sync_feeds(session, specs, allow_private=instance.settings.harvest_allow_private)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"{len(feeds)} feeds registered from {path}")
+
+
+# --- harvesting ---------------------------------------------------------------------------------
+
+
+@main.group("harvest", invoke_without_command=True)
+@click.option("--feed", "feed_id", default=None, help="Only this feed (default: every enabled feed).")
+@click.option("--json", "as_json", is_flag=True, help="Print the run reports as JSON.")
+@click.pass_context
+@with_appcontext
+def harvest_group(ctx: click.Context, feed_id: str | None, as_json: bool) -> None:
+    """Harvest feeds now (`harvest report` and `harvest confirm` are subcommands)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with _instance().sessions() as session:
+        feed_ids = [feed_id] if feed_id else [f.id for f in registry.list_feeds(session) if f.enabled]
+    if not feed_ids:
+        raise click.ClickException("no feeds registered: add one with `climbing-frame feeds add`")
+    runs = _harvest_feeds(feed_ids, as_json)
+    if any(run.outcome.value == "failed" for run in runs) or len(runs) < len(feed_ids):
+        sys.exit(1)
+
+
+def _harvest_feeds(feed_ids: list[str], as_json: bool) -> list:
+    env = _instance().harvest_environment()
+    runs = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=as_json) as bar:
+        for fid in feed_ids:
+            task = bar.add_task(f"feed {fid}", total=None)
+            try:
+                run = pipeline.harvest(env, fid, progress=lambda done, total, t=task: bar.update(
+                    t, completed=done, total=total))
+            except DomainError as exc:
+                console.print(f"[red]feed {fid}: {exc.detail}")
+                continue
+            bar.update(task, description=f"feed {fid}: {run.outcome.value}")
+            runs.append(run)
+    _print_runs(runs, as_json)
+    return runs
+
+
+@harvest_group.command("report")
+@click.option("--feed", "feed_id", default=None, help="Only this feed's latest run.")
+@click.option("--json", "as_json", is_flag=True, help="The run as the API's run object.")
+@with_appcontext
+def harvest_report(feed_id: str | None, as_json: bool) -> None:
+    """Print the latest run report (of each feed, or of one)."""
+    with _instance().sessions() as session:
+        feed_ids = [feed_id] if feed_id else [f.id for f in registry.list_feeds(session)]
+        runs = [r for fid in feed_ids for r in pipeline.latest_runs(session, fid, 1, 1).results]
+    if feed_id and not runs:
+        raise click.ClickException(f"feed {feed_id} has no runs yet")
+    if as_json and feed_id:
+        click.echo(json.dumps(run_as_dict(runs[0]), indent=2))
+    else:
+        _print_runs(runs, as_json)
+
+
+@harvest_group.command("confirm")
+@click.argument("run_id", type=int)
+@with_appcontext
+def harvest_confirm(run_id: int) -> None:
+    """Apply the withdrawals that held run RUN_ID is waiting for."""
+    try:
+        run = pipeline.confirm_withdrawals(_instance().harvest_environment(), run_id)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"run {run_id}: {run.withdrawn} courses withdrawn")
+
+
+def _print_runs(runs: list, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps([run_as_dict(run) for run in runs], indent=2))
+        return
+    table = Table("run", "feed", "outcome", "http", "seen", "new", "changed", "unchanged", "withdrawn",
+                  "quarantined", "complete", "errors")
+    for run in runs:
+        report = run_as_dict(run)
+        counts = report["counts"]
+        mean = report["completeness"]["mean"]
+        table.add_row(str(run.id), run.feed_id, run.outcome.value, str(run.http_status or ""),
+                      *(str(counts[k]) for k in ("seen", "new", "changed", "unchanged", "withdrawn", "quarantined")),
+                      f"{mean:.0%}" if mean is not None else "", "; ".join(report["errors"]))
+    Console().print(table)
+
+
+@main.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the scheduler process: every feed harvested at its interval (stop with Ctrl-C)."""
+    from harvester.scheduler import run_scheduler
+
+    run_scheduler(_instance())
+
+
+@main.command("reindex")
+@with_appcontext
+def reindex_command() -> None:
+    """Rebuild the search index from the database (the source of truth)."""
+    instance = _instance()
+    with Progress(TextColumn("reindex"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console) as bar:
+        task = bar.add_task("reindex", total=None)
+        with instance.sessions() as session:
+            count = rebuild_index(session, instance.search,
+                                  progress=lambda done, total: bar.update(task, completed=done, total=total))
+    click.echo(f"{count} courses indexed with {instance.settings.search_backend}")
+
+
+@main.command("demo")
+@click.option("--port", default=5000, show_default=True, help="Where the directory is served.")
+@click.option("--feeds-port", default=8765, show_default=True, help="Where the demo feeds are served.")
+@click.option("--no-serve", is_flag=True, help="Set up and harvest, then stop (for scripts).")
+@with_appcontext
+def demo_command(port: int, feeds_port: int, no_serve: bool) -> None:
+    """Set up the demo consortium: migrate, serve its feeds locally, harvest them, serve the directory."""
+    from harvester.feedserver import serve_folder
+
+    from .migrate import upgrade
+
+    instance = _instance()
+    if not instance.settings.harvest_allow_private:
+        raise click.ClickException("the demo feeds are served on 127.0.0.1: set CF_HARVEST_ALLOW_PRIVATE=1")
+    demo = instance.settings.config_dir / "demo"
+    upgrade(instance.engine)
+    server, base_url = serve_folder(demo / "feeds", port=feeds_port)
+    click.echo(f"demo feeds served at {base_url}")
+    try:
+        specs = registry.read_feeds_file(demo / "feeds.toml", base_url)
+        with instance.sessions.begin() as session:
+            registry.sync_feeds(session, specs, allow_private=True)
+    except DomainError as exc:
+        _fail(exc)
+    _harvest_feeds([spec.provider_id for spec in specs], as_json=False)
+    if no_serve:
+        server.shutdown()
+        return
+    click.echo(f"the directory is at http://127.0.0.1:{port}/ (Ctrl-C stops it)")
+    current_app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False)

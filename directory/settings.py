@@ -1,0 +1,187 @@
+"""Settings: declared once, loaded once, frozen.
+
+Every setting has a type, a default and a line of documentation here. Values come, in rising order of
+precedence, from the defaults below, the settings file (``config/settings.toml`` unless ``CF_SETTINGS_FILE``
+names another) and ``CF_*`` environment variables (``CF_DATA_DIR`` for ``data_dir``, ...). Start-up fails
+fast, naming the setting, when a value does not parse.
+
+Relative paths are resolved against the project root (the folder holding ``config/``), not the working
+directory, so the ``climbing-frame`` command behaves the same wherever it is run from.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used."""
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+def _fraction(value: Any) -> float:
+    number = float(value)
+    if not 0.0 <= number <= 1.0:
+        raise ValueError(f"must be between 0 and 1, got {number}")
+    return number
+
+
+def _positive_int(value: Any) -> int:
+    number = int(value)
+    if number <= 0:
+        raise ValueError(f"must be a positive whole number, got {number}")
+    return number
+
+
+def _positive_float(value: Any) -> float:
+    number = float(value)
+    if number <= 0:
+        raise ValueError(f"must be positive, got {number}")
+    return number
+
+
+def _choice(*allowed: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = str(value).strip()
+        if text not in allowed:
+            raise ValueError(f"must be one of {', '.join(allowed)}; got {text!r}")
+        return text
+
+    return parse
+
+
+def _setting(default: Any, parse: Callable[[Any], Any], doc: str) -> Any:
+    return field(default=default, metadata={"parse": parse, "doc": doc})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The whole configuration of one Climbing Frame instance."""
+
+    data_dir: Path = _setting(
+        Path("var"), Path, "Where the embedded database, search index and other state live."
+    )
+    config_dir: Path = _setting(Path("config"), Path, "Settings files and data (vocabularies, demo).")
+    database_url: str = _setting(
+        "", str, "SQLAlchemy URL of the relational store; empty means SQLite in the data directory."
+    )
+    search_backend: str = _setting(
+        "tantivy", _choice("tantivy", "elasticsearch"), "The search engine: tantivy or elasticsearch."
+    )
+    elasticsearch_url: str = _setting("http://127.0.0.1:9200", str, "Elasticsearch URL (scale-out).")
+    elasticsearch_index: str = _setting("climbing-frame-courses", str, "Elasticsearch alias name.")
+    secret_key: str = _setting("", str, "Signs sessions and tokens. Required outside development.")
+    base_url: str = _setting("http://127.0.0.1:5000", str, "Public address of the directory.")
+    harvest_allow_private: bool = _setting(
+        False, _bool, "Allow feed URLs that resolve to private or loopback addresses (demo, tests)."
+    )
+    harvest_connect_timeout: float = _setting(10.0, _positive_float, "Seconds to connect to a feed.")
+    harvest_read_timeout: float = _setting(60.0, _positive_float, "Seconds between bytes of a feed.")
+    harvest_max_bytes: int = _setting(
+        512 * 1024 * 1024, _positive_int, "Largest feed body accepted, in bytes."
+    )
+    harvest_max_redirects: int = _setting(5, int, "Redirects followed when fetching a feed.")
+    harvest_retries: int = _setting(3, int, "Retries after a 5xx answer or connection error.")
+    harvest_backoff: float = _setting(1.0, float, "First retry delay in seconds (doubles each retry).")
+    harvest_withdraw_guard: float = _setting(
+        0.5, _fraction, "Share of a provider's active courses one run may withdraw before it is held."
+    )
+    harvest_default_interval: str = _setting("6h", str, "How often a feed is harvested by default.")
+    feeds_file: str = _setting(
+        "", str, "A TOML file of feeds to register at scheduler start (deployments); empty for none."
+    )
+    log_level: str = _setting("INFO", str, "Logging level.")
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'climbing-frame.db'}"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def vocab_dir(self) -> Path:
+        return self.config_dir / "vocab"
+
+
+def describe() -> list[tuple[str, str, Any, str]]:
+    """(setting, environment variable, default, documentation) for every setting."""
+    return [
+        (f.name, "CF_" + f.name.upper(), f.default, f.metadata["doc"]) for f in fields(Settings)
+    ]
+
+
+def load(
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Build the settings from defaults, the settings file, ``CF_*`` variables and ``overrides``."""
+    environ = os.environ if environ is None else environ
+    raw: dict[str, Any] = {}
+    settings_file = Path(environ.get("CF_SETTINGS_FILE") or PROJECT_ROOT / "config" / "settings.toml")
+    if settings_file.exists():
+        with settings_file.open("rb") as handle:
+            raw.update(tomllib.load(handle))
+    known = {f.name for f in fields(Settings)}
+    unknown = set(raw) - known
+    if unknown:
+        raise SettingsError(f"{settings_file}: unknown settings {', '.join(sorted(unknown))}")
+    for name in known:
+        value = environ.get("CF_" + name.upper())
+        if value is not None:
+            raw[name] = value
+    raw.update(overrides or {})
+
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        if f.name not in raw:
+            continue
+        try:
+            values[f.name] = f.metadata["parse"](raw[f.name])
+        except (TypeError, ValueError) as exc:
+            raise SettingsError(f"setting {f.name} (CF_{f.name.upper()}): {exc}") from exc
+    settings = Settings(**values)
+    return _resolve_paths(settings)
+
+
+def _resolve_paths(settings: Settings) -> Settings:
+    def absolute(path: Path) -> Path:
+        return path if path.is_absolute() else (PROJECT_ROOT / path).resolve()
+
+    return replace(
+        settings, data_dir=absolute(settings.data_dir), config_dir=absolute(settings.config_dir)
+    )
+
+
+def parse_interval(text: str) -> int:
+    """'90s', '15m', '6h', '1d' or plain seconds -> seconds."""
+    text = text.strip().lower()
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    try:
+        if text and text[-1] in units:
+            seconds = int(float(text[:-1]) * units[text[-1]])
+        else:
+            seconds = int(text)
+    except ValueError:
+        raise SettingsError(f"not an interval: {text!r} (use e.g. 30m, 6h, 1d)") from None
+    if seconds < 60:
+        raise SettingsError(f"interval {text!r} is shorter than a minute")
+    return seconds

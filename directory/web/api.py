@@ -1,0 +1,110 @@
+"""The JSON API (v1): HTTP in, one service call, JSON out. Documented at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.views import MethodView
+from flask_smorest import Api, Blueprint
+
+from harvester import pipeline
+from harvester.report import quarantine_as_dict, run_as_dict
+
+from ..catalogue import present
+from ..catalogue import service as catalogue
+from . import problems, schemas
+from .context import db
+
+blp = Blueprint("api", __name__, url_prefix="/api/v1", description="Climbing Frame catalogue API")
+
+
+class ProblemApi(Api):
+    """flask-smorest, with its errors answered as problem documents like every other error."""
+
+    def handle_http_exception(self, error):
+        return problems.handle_http_exception(error)
+
+
+def _page(page: catalogue.Page, convert) -> dict:
+    return {"total": page.total, "page": page.page, "per_page": page.per_page,
+            "results": [convert(item) for item in page.results]}
+
+
+@blp.route("/providers")
+class Providers(MethodView):
+    @blp.arguments(schemas.PageArgs, location="query")
+    @blp.response(200, schemas.ProviderPage)
+    def get(self, args):
+        """Member providers with their number of active courses."""
+        page = catalogue.list_providers(db(), args["page"], args["per_page"])
+        return _page(page, lambda pair: {
+            "id": pair[0].id, "name": pair[0].name, "id_scheme": pair[0].id_scheme,
+            "country": pair[0].country, "url": pair[0].url, "active_courses": pair[1],
+        })
+
+
+@blp.route("/courses")
+class Courses(MethodView):
+    @blp.arguments(schemas.CourseListArgs, location="query")
+    @blp.response(200, schemas.CoursePage)
+    def get(self, args):
+        """Active courses, optionally of one provider, in a stable order."""
+        page = catalogue.list_courses(db(), args.get("provider"), args["page"], args["per_page"])
+        return _page(page, present.course_summary)
+
+
+@blp.route("/courses/<provider_id>/<path:course_id>/versions")
+class CourseVersions(MethodView):
+    @blp.arguments(schemas.PageArgs, location="query")
+    @blp.response(200, schemas.VersionPage)
+    def get(self, args, provider_id, course_id):
+        """Every content version of a course, newest first."""
+        page = catalogue.course_versions(db(), provider_id, course_id, args["page"], args["per_page"])
+        return _page(page, lambda v: {**present.version_reference(v), "completeness": v.completeness,
+                                      "content": v.content})
+
+
+@blp.route("/courses/<provider_id>/<path:course_id>")
+class CourseRecord(MethodView):
+    @blp.response(200, schemas.CourseOut)
+    def get(self, provider_id, course_id):
+        """The full record of a course; a withdrawn course is returned with its withdrawal date."""
+        return present.course_record(catalogue.get_course(db(), provider_id, course_id))
+
+
+@blp.route("/harvest/runs")
+class HarvestRuns(MethodView):
+    @blp.arguments(schemas.FeedFilterArgs, location="query")
+    @blp.response(200, schemas.HarvestRunPage)
+    def get(self, args):
+        """Harvest run reports, newest first."""
+        return _page(pipeline.latest_runs(db(), args.get("feed"), args["page"], args["per_page"]), run_as_dict)
+
+
+@blp.route("/harvest/quarantine")
+class Quarantine(MethodView):
+    @blp.arguments(schemas.FeedFilterArgs, location="query")
+    @blp.response(200, schemas.QuarantinePage)
+    def get(self, args):
+        """Records each feed's latest run could not accept, with field and reason."""
+        page = pipeline.current_quarantine(db(), args.get("feed"), args["page"], args["per_page"])
+        return _page(page, quarantine_as_dict)
+
+
+def register(app: Flask) -> None:
+    app.config.update(
+        API_TITLE="Climbing Frame",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+    )
+    api = ProblemApi(app)
+    api.register_blueprint(blp)
+    app.extensions["climbing_frame_api"] = api
+
+    @app.get("/healthz")
+    def healthz():
+        from sqlalchemy import text
+
+        db().execute(text("SELECT 1"))
+        return {"status": "ok"}

@@ -1,0 +1,91 @@
+"""Every error answered as an RFC 9457 problem document (application/problem+json), never a trace.
+
+Pages for people get the same status with an HTML page; the API and anything asking for JSON get the
+problem document.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ..errors import DomainError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str | None = None, **extra: Any) -> Response:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_JSON
+    return response
+
+
+def _wants_json() -> bool:
+    if request.path.startswith("/api/") or request.path.startswith("/healthz"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json", PROBLEM_JSON])
+    return best in ("application/json", PROBLEM_JSON)
+
+
+def _invalid_params(exc: HTTPException) -> list[dict[str, str]]:
+    """webargs/flask-smorest validation messages as RFC 9457 ``invalid-params``."""
+    messages = (getattr(exc, "data", None) or {}).get("messages") or {}
+    params = []
+    for _location, fields in messages.items():
+        if isinstance(fields, dict):
+            for name, reasons in fields.items():
+                reason = "; ".join(str(r) for r in reasons) if isinstance(reasons, list) else str(reasons)
+                params.append({"name": str(name), "reason": reason})
+    return params
+
+
+def handle_http_exception(exc: HTTPException):
+    status = exc.code or 500
+    invalid = _invalid_params(exc)
+    if status == 422 and invalid:
+        # Query-string and body validation failures are the client's bad request, naming each parameter.
+        status = 400
+    title = "Bad request" if status == 400 and invalid else exc.name
+    detail = (
+        "invalid parameter" + ("s " if len(invalid) > 1 else " ") + ", ".join(p["name"] for p in invalid)
+        if invalid else exc.description
+    )
+    if _wants_json():
+        extra = {"invalid_params": invalid} if invalid else {}
+        response = problem(status, title, detail, **extra)
+    else:
+        response = Response(render_template("error.html", status=status, title=title, detail=detail), status)
+    if status == 405 and getattr(exc, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    if status == 401 and exc.response is not None and "WWW-Authenticate" in exc.response.headers:
+        response.headers["WWW-Authenticate"] = exc.response.headers["WWW-Authenticate"]
+    return response
+
+
+def handle_domain_error(exc: DomainError):
+    if _wants_json():
+        return problem(exc.status, exc.title, exc.detail, **exc.extra)
+    return Response(render_template("error.html", status=exc.status, title=exc.title, detail=exc.detail),
+                    exc.status)
+
+
+def handle_unexpected(exc: Exception):
+    # The trace goes to the log, never to the client.
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return handle_http_exception(InternalServerError())
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(Exception, handle_unexpected)

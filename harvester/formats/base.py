@@ -1,0 +1,59 @@
+"""What every feed format adapter produces.
+
+An adapter is one module with ``FORMAT`` (its registry name), ``VERSION`` (bumped whenever its mapping
+changes, so every record is validated again) and ``parse(data: bytes) -> FeedDocument``. ``parse`` raises
+``FeedError`` when the document as a whole cannot be read (not the format, not well-formed, unsafe XML);
+a single unusable record is a ``Rejection`` among the items, and the rest of the feed goes on.
+
+Records are plain mappings in the native feed's field names (docs/feed-format.md), made of JSON types
+only: the pipeline validates them all with the one canonical schema (directory.catalogue.schema).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class FeedError(Exception):
+    """The document cannot be used at all; nothing from it may change the catalogue."""
+
+
+@dataclass(frozen=True)
+class ProviderInfo:
+    id: str
+    name: str
+    id_scheme: str | None = None
+    country: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    """One course as the feed describes it, mapped to native field names."""
+
+    id: str
+    raw: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """One item the adapter could not turn into a record: where, and why."""
+
+    record_id: str | None
+    field: str
+    reason: str
+    excerpt: str = ""
+
+
+@dataclass
+class FeedDocument:
+    provider: ProviderInfo | None
+    items: Iterable[Record | Rejection]
+    # How many items there are, when known up front (progress bars).
+    total: int | None = None
+    # What the adapter saw but could not map (element names, attributes), for the run report.
+    unmapped: list[str] = field(default_factory=list)
+    # Pathways the feed publishes (native format, top-level "pathways").
+    pathways: list[Mapping[str, Any]] = field(default_factory=list)

@@ -1,0 +1,91 @@
+"""What the harvester stores: the feed registry, one report per run, and quarantined records."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Enum, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from directory.db import Base, JSONType, UTCDateTime, utcnow
+
+
+class RunOutcome(enum.Enum):
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    # Applied everything but the withdrawals, which wait for an administrator (mass-withdrawal guard).
+    HELD = "held"
+
+
+class Feed(Base):
+    """A provider's catalogue feed. One feed per provider: a feed is the provider's whole catalogue, so a
+    course missing from a successful feed is withdrawn."""
+
+    __tablename__ = "feeds"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    provider_id: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    format: Mapped[str] = mapped_column(String(30))
+    interval_seconds: Mapped[int] = mapped_column(Integer)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    # A run holds this lease while it works, so two processes never harvest one feed at once.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class HarvestRun(Base):
+    """The report of one run. Written once, when the run ends, in the same transaction as its changes."""
+
+    __tablename__ = "harvest_runs"
+    __table_args__ = (Index("ix_harvest_runs_feed", "feed_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feed_id: Mapped[str] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
+    provider_id: Mapped[str] = mapped_column(String(100))
+    trigger: Mapped[str] = mapped_column(String(20), default="manual")
+    started: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished: Mapped[datetime] = mapped_column(UTCDateTime)
+    outcome: Mapped[RunOutcome] = mapped_column(
+        Enum(RunOutcome, name="run_outcome", values_callable=lambda e: [m.value for m in e])
+    )
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    seen: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    withdrawn: Mapped[int] = mapped_column(Integer, default=0)
+    quarantined: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # Course ids whose withdrawal waits for confirmation (outcome HELD).
+    held_withdrawals: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    withdrawals_confirmed: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completeness_mean: Mapped[float | None] = mapped_column(Float)
+    # The least complete records of this run: [{"course_id", "score", "missing": [...]}].
+    incomplete: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    unmapped: Mapped[list[str]] = mapped_column(JSONType, default=list)
+
+
+class QuarantineEntry(Base):
+    """A record a run could not accept: which, where and why. The latest run's entries are the feed's
+    current quarantine."""
+
+    __tablename__ = "quarantine"
+    __table_args__ = (Index("ix_quarantine_run", "run_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("harvest_runs.id", ondelete="CASCADE"))
+    feed_id: Mapped[str] = mapped_column(String(100))
+    provider_id: Mapped[str] = mapped_column(String(100))
+    record_id: Mapped[str | None] = mapped_column(String(200))
+    field: Mapped[str] = mapped_column(String(300))
+    reason: Mapped[str] = mapped_column(Text)
+    # Every (field, reason) when a record has several problems.
+    problems: Mapped[list[dict[str, str]]] = mapped_column(JSONType, default=list)
+    excerpt: Mapped[str] = mapped_column(Text, default="")
+    created: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

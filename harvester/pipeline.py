@@ -1,0 +1,359 @@
+"""The harvest pipeline: one feed document in, one consistent catalogue and one run report out.
+
+Guarantees a caller may rely on:
+- A run ends succeeded, failed or held, and its report is written in the same transaction as its
+  changes: either both are stored or neither (then a failed report is written on its own).
+- A feed that cannot be fetched or parsed changes nothing in the catalogue.
+- A bad record is quarantined with its field path and reason; the rest of the feed goes on. A course
+  whose new record is bad keeps its last good version and is not withdrawn.
+- A record whose raw form is unchanged since the last run is neither validated, rewritten nor indexed.
+- Duplicate course ids in one feed: the first wins, the others are quarantined.
+- Withdrawals (courses missing from a successful feed, or marked withdrawn) are held for confirmation
+  when they would exceed ``harvest_withdraw_guard`` of the provider's active courses.
+- Indexing and other side effects run after the commit, from the run's change set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from types import ModuleType
+
+import orjson
+from marshmallow import ValidationError
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from directory.catalogue import service as catalogue
+from directory.catalogue.completeness import completeness
+from directory.catalogue.models import Course, CourseStatus, CourseVersion
+from directory.catalogue.schema import CourseValidator
+from directory.catalogue.vocab import Vocabularies
+from directory.db import utcnow
+from directory.errors import Conflict, Invalid, NotFound
+from directory.settings import Settings
+
+from . import formats
+from .fetch import FetchError, FetchOptions, fetch_feed
+from .formats import FeedDocument, FeedError, Record, Rejection
+from .models import Feed, HarvestRun, QuarantineEntry, RunOutcome
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(hours=2)
+INCOMPLETE_LISTED = 50
+
+
+@dataclass(frozen=True)
+class HarvestEnvironment:
+    """What a run needs from the composition root."""
+
+    sessions: sessionmaker
+    settings: Settings
+    vocab: Vocabularies
+    # Called after each commit that changed the catalogue (the search index follows it).
+    on_changes: Callable[[catalogue.ChangeSet], None] = lambda changes: None
+
+
+Progress = Callable[[int, int | None], None]  # (items done so far, total or None)
+
+
+def harvest(env: HarvestEnvironment, feed_id: str, *, trigger: str = "manual",
+            progress: Progress | None = None) -> HarvestRun:
+    """Fetch a registered feed and ingest it. Raises Conflict when a run of that feed is under way."""
+    started = utcnow()
+    feed = _acquire(env.sessions, feed_id, started)
+    try:
+        if not feed.url:
+            return _record_failure(env, feed, started, trigger, None, "feed has no URL (it is published by push)")
+        try:
+            fetched = fetch_feed(
+                feed.url, etag=feed.etag, last_modified=feed.last_modified,
+                options=FetchOptions.from_settings(env.settings),
+            )
+        except FetchError as exc:
+            return _record_failure(env, feed, started, trigger, exc.status, f"fetch failed: {exc.reason}")
+        if fetched.status == 304:
+            return _record_not_modified(env, feed, started, trigger)
+        return _ingest(env, feed, fetched.body, started, trigger, fetched.status, progress,
+                       validators=(fetched.etag, fetched.last_modified))
+    finally:
+        _release(env.sessions, feed_id)
+
+
+def ingest(env: HarvestEnvironment, feed_id: str, body: bytes, *, trigger: str = "publish",
+           format_name: str | None = None, progress: Progress | None = None) -> HarvestRun:
+    """Ingest a document pushed to us (member publishing) exactly as a pulled one."""
+    started = utcnow()
+    feed = _acquire(env.sessions, feed_id, started)
+    try:
+        return _ingest(env, feed, body, started, trigger, None, progress, format_name=format_name)
+    finally:
+        _release(env.sessions, feed_id)
+
+
+def _ingest(env, feed: Feed, body: bytes, started: datetime, trigger: str, http_status: int | None,
+            progress: Progress | None, *, validators: tuple[str | None, str | None] | None = None,
+            format_name: str | None = None) -> HarvestRun:
+    adapter = formats.adapter(format_name or feed.format)
+    try:
+        document = adapter.parse(body)
+        with env.sessions.begin() as session:
+            run, changes = _apply(session, env, feed, adapter, document, started, trigger, http_status, progress)
+            if validators is not None:
+                session.execute(
+                    update(Feed).where(Feed.id == feed.id).values(etag=validators[0], last_modified=validators[1])
+                )
+    except FeedError as exc:
+        return _record_failure(env, feed, started, trigger, http_status, f"unusable document: {exc}")
+    except SQLAlchemyError as exc:
+        log.exception("harvest of feed %s could not be stored", feed.id)
+        return _record_failure(env, feed, started, trigger, http_status,
+                               f"store error, nothing changed: {type(exc).__name__}: {exc.args[0] if exc.args else ''}")
+    if changes:
+        env.on_changes(changes)
+    return run
+
+
+@dataclass
+class _Sorting:
+    """Every record of one document, sorted into what happens to it."""
+
+    seen: set[str] = field(default_factory=set)
+    new: list[catalogue.Content] = field(default_factory=list)
+    changed: list[tuple[catalogue.CourseState, catalogue.Content]] = field(default_factory=list)
+    rehashed: list[tuple[int, str]] = field(default_factory=list)
+    unchanged: int = 0
+    marked_withdrawn: list[str] = field(default_factory=list)
+    quarantine: list[QuarantineEntry] = field(default_factory=list)
+    count: int = 0
+
+
+def _apply(session: Session, env: HarvestEnvironment, feed: Feed, adapter: ModuleType,
+           document: FeedDocument, started: datetime, trigger: str, http_status: int | None,
+           progress: Progress | None) -> tuple[HarvestRun, catalogue.ChangeSet]:
+    provider = document.provider
+    if provider is not None and provider.id != feed.provider_id:
+        raise FeedError(f"the document is for provider {provider.id!r}, this feed is {feed.provider_id!r}'s")
+    if provider is not None:
+        catalogue.upsert_provider(session, provider.id, provider.name, id_scheme=provider.id_scheme,
+                                  country=provider.country, url=provider.url)
+    else:
+        catalogue.upsert_provider(session, feed.provider_id, feed.name)
+
+    run = HarvestRun(feed_id=feed.id, provider_id=feed.provider_id, trigger=trigger, started=started,
+                     finished=started, outcome=RunOutcome.SUCCEEDED, http_status=http_status,
+                     unmapped=sorted(set(document.unmapped)))
+    session.add(run)
+    session.flush()
+
+    states = catalogue.course_states(session, feed.provider_id)
+    sorting = _sort_records(env, feed, adapter, document, states, progress)
+    for entry in sorting.quarantine:
+        entry.run_id = run.id
+    session.add_all(sorting.quarantine)
+
+    now = utcnow()
+    catalogue.store_new(session, feed.provider_id, sorting.new, now, run.id)
+    catalogue.store_changed(session, sorting.changed, now, run.id)
+    catalogue.store_source_hashes(session, sorting.rehashed)
+
+    active = {cid for cid, state in states.items() if state.status is CourseStatus.ACTIVE}
+    leaving = sorted((active - sorting.seen) | (active & set(sorting.marked_withdrawn)))
+    changes = catalogue.ChangeSet(feed.provider_id, new=[c.course_id for c in sorting.new],
+                                  changed=[content.course_id for _, content in sorting.changed])
+    if leaving and len(leaving) > env.settings.harvest_withdraw_guard * len(active):
+        run.outcome = RunOutcome.HELD
+        run.held_withdrawals = leaving
+        run.errors = [
+            f"held: this run would withdraw {len(leaving)} of {len(active)} active courses "
+            f"(more than {env.settings.harvest_withdraw_guard:.0%}); an administrator must confirm"
+        ]
+    else:
+        changes.withdrawn = catalogue.withdraw(session, feed.provider_id, leaving, now)
+    catalogue.mark_seen(session, feed.provider_id, now)
+
+    run.seen = sorting.count
+    run.new, run.changed, run.unchanged = len(sorting.new), len(sorting.changed), sorting.unchanged
+    run.withdrawn, run.quarantined = len(changes.withdrawn), len(sorting.quarantine)
+    run.completeness_mean, run.incomplete = _completeness_summary(session, feed.provider_id)
+    run.finished = utcnow()
+    session.flush()
+    return run, changes
+
+
+def _sort_records(env: HarvestEnvironment, feed: Feed, adapter: ModuleType, document: FeedDocument,
+                  states: dict[str, catalogue.CourseState], progress: Progress | None) -> _Sorting:
+    validator = CourseValidator(env.vocab)
+    salt = f"{adapter.FORMAT}:{adapter.VERSION}:".encode()
+    sorting = _Sorting()
+
+    def quarantine(record_id: str | None, problems: list[tuple[str, str]], excerpt: str) -> None:
+        sorting.quarantine.append(QuarantineEntry(
+            feed_id=feed.id, provider_id=feed.provider_id, record_id=record_id, field=problems[0][0],
+            reason=problems[0][1], problems=[{"field": f, "reason": r} for f, r in problems],
+            excerpt=excerpt[:1000],
+        ))
+
+    for item in document.items:
+        sorting.count += 1
+        if progress is not None and sorting.count % 500 == 0:
+            progress(sorting.count, document.total)
+        if isinstance(item, Rejection):
+            if item.record_id:
+                sorting.seen.add(item.record_id)
+            quarantine(item.record_id, [(item.field, item.reason)], item.excerpt)
+            continue
+        _sort_record(item, sorting, states, validator, salt, quarantine, feed.name)
+    if progress is not None:
+        progress(sorting.count, document.total)
+    return sorting
+
+
+def _sort_record(item: Record, sorting: _Sorting, states, validator: CourseValidator, salt: bytes,
+                 quarantine, provider_name: str) -> None:
+    try:
+        raw_bytes = orjson.dumps(item.raw, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    except TypeError as exc:
+        quarantine(item.id, [("(record)", f"not representable as JSON: {exc}")], repr(item.raw)[:1000])
+        return
+    if item.id in sorting.seen:
+        quarantine(item.id, [("id", "duplicate course id in this feed: the first record with it was used")],
+                   raw_bytes.decode("utf-8", "replace"))
+        return
+    sorting.seen.add(item.id)
+    if item.raw.get("status") == "withdrawn":
+        sorting.marked_withdrawn.append(item.id)
+        return
+    source_hash = hashlib.sha256(salt + raw_bytes).hexdigest()
+    state = states.get(item.id)
+    if state is not None and state.source_hash == source_hash and state.status is CourseStatus.ACTIVE:
+        sorting.unchanged += 1
+        return
+    try:
+        record = validator.load(item.raw)
+    except ValidationError as exc:
+        problems = [(e.field, e.reason) for e in validator.errors(exc)]
+        quarantine(item.id, problems or [("(record)", "invalid")], raw_bytes.decode("utf-8", "replace"))
+        return
+    if record["id"] != item.id:
+        record["id"] = item.id
+    score, missing = completeness(record)
+    if record.get("awarding_body") is None:
+        # Unless a feed says otherwise, a provider awards its own micro-credentials.
+        record["awarding_body"] = {"id": None, "name": provider_name}
+    content = catalogue.Content(item.id, source_hash, record, catalogue.content_hash(record), score, missing)
+    if state is None:
+        sorting.new.append(content)
+    elif state.content_hash == content.content_hash and state.status is CourseStatus.ACTIVE:
+        sorting.rehashed.append((state.pk, source_hash))
+        sorting.unchanged += 1
+    else:
+        sorting.changed.append((state, content))
+
+
+def _completeness_summary(session: Session, provider_id: str) -> tuple[float | None, list[dict]]:
+    current = (
+        select(Course.course_id, CourseVersion.completeness, CourseVersion.missing)
+        .join(CourseVersion, CourseVersion.id == Course.current_version_id)
+        .where(Course.provider_id == provider_id, Course.status == CourseStatus.ACTIVE)
+    )
+    mean = session.scalar(select(func.avg(current.subquery().c.completeness)))
+    worst = session.execute(
+        current.where(CourseVersion.completeness < 1).order_by(CourseVersion.completeness, Course.course_id)
+        .limit(INCOMPLETE_LISTED)
+    ).all()
+    return (
+        round(float(mean), 3) if mean is not None else None,
+        [{"course_id": cid, "score": score, "missing": missing} for cid, score, missing in worst],
+    )
+
+
+def _record_failure(env: HarvestEnvironment, feed: Feed, started: datetime, trigger: str,
+                    http_status: int | None, error: str) -> HarvestRun:
+    log.warning("harvest of feed %s failed: %s", feed.id, error)
+    with env.sessions.begin() as session:
+        run = HarvestRun(feed_id=feed.id, provider_id=feed.provider_id, trigger=trigger, started=started,
+                         finished=utcnow(), outcome=RunOutcome.FAILED, http_status=http_status, errors=[error])
+        session.add(run)
+    return run
+
+
+def _record_not_modified(env: HarvestEnvironment, feed: Feed, started: datetime, trigger: str) -> HarvestRun:
+    with env.sessions.begin() as session:
+        catalogue.mark_seen(session, feed.provider_id, utcnow())
+        run = HarvestRun(feed_id=feed.id, provider_id=feed.provider_id, trigger=trigger, started=started,
+                         finished=utcnow(), outcome=RunOutcome.SUCCEEDED, http_status=304,
+                         errors=[], held_withdrawals=[], incomplete=[], unmapped=[])
+        session.add(run)
+    return run
+
+
+def _acquire(sessions: sessionmaker, feed_id: str, now: datetime) -> Feed:
+    with sessions.begin() as session:
+        feed = session.get(Feed, feed_id)
+        if feed is None:
+            raise NotFound(f"no feed {feed_id!r}")
+        taken = session.execute(
+            update(Feed)
+            .where(Feed.id == feed_id, (Feed.lease_until.is_(None)) | (Feed.lease_until < now))
+            .values(lease_until=now + LEASE)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not taken:
+            raise Conflict(f"feed {feed_id!r} is being harvested by another run")
+        session.expunge(feed)
+    return feed
+
+
+def _release(sessions: sessionmaker, feed_id: str) -> None:
+    with sessions.begin() as session:
+        session.execute(update(Feed).where(Feed.id == feed_id).values(lease_until=None))
+
+
+def confirm_withdrawals(env: HarvestEnvironment, run_id: int) -> HarvestRun:
+    """Apply the withdrawals a held run is waiting for, if it is still its feed's latest run."""
+    with env.sessions.begin() as session:
+        run = session.get(HarvestRun, run_id)
+        if run is None:
+            raise NotFound(f"no harvest run {run_id}")
+        if run.outcome is not RunOutcome.HELD or run.withdrawals_confirmed is not None:
+            raise Invalid(f"run {run_id} holds no withdrawals waiting for confirmation")
+        latest = session.scalar(select(func.max(HarvestRun.id)).where(
+            HarvestRun.feed_id == run.feed_id, HarvestRun.outcome != RunOutcome.FAILED))
+        if latest != run.id:
+            raise Conflict(f"run {run_id} was superseded by run {latest}; its withdrawals no longer apply")
+        now = utcnow()
+        withdrawn = catalogue.withdraw(session, run.provider_id, run.held_withdrawals, now)
+        run.withdrawn = len(withdrawn)
+        run.withdrawals_confirmed = now
+        changes = catalogue.ChangeSet(run.provider_id, withdrawn=withdrawn)
+    if changes:
+        env.on_changes(changes)
+    return run
+
+
+def latest_runs(session: Session, feed_id: str | None, page: int, per_page: int) -> catalogue.Page:
+    where = [HarvestRun.feed_id == feed_id] if feed_id else []
+    total = session.scalar(select(func.count()).select_from(HarvestRun).where(*where))
+    runs = session.scalars(select(HarvestRun).where(*where).order_by(HarvestRun.id.desc())
+                           .limit(per_page).offset((page - 1) * per_page)).all()
+    return catalogue.Page(total, page, per_page, list(runs))
+
+
+def current_quarantine(session: Session, feed_id: str | None, page: int, per_page: int) -> catalogue.Page:
+    """Quarantined records of each feed's latest completed run: what the provider has to fix now."""
+    latest = (select(func.max(HarvestRun.id)).where(HarvestRun.outcome != RunOutcome.FAILED)
+              .group_by(HarvestRun.feed_id))
+    if feed_id:
+        latest = latest.where(HarvestRun.feed_id == feed_id)
+    where = [QuarantineEntry.run_id.in_(latest)]
+    total = session.scalar(select(func.count()).select_from(QuarantineEntry).where(*where))
+    entries = session.scalars(select(QuarantineEntry).where(*where)
+                              .order_by(QuarantineEntry.feed_id, QuarantineEntry.id)
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    return catalogue.Page(total, page, per_page, list(entries))

@@ -1,0 +1,114 @@
+"""The feed registry: which feeds exist, where they are and how often they are harvested."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from directory.errors import Conflict, Invalid, NotFound
+from directory.settings import SettingsError, parse_interval
+
+from . import formats
+from .fetch import FetchError, check_url
+from .models import Feed
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    provider_id: str
+    name: str
+    url: str | None
+    format: str = "native"
+    every: str = "6h"
+
+
+def _validate(spec: FeedSpec, allow_private: bool) -> int:
+    if not spec.provider_id.strip():
+        raise Invalid("a feed needs a provider id")
+    try:
+        formats.adapter(spec.format)
+        seconds = parse_interval(spec.every)
+    except (ValueError, SettingsError) as exc:
+        raise Invalid(str(exc)) from None
+    if spec.url:
+        try:
+            check_url(spec.url, allow_private)
+        except FetchError as exc:
+            raise Invalid(f"feed URL refused: {exc.reason}") from None
+    return seconds
+
+
+def add_feed(session: Session, spec: FeedSpec, *, allow_private: bool) -> Feed:
+    """Register a feed; its id is the provider id (one feed per provider)."""
+    seconds = _validate(spec, allow_private)
+    if session.get(Feed, spec.provider_id) is not None:
+        raise Conflict(f"provider {spec.provider_id!r} already has a feed")
+    feed = Feed(id=spec.provider_id, provider_id=spec.provider_id, name=spec.name, url=spec.url,
+                format=spec.format, interval_seconds=seconds, enabled=True)
+    session.add(feed)
+    session.flush()
+    return feed
+
+
+def update_feed(session: Session, spec: FeedSpec, *, allow_private: bool) -> Feed:
+    seconds = _validate(spec, allow_private)
+    feed = get_feed(session, spec.provider_id)
+    if (feed.url, feed.format) != (spec.url, spec.format):
+        # A new source answers for itself: its validators say nothing about the old one's.
+        feed.etag = feed.last_modified = None
+    feed.name, feed.url, feed.format, feed.interval_seconds = spec.name, spec.url, spec.format, seconds
+    session.flush()
+    return feed
+
+
+def sync_feeds(session: Session, specs: list[FeedSpec], *, allow_private: bool) -> list[Feed]:
+    """Make the registry hold each spec (add or update); feeds not named are left alone."""
+    return [
+        update_feed(session, spec, allow_private=allow_private)
+        if session.get(Feed, spec.provider_id) is not None
+        else add_feed(session, spec, allow_private=allow_private)
+        for spec in specs
+    ]
+
+
+def get_feed(session: Session, feed_id: str) -> Feed:
+    feed = session.get(Feed, feed_id)
+    if feed is None:
+        raise NotFound(f"no feed {feed_id!r}")
+    return feed
+
+
+def list_feeds(session: Session) -> list[Feed]:
+    return list(session.scalars(select(Feed).order_by(Feed.id)))
+
+
+def remove_feed(session: Session, feed_id: str) -> None:
+    """Stop harvesting a feed. Its courses and history stay (withdraw them with an empty feed if needed)."""
+    session.delete(get_feed(session, feed_id))
+    session.flush()
+
+
+def read_feeds_file(path: Path, base_url: str | None = None) -> list[FeedSpec]:
+    """Feeds from a TOML file of ``[[feed]]`` tables (provider_id, name, url or file, format, every).
+
+    ``file`` entries (the demo) are relative paths served under ``base_url``.
+    """
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise Invalid(f"{path}: {exc}") from None
+    specs = []
+    for index, entry in enumerate(data.get("feed", [])):
+        url = entry.get("url")
+        if url is None and entry.get("file") and base_url:
+            url = f"{base_url.rstrip('/')}/{entry['file']}"
+        try:
+            specs.append(FeedSpec(provider_id=str(entry["provider_id"]), name=entry["name"], url=url,
+                                  format=entry.get("format", "native"), every=entry.get("every", "6h")))
+        except KeyError as exc:
+            raise Invalid(f"{path}: feed {index + 1} lacks {exc.args[0]}") from None
+    return specs

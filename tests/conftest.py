@@ -1,0 +1,84 @@
+"""Shared fixtures: a real database (SQLite per test, or PostgreSQL when CF_TEST_DATABASE_URL is set),
+a real tantivy index in a temporary folder, and the app built on them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+import directory.catalogue.models  # noqa: F401  (complete metadata)
+import harvester.models  # noqa: F401
+from directory import settings as settings_module
+from directory.app import Instance, create_app
+from directory.db import Base, make_engine
+from directory.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_DATABASE_URL = os.environ.get("CF_TEST_DATABASE_URL", "")
+
+
+def _reset_postgres(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    upgrade(engine)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_kind() -> str:
+    if TEST_DATABASE_URL:
+        _reset_postgres(TEST_DATABASE_URL)
+        return "postgresql"
+    return "sqlite"
+
+
+def make_settings(tmp_path: Path, **overrides) -> settings_module.Settings:
+    values = {
+        "data_dir": str(tmp_path / "var"),
+        "database_url": TEST_DATABASE_URL,
+        "secret_key": "test-secret-not-for-production",
+        "harvest_allow_private": True,
+        "harvest_retries": 1,
+        "harvest_backoff": 0.01,
+        "harvest_read_timeout": 5,
+        "harvest_connect_timeout": 2,
+        "log_level": "WARNING",
+    }
+    values.update(overrides)
+    return settings_module.load(values, environ={"CF_SETTINGS_FILE": str(tmp_path / "none.toml")})
+
+
+@pytest.fixture
+def settings(tmp_path, database_kind) -> settings_module.Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+def instance(settings, database_kind):
+    instance = Instance(settings)
+    if database_kind == "postgresql":
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        with instance.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    else:
+        upgrade(instance.engine)
+    yield instance
+    instance.close()
+
+
+@pytest.fixture
+def app(settings, instance):
+    app = create_app(settings)
+    app.extensions["climbing_frame"] = instance
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

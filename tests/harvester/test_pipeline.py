@@ -1,0 +1,304 @@
+"""The harvest pipeline against a real local HTTP server, a real database and a real index."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug import Response
+
+from directory.catalogue import service as catalogue
+from directory.catalogue.models import Course, CourseStatus, CourseVersion
+from directory.errors import Conflict, Invalid
+from directory.search.query import Filters, SearchQuery
+from harvester import pipeline, registry
+from harvester.models import HarvestRun, QuarantineEntry, RunOutcome
+from tests.factories import course, feed_bytes
+
+PROVIDER = "10000001"
+
+
+@pytest.fixture
+def feed(instance, httpserver):
+    with instance.sessions.begin() as session:
+        registry.add_feed(session, registry.FeedSpec(PROVIDER, "University of Testing",
+                                                     httpserver.url_for("/feed.json")), allow_private=True)
+    return PROVIDER
+
+
+def serve(httpserver, body: bytes, status: int = 200, headers: dict | None = None) -> None:
+    httpserver.clear()
+    httpserver.expect_request("/feed.json").respond_with_data(
+        body, status=status, content_type="application/json", headers=headers or {})
+
+
+def harvest(instance, feed_id=PROVIDER) -> HarvestRun:
+    return pipeline.harvest(instance.harvest_environment(), feed_id)
+
+
+def active_ids(instance) -> list[str]:
+    with instance.sessions() as session:
+        return sorted(session.scalars(select(Course.course_id).where(Course.status == CourseStatus.ACTIVE)))
+
+
+def searchable_ids(instance) -> list[str]:
+    result = instance.search.search(SearchQuery(text="", filters=Filters(), per_page=100))
+    return sorted(hit.id.split("/", 1)[1] for hit in result.hits)
+
+
+def versions_of(instance, course_id: str) -> list[CourseVersion]:
+    with instance.sessions() as session:
+        return list(session.scalars(select(CourseVersion).join(Course, Course.pk == CourseVersion.course_pk)
+                                    .where(Course.course_id == course_id).order_by(CourseVersion.id)))
+
+
+def test_a_good_feed_becomes_catalogue_and_index(instance, httpserver, feed):
+    serve(httpserver, feed_bytes([course("A1"), course("A2"), course("A3")]))
+    run = harvest(instance)
+    assert run.outcome is RunOutcome.SUCCEEDED and run.http_status == 200
+    assert (run.seen, run.new, run.changed, run.unchanged, run.withdrawn, run.quarantined) == (3, 3, 0, 0, 0, 0)
+    assert active_ids(instance) == ["A1", "A2", "A3"]
+    assert searchable_ids(instance) == ["A1", "A2", "A3"]
+    with instance.sessions() as session:
+        stored = catalogue.get_course(session, PROVIDER, "A1")
+        assert stored.current_version.content["credit"] == {"value": 15, "scheme": "CATS", "cats": 15, "ects": 7.5}
+        assert stored.current_version.content["level"]["eqf"] == 7
+        assert stored.provider.name == "University of Testing"
+    assert run.completeness_mean == 1.0
+
+
+def test_unchanged_records_are_not_rewritten(instance, httpserver, feed):
+    serve(httpserver, feed_bytes([course("A1"), course("A2")]))
+    harvest(instance)
+    before = versions_of(instance, "A1")
+    run = harvest(instance)
+    assert (run.new, run.changed, run.unchanged) == (0, 0, 2)
+    assert [v.id for v in versions_of(instance, "A1")] == [v.id for v in before]
+
+
+def test_only_the_updated_stamp_changing_is_not_a_new_version(instance, httpserver, feed):
+    serve(httpserver, feed_bytes([course("A1")]))
+    harvest(instance)
+    serve(httpserver, feed_bytes([course("A1", updated="2026-11-21T10:00:00Z")]))
+    run = harvest(instance)
+    assert (run.changed, run.unchanged) == (0, 1)
+    assert len(versions_of(instance, "A1")) == 1
+
+
+def test_a_changed_course_gets_a_new_version_and_keeps_the_old(instance, httpserver, feed):
+    serve(httpserver, feed_bytes([course("A1")]))
+    harvest(instance)
+    serve(httpserver, feed_bytes([course("A1", title="Applied topic, revised")]))
+    run = harvest(instance)
+    assert run.changed == 1
+    first, second = versions_of(instance, "A1")
+    assert first.content["title"] == "Applied topic A1"
+    assert second.content["title"] == "Applied topic, revised"
+    assert first.content_hash != second.content_hash
+    result = instance.search.search(SearchQuery(text="revised", filters=Filters()))
+    assert [hit.id for hit in result.hits] == [f"{PROVIDER}/A1"]
+
+
+def test_conditional_get_answered_304_is_a_cheap_no_op(instance, httpserver, feed):
+    serve(httpserver, feed_bytes([course("A1")]), headers={"ETag": '"v1"'})
+    harvest(instance)
+    httpserver.clear()
+    httpserver.expect_request("/feed.json", headers={"If-None-Match": '"v1"'}).respond_with_data("", status=304)
+    run = harvest(instance)
+    assert run.outcome is RunOutcome.SUCCEEDED and run.http_status == 304
+    assert run.seen == 0 and active_ids(instance) == ["A1"]
+
+
+@pytest.mark.parametrize("status", [404, 500])
+def test_a_failing_feed_changes_nothing(instance, httpserver, feed, status):
+    serve(httpserver, feed_bytes([course("A1"), course("A2")]))
+    harvest(instance)
+    serve(httpserver, b"oops", status=status)
+    run = harvest(instance)
+    assert run.outcome is RunOutcome.FAILED and run.http_status == status
+    assert "fetch failed" in run.errors[0]
+    assert active_ids(instance) == ["A1", "A2"] and searchable_ids(instance) == ["A1", "A2"]
+
+
+def test_a_server_error_then_success_is_retried(instance, httpserver, feed):
+    httpserver.expect_ordered_request("/feed.json").respond_with_data("busy", status=503)
+    httpserver.expect_ordered_request("/feed.json").respond_with_data(feed_bytes([course("A1")]))
+    run = harvest(instance)
+    assert run.outcome is RunOutcome.SUCCEEDED and active_ids(instance) == ["A1"]
+
+
+@pytest.mark.parametrize("body, reason", [
+    (b'{"format": "climbing-frame/catalogue-feed", "version": "1.0", "courses": [', "not valid JSON"),
+    (b"[1, 2, 3]", "must be a JSON object"),
+    (b'{"format": "something-else", "version": "1.0", "courses": []}', "format must be"),
+    (b'{"format": "climbing-frame/catalogue-feed", "version": "9.9", "courses": []}', "not supported"),
+])
+def test_an_unusable_document_changes_nothing(instance, httpserver, feed, body, reason):
+    serve(httpserver, feed_bytes([course("A1")]))
+    harvest(instance)
+    serve(httpserver, body)
+    run = harvest(instance)
+    assert run.outcome is RunOutcome.FAILED and reason in run.errors[0]
+    assert active_ids(instance) == ["A1"]
+
+
+def test_a_truncated_body_changes_nothing(instance, httpserver, feed):
+    serve(httpserver, feed_bytes([course("A1")]))
+    harvest(instance)
+    body = feed_bytes([course("A1"), course("A2")])
+    httpserver.clear()
+    httpserver.expect_request("/feed.json").respond_with_response(
+        Response(body[: len(body) // 2], headers={"Content-Length": str(len(body))}))
+    run = harvest(instance)
+    assert run.outcome is RunOutcome.FAILED
+    assert active_ids(instance) == ["A1"]
+
+
+def test_an_oversized_feed_is_refused(tmp_path, instance, httpserver, feed):
+    from dataclasses import replace
+
+    small = replace(instance.settings, harvest_max_bytes=1000)
+    serve(httpserver, feed_bytes([course(f"A{i}") for i in range(20)]))
+    env = replace(instance.harvest_environment(), settings=small)
+    run = pipeline.harvest(env, PROVIDER)
+    assert run.outcome is RunOutcome.FAILED and "larger than" in run.errors[0]
+    assert active_ids(instance) == []
+
+
+def test_feed_urls_on_private_addresses_are_refused_unless_allowed(instance):
+    with instance.sessions.begin() as session, pytest.raises(Invalid, match="private|loopback"):
+        registry.add_feed(session, registry.FeedSpec("10000002", "Loopback U", "http://127.0.0.1:9/feed.json"),
+                          allow_private=False)
+
+
+def test_bad_records_are_quarantined_and_the_rest_goes_on(instance, httpserver, feed):
+    courses = [course(f"C{i:02d}") for i in range(18)]
+    courses.append(course("BAD1", credit={"value": 15, "scheme": "GUINEAS"}))
+    courses.append(course("BAD2", subjects=[{"scheme": "HECoS", "code": "999999"}]))
+    serve(httpserver, feed_bytes(courses))
+    run = harvest(instance)
+    assert run.outcome is RunOutcome.SUCCEEDED
+    assert (run.seen, run.new, run.quarantined) == (20, 18, 2)
+    with instance.sessions() as session:
+        entries = {e.record_id: e for e in session.scalars(select(QuarantineEntry))}
+    assert entries["BAD1"].field == "credit.scheme" and "CATS" in entries["BAD1"].reason
+    assert entries["BAD2"].field == "subjects[0].code" and "not a HECoS code" in entries["BAD2"].reason
+    assert entries["BAD1"].provider_id == PROVIDER
+
+
+def test_a_course_whose_new_record_is_bad_keeps_its_last_good_version(instance, httpserver, feed):
+    serve(httpserver, feed_bytes([course("A1"), course("A2")]))
+    harvest(instance)
+    serve(httpserver, feed_bytes([course("A1", learning_outcomes=[]), course("A2")]))
+    run = harvest(instance)
+    assert run.quarantined == 1 and run.withdrawn == 0
+    assert active_ids(instance) == ["A1", "A2"]
+    assert len(versions_of(instance, "A1")) == 1
+
+
+def test_duplicate_ids_first_wins_rest_quarantined(instance, httpserver, feed):
+    serve(httpserver, feed_bytes([course("D1", title="First"), course("D1", title="Second"), course("D2")]))
+    run = harvest(instance)
+    assert (run.new, run.quarantined) == (2, 1)
+    with instance.sessions() as session:
+        assert catalogue.get_course(session, PROVIDER, "D1").title == "First"
+        entry = session.scalar(select(QuarantineEntry))
+    assert entry.record_id == "D1" and entry.field == "id" and "duplicate" in entry.reason
+
+
+def test_missing_and_marked_courses_are_withdrawn_but_stay_readable(instance, httpserver, feed, client):
+    serve(httpserver, feed_bytes([course(f"W{i}") for i in range(6)]))
+    harvest(instance)
+    remaining = [course(f"W{i}") for i in range(4)]
+    remaining[3] = course("W3", status="withdrawn")
+    serve(httpserver, feed_bytes(remaining))
+    run = harvest(instance)
+    assert run.outcome is RunOutcome.SUCCEEDED and run.withdrawn == 3
+    assert active_ids(instance) == ["W0", "W1", "W2"]
+    assert searchable_ids(instance) == ["W0", "W1", "W2"]
+    with instance.sessions() as session:
+        withdrawn = catalogue.get_course(session, PROVIDER, "W5")
+    assert withdrawn.status is CourseStatus.WITHDRAWN and withdrawn.withdrawn_at is not None
+
+
+def test_a_withdrawn_course_that_returns_is_active_again(instance, httpserver, feed):
+    serve(httpserver, feed_bytes([course("R1"), course("R2")]))
+    harvest(instance)
+    serve(httpserver, feed_bytes([course("R1")]))
+    harvest(instance)
+    serve(httpserver, feed_bytes([course("R1"), course("R2")]))
+    run = harvest(instance)
+    assert run.changed == 1 and active_ids(instance) == ["R1", "R2"]
+    assert searchable_ids(instance) == ["R1", "R2"]
+
+
+def test_mass_withdrawal_is_held_until_confirmed(instance, httpserver, feed):
+    serve(httpserver, feed_bytes([course(f"M{i}") for i in range(10)]))
+    harvest(instance)
+    serve(httpserver, feed_bytes([course("M0"), course("M1"), course("NEW")]))
+    run = harvest(instance)
+    assert run.outcome is RunOutcome.HELD
+    assert run.held_withdrawals == [f"M{i}" for i in range(2, 10)]
+    assert run.new == 1 and run.withdrawn == 0
+    assert len(active_ids(instance)) == 11
+    confirmed = pipeline.confirm_withdrawals(instance.harvest_environment(), run.id)
+    assert confirmed.withdrawn == 8
+    assert active_ids(instance) == ["M0", "M1", "NEW"] and searchable_ids(instance) == ["M0", "M1", "NEW"]
+    with pytest.raises(Invalid):
+        pipeline.confirm_withdrawals(instance.harvest_environment(), run.id)
+
+
+def test_a_held_run_superseded_by_a_newer_run_cannot_be_confirmed(instance, httpserver, feed):
+    serve(httpserver, feed_bytes([course(f"M{i}") for i in range(4)]))
+    harvest(instance)
+    serve(httpserver, feed_bytes([]))
+    held = harvest(instance)
+    assert held.outcome is RunOutcome.HELD
+    serve(httpserver, feed_bytes([course(f"M{i}") for i in range(4)]))
+    harvest(instance)
+    with pytest.raises(Conflict):
+        pipeline.confirm_withdrawals(instance.harvest_environment(), held.id)
+    assert len(active_ids(instance)) == 4
+
+
+def test_a_document_for_another_provider_is_refused(instance, httpserver, feed):
+    serve(httpserver, feed_bytes([course("X1")], provider_id="99999999"))
+    run = harvest(instance)
+    assert run.outcome is RunOutcome.FAILED and "99999999" in run.errors[0]
+    assert active_ids(instance) == []
+
+
+def test_a_run_under_way_blocks_a_second_one(instance, httpserver, feed):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from directory.db import utcnow
+    from harvester.models import Feed
+
+    with instance.sessions.begin() as session:
+        session.execute(update(Feed).values(lease_until=utcnow() + timedelta(minutes=5)))
+    with pytest.raises(Conflict):
+        harvest(instance)
+
+
+def test_every_run_leaves_a_report(instance, httpserver, feed):
+    serve(httpserver, feed_bytes([course("A1")]))
+    harvest(instance)
+    serve(httpserver, b"broken", status=500)
+    harvest(instance)
+    with instance.sessions() as session:
+        outcomes = session.scalars(select(HarvestRun.outcome).order_by(HarvestRun.id)).all()
+        assert session.scalar(select(func.count()).select_from(HarvestRun)) == 2
+    assert outcomes == [RunOutcome.SUCCEEDED, RunOutcome.FAILED]
+
+
+def test_incomplete_records_are_listed_with_what_is_missing(instance, httpserver, feed):
+    sparse = course("S1")
+    for key in ("summary", "aims", "cost", "entry_requirements", "quality_assurance"):
+        sparse.pop(key)
+    serve(httpserver, feed_bytes([course("A1"), sparse]))
+    run = harvest(instance)
+    assert run.completeness_mean < 1
+    worst = run.incomplete[0]
+    assert worst["course_id"] == "S1"
+    assert {"summary", "aims", "cost", "entry_requirements", "quality_assurance"} <= set(worst["missing"])
