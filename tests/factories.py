@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import orjson
+import json
 
 HECOS_CODES = ["100366", "100992", "100078", "100485", "100089", "100497"]
 
@@ -58,4 +58,4 @@ def feed_document(courses: list[dict[str, Any]], provider_id: str = "10000001",
 
 
 def feed_bytes(courses: list[dict[str, Any]], provider_id: str = "10000001", **extra: Any) -> bytes:
-    return orjson.dumps(feed_document(courses, provider_id, **extra))
+    return json.dumps(feed_document(courses, provider_id, **extra)).encode()

@@ -32,10 +32,10 @@ class ProviderOut(ProviderRef):
 
 
 class CreditOut(Schema):
-    value = fields.Number()
+    value = fields.Float()
     scheme = fields.String(metadata={"description": "CATS, ECTS, SCQF or CQFW as the provider states it"})
-    cats = fields.Number(metadata={"description": "Normalised to CATS (SCQF and CQFW credit = CATS)"})
-    ects = fields.Number(metadata={"description": "Normalised to ECTS (2 CATS = 1 ECTS)"})
+    cats = fields.Float(metadata={"description": "Normalised to CATS (SCQF and CQFW credit = CATS)"})
+    ects = fields.Float(metadata={"description": "Normalised to ECTS (2 CATS = 1 ECTS)"})
 
 
 class LevelOut(Schema):
@@ -115,8 +115,8 @@ class CourseOut(CourseSummaryOut):
 class VersionOut(Schema):
     id = fields.Integer()
     content_hash = fields.String()
-    first_seen = fields.DateTime()
-    last_seen = fields.DateTime()
+    first_seen = fields.String(metadata={'format': 'date-time'})
+    last_seen = fields.String(metadata={'format': 'date-time'})
     completeness = fields.Float()
     content = fields.Dict()
 
@@ -135,8 +135,8 @@ class HarvestRunOut(Schema):
     feed = fields.String()
     provider_id = fields.String()
     trigger = fields.String()
-    started = fields.DateTime()
-    finished = fields.DateTime()
+    started = fields.String(metadata={'format': 'date-time'})
+    finished = fields.String(metadata={'format': 'date-time'})
     outcome = fields.String(metadata={"description": "succeeded, failed or held"})
     http_status = fields.Integer(allow_none=True)
     counts = fields.Nested(RunCounts)
@@ -156,7 +156,7 @@ class QuarantineOut(Schema):
     reason = fields.String()
     problems = fields.List(fields.Dict())
     excerpt = fields.String()
-    created = fields.DateTime()
+    created = fields.String(metadata={'format': 'date-time'})
 
 
 def envelope(item_schema: type[Schema], name: str) -> type[Schema]:

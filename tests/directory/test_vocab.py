@@ -1,0 +1,53 @@
+from pathlib import Path
+
+import pytest
+
+from directory.catalogue.vocab import VocabularyError, credit_in_cats, eqf_level, vocabularies
+from decimal import Decimal
+
+VOCAB = vocabularies(Path(__file__).resolve().parents[2] / "config" / "vocab")
+
+
+@pytest.mark.parametrize("framework, value, eqf", [
+    ("FHEQ", 4, 5), ("FHEQ", 5, 5), ("FHEQ", 6, 6), ("FHEQ", 7, 7), ("FHEQ", 8, 8),
+    ("SCQF", 7, 5), ("SCQF", 8, 5), ("SCQF", 9, 6), ("SCQF", 10, 6), ("SCQF", 11, 7), ("SCQF", 12, 8),
+    ("CQFW", 4, 5), ("CQFW", 7, 7), ("EQF", 6, 6),
+])
+def test_levels_normalise_to_eqf(framework, value, eqf):
+    assert eqf_level(framework, value) == eqf
+
+
+@pytest.mark.parametrize("framework, value", [("FHEQ", 3), ("FHEQ", 9), ("SCQF", 6), ("SCQF", 13), ("RQF", 4)])
+def test_levels_outside_higher_education_are_refused(framework, value):
+    with pytest.raises(VocabularyError):
+        eqf_level(framework, value)
+
+
+def test_credit_normalises_to_cats():
+    assert credit_in_cats(Decimal("7.5"), "ECTS") == 15
+    assert credit_in_cats(Decimal(20), "SCQF") == 20
+    assert credit_in_cats(Decimal(10), "CQFW") == 10
+
+
+def test_hecos_codes_carry_their_cah_groups():
+    subject = VOCAB.subject("HECoS", "100366")
+    assert subject.name == "Computer science"
+    assert (subject.cah3, subject.cah2, subject.cah1) == ("CAH11-01-01", "CAH11-01", "CAH11")
+
+
+def test_jacs_codes_map_to_cah_and_unnamed_codes_take_the_group_name():
+    assert VOCAB.subject("JACS3", "f660").name == "Geophysics"
+    unnamed = VOCAB.subject("JACS3", "G400")
+    assert unnamed.cah1 == "CAH11" and unnamed.name == VOCAB.cah_name("CAH11-01-01")
+
+
+def test_unknown_codes_are_errors():
+    with pytest.raises(VocabularyError):
+        VOCAB.subject("HECoS", "999999")
+    with pytest.raises(VocabularyError):
+        VOCAB.subject("LCSH", "x")
+
+
+def test_cah_group_expands_to_its_hecos_codes():
+    codes = VOCAB.hecos_codes_in_cah("CAH11-01")
+    assert "100366" in codes and all(VOCAB.hecos[c].cah2 == "CAH11-01" for c in codes)
