@@ -1,0 +1,304 @@
+"""Fetch one feed over HTTP, safely.
+
+``fetch_feed(url)`` returns the whole body of a feed, or raises ``FetchError`` naming why it could not.
+A caller may rely on these guarantees:
+
+- Only ``http`` and ``https`` URLs are fetched, and, unless ``allow_private``, only from hosts whose every
+  address is public: this is checked before the first request and again before every redirect hop, so a
+  public feed cannot redirect the harvester to 127.0.0.1 or a cloud metadata address.
+- Redirects are followed here (never by httpx), at most ``max_redirects`` of them.
+- The decoded body is never larger than ``max_bytes``: reading stops as soon as it grows past it, so a
+  compressed "zip bomb" costs at most one decompressed network chunk beyond the limit.
+- A body shorter than its ``Content-Length``, or an incomplete chunked body, is an error, never a result.
+- A 5xx answer, a connection error, a timeout or a cut-off body is retried ``retries`` times, waiting
+  ``backoff`` seconds and doubling; each try starts again from the URL given. A 4xx answer is final.
+- A conditional GET answered 304 gives ``FetchResult(status=304, body=None)``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+
+import httpx
+
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_SCHEMES = frozenset({"http", "https"})
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    """How patient and how trusting one fetch is. Timeouts in seconds; ``read_timeout`` is the longest
+    wait for the next bytes, not a limit on the whole transfer."""
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    max_bytes: int = 512 * 1024 * 1024
+    max_redirects: int = 5
+    retries: int = 3  # retries after a 5xx answer or a connection error/timeout
+    backoff: float = 1.0  # first retry delay in seconds, doubling each retry
+    allow_private: bool = False
+    user_agent: str = "ClimbingFrame-Harvester/0.1 (+https://climbing-frame.example/about/harvester)"
+
+    @classmethod
+    def from_settings(cls, settings) -> FetchOptions:
+        """Options from a ``directory.settings.Settings``; ``user_agent`` keeps its default."""
+        return cls(
+            connect_timeout=settings.harvest_connect_timeout,
+            read_timeout=settings.harvest_read_timeout,
+            max_bytes=settings.harvest_max_bytes,
+            max_redirects=settings.harvest_max_redirects,
+            retries=settings.harvest_retries,
+            backoff=settings.harvest_backoff,
+            allow_private=settings.harvest_allow_private,
+        )
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    status: int  # 200 (body read) or 304 (not modified, body None)
+    body: bytes | None
+    etag: str | None
+    last_modified: str | None
+    url: str  # final URL after redirects
+    content_type: str | None
+    attempts: int  # tries it took (1 + retries used); redirect hops within a try are not counted
+
+
+class FetchError(Exception):
+    """Feed could not be fetched.
+
+    ``reason`` is human readable and says why (``'HTTP 404 Not Found'``, ``'connection refused'``,
+    ``'read timeout after 60s'``, ``'body larger than 536870912 bytes'``, ``'too many redirects (6)'``,
+    ``'refused: feed.example resolves to private address 10.0.0.1'``, ``'truncated body: 500 of 1000
+    bytes'``); ``status`` is the HTTP status if one was received, else None.
+    """
+
+    def __init__(self, reason: str, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+
+
+class _TransientFetchError(FetchError):
+    """A failure worth another try (5xx, connection, timeout, cut-off body); never leaves this module."""
+
+
+_DEFAULT_OPTIONS = FetchOptions()
+
+
+def fetch_feed(
+    url: str,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    options: FetchOptions = _DEFAULT_OPTIONS,
+) -> FetchResult:
+    """GET ``url`` (conditionally, when ``etag`` or ``last_modified`` is given) and return the result.
+
+    Returns status 200 with the body, or 304 with ``body=None`` and the validators given unless the server
+    sent new ones. Raises ``FetchError`` for everything else, after retrying what may be transient.
+    """
+    headers = {"User-Agent": options.user_agent}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    timeout = httpx.Timeout(
+        connect=options.connect_timeout,
+        read=options.read_timeout,
+        write=options.connect_timeout,
+        pool=options.connect_timeout,
+    )
+    with httpx.Client(timeout=timeout, follow_redirects=False, headers=headers) as client:
+        attempt = 1
+        while True:
+            try:
+                result = _fetch_once(client, url, options)
+            except _TransientFetchError as error:
+                if attempt > options.retries:
+                    raise FetchError(error.reason, status=error.status) from error
+                time.sleep(options.backoff * 2 ** (attempt - 1))
+                attempt += 1
+                continue
+            if result.status == 304:
+                result = replace(
+                    result, etag=result.etag or etag, last_modified=result.last_modified or last_modified
+                )
+            return replace(result, attempts=attempt)
+
+
+def check_url(url: str, allow_private: bool) -> None:
+    """Raise ``FetchError`` unless ``url`` is http(s) with a host and, when not ``allow_private``, every
+    address the host resolves to is public.
+
+    Not public: private, loopback, link-local, reserved, multicast, unspecified or otherwise not globally
+    routable (e.g. 100.64.0.0/10), checked on IPv4-mapped IPv6 addresses too. A host that does not
+    resolve is refused. With ``allow_private`` the host is not resolved here at all.
+    """
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise FetchError(f"refused: not a valid URL ({exc})") from exc
+    if parsed.scheme not in _SCHEMES:
+        raise FetchError(f"refused: scheme {parsed.scheme or '(none)'!r} is not http or https")
+    if not parsed.host:
+        raise FetchError("refused: URL has no host")
+    if allow_private:
+        return
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    try:
+        addresses = _resolve(parsed.host, port)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise FetchError(f"cannot resolve {parsed.host}: {exc}") from exc
+    if not addresses:
+        raise FetchError(f"cannot resolve {parsed.host}: no addresses")
+    for address in addresses:
+        if not _is_public(address):
+            raise FetchError(f"refused: {parsed.host} resolves to private address {address}")
+
+
+def _resolve(host: str, port: int) -> list[str]:
+    # A module-level hook so tests can make a local server look public and prove the per-hop check.
+    return [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+
+
+def _is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address)
+    # Python 3.11 judges ::ffff:a.b.c.d by the IPv6 tables, not by the IPv4 address it carries (which is
+    # where the connection goes), so judge the IPv4 address.
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_reserved
+        or ip.is_multicast
+        or ip.is_unspecified
+    )
+
+
+def _fetch_once(client: httpx.Client, url: str, options: FetchOptions) -> FetchResult:
+    """One try: follow redirects from ``url`` to a final answer. ``attempts`` is left for the caller."""
+    current = url
+    for _hop in range(options.max_redirects + 1):
+        check_url(current, options.allow_private)
+        with _transport_errors(options, status=None), client.stream("GET", current) as response:
+            location = _redirect_target(response)
+            if location is None:
+                return _final_answer(response, options)
+        current = location
+    raise FetchError(f"too many redirects ({options.max_redirects + 1})")
+
+
+def _redirect_target(response: httpx.Response) -> str | None:
+    if response.status_code not in _REDIRECT_STATUSES:
+        return None
+    location = response.headers.get("Location")
+    if not location:
+        raise FetchError(
+            f"HTTP {response.status_code} redirect without a Location", status=response.status_code
+        )
+    try:
+        return str(response.url.join(location))
+    except httpx.InvalidURL as exc:
+        raise FetchError(f"redirect to an invalid URL {location!r}", status=response.status_code) from exc
+
+
+def _final_answer(response: httpx.Response, options: FetchOptions) -> FetchResult:
+    status = response.status_code
+    if status not in (200, 304):
+        # The standard phrase, not the server's: reasons are read and compared by people and tests.
+        reason = f"HTTP {status} {httpx.codes.get_reason_phrase(status)}".rstrip()
+        error_type = _TransientFetchError if status >= 500 else FetchError
+        raise error_type(reason, status=status)
+    body = _read_body(response, options) if status == 200 else None
+    return FetchResult(
+        status=status,
+        body=body,
+        etag=response.headers.get("ETag"),
+        last_modified=response.headers.get("Last-Modified"),
+        url=str(response.url),
+        content_type=response.headers.get("Content-Type"),
+        attempts=1,
+    )
+
+
+def _read_body(response: httpx.Response, options: FetchOptions) -> bytes:
+    status = response.status_code
+    too_large = f"body larger than {options.max_bytes} bytes"
+    declared = _declared_length(response)
+    if declared is not None and declared > options.max_bytes:
+        raise FetchError(too_large, status=status)
+    body = bytearray()
+    try:
+        with _transport_errors(options, status=status):
+            # iter_bytes decodes gzip/deflate, so the limit applies to what we would hold in memory.
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > options.max_bytes or response.num_bytes_downloaded > options.max_bytes:
+                    raise FetchError(too_large, status=status)
+    except _TransientFetchError as error:
+        if not isinstance(error.__cause__, httpx.RemoteProtocolError):
+            raise
+        # h11 reports a peer that closed mid-body as a protocol error; say what it means for a feed.
+        raise _TransientFetchError(_truncated(response, declared, error.reason), status=status) from error
+    # h11 already raises for a short HTTP/1.1 body; this keeps the promise whatever the transport does.
+    if declared is not None and response.num_bytes_downloaded < declared:
+        raise _TransientFetchError(_truncated(response, declared, ""), status=status)
+    return bytes(body)
+
+
+def _declared_length(response: httpx.Response) -> int | None:
+    # Content-Length counts the bytes on the wire (before decompression); a malformed one is ignored
+    # here and h11 refuses it anyway.
+    try:
+        length = int(response.headers.get("Content-Length", ""))
+    except ValueError:
+        return None
+    return length if length >= 0 else None
+
+
+def _truncated(response: httpx.Response, declared: int | None, detail: str) -> str:
+    if declared is not None:
+        return f"truncated body: {response.num_bytes_downloaded} of {declared} bytes"
+    return f"truncated body: {detail}"
+
+
+@contextmanager
+def _transport_errors(options: FetchOptions, status: int | None) -> Iterator[None]:
+    """Turn httpx's transport and decoding errors into FetchError, transient where a retry may help."""
+    try:
+        yield
+    except httpx.ConnectTimeout as exc:
+        raise _TransientFetchError(f"connect timeout after {options.connect_timeout:g}s", status) from exc
+    except httpx.ReadTimeout as exc:
+        raise _TransientFetchError(f"read timeout after {options.read_timeout:g}s", status) from exc
+    except httpx.TimeoutException as exc:
+        raise _TransientFetchError(f"timeout: {type(exc).__name__}", status) from exc
+    except httpx.ConnectError as exc:
+        reason = "connection refused" if _caused_by(exc, ConnectionRefusedError) else f"connect failed: {exc}"
+        raise _TransientFetchError(reason, status) from exc
+    except (httpx.UnsupportedProtocol, httpx.LocalProtocolError) as exc:
+        # Our request is at fault, so trying it again cannot help.
+        raise FetchError(f"request failed: {exc}", status) from exc
+    except httpx.RemoteProtocolError as exc:
+        raise _TransientFetchError(f"protocol error: {exc}", status) from exc
+    except httpx.TransportError as exc:
+        raise _TransientFetchError(f"connection failed: {exc}", status) from exc
+    except httpx.DecodingError as exc:
+        raise FetchError(f"body could not be decoded: {exc}", status) from exc
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
