@@ -1,30 +1,27 @@
 """The canonical micro-credential record: validation of one course as a feed describes it.
 
 Every feed format is mapped by its adapter into the native field names (``docs/feed-format.md``) and then
-validated here, so there is one definition of a valid course. ``load_course`` returns the canonical record:
-the native fields, cleaned, plus what we derive (credit in CATS and ECTS, the EQF level, subject names
-and their Common Aggregation Hierarchy groups). Fields a feed sends that we do not know are kept under
-``extensions`` and otherwise ignored.
+validated here, so there is one definition of a valid course. ``CourseValidator.load`` returns the
+canonical record: the native fields, cleaned, plus what we derive (credit in CATS and ECTS, the EQF level,
+subject names and their Common Aggregation Hierarchy groups). Fields a feed sends that we do not know are
+kept under ``extensions`` and otherwise ignored.
+
+The structured parts (credit, level, subjects, schedule, ...) are marshmallow fields of their own rather
+than nested schemas: the rules are the same, but a harvest validates hundreds of thousands of records
+and a nested schema costs several times more per record. Errors keep marshmallow's nested shape, so
+``flatten_errors`` reports paths such as ``credit.scheme`` or ``subjects[0].code``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from marshmallow import (
-    EXCLUDE,
-    Schema,
-    ValidationError,
-    fields,
-    post_load,
-    pre_load,
-    validate,
-    validates_schema,
-)
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
 
 from .vocab import (
     CREDIT_SCHEMES,
@@ -40,9 +37,17 @@ MODES = ("online-synchronous", "online-asynchronous", "on-campus", "work-based",
 SUPERVISION = ("supervised-online", "supervised-onsite", "unsupervised")
 STATUSES = ("active", "withdrawn")
 PATHWAY_ROLES = ("core", "option")
+SCHEDULE_TYPES = ("cohort", "learner-led")
 
-_text = validate.Length(min=1)
 _http_url = validate.URL(schemes={"http", "https"}, require_tld=False)
+_language_tag = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_currency = re.compile(r"^[A-Z]{3}$")
+
+Errors = dict[Any, Any]
+
+
+def _one_of(allowed: tuple[str, ...]) -> str:
+    return f"Must be one of: {', '.join(allowed)}."
 
 
 def _number(value: Decimal) -> int | float:
@@ -50,129 +55,308 @@ def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-class _Strict(Schema):
-    class Meta:
-        unknown = EXCLUDE
+def _decimal(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError
+    number = Decimal(str(value).strip())
+    if not number.is_finite():
+        raise ValueError
+    return number
 
 
-class CreditSchema(_Strict):
-    value = fields.Decimal(required=True, validate=validate.Range(min=0, min_inclusive=False))
-    scheme = fields.String(required=True, validate=validate.OneOf(CREDIT_SCHEMES))
-
-    @post_load
-    def normalise(self, data, **_):
-        cats = credit_in_cats(data["value"], data["scheme"])
-        return {
-            "value": _number(data["value"]),
-            "scheme": data["scheme"],
-            "cats": _number(cats),
-            "ects": _number(cats / 2),
-        }
+def _integer(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    raise ValueError
 
 
-class LevelSchema(_Strict):
-    framework = fields.String(required=True, validate=validate.OneOf(LEVEL_FRAMEWORKS))
-    value = fields.Integer(required=True, strict=False)
+def _text(value: Any) -> str | None:
+    """A non-empty string, or None."""
+    return value if isinstance(value, str) and value.strip() else None
 
-    @validates_schema
-    def known_level(self, data, **_):
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ValidationError("Not a valid mapping type.")
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise ValidationError("Not a valid list.")
+    return value
+
+
+def _items(value: Any, check: Callable[[Any], Any], *, min_items: int = 0) -> list[Any]:
+    """Apply ``check`` to every item; errors by index, as marshmallow's List does."""
+    items = _list(value)
+    if len(items) < min_items:
+        raise ValidationError(f"Shorter than minimum length {min_items}.")
+    result, errors = [], {}
+    for index, item in enumerate(items):
         try:
-            eqf_level(data["framework"], data["value"])
-        except VocabularyError as exc:
-            raise ValidationError(str(exc), "value") from None
+            result.append(check(item))
+        except ValidationError as exc:
+            errors[index] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return result
 
-    @post_load
-    def normalise(self, data, **_):
-        return {**data, "eqf": eqf_level(data["framework"], data["value"])}
+
+def _raise_if(errors: Errors) -> None:
+    if errors:
+        raise ValidationError(errors)
 
 
-class SubjectSchema(_Strict):
-    scheme = fields.String(required=True, validate=validate.OneOf(SUBJECT_SCHEMES))
-    code = fields.String(required=True, validate=_text)
+class _Field(fields.Field):
+    """A field whose whole value is checked by ``check`` (a function of the raw value)."""
 
-    @validates_schema
-    def known_code(self, data, **_):
+    def _deserialize(self, value, attr, data, **kwargs):
+        return self.check(value)
+
+    def check(self, value: Any) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class TextList(_Field):
+    def __init__(self, min_items: int = 0, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.min_items = min_items
+
+    def check(self, value):
+        def one(item):
+            if not isinstance(item, str):
+                raise ValidationError("Not a valid string.")
+            if not item.strip():
+                raise ValidationError("Shorter than minimum length 1.")
+            return item
+
+        return _items(value, one, min_items=self.min_items)
+
+
+class ChoiceList(_Field):
+    def __init__(self, allowed: tuple[str, ...], min_items: int = 0, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.allowed, self.min_items = frozenset(allowed), min_items
+        self.message = _one_of(allowed)
+
+    def check(self, value):
+        def one(item):
+            if item not in self.allowed:
+                raise ValidationError(self.message)
+            return item
+
+        return _items(value, one, min_items=self.min_items)
+
+
+class LanguageList(_Field):
+    def check(self, value):
+        def one(item):
+            if not isinstance(item, str) or not _language_tag.match(item):
+                raise ValidationError("not a BCP 47 tag")
+            return item.lower() if len(item) <= 3 else item
+
+        return _items(value, one)
+
+
+class Credit(_Field):
+    def check(self, value):
+        data, errors = _mapping(value), {}
         try:
-            self.context_vocab.subject(data["scheme"], data["code"])
-        except VocabularyError as exc:
-            raise ValidationError(str(exc), "code") from None
-
-    @post_load
-    def describe(self, data, **_):
-        subject = self.context_vocab.subject(data["scheme"], data["code"])
-        return {
-            "scheme": subject.scheme,
-            "code": subject.code,
-            "name": subject.name,
-            "cah3": subject.cah3,
-            "cah2": subject.cah2,
-            "cah1": subject.cah1,
-        }
-
-    @property
-    def context_vocab(self) -> Vocabularies:
-        return self.parent_vocab  # set by CourseSchema, which owns the vocabularies
+            amount = _decimal(data["value"])
+            if amount <= 0:
+                errors["value"] = ["Must be greater than 0."]
+        except KeyError:
+            errors["value"] = ["Missing data for required field."]
+        except (ValueError, InvalidOperation):
+            errors["value"] = ["Not a valid number."]
+        scheme = data.get("scheme")
+        if scheme is None:
+            errors["scheme"] = ["Missing data for required field."]
+        elif scheme not in CREDIT_SCHEMES:
+            errors["scheme"] = [_one_of(CREDIT_SCHEMES)]
+        _raise_if(errors)
+        cats = credit_in_cats(amount, scheme)
+        return {"value": _number(amount), "scheme": scheme, "cats": _number(cats), "ects": _number(cats / 2)}
 
 
-class PresentationSchema(_Strict):
-    start = fields.Date(required=True)
-    end = fields.Date(load_default=None)
-    apply_by = fields.Date(load_default=None)
-    places = fields.Integer(load_default=None, validate=validate.Range(min=0))
-
-    @validates_schema
-    def ordered(self, data, **_):
-        if data.get("end") and data["end"] < data["start"]:
-            raise ValidationError("ends before it starts", "end")
-
-
-class ScheduleSchema(_Strict):
-    type = fields.String(required=True, validate=validate.OneOf(("cohort", "learner-led")))
-    presentations = fields.List(fields.Nested(PresentationSchema), load_default=list)
-    max_engagement_days = fields.Integer(load_default=None, validate=validate.Range(min=1))
-
-    @validates_schema
-    def complete(self, data, **_):
-        if data["type"] == "cohort" and not data.get("presentations"):
-            raise ValidationError("a cohort course needs at least one presentation", "presentations")
-
-    @post_load
-    def canonical(self, data, **_):
-        if data["type"] == "learner-led":
-            return {"type": "learner-led", "max_engagement_days": data.get("max_engagement_days")}
-        presentations = sorted(data["presentations"], key=lambda p: p["start"])
-        return {
-            "type": "cohort",
-            "presentations": [
-                {key: (value.isoformat() if isinstance(value, date) else value) for key, value in p.items()}
-                for p in presentations
-            ],
-        }
+class Level(_Field):
+    def check(self, value):
+        data, errors = _mapping(value), {}
+        framework = data.get("framework")
+        if framework is None:
+            errors["framework"] = ["Missing data for required field."]
+        elif framework not in LEVEL_FRAMEWORKS:
+            errors["framework"] = [_one_of(LEVEL_FRAMEWORKS)]
+        try:
+            number = _integer(data["value"])
+        except KeyError:
+            errors["value"] = ["Missing data for required field."]
+        except ValueError:
+            errors["value"] = ["Not a valid integer."]
+        if not errors:
+            try:
+                return {"framework": framework, "value": number, "eqf": eqf_level(framework, number)}
+            except VocabularyError as exc:
+                errors["value"] = [str(exc)]
+        raise ValidationError(errors)
 
 
-class CostSchema(_Strict):
-    amount = fields.Decimal(required=True, validate=validate.Range(min=0), as_string=True)
-    currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$", error="not an ISO 4217 code"))
-    notes = fields.String(load_default=None)
+class Subjects(_Field):
+    def __init__(self, vocab: Vocabularies, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.vocab = vocab
 
-    @post_load
-    def canonical(self, data, **_):
-        return {**data, "amount": str(Decimal(data["amount"]).quantize(Decimal("0.01")))}
+    def check(self, value):
+        def one(item):
+            data, errors = _mapping(item), {}
+            scheme, code = data.get("scheme"), data.get("code")
+            if scheme is None:
+                errors["scheme"] = ["Missing data for required field."]
+            elif scheme not in SUBJECT_SCHEMES:
+                errors["scheme"] = [_one_of(SUBJECT_SCHEMES)]
+            if code is None:
+                errors["code"] = ["Missing data for required field."]
+            elif not isinstance(code, str | int) or isinstance(code, bool) or not str(code).strip():
+                errors["code"] = ["Not a valid string."]
+            if not errors:
+                try:
+                    subject = self.vocab.subject(scheme, str(code))
+                except VocabularyError as exc:
+                    errors["code"] = [str(exc)]
+            _raise_if(errors)
+            return {"scheme": subject.scheme, "code": subject.code, "name": subject.name,
+                    "cah3": subject.cah3, "cah2": subject.cah2, "cah1": subject.cah1}
+
+        return _items(value, one, min_items=1)
 
 
-class OrganisationRefSchema(_Strict):
-    id = fields.String(load_default=None)
-    name = fields.String(required=True, validate=_text)
+def _date(value: Any) -> date:
+    if not isinstance(value, str):
+        raise ValidationError("Not a valid date.")
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        raise ValidationError("Not a valid date.") from None
 
 
-class PsrbSchema(_Strict):
-    body = fields.String(required=True, validate=_text)
-    nature = fields.String(load_default=None)
+class Schedule(_Field):
+    def check(self, value):
+        data = _mapping(value)
+        kind = data.get("type")
+        if kind not in SCHEDULE_TYPES:
+            raise ValidationError({"type": ["Missing data for required field." if kind is None
+                                            else _one_of(SCHEDULE_TYPES)]})
+        if kind == "learner-led":
+            days = data.get("max_engagement_days")
+            if days is not None:
+                try:
+                    days = _integer(days)
+                except ValueError:
+                    raise ValidationError({"max_engagement_days": ["Not a valid integer."]}) from None
+                if days < 1:
+                    raise ValidationError({"max_engagement_days": ["Must be greater than or equal to 1."]})
+            return {"type": "learner-led", "max_engagement_days": days}
+        presentations = data.get("presentations") or []
+        if not presentations:
+            raise ValidationError({"presentations": ["a cohort course needs at least one presentation"]})
+        try:
+            checked = _items(presentations, self._presentation)
+        except ValidationError as exc:
+            raise ValidationError({"presentations": exc.messages}) from None
+        return {"type": "cohort", "presentations": sorted(checked, key=lambda p: p["start"])}
+
+    @staticmethod
+    def _presentation(item):
+        data, errors, result = _mapping(item), {}, {}
+        for key in ("start", "end", "apply_by"):
+            if data.get(key) is None:
+                if key == "start":
+                    errors[key] = ["Missing data for required field."]
+                result[key] = None
+                continue
+            try:
+                result[key] = _date(data[key])
+            except ValidationError as exc:
+                errors[key] = exc.messages
+        places = data.get("places")
+        if places is not None:
+            try:
+                places = _integer(places)
+                if places < 0:
+                    errors["places"] = ["Must be greater than or equal to 0."]
+            except ValueError:
+                errors["places"] = ["Not a valid integer."]
+        if not errors and result["end"] and result["end"] < result["start"]:
+            errors["end"] = ["ends before it starts"]
+        _raise_if(errors)
+        return {key: (value.isoformat() if value else None) for key, value in result.items()} | {"places": places}
 
 
-class PathwayRefSchema(_Strict):
-    id = fields.String(required=True, validate=_text)
-    role = fields.String(required=True, validate=validate.OneOf(PATHWAY_ROLES))
+class Cost(_Field):
+    def check(self, value):
+        data, errors = _mapping(value), {}
+        try:
+            amount = _decimal(data["amount"])
+            if amount < 0:
+                errors["amount"] = ["Must be greater than or equal to 0."]
+        except KeyError:
+            errors["amount"] = ["Missing data for required field."]
+        except (ValueError, InvalidOperation):
+            errors["amount"] = ["Not a valid number."]
+        currency = data.get("currency")
+        if currency is None:
+            errors["currency"] = ["Missing data for required field."]
+        elif not isinstance(currency, str) or not _currency.match(currency):
+            errors["currency"] = ["not an ISO 4217 code"]
+        notes = data.get("notes")
+        if notes is not None and not isinstance(notes, str):
+            errors["notes"] = ["Not a valid string."]
+        _raise_if(errors)
+        return {"amount": str(amount.quantize(Decimal("0.01"))), "currency": currency, "notes": notes}
+
+
+class OrganisationRef(_Field):
+    def check(self, value):
+        data = _mapping(value)
+        name = _text(data.get("name"))
+        if name is None:
+            raise ValidationError({"name": ["Missing data for required field."]})
+        ref = data.get("id")
+        return {"id": str(ref) if isinstance(ref, str | int) and not isinstance(ref, bool) else None, "name": name}
+
+
+class PsrbList(_Field):
+    def check(self, value):
+        def one(item):
+            data = _mapping(item)
+            body = _text(data.get("body"))
+            if body is None:
+                raise ValidationError({"body": ["Missing data for required field."]})
+            nature = data.get("nature")
+            return {"body": body, "nature": nature if isinstance(nature, str) else None}
+
+        return _items(value, one)
+
+
+class PathwayRefs(_Field):
+    def check(self, value):
+        def one(item):
+            data, errors = _mapping(item), {}
+            if _text(data.get("id")) is None:
+                errors["id"] = ["Missing data for required field."]
+            if data.get("role") not in PATHWAY_ROLES:
+                errors["role"] = [_one_of(PATHWAY_ROLES)]
+            _raise_if(errors)
+            return {"id": data["id"], "role": data["role"]}
+
+        return _items(value, one)
 
 
 class CourseSchema(Schema):
@@ -187,36 +371,32 @@ class CourseSchema(Schema):
     url = fields.String(required=True, validate=_http_url)
     summary = fields.String(load_default=None)
     aims = fields.String(load_default=None)
-    learning_outcomes = fields.List(
-        fields.String(validate=_text), required=True, validate=validate.Length(min=1)
-    )
-    credit = fields.Nested(CreditSchema, required=True)
-    level = fields.Nested(LevelSchema, required=True)
-    subjects = fields.List(fields.Nested(SubjectSchema), required=True, validate=validate.Length(min=1))
-    mode = fields.List(fields.String(validate=validate.OneOf(MODES)), required=True, validate=validate.Length(min=1))
+    learning_outcomes = TextList(min_items=1, required=True)
+    credit = Credit(required=True)
+    level = Level(required=True)
+    subjects = fields.Raw(required=True)  # replaced per instance by Subjects(vocab)
+    mode = ChoiceList(MODES, min_items=1, required=True)
     study_hours = fields.Integer(load_default=None, validate=validate.Range(min=1))
-    languages = fields.List(
-        fields.String(validate=validate.Regexp(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", error="not a BCP 47 tag")),
-        load_default=list,
-    )
-    schedule = fields.Nested(ScheduleSchema, load_default=None)
-    cost = fields.Nested(CostSchema, load_default=None)
+    languages = LanguageList(load_default=list)
+    schedule = Schedule(load_default=None)
+    cost = Cost(load_default=None)
     entry_requirements = fields.String(load_default=None)
-    assessment = fields.List(fields.String(validate=_text), load_default=list)
+    assessment = TextList(load_default=list)
     assessment_supervision = fields.String(load_default=None, validate=validate.OneOf(SUPERVISION))
     identity_verified = fields.Boolean(load_default=None)
     apply_url = fields.String(load_default=None, validate=_http_url)
-    awarding_body = fields.Nested(OrganisationRefSchema, load_default=None)
+    awarding_body = OrganisationRef(load_default=None)
     quality_assurance = fields.String(load_default=None)
-    psrb_recognition = fields.List(fields.Nested(PsrbSchema), load_default=list)
-    skills = fields.List(fields.String(validate=_text), load_default=list)
-    pathways = fields.List(fields.Nested(PathwayRefSchema), load_default=list)
+    psrb_recognition = PsrbList(load_default=list)
+    skills = TextList(load_default=list)
+    pathways = PathwayRefs(load_default=list)
     updated = fields.DateTime(load_default=None)
 
     def __init__(self, vocab: Vocabularies, **kwargs) -> None:
         super().__init__(**kwargs)
-        subject_schema = self.fields["subjects"].inner.schema
-        subject_schema.parent_vocab = vocab
+        subjects = Subjects(vocab, required=True)
+        subjects._bind_to_schema("subjects", self)
+        self.fields["subjects"] = self.load_fields["subjects"] = subjects
 
     @pre_load
     def strip_nulls(self, data, **_):
@@ -227,7 +407,6 @@ class CourseSchema(Schema):
 
     @post_load
     def canonical(self, data, **_):
-        data["languages"] = [tag.lower() if len(tag) <= 3 else tag for tag in data["languages"]]
         if data["updated"] is not None:
             stamp = data["updated"]
             if stamp.tzinfo is None:
@@ -269,10 +448,7 @@ class CourseValidator:
 
     def load(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         """The canonical record of ``raw``; raises ValidationError with marshmallow's messages."""
-        try:
-            record = self._schema.load(raw)
-        except (InvalidOperation, VocabularyError) as exc:  # defensive: never escape as a crash
-            raise ValidationError(str(exc)) from None
+        record = self._schema.load(raw)
         extensions = {key: value for key, value in raw.items() if key not in self._known}
         if extensions:
             record["extensions"] = extensions

@@ -1,0 +1,1 @@
+"""Course search: our query model, one backend interface, tantivy (embedded) and Elasticsearch."""

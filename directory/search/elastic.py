@@ -1,0 +1,400 @@
+"""The scale-out search engine: Elasticsearch 8.x or 9.x through the official client.
+
+Searches and writes go to an alias (``settings.elasticsearch_index``) in front of versioned physical
+indices (``<alias>-v<milliseconds>``). ``rebuild`` fills a new index with refresh off, refreshes it, then
+moves the alias with one ``update_aliases`` call (remove the old indices, add the new one: atomic), and
+only then deletes the old indices, so searches never see a half-built index.
+
+Facets: the free text is the ``query``; every filter sits in ``post_filter`` (it narrows the hits, not the
+aggregations), and each facet is a ``filter`` aggregation holding every filter except its own, so a
+facet ignores its own filter and a learner can widen a choice. Indices have one shard, so terms counts
+are exact. Every sort ends with the ``id`` keyword, so pages are stable.
+
+Writes use ``refresh="wait_for"``: a course is searchable when the call returns, as with tantivy.
+
+Query building is pure (``search_body``, ``index_definition``, ``alias_actions``); only the class talks
+to the server. The 9.x client announces ``compatible-with=9``, which 8.x servers refuse, so the backend
+asks the server its version first and pins the header to the server's major version.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from elasticsearch import Elasticsearch, NotFoundError, helpers
+from elasticsearch import __versionstr__ as client_version
+
+from ..catalogue.vocab import Vocabularies
+from .backend import Document, SearchBackend, SearchUnavailable, batched, hit_from_document
+from .documents import LEARNER_LED, day_number
+from .facets import CREDIT_BUCKETS, cah1_filters, facet_values, provider_facet_key
+from .query import FACETS, Filters, ParsedText, SearchQuery, SearchResult, Sort, is_fuzzy
+
+ANALYZER = "cf_english"
+TEXT_FIELDS = (
+    "title^3", "learning_outcomes^2", "summary", "aims", "skills", "subject_names", "provider_name",
+)
+DISMAX_TIE = 0.3
+TERMS_SIZE = 5000
+BULK_CHUNK = 1000
+FACET_FIELDS = {
+    "provider": "provider_facet",
+    "subject": "subject_cah1",
+    "subject_cah2": "subject_cah2",
+    "eqf_level": "eqf_level",
+    "mode": "modes",
+    "schedule": "schedule_type",
+    "language": "languages",
+}
+TERMS_FILTERS = {
+    "provider": "provider_id",
+    "subject": "subject_codes",
+    "eqf_level": "eqf_level",
+    "framework_level": "framework_level",
+    "mode": "modes",
+    "schedule": "schedule_type",
+    "language": "languages",
+}
+# Next start on or after params.today (YYYYMMDD); learner-led starts today; none coming sorts last.
+SOONEST_SCRIPT = (
+    "if (doc['schedule_type'].size() > 0 && doc['schedule_type'].value == 'learner-led') "
+    "{ return params.today; } "
+    "long best = Long.MAX_VALUE; "
+    "for (def d : doc['start_days']) { if (d >= params.today && d < best) { best = d; } } "
+    "return best;"
+)
+
+_keyword = {"type": "keyword"}
+_text = {"type": "text", "analyzer": ANALYZER}
+
+
+def index_definition() -> dict[str, Any]:
+    """Settings and explicit mappings of one physical index."""
+    return {
+        "settings": {
+            "number_of_shards": 1,
+            "analysis": {
+                "tokenizer": {"cf_words": {"type": "pattern", "pattern": "[^\\p{L}\\p{N}]+"}},
+                "filter": {
+                    "cf_long": {"type": "length", "max": 40},
+                    "cf_stem": {"type": "stemmer", "language": "porter2"},
+                },
+                "analyzer": {
+                    ANALYZER: {
+                        "type": "custom",
+                        "tokenizer": "cf_words",
+                        "filter": ["cf_long", "lowercase", "asciifolding", "cf_stem"],
+                    }
+                },
+            },
+        },
+        "mappings": {
+            "dynamic": "strict",
+            "properties": {
+                "id": _keyword,
+                "provider_id": _keyword,
+                "provider_facet": _keyword,
+                "provider_name": _text,
+                "course_id": _keyword,
+                "title": _text,
+                "title_sort": _keyword,
+                "url": {"type": "keyword", "index": False, "doc_values": False},
+                "summary": _text,
+                "aims": _text,
+                "learning_outcomes": _text,
+                "skills": _text,
+                "subject_names": _text,
+                "subject_codes": _keyword,
+                "subject_cah1": _keyword,
+                "subject_cah2": _keyword,
+                "credit_cats": {"type": "double"},
+                "eqf_level": {"type": "integer"},
+                "framework_level": _keyword,
+                "modes": _keyword,
+                "schedule_type": _keyword,
+                "starts": {"type": "date", "format": "strict_date"},
+                "start_days": {"type": "long"},
+                "languages": _keyword,
+                "psrb_bodies": _keyword,
+                "has_psrb": {"type": "boolean"},
+                "cost_gbp": {"type": "double"},
+            },
+        },
+    }
+
+
+def es_source(document: Document) -> dict[str, Any]:
+    """The indexed source: the search document plus the fields only Elasticsearch needs."""
+    return {
+        **document,
+        "provider_facet": provider_facet_key(document["provider_id"], document["provider_name"]),
+        "start_days": [int(s.replace("-", "")) for s in document.get("starts") or []],
+        "has_psrb": bool(document.get("psrb_bodies")),
+    }
+
+
+def text_query(parsed: ParsedText) -> dict[str, Any]:
+    """Every loose word and every phrase must match some text field; long words forgive one typo."""
+    must: list[dict[str, Any]] = []
+    for word in parsed.words:
+        clause: dict[str, Any] = {
+            "query": word, "fields": list(TEXT_FIELDS), "type": "best_fields", "tie_breaker": DISMAX_TIE,
+        }
+        if is_fuzzy(word):
+            clause.update({"fuzziness": 1, "prefix_length": 0, "fuzzy_transpositions": True})
+        must.append({"multi_match": clause})
+    for phrase in parsed.phrases:
+        if len(phrase) == 1:
+            must.append({"multi_match": {
+                "query": phrase[0], "fields": list(TEXT_FIELDS), "type": "best_fields",
+                "tie_breaker": DISMAX_TIE,
+            }})
+        else:
+            must.append({"multi_match": {
+                "query": " ".join(phrase), "fields": list(TEXT_FIELDS), "type": "phrase",
+                "tie_breaker": DISMAX_TIE,
+            }})
+    if not must:
+        return {"match_all": {}}
+    return {"bool": {"must": must}}
+
+
+def filter_clauses(filters: Filters) -> dict[str, dict[str, Any]]:
+    """Each active filter as one clause, keyed by the facet (or filter) it belongs to."""
+    clauses: dict[str, dict[str, Any]] = {}
+    for name, field in TERMS_FILTERS.items():
+        values = getattr(filters, name)
+        if values:
+            clauses[name] = {"terms": {field: [int(v) for v in values] if name == "eqf_level" else list(values)}}
+    if filters.psrb:
+        options: list[dict[str, Any]] = []
+        if "any" in filters.psrb:
+            options.append({"term": {"has_psrb": True}})
+        bodies = [b for b in filters.psrb if b != "any"]
+        if bodies:
+            options.append({"terms": {"psrb_bodies": bodies}})
+        clauses["psrb"] = {"bool": {"should": options, "minimum_should_match": 1}}
+    if filters.credit_min is not None or filters.credit_max is not None:
+        clauses["credit"] = {"range": {"credit_cats": _bounds(filters.credit_min, filters.credit_max)}}
+    if filters.cost_max is not None:
+        clauses["cost"] = {"range": {"cost_gbp": {"lte": filters.cost_max}}}
+    if filters.starts_after is not None or filters.starts_before is not None:
+        after = day_number(filters.starts_after) if filters.starts_after else None
+        before = day_number(filters.starts_before) if filters.starts_before else None
+        clauses["starts"] = {"bool": {"should": [
+            {"term": {"schedule_type": LEARNER_LED}},
+            {"range": {"start_days": _bounds(after, before)}},
+        ], "minimum_should_match": 1}}
+    return clauses
+
+
+def _bounds(low: Any, high: Any) -> dict[str, Any]:
+    bounds = {}
+    if low is not None:
+        bounds["gte"] = low
+    if high is not None:
+        bounds["lte"] = high
+    return bounds
+
+
+def facet_aggregations(filters: Filters) -> dict[str, Any]:
+    """One filter aggregation per facet: every filter except the facet's own."""
+    clauses = filter_clauses(filters)
+    facets = list(FACETS) + (["subject_cah2"] if cah1_filters(filters) else [])
+    aggs: dict[str, Any] = {}
+    for facet in facets:
+        own = "subject" if facet == "subject_cah2" else facet
+        others = [clause for name, clause in clauses.items() if name != own]
+        if facet == "credit":
+            values: dict[str, Any] = {"range": {"field": "credit_cats", "ranges": [
+                {"key": key, **({"from": low} if low is not None else {}), **({"to": high} if high is not None else {})}
+                for key, _label, low, high in CREDIT_BUCKETS
+            ]}}
+        else:
+            values = {"terms": {"field": FACET_FIELDS[facet], "size": TERMS_SIZE}}
+        aggs[facet] = {"filter": {"bool": {"filter": others}}, "aggs": {"values": values}}
+    return aggs
+
+
+def sort_clause(query: SearchQuery) -> list[Any]:
+    sort = query.effective_sort
+    if sort is Sort.RELEVANCE:
+        first: Any = {"_score": {"order": "desc"}}
+    elif sort is Sort.TITLE:
+        first = {"title_sort": {"order": "asc"}}
+    elif sort is Sort.CREDIT:
+        first = {"credit_cats": {"order": "asc", "missing": "_last"}}
+    else:
+        first = {"_script": {
+            "type": "number",
+            "order": "asc",
+            "script": {"lang": "painless", "source": SOONEST_SCRIPT, "params": {"today": day_number(query.today)}},
+        }}
+    return [first, {"id": {"order": "asc"}}]
+
+
+def search_body(query: SearchQuery) -> dict[str, Any]:
+    """The whole search request (keyword arguments of ``Elasticsearch.search``)."""
+    clauses = filter_clauses(query.filters)
+    body: dict[str, Any] = {
+        "query": text_query(query.parsed),
+        "sort": sort_clause(query),
+        "from_": query.offset,
+        "size": query.per_page,
+        "track_total_hits": True,
+    }
+    if clauses:
+        body["post_filter"] = {"bool": {"filter": list(clauses.values())}}
+    if query.facets:
+        body["aggs"] = facet_aggregations(query.filters)
+    return body
+
+
+def facet_counts(aggregations: Mapping[str, Any]) -> dict[str, dict[str, int]]:
+    """Raw counts (facet -> value -> count) from the response's aggregations."""
+    counts: dict[str, dict[str, int]] = {}
+    for facet, answer in aggregations.items():
+        buckets = answer["values"]["buckets"]
+        if facet == "eqf_level":
+            counts[facet] = {str(int(b["key"])): int(b["doc_count"]) for b in buckets}
+        else:
+            counts[facet] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
+    return counts
+
+
+def alias_actions(alias: str, old_indices: Iterable[str], new_index: str) -> list[dict[str, Any]]:
+    """One atomic alias move: off every old index, onto the new one."""
+    actions: list[dict[str, Any]] = [{"remove": {"index": name, "alias": alias}} for name in old_indices]
+    actions.append({"add": {"index": new_index, "alias": alias}})
+    return actions
+
+
+def physical_index_name(alias: str, now: float | None = None) -> str:
+    return f"{alias}-v{int((now if now is not None else time.time()) * 1000)}"
+
+
+class ElasticsearchBackend(SearchBackend):
+    def __init__(
+        self, url: str, alias: str, vocab: Vocabularies, client: Elasticsearch | None = None,
+        refresh: str | bool = "wait_for",
+    ) -> None:
+        self.alias = alias
+        self.vocab = vocab
+        self.refresh = refresh
+        self.client = client or Elasticsearch(url, request_timeout=30)
+        self._compat_checked = False
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+
+    def ensure_index(self) -> None:
+        es = self._es()
+        if es.indices.exists_alias(name=self.alias):
+            return
+        definition = index_definition()
+        es.indices.create(
+            index=physical_index_name(self.alias), settings=definition["settings"],
+            mappings=definition["mappings"], aliases={self.alias: {}},
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _es(self) -> Elasticsearch:
+        if not self._compat_checked:
+            pin_compatibility(self.client)
+            self._compat_checked = True
+        return self.client
+
+    # -- writing -----------------------------------------------------------------------------------
+
+    def upsert(self, docs: Iterable[Document]) -> int:
+        actions = (
+            {"_op_type": "index", "_index": self.alias, "_id": d["id"], "_source": es_source(d)} for d in docs
+        )
+        written, _errors = helpers.bulk(self._es(), actions, chunk_size=BULK_CHUNK, refresh=self.refresh)
+        return written
+
+    def delete(self, ids: Iterable[str]) -> None:
+        for chunk in batched(ids, BULK_CHUNK):
+            actions = [{"_op_type": "delete", "_index": self.alias, "_id": i} for i in chunk]
+            _done, errors = helpers.bulk(
+                self._es(), actions, raise_on_error=False, refresh=self.refresh
+            )
+            failed = [e for e in errors if e.get("delete", {}).get("status") != 404]
+            if failed:
+                raise SearchUnavailable(f"Elasticsearch refused {len(failed)} deletes, first: {failed[0]}")
+
+    def rebuild(self, docs: Iterable[Document]) -> int:
+        es = self._es()
+        new_index = physical_index_name(self.alias)
+        definition = index_definition()
+        building = {**definition["settings"], "refresh_interval": "-1", "number_of_replicas": 0}
+        es.indices.create(index=new_index, settings=building, mappings=definition["mappings"])
+        try:
+            actions = (
+                {"_op_type": "index", "_index": new_index, "_id": d["id"], "_source": es_source(d)} for d in docs
+            )
+            written, _errors = helpers.bulk(es, actions, chunk_size=BULK_CHUNK)
+            es.indices.put_settings(
+                index=new_index, settings={"index": {"refresh_interval": None, "number_of_replicas": None}}
+            )
+            es.indices.refresh(index=new_index)
+            old = self._indices_behind_alias()
+            es.indices.update_aliases(actions=alias_actions(self.alias, old, new_index))
+        except BaseException:
+            es.indices.delete(index=new_index, ignore_unavailable=True)
+            raise
+        for name in old:
+            es.indices.delete(index=name, ignore_unavailable=True)
+        return written
+
+    def _indices_behind_alias(self) -> list[str]:
+        try:
+            return sorted(self._es().indices.get_alias(name=self.alias).body.keys())
+        except NotFoundError:
+            return []
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self._es().count(index=self.alias)["count"])
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        response = self._es().search(index=self.alias, **search_body(query))
+        hits = [
+            hit_from_document(
+                hit["_source"], hit.get("_score") if query.effective_sort is Sort.RELEVANCE else None, query
+            )
+            for hit in response["hits"]["hits"]
+        ]
+        facets = (
+            facet_values(facet_counts(response.get("aggregations", {})), self.vocab, query.filters)
+            if query.facets else {}
+        )
+        return SearchResult(total=int(response["hits"]["total"]["value"]), hits=hits, facets=facets)
+
+
+CLIENT_MAJOR = int(client_version.partition(".")[0])
+
+
+def pin_compatibility(client: Elasticsearch) -> None:
+    """Make a newer client speak to an older server: ask its version, pin ``compatible-with`` to it."""
+    transport = client.transport
+    response = transport.perform_request("GET", "/", headers={"accept": "application/json"})
+    server_major = int(response.body["version"]["number"].partition(".")[0])
+    if server_major >= CLIENT_MAJOR:
+        return
+    current, wanted = f"compatible-with={CLIENT_MAJOR}", f"compatible-with={server_major}"
+    perform = transport.perform_request
+
+    def perform_pinned(method: str, target: str, **kwargs: Any):
+        headers = kwargs.get("headers")
+        if isinstance(headers, Mapping):
+            kwargs["headers"] = {
+                k: v.replace(current, wanted) if isinstance(v, str) else v for k, v in headers.items()
+            }
+        return perform(method, target, **kwargs)
+
+    transport.perform_request = perform_pinned  # type: ignore[method-assign]
