@@ -8,7 +8,10 @@ scheduler use the same ``Instance`` without a web server.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import secrets
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -16,12 +19,15 @@ from flask import Flask
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
+from harvester import pipeline
 from harvester.pipeline import HarvestEnvironment
+from harvester.report import run_as_dict
 
 from . import settings as settings_module
 from .catalogue.service import ChangeSet
 from .catalogue.vocab import Vocabularies, vocabularies
 from .db import make_engine, make_sessionmaker
+from .errors import DomainError
 from .search.backend import SearchBackend, make_backend
 from .search.indexer import index_courses
 
@@ -43,7 +49,13 @@ class Instance:
 
     @cached_property
     def sessions(self) -> sessionmaker:
+        """Sessions that may write (on SQLite they take the write lock when a transaction begins)."""
         return make_sessionmaker(self.engine)
+
+    @cached_property
+    def readers(self) -> sessionmaker:
+        """Sessions that only read: web requests, the read phase of a harvest, the indexer."""
+        return make_sessionmaker(self.engine, writer=False)
 
     @cached_property
     def vocab(self) -> Vocabularies:
@@ -57,11 +69,11 @@ class Instance:
 
     def index_changes(self, changes: ChangeSet) -> None:
         """Bring the search index in line with a committed change set (the store stays the truth)."""
-        with self.sessions() as session:
+        with self.readers() as session:
             index_courses(session, self.search, changes.keys)
 
     def harvest_environment(self) -> HarvestEnvironment:
-        return HarvestEnvironment(self.sessions, self.settings, self.vocab, on_changes=self.index_changes)
+        return HarvestEnvironment(self.sessions, self.readers, self.settings, self.vocab, on_changes=self.index_changes)
 
     def close(self) -> None:
         if self._backend is not None:
@@ -69,6 +81,31 @@ class Instance:
             self._backend = None
         if "engine" in self.__dict__:
             self.engine.dispose()
+
+
+def harvest_in_parallel(settings: settings_module.Settings, feed_ids: list[str],
+                        jobs: int) -> Iterator[tuple[str, dict | str]]:
+    """Harvest feeds ``jobs`` at a time in worker processes (validation is CPU work; the store and the
+    index still take one writer at a time). Yields (feed id, run report or why it did not run), in order."""
+    context = multiprocessing.get_context("spawn")  # no inherited connections, locks or index handles
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_start, initargs=(settings,)) as pool:
+        yield from zip(feed_ids, pool.map(_worker_harvest, feed_ids), strict=True)
+
+
+_worker: Instance | None = None
+
+
+def _worker_start(settings: settings_module.Settings) -> None:
+    global _worker
+    _worker = Instance(settings)
+
+
+def _worker_harvest(feed_id: str) -> dict | str:
+    assert _worker is not None
+    try:
+        return run_as_dict(pipeline.harvest(_worker.harvest_environment(), feed_id))
+    except DomainError as exc:
+        return exc.detail
 
 
 def create_app(settings: settings_module.Settings | None = None) -> Flask:

@@ -4,6 +4,7 @@ service and print; they hold no business logic."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from harvester import pipeline, registry
 from harvester.report import run_as_dict
 
 from . import settings as settings_module
-from .app import Instance, create_app
+from .app import Instance, create_app, harvest_in_parallel
 from .errors import DomainError
 from .search.indexer import reindex as rebuild_index
 
@@ -170,9 +171,11 @@ def feeds_sync(path: Path | None, base_url: str | None) -> None:
 @main.group("harvest", invoke_without_command=True)
 @click.option("--feed", "feed_id", default=None, help="Only this feed (default: every enabled feed).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run reports as JSON.")
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Feeds harvested at once, in worker processes (e.g. the number of cores).")
 @click.pass_context
 @with_appcontext
-def harvest_group(ctx: click.Context, feed_id: str | None, as_json: bool) -> None:
+def harvest_group(ctx: click.Context, feed_id: str | None, as_json: bool, jobs: int) -> None:
     """Harvest feeds now (`harvest report` and `harvest confirm` are subcommands)."""
     if ctx.invoked_subcommand is not None:
         return
@@ -180,28 +183,39 @@ def harvest_group(ctx: click.Context, feed_id: str | None, as_json: bool) -> Non
         feed_ids = [feed_id] if feed_id else [f.id for f in registry.list_feeds(session) if f.enabled]
     if not feed_ids:
         raise click.ClickException("no feeds registered: add one with `climbing-frame feeds add`")
-    runs = _harvest_feeds(feed_ids, as_json)
-    if any(run.outcome.value == "failed" for run in runs) or len(runs) < len(feed_ids):
+    reports = _harvest_feeds(feed_ids, as_json, jobs)
+    if any(report["outcome"] == "failed" for report in reports) or len(reports) < len(feed_ids):
         sys.exit(1)
 
 
-def _harvest_feeds(feed_ids: list[str], as_json: bool) -> list:
-    env = _instance().harvest_environment()
-    runs = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=as_json) as bar:
-        for fid in feed_ids:
-            task = bar.add_task(f"feed {fid}", total=None)
-            try:
-                run = pipeline.harvest(env, fid, progress=lambda done, total, t=task: bar.update(
-                    t, completed=done, total=total))
-            except DomainError as exc:
-                console.print(f"[red]feed {fid}: {exc.detail}")
-                continue
-            bar.update(task, description=f"feed {fid}: {run.outcome.value}")
-            runs.append(run)
-    _print_runs(runs, as_json)
-    return runs
+def _harvest_feeds(feed_ids: list[str], as_json: bool, jobs: int = 1) -> list[dict]:
+    """Harvest feeds one after another (a progress bar per feed), or ``jobs`` at a time in worker
+    processes: validation is CPU work, and the store and the index take one writer at a time anyway."""
+    reports: list[dict] = []
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=as_json) as bar:
+        if jobs > 1 and len(feed_ids) > 1:
+            task = bar.add_task(f"{len(feed_ids)} feeds, {jobs} at a time", total=len(feed_ids))
+            for fid, outcome in harvest_in_parallel(_instance().settings, feed_ids, jobs):
+                if isinstance(outcome, str):
+                    console.print(f"[red]feed {fid}: {outcome}")
+                else:
+                    reports.append(outcome)
+                bar.advance(task)
+        else:
+            env = _instance().harvest_environment()
+            for fid in feed_ids:
+                task = bar.add_task(f"feed {fid}", total=None)
+                try:
+                    run = pipeline.harvest(env, fid, progress=lambda done, total, t=task: bar.update(
+                        t, completed=done, total=total))
+                except DomainError as exc:
+                    console.print(f"[red]feed {fid}: {exc.detail}")
+                    continue
+                bar.update(task, description=f"feed {fid}: {run.outcome.value}")
+                reports.append(run_as_dict(run))
+    _print_reports(reports, as_json)
+    return reports
 
 
 @harvest_group.command("report")
@@ -218,7 +232,7 @@ def harvest_report(feed_id: str | None, as_json: bool) -> None:
     if as_json and feed_id:
         click.echo(json.dumps(run_as_dict(runs[0]), indent=2))
     else:
-        _print_runs(runs, as_json)
+        _print_reports([run_as_dict(run) for run in runs], as_json)
 
 
 @harvest_group.command("confirm")
@@ -233,17 +247,16 @@ def harvest_confirm(run_id: int) -> None:
     click.echo(f"run {run_id}: {run.withdrawn} courses withdrawn")
 
 
-def _print_runs(runs: list, as_json: bool) -> None:
+def _print_reports(reports: list[dict], as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps([run_as_dict(run) for run in runs], indent=2))
+        click.echo(json.dumps(reports, indent=2))
         return
     table = Table("run", "feed", "outcome", "http", "seen", "new", "changed", "unchanged", "withdrawn",
                   "quarantined", "complete", "errors")
-    for run in runs:
-        report = run_as_dict(run)
+    for report in reports:
         counts = report["counts"]
         mean = report["completeness"]["mean"]
-        table.add_row(str(run.id), run.feed_id, run.outcome.value, str(run.http_status or ""),
+        table.add_row(str(report["id"]), report["feed"], report["outcome"], str(report["http_status"] or ""),
                       *(str(counts[k]) for k in ("seen", "new", "changed", "unchanged", "withdrawn", "quarantined")),
                       f"{mean:.0%}" if mean is not None else "", "; ".join(report["errors"]))
     Console().print(table)
@@ -296,7 +309,7 @@ def demo_command(port: int, feeds_port: int, no_serve: bool) -> None:
             registry.sync_feeds(session, specs, allow_private=True)
     except DomainError as exc:
         _fail(exc)
-    _harvest_feeds([spec.provider_id for spec in specs], as_json=False)
+    _harvest_feeds([spec.provider_id for spec in specs], as_json=False, jobs=min(2, os.cpu_count() or 1))
     if no_serve:
         server.shutdown()
         return

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import orjson
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
@@ -54,9 +55,16 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _json_dumps(value) -> str:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 def make_engine(url: str, **kwargs) -> Engine:
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": 60})
+    # orjson: course content is JSON, and a harvest writes (and the indexer reads) a lot of it.
+    kwargs.setdefault("json_serializer", _json_dumps)
+    kwargs.setdefault("json_deserializer", orjson.loads)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -75,10 +83,19 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(connection) -> None:
-    # pysqlite would otherwise open transactions lazily on the first write, breaking SAVEPOINT and
-    # letting reads at the start of a transaction see a different snapshot from its writes.
-    connection.exec_driver_sql("BEGIN")
+    # We emit BEGIN ourselves (pysqlite would open transactions lazily, on the first write). A writer
+    # begins IMMEDIATE: it waits for the write lock up front (busy timeout) instead of failing with
+    # "database is locked" when it upgrades from reading after another writer committed.
+    immediate = connection.get_execution_options().get("sqlite_begin_immediate")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def make_sessionmaker(engine: Engine, *, writer: bool = True) -> sessionmaker:
+    """Sessions for writing (the default) or, with ``writer=False``, for reading only.
+
+    On PostgreSQL both are the same. On SQLite a writer's transaction takes the database's single write
+    lock when it begins, so use reader sessions for anything that only reads (web requests, the read phase
+    of a harvest) to keep them from queueing behind a harvest.
+    """
+    bind = engine.execution_options(sqlite_begin_immediate=True) if writer else engine
+    return sessionmaker(bind=bind, expire_on_commit=False)

@@ -53,6 +53,7 @@ class HarvestEnvironment:
     """What a run needs from the composition root."""
 
     sessions: sessionmaker
+    readers: sessionmaker
     settings: Settings
     vocab: Vocabularies
     # Called after each commit that changed the catalogue (the search index follows it).
@@ -102,8 +103,14 @@ def _ingest(env, feed: Feed, body: bytes, started: datetime, trigger: str, http_
     adapter = formats.adapter(format_name or feed.format)
     try:
         document = adapter.parse(body)
+        _check_provider(feed, document)
+        # Sorting (validation) reads the store but writes nothing, so the write transaction below is short
+        # and other feeds' runs can write meanwhile. The feed lease keeps this feed's courses still.
+        with env.readers() as session:
+            states = catalogue.course_states(session, feed.provider_id)
+        sorting = _sort_records(env, feed, adapter, document, states, progress)
         with env.sessions.begin() as session:
-            run, changes = _apply(session, env, feed, adapter, document, started, trigger, http_status, progress)
+            run, changes = _apply(session, env, feed, document, states, sorting, started, trigger, http_status)
             if validators is not None:
                 session.execute(
                     update(Feed).where(Feed.id == feed.id).values(etag=validators[0], last_modified=validators[1])
@@ -117,6 +124,13 @@ def _ingest(env, feed: Feed, body: bytes, started: datetime, trigger: str, http_
     if changes:
         env.on_changes(changes)
     return run
+
+
+def _check_provider(feed: Feed, document: FeedDocument) -> None:
+    if document.provider is not None and document.provider.id != feed.provider_id:
+        raise FeedError(
+            f"the document is for provider {document.provider.id!r}, this feed is {feed.provider_id!r}'s"
+        )
 
 
 @dataclass
@@ -133,12 +147,10 @@ class _Sorting:
     count: int = 0
 
 
-def _apply(session: Session, env: HarvestEnvironment, feed: Feed, adapter: ModuleType,
-           document: FeedDocument, started: datetime, trigger: str, http_status: int | None,
-           progress: Progress | None) -> tuple[HarvestRun, catalogue.ChangeSet]:
+def _apply(session: Session, env: HarvestEnvironment, feed: Feed, document: FeedDocument,
+           states: dict[str, catalogue.CourseState], sorting: _Sorting, started: datetime, trigger: str,
+           http_status: int | None) -> tuple[HarvestRun, catalogue.ChangeSet]:
     provider = document.provider
-    if provider is not None and provider.id != feed.provider_id:
-        raise FeedError(f"the document is for provider {provider.id!r}, this feed is {feed.provider_id!r}'s")
     if provider is not None:
         catalogue.upsert_provider(session, provider.id, provider.name, id_scheme=provider.id_scheme,
                                   country=provider.country, url=provider.url)
@@ -151,8 +163,6 @@ def _apply(session: Session, env: HarvestEnvironment, feed: Feed, adapter: Modul
     session.add(run)
     session.flush()
 
-    states = catalogue.course_states(session, feed.provider_id)
-    sorting = _sort_records(env, feed, adapter, document, states, progress)
     for entry in sorting.quarantine:
         entry.run_id = run.id
     session.add_all(sorting.quarantine)

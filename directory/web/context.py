@@ -16,9 +16,9 @@ def instance() -> Instance:
 
 
 def db() -> Session:
-    """The database session of the current request, closed when the request ends."""
+    """The database session of the current request (reading), closed when the request ends."""
     if "db_session" not in g:
-        g.db_session = instance().sessions()
+        g.db_session = instance().readers()
     return g.db_session
 
 
