@@ -46,10 +46,8 @@ def main() -> None:
 @main.command("settings")
 def show_settings() -> None:
     """List every setting, its environment variable, default and meaning."""
-    table = Table("setting", "environment variable", "default", "meaning")
     for name, env, default, doc in settings_module.describe():
-        table.add_row(name, env, str(default), doc)
-    Console().print(table)
+        click.echo(f"{env}  ({name} in the settings file; default: {default!s:.60})\n    {doc}")
 
 
 @main.group("db")
@@ -252,14 +250,18 @@ def _print_reports(reports: list[dict], as_json: bool) -> None:
         click.echo(json.dumps(reports, indent=2))
         return
     table = Table("run", "feed", "outcome", "http", "seen", "new", "changed", "unchanged", "withdrawn",
-                  "quarantined", "complete", "errors")
+                  "quarantined", "complete")
     for report in reports:
         counts = report["counts"]
         mean = report["completeness"]["mean"]
         table.add_row(str(report["id"]), report["feed"], report["outcome"], str(report["http_status"] or ""),
                       *(str(counts[k]) for k in ("seen", "new", "changed", "unchanged", "withdrawn", "quarantined")),
-                      f"{mean:.0%}" if mean is not None else "", "; ".join(report["errors"]))
+                      f"{mean:.0%}" if mean is not None else "")
     Console().print(table)
+    # Reasons in full, one a line: a table column would cut them short.
+    for report in reports:
+        for error in report["errors"]:
+            click.echo(f"feed {report['feed']} (run {report['id']}): {error}")
 
 
 @main.command("scheduler")
@@ -315,3 +317,7 @@ def demo_command(port: int, feeds_port: int, no_serve: bool) -> None:
         return
     click.echo(f"the directory is at http://127.0.0.1:{port}/ (Ctrl-C stops it)")
     current_app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False)
+
+
+if __name__ == "__main__":
+    main()

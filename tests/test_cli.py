@@ -1,0 +1,107 @@
+"""The climbing-frame command, as an operator uses it: real settings from the environment, a real database,
+feeds served over local HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from directory.cli import main
+from tests.conftest import TEST_DATABASE_URL
+from tests.factories import course, feed_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def env(tmp_path, instance, monkeypatch):
+    """CF_* variables pointing the command at the test's database and data directory."""
+    values = {
+        "CF_SETTINGS_FILE": str(tmp_path / "none.toml"),
+        "CF_DATA_DIR": str(instance.settings.data_dir),
+        "CF_DATABASE_URL": TEST_DATABASE_URL,
+        "CF_HARVEST_ALLOW_PRIVATE": "1",
+        "CF_HARVEST_RETRIES": "0",
+        "CF_SECRET_KEY": "test",
+        "CF_LOG_LEVEL": "WARNING",
+    }
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
+    return values
+
+
+def run(*args: str):
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result
+
+
+def test_feeds_add_list_harvest_report_remove(env, httpserver):
+    httpserver.expect_request("/f.json").respond_with_data(feed_bytes([course("A1"), course("A2")]))
+    added = run("feeds", "add", "--provider-id", "10000001", "--name", "University of Testing",
+                "--url", httpserver.url_for("/f.json"), "--every", "2h")
+    assert added.exit_code == 0, added.output
+    listed = json.loads(run("feeds", "list", "--json").output)
+    assert listed == [{"id": "10000001", "name": "University of Testing", "url": httpserver.url_for("/f.json"),
+                       "format": "native", "every_seconds": 7200, "enabled": True}]
+
+    harvested = run("harvest", "--feed", "10000001", "--json")
+    assert harvested.exit_code == 0, harvested.output
+    report = json.loads(run("harvest", "report", "--feed", "10000001", "--json").output)
+    assert report["outcome"] == "succeeded" and report["counts"]["new"] == 2
+    assert set(report) >= {"feed", "provider_id", "started", "finished", "http_status", "counts", "errors"}
+
+    assert run("feeds", "remove", "10000001").exit_code == 0
+    assert json.loads(run("feeds", "list", "--json").output) == []
+
+
+def test_a_failed_harvest_exits_non_zero_with_the_reason(env, httpserver):
+    httpserver.expect_request("/f.json").respond_with_data("nope", status=404)
+    run("feeds", "add", "--provider-id", "10000001", "--name", "U", "--url", httpserver.url_for("/f.json"))
+    result = run("harvest")
+    assert result.exit_code == 1
+    assert "HTTP 404" in result.output
+
+
+def test_bad_input_is_a_clear_error_not_a_trace(env):
+    result = run("feeds", "add", "--provider-id", "1", "--name", "U", "--url", "http://x.example/f", "--every", "5s")
+    assert result.exit_code != 0 and "shorter than a minute" in result.output
+    assert "Traceback" not in result.output
+    assert run("harvest", "confirm", "999").exit_code != 0
+
+
+def test_private_feed_urls_are_refused_by_default(env, monkeypatch):
+    monkeypatch.setenv("CF_HARVEST_ALLOW_PRIVATE", "0")
+    result = run("feeds", "add", "--provider-id", "1", "--name", "U", "--url", "http://127.0.0.1:8080/f.json")
+    assert result.exit_code != 0 and "refused" in result.output
+
+
+def test_parallel_harvest_gives_the_same_catalogue(env, httpserver):
+    for provider in ("10000001", "10000002", "10000003"):
+        httpserver.expect_request(f"/{provider}.json").respond_with_data(
+            feed_bytes([course(f"{provider}-{i}") for i in range(5)], provider_id=provider))
+        run("feeds", "add", "--provider-id", provider, "--name", f"U{provider}",
+            "--url", httpserver.url_for(f"/{provider}.json"))
+    result = run("harvest", "--jobs", "2", "--json")
+    assert result.exit_code == 0, result.output
+    reports = json.loads(result.output[result.output.index("["):])
+    assert sorted(r["counts"]["new"] for r in reports) == [5, 5, 5]
+
+
+def test_the_command_works_from_any_directory(env, tmp_path):
+    environment = {**os.environ, **env}
+    result = subprocess.run([sys.executable, "-m", "directory.cli", "db", "current"], cwd=tmp_path,
+                            env=environment | {"PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
+
+
+def test_settings_lists_every_setting(env):
+    output = run("settings").output
+    for name in ("CF_DATA_DIR", "CF_DATABASE_URL", "CF_SEARCH_BACKEND", "CF_SECRET_KEY", "CF_HARVEST_ALLOW_PRIVATE"):
+        assert name in output
