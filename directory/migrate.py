@@ -21,7 +21,7 @@ def _config(engine: Engine, connection=None) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     with engine.begin() as connection:
         command.upgrade(_config(engine, connection), revision)
 

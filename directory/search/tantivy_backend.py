@@ -9,11 +9,25 @@ commit has landed, so a new commit is visible without a restart.
 A rebuild deletes every document and adds the new ones in the same commit: a reader sees the old index
 until the commit, then the new one, never a half-built index.
 
+How a search runs (two passes over the index for most queries):
+
+* Matching uses ``all_text``, one catch-all field holding every value of the seven text fields (each
+  value separate, so a phrase never spans two values, exactly as in the per-field fields). One fuzzy
+  automaton on it replaces seven, and filters, facets, counts and the non-relevance sorts need no score.
+* Relevance scores each word on the per-field fields with their boosts; a one-typo match adds a constant
+  (from ``all_text``, so typo'd matches are not ranked by field). A phrase scores on ``all_text`` plus a
+  title bonus. Hits and the total come from one search.
+* Facets come from one aggregation request: a ``filter`` bucket holding every active facet filter counts
+  the facets whose own filter is unset (its size is the total), and one ``filter`` bucket per active facet
+  filter counts that facet without its own filter. Multi-valued facets are counted on a single-valued
+  column holding the document's whole set of values (few distinct sets), then split: much faster than
+  counting a multi-valued column, and exact because each document has exactly one set.
+
 Orders: title and credit sort on one fast field holding the sort value then the id, so ties are broken by
-id inside tantivy; soonest start walks groups of equal next-start date, ids ascending in each. Relevance
+id inside tantivy; soonest start takes learner-led courses and those starting today first (one search,
+usually the whole page), then walks groups of equal next-start date, ids ascending in each. Relevance
 ties (equal scores) keep tantivy's document order, which is fixed for one index snapshot: pages of one
-snapshot never overlap. (Breaking them by id would mean loading every tied document's id, and ties are
-common with short titles.)
+snapshot never overlap.
 """
 
 from __future__ import annotations
@@ -23,6 +37,7 @@ import fcntl
 import logging
 import os
 import shutil
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -40,7 +55,7 @@ from .text import ANALYZER_NAME, english_analyzer, stem
 log = logging.getLogger(__name__)
 
 # Bump when the schema below changes: an index of another version is recreated empty (then reindex).
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 VERSION_FILE = "cf-schema-version"
 LOCK_FILE = ".cf-writer.lock"
 
@@ -54,20 +69,28 @@ TEXT_FIELDS: tuple[tuple[str, float], ...] = (
     ("subject_names", 1.0),
     ("provider_name", 1.0),
 )
+CATCH_ALL = "all_text"
 KEYWORD_FIELDS = (
-    "provider_id", "provider_facet", "subject_codes", "subject_cah1", "subject_cah2", "framework_level",
-    "modes", "schedule_type", "languages", "psrb_bodies",
+    "provider_id", "subject_codes", "framework_level", "modes", "schedule_type", "languages", "psrb_bodies",
 )
-# Facet -> the keyword (or number) field it counts.
-FACET_FIELDS = {
-    "provider": "provider_facet",
-    "subject": "subject_cah1",
-    "subject_cah2": "subject_cah2",
-    "eqf_level": "eqf_level",
-    "mode": "modes",
-    "schedule": "schedule_type",
-    "language": "languages",
+# Facet -> (the single-valued column it counts, whether that column holds a set of values).
+FACET_COLUMNS: dict[str, tuple[str, bool]] = {
+    "provider": ("provider_facet", False),
+    "subject": ("subject_cah1_set", True),
+    "subject_cah2": ("subject_cah2_set", True),
+    "eqf_level": ("eqf_level", False),
+    "mode": ("mode_set", True),
+    "schedule": ("schedule_type", False),
+    "language": ("language_set", True),
 }
+# Set columns: the document field each is made of.
+SET_SOURCES = {
+    "subject_cah1_set": "subject_cah1",
+    "subject_cah2_set": "subject_cah2",
+    "mode_set": "modes",
+    "language_set": "languages",
+}
+SET_SEP = "\x1e"
 FILTER_FIELDS = {
     "provider": "provider_id",
     "subject": "subject_codes",
@@ -76,9 +99,19 @@ FILTER_FIELDS = {
     "schedule": "schedule_type",
     "language": "languages",
 }
+# Facet -> the filter field its own filter sets (as a query string in a filter aggregation).
+FACET_FILTER_FIELDS = {
+    "provider": "provider_id",
+    "subject": "subject_codes",
+    "mode": "modes",
+    "schedule": "schedule_type",
+    "language": "languages",
+}
 FUZZY_WEIGHT = 0.5  # a typo'd match scores below the exact word
+PHRASE_TITLE_BOOST = 2.0
 DISMAX_TIE = 0.3
-TERMS_SIZE = 5000
+TERMS_SIZE = 60000
+RELOAD_CHECK_SECONDS = 0.05  # how stale a reader may be: meta.json is stat'ed at most this often
 
 
 def build_schema() -> tantivy.Schema:
@@ -86,18 +119,26 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("id", stored=True, fast=True, tokenizer_name="raw")
     sb.add_bytes_field("source", stored=True)
     for name, _boost in TEXT_FIELDS:
-        sb.add_text_field(name, tokenizer_name=ANALYZER_NAME, index_option="position")
+        # Only the title keeps positions (for its phrase bonus); phrases match on the catch-all.
+        sb.add_text_field(name, tokenizer_name=ANALYZER_NAME, index_option=_index_option(name))
+    sb.add_text_field(CATCH_ALL, tokenizer_name=ANALYZER_NAME, index_option="position")
     for name in KEYWORD_FIELDS:
-        sb.add_text_field(name, fast=True, tokenizer_name="raw")
+        sb.add_text_field(name, fast=name == "schedule_type", tokenizer_name="raw")
+    for name in ("provider_facet", *SET_SOURCES):
+        sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     # Sort keys: the primary value then the id, so tantivy's one-field sort is already tie-broken.
-    sb.add_text_field("title_key", fast=True, tokenizer_name="raw")
-    sb.add_text_field("credit_key", fast=True, tokenizer_name="raw")
+    sb.add_text_field("title_key", fast=True, tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("credit_key", fast=True, tokenizer_name="raw", index_option="basic")
     sb.add_integer_field("eqf_level", indexed=True, fast=True)
     sb.add_integer_field("starts", indexed=True, fast=True)
     sb.add_float_field("credit_cats", indexed=True, fast=True)
-    sb.add_float_field("cost_gbp", indexed=True, fast=True)
+    sb.add_float_field("cost_gbp", indexed=True)
     sb.add_boolean_field("has_psrb", indexed=True)
     return sb.build()
+
+
+def _index_option(field: str) -> str:
+    return "position" if field == "title" else "freq"
 
 
 def credit_key(document: Document) -> str:
@@ -109,31 +150,49 @@ def credit_key(document: Document) -> str:
 
 def tantivy_fields(document: Document) -> dict[str, Any]:
     """The values tantivy indexes for one search document."""
+    get = document.get
+    outcomes = get("learning_outcomes") or []
+    skills = get("skills") or []
+    subject_names = get("subject_names") or []
+    summary = get("summary") or ""
+    aims = get("aims") or ""
+    provider_name = get("provider_name") or ""
     fields: dict[str, Any] = {
         "id": document["id"],
         "source": orjson.dumps(document),
         "title": document["title"],
-        "learning_outcomes": document.get("learning_outcomes") or [],
-        "summary": document.get("summary") or "",
-        "aims": document.get("aims") or "",
-        "skills": document.get("skills") or [],
-        "subject_names": document.get("subject_names") or [],
-        "provider_name": document.get("provider_name") or "",
-        "provider_facet": provider_facet_key(document["provider_id"], document["provider_name"]),
+        "learning_outcomes": outcomes,
+        "summary": summary,
+        "aims": aims,
+        "skills": skills,
+        "subject_names": subject_names,
+        "provider_name": provider_name,
+        CATCH_ALL: [
+            text for text in (document["title"], *outcomes, summary, aims, *skills, *subject_names, provider_name)
+            if text
+        ],
+        "provider_facet": provider_facet_key(document["provider_id"], provider_name),
         "title_key": f"{document['title_sort']}\x00{document['id']}",
         "credit_key": credit_key(document),
-        "starts": [day_number_iso(s) for s in document.get("starts") or []],
-        "has_psrb": bool(document.get("psrb_bodies")),
+        "has_psrb": bool(get("psrb_bodies")),
     }
+    starts = get("starts")
+    if starts:
+        fields["starts"] = [int(s.replace("-", "")) for s in starts]
     for name in KEYWORD_FIELDS:
-        if name == "provider_facet":
-            continue
-        value = document.get(name)
+        value = get(name)
         if value is not None and value != []:
             fields[name] = value
-    for name, kind in (("eqf_level", int), ("credit_cats", float), ("cost_gbp", float)):
-        if document.get(name) is not None:
-            fields[name] = kind(document[name])
+    for column, source in SET_SOURCES.items():
+        values = get(source)
+        if values:
+            fields[column] = SET_SEP.join(sorted(values))
+    if get("eqf_level") is not None:
+        fields["eqf_level"] = int(document["eqf_level"])
+    if get("credit_cats") is not None:
+        fields["credit_cats"] = float(document["credit_cats"])
+    if get("cost_gbp") is not None:
+        fields["cost_gbp"] = float(document["cost_gbp"])
     return fields
 
 
@@ -154,8 +213,12 @@ class TantivyBackend(SearchBackend):
         self.heap_size = heap_size
         self.writer_threads = writer_threads
         self.schema = build_schema()
+        self.planner = QueryPlanner(self.schema)
         self._index: tantivy.Index | None = None
         self._seen_commit: tuple[int, int] | None = None
+        self._checked_at = 0.0
+        self._current: tantivy.Searcher | None = None
+        self._browse_facets: dict[str, dict[str, int]] | None = None  # facets of the whole catalogue
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -175,10 +238,11 @@ class TantivyBackend(SearchBackend):
                 version_file.write_text(SCHEMA_VERSION)
         index.register_tokenizer(ANALYZER_NAME, english_analyzer())
         self._index = index
-        self._seen_commit = self._commit_signature()
+        self._loaded(self._commit_signature())
 
     def close(self) -> None:
         self._index = None
+        self._current = None
 
     @property
     def index(self) -> tantivy.Index:
@@ -191,10 +255,11 @@ class TantivyBackend(SearchBackend):
 
     def upsert(self, docs: Iterable[Document]) -> int:
         written = 0
+        schema = self.schema
         with self._writer() as writer:
             for document in docs:
                 writer.delete_documents_by_term("id", document["id"])
-                writer.add_document(tantivy.Document.from_dict(tantivy_fields(document), self.schema))
+                writer.add_document(tantivy.Document.from_dict(tantivy_fields(document), schema))
                 written += 1
         return written
 
@@ -205,10 +270,11 @@ class TantivyBackend(SearchBackend):
 
     def rebuild(self, docs: Iterable[Document]) -> int:
         written = 0
+        schema = self.schema
         with self._writer() as writer:
             writer.delete_all_documents()
             for document in docs:
-                writer.add_document(tantivy.Document.from_dict(tantivy_fields(document), self.schema))
+                writer.add_document(tantivy.Document.from_dict(tantivy_fields(document), schema))
                 written += 1
         return written
 
@@ -234,19 +300,33 @@ class TantivyBackend(SearchBackend):
                 writer.wait_merging_threads()
                 raise
             writer.commit()
+            # Waiting for merges leaves fewer segments, and fewer segments search faster.
             writer.wait_merging_threads()
         index.reload()
-        self._seen_commit = self._commit_signature()
+        self._loaded(self._commit_signature())
 
     # -- reading -----------------------------------------------------------------------------------
 
     def _searcher(self) -> tantivy.Searcher:
+        """The searcher of the latest commit, looked for at most every ``RELOAD_CHECK_SECONDS``."""
         index = self.index
-        signature = self._commit_signature()
-        if signature != self._seen_commit:
-            index.reload()
-            self._seen_commit = signature
-        return index.searcher()
+        now = time.monotonic()
+        if self._current is None or now - self._checked_at >= RELOAD_CHECK_SECONDS:
+            self._checked_at = now
+            signature = self._commit_signature()
+            if signature != self._seen_commit:
+                index.reload()
+                self._loaded(signature)
+        if self._current is None:
+            self._current = index.searcher()
+        return self._current
+
+    def _loaded(self, signature: tuple[int, int] | None) -> None:
+        """A new commit is loaded: forget the searcher and whatever was computed from it."""
+        self._seen_commit = signature
+        self._checked_at = time.monotonic()
+        self._current = None
+        self._browse_facets = None
 
     def _commit_signature(self) -> tuple[int, int] | None:
         try:
@@ -260,48 +340,44 @@ class TantivyBackend(SearchBackend):
 
     def search(self, query: SearchQuery) -> SearchResult:
         searcher = self._searcher()
-        planner = QueryPlanner(self.schema)
-        text = planner.text_query(query.parsed)
-        main = planner.combine(text, planner.filter_query(query.filters, query.today))
-        total = searcher.search(main, 1, count=True).count
-        scored = self._page(searcher, planner, main, text, query)
+        planner = self.planner
+        parsed = query.parsed
+        text = planner.match_query(parsed)
+        filters = planner.filter_query(query.filters, query.today)
+        main = planner.combine(text, filters)
+        sort = query.effective_sort
+        if sort is Sort.RELEVANCE:
+            ranked = planner.combine(planner.scored_query(parsed), filters)
+            total, scored = _relevance_page(searcher, ranked, query.offset, query.per_page)
+        elif sort is Sort.SOONEST:
+            total, scored = _soonest_page(searcher, planner, main, query)
+        else:
+            total, scored = _field_page(searcher, main, query, "title_key" if sort is Sort.TITLE else "credit_key")
+        facets: dict = {}
+        if query.facets:
+            counts, matched = self._facet_counts(searcher, text, query)
+            facets = facet_values(counts, self.vocab, query.filters)
+            total = matched if total is None else total
+        if total is None:
+            total = searcher.search(main, 1, count=True).count
         hits = [
             hit_from_document(orjson.loads(searcher.doc(address).get_first("source")), score, query)
             for score, address in scored
         ]
-        facets = self._facets(searcher, planner, text, query) if query.facets else {}
         return SearchResult(total=total, hits=hits, facets=facets)
 
-    def _page(self, searcher, planner, main, text, query: SearchQuery) -> list[tuple[float | None, Any]]:
-        sort = query.effective_sort
-        if sort is Sort.RELEVANCE:
-            return _relevance_page(searcher, main, query.offset, query.per_page)
-        if sort is Sort.SOONEST:
-            return _soonest_page(searcher, planner, main, query)
-        field = "title_key" if sort is Sort.TITLE else "credit_key"
-        result = searcher.search(
-            main, query.per_page, count=False, order_by_field=field, offset=query.offset,
-            order=tantivy.Order.Asc,
-        )
-        return [(None, address) for _key, address in result.hits]
-
-    def _facets(self, searcher, planner, text, query: SearchQuery):
-        """Exact counts; facets whose filter is unset share one aggregation over the whole query."""
+    def _facet_counts(self, searcher, text, query: SearchQuery) -> tuple[dict[str, dict[str, int]], int]:
+        """Exact counts of every facet in one aggregation request, and how many courses match."""
         filters = query.filters
-        wanted = list(FACETS) + (["subject_cah2"] if cah1_filters(filters) else [])
-        groups: dict[Filters, list[str]] = {}
-        for facet in wanted:
-            own = "subject" if facet == "subject_cah2" else facet
-            key = filters.without(own) if filters.active(own) else filters
-            groups.setdefault(key, []).append(facet)
-        counts: dict[str, dict[str, int]] = {}
-        for group_filters, facets in groups.items():
-            q = planner.combine(text, planner.filter_query(group_filters, query.today))
-            aggs = {facet: _aggregation(facet) for facet in facets}
-            answer = searcher.aggregate(q, aggs)
-            for facet in facets:
-                counts[facet] = _bucket_counts(facet, answer[facet])
-        return facet_values(counts, self.vocab, filters)
+        browsing = text is None and filters == Filters()
+        if browsing and self._browse_facets is not None:
+            return self._browse_facets, searcher.num_docs
+        request = FacetRequest(self.planner, filters)
+        answer = searcher.aggregate(self.planner.combine(text, request.base_filters(query.today)), request.aggs)
+        counts, matched = request.counts(answer)
+        if browsing:
+            self._browse_facets = counts
+        return counts, matched
 
     def _clear_directory(self) -> None:
         for entry in self.path.iterdir():
@@ -313,10 +389,86 @@ class TantivyBackend(SearchBackend):
                 entry.unlink()
 
 
+# -- facets ----------------------------------------------------------------------------------------
+
+class FacetRequest:
+    """One aggregation request answering every facet of one query.
+
+    The top-level query holds the words and the filters no facet controls. Bucket ``all`` narrows it by
+    every active facet filter and counts the facets whose own filter is unset; its size is the number of
+    matching courses. Bucket ``without:<facet>`` narrows it by the other active facet filters and counts
+    that facet (a facet ignores its own filter).
+    """
+
+    def __init__(self, planner: QueryPlanner, filters: Filters) -> None:
+        self.planner = planner
+        self.filters = filters
+        wanted = list(FACETS) + (["subject_cah2"] if cah1_filters(filters) else [])
+        self.active = [facet for facet in FACETS if filters.active(facet)]
+        clauses = {facet: _facet_filter_string(filters, facet) for facet in self.active}
+        self.groups: dict[str, list[str]] = {"all": [f for f in wanted if _own(f) not in self.active]}
+        self.aggs: dict[str, Any] = {"all": _filter_bucket(clauses.values(), self.groups["all"])}
+        for facet in self.active:
+            own = [f for f in wanted if _own(f) == facet]
+            name = f"without:{facet}"
+            self.groups[name] = own
+            self.aggs[name] = _filter_bucket((c for f, c in clauses.items() if f != facet), own)
+
+    def base_filters(self, today) -> list[tantivy.Query]:
+        """The query's filters that no facet controls (the rest are in the filter buckets)."""
+        unfaceted = Filters(
+            framework_level=self.filters.framework_level,
+            psrb=self.filters.psrb,
+            starts_after=self.filters.starts_after,
+            starts_before=self.filters.starts_before,
+            cost_max=self.filters.cost_max,
+        )
+        return self.planner.filter_query(unfaceted, today)
+
+    def counts(self, answer: dict[str, Any]) -> tuple[dict[str, dict[str, int]], int]:
+        counts: dict[str, dict[str, int]] = {}
+        for name, facets in self.groups.items():
+            for facet in facets:
+                counts[facet] = _bucket_counts(facet, answer[name][facet])
+        return counts, int(answer["all"]["doc_count"])
+
+
+def _own(facet: str) -> str:
+    """The facet whose filter a facet ignores (subject level 2 ignores the subject filter)."""
+    return "subject" if facet == "subject_cah2" else facet
+
+
+def _filter_bucket(clauses: Iterable[str], facets: list[str]) -> dict[str, Any]:
+    conjunction = " AND ".join(f"({c})" for c in clauses) or "*"
+    return {"filter": conjunction, "aggs": {facet: _aggregation(facet) for facet in facets}}
+
+
+def _facet_filter_string(filters: Filters, facet: str) -> str:
+    """A facet's own filter in tantivy's query language (a filter aggregation takes a query string)."""
+    if facet == "credit":
+        low, high = filters.credit_min, filters.credit_max
+        if low is not None and high is not None:
+            return f"credit_cats:[{_number(low)} TO {_number(high)}]"
+        return f"credit_cats:>={_number(low)}" if low is not None else f"credit_cats:<={_number(high)}"
+    if facet == "eqf_level":
+        return " OR ".join(f"eqf_level:{int(value)}" for value in filters.eqf_level)
+    field = FACET_FILTER_FIELDS[facet]
+    return " OR ".join(f'{field}:"{_quoted(value)}"' for value in getattr(filters, facet))
+
+
+def _number(value: float | None) -> str:
+    return format(float(value or 0), "f")
+
+
+def _quoted(value: str) -> str:
+    return str(value).replace("\\", "\\\\").replace('"', '\\"')
+
+
 def _aggregation(facet: str) -> dict[str, Any]:
     if facet == "credit":
         return {"range": {"field": "credit_cats", "ranges": [_range(low, high) for _, _, low, high in CREDIT_BUCKETS]}}
-    return {"terms": {"field": FACET_FIELDS[facet], "size": TERMS_SIZE, "segment_size": TERMS_SIZE}}
+    column, _is_set = FACET_COLUMNS[facet]
+    return {"terms": {"field": column, "size": TERMS_SIZE, "segment_size": TERMS_SIZE}}
 
 
 def _range(low: float | None, high: float | None) -> dict[str, float]:
@@ -332,53 +484,79 @@ def _bucket_counts(facet: str, answer: dict[str, Any]) -> dict[str, int]:
     buckets = answer.get("buckets", [])
     if facet == "credit":
         return {CREDIT_BUCKETS[i][0]: int(b["doc_count"]) for i, b in enumerate(buckets)}
-    return {str(int(b["key"]) if facet == "eqf_level" else b["key"]): int(b["doc_count"]) for b in buckets}
+    if facet == "eqf_level":
+        return {str(int(b["key"])): int(b["doc_count"]) for b in buckets}
+    if not FACET_COLUMNS[facet][1]:
+        return {str(b["key"]): int(b["doc_count"]) for b in buckets}
+    counts: dict[str, int] = {}
+    for bucket in buckets:
+        for value in str(bucket["key"]).split(SET_SEP):
+            counts[value] = counts.get(value, 0) + int(bucket["doc_count"])
+    return counts
 
 
-def _relevance_page(searcher, query, offset: int, per_page: int) -> list[tuple[float | None, Any]]:
-    """Top hits by score. Equal scores keep tantivy's document order, fixed for one index snapshot, so
-    pages of one snapshot never overlap (see the module docstring)."""
-    hits = searcher.search(query, per_page, count=False, offset=offset).hits
-    return [(float(score), address) for score, address in hits]
+# -- pages -----------------------------------------------------------------------------------------
+
+Page = list[tuple[float | None, Any]]
 
 
-def _soonest_page(searcher, planner: QueryPlanner, main, query: SearchQuery):
-    """Walk groups of equal next start date in date order (ids ascending within a group)."""
+def _relevance_page(searcher, query, offset: int, per_page: int) -> tuple[int, Page]:
+    """Top hits by score and the total, in one search. Equal scores keep tantivy's document order,
+    fixed for one index snapshot, so pages of one snapshot never overlap (see the module docstring)."""
+    result = searcher.search(query, per_page, count=True, offset=offset)
+    return result.count, [(float(score), address) for score, address in result.hits]
+
+
+def _field_page(searcher, query, search: SearchQuery, field: str) -> tuple[int, Page]:
+    result = searcher.search(
+        query, search.per_page, count=True, order_by_field=field, offset=search.offset, order=tantivy.Order.Asc
+    )
+    return result.count, [(None, address) for _key, address in result.hits]
+
+
+def _soonest_page(searcher, planner: QueryPlanner, main, query: SearchQuery) -> tuple[int | None, Page]:
+    """Courses starting today (learner-led ones included) by id, then groups of equal next start date in
+    date order (ids ascending within a group), then courses with no coming start. The first group is
+    usually large enough for the page, so one search answers."""
     today = day_number(query.today)
-    future = planner.combine(main, planner.starts_range(today, None))
+    start, end = query.offset, query.offset + query.per_page
+    now = planner.either(planner.learner_led(), planner.starts_range(today, today))
+    seen, page = _take_group(searcher, planner.combine(main, now), start, end, 0)
+    if seen >= end:
+        return None, page
+    later = planner.combine(main, planner.starts_range(today + 1, None), exclude=[now])
     dates = searcher.aggregate(
-        future, {"d": {"terms": {"field": "starts", "order": {"_key": "asc"}, "size": 65000}}}
+        later, {"d": {"terms": {"field": "starts", "order": {"_key": "asc"}, "size": TERMS_SIZE}}}
     )["d"]["buckets"]
-    groups = [planner.combine(main, planner.either(planner.learner_led(), planner.starts_range(today, today)))]
     for bucket in dates:
+        if seen >= end:
+            return None, page
         day = int(bucket["key"])
         if day <= today:
             continue
-        groups.append(
-            planner.combine(
-                main, planner.starts_range(day, day), exclude=[planner.starts_range(today, day - 1)]
-            )
+        group = planner.combine(
+            main, planner.starts_range(day, day),
+            exclude=[planner.learner_led(), planner.starts_range(today, day - 1)],
         )
-    groups.append(
-        planner.combine(main, exclude=[planner.learner_led(), planner.starts_range(today, None)])
-    )
-    start, end = query.offset, query.offset + query.per_page
-    seen = 0
-    page: list[tuple[float | None, Any]] = []
-    for group in groups:
-        if seen >= end:
-            break
-        size = searcher.search(group, 1, count=True).count
-        if size and seen + size > start:
-            skip = max(0, start - seen)
-            take = min(size - skip, end - seen - skip)
-            result = searcher.search(
-                group, take, count=False, order_by_field="id", offset=skip, order=tantivy.Order.Asc
-            )
-            page.extend((None, address) for _key, address in result.hits)
-        seen += size
-    return page
+        seen, found = _take_group(searcher, group, start, end, seen)
+        page.extend(found)
+    if seen < end:
+        never = planner.combine(main, exclude=[planner.learner_led(), planner.starts_range(today, None)])
+        seen, found = _take_group(searcher, never, start, end, seen)
+        page.extend(found)
+    return None, page
 
+
+def _take_group(searcher, group, start: int, end: int, seen: int) -> tuple[int, Page]:
+    """The part of one group (ids ascending) that falls on the page, given ``seen`` courses before it;
+    returns the courses seen after it too."""
+    skip = max(0, start - seen)
+    take = end - max(start, seen)
+    result = searcher.search(group, take, count=True, order_by_field="id", offset=skip, order=tantivy.Order.Asc)
+    return seen + result.count, [(None, address) for _key, address in result.hits]
+
+
+# -- queries ---------------------------------------------------------------------------------------
 
 class QueryPlanner:
     """Our query model as tantivy queries. Filters score nothing: only the words rank."""
@@ -386,40 +564,64 @@ class QueryPlanner:
     def __init__(self, schema: tantivy.Schema) -> None:
         self.schema = schema
 
-    def text_query(self, parsed: ParsedText) -> tantivy.Query | None:
+    def match_query(self, parsed: ParsedText) -> tantivy.Query | None:
+        """Which courses the words match, unscored: every clause on the catch-all field."""
+        clauses = []
+        for word in parsed.words:
+            stemmed = stem(word)
+            if stemmed:
+                if is_fuzzy(word):
+                    clauses.append(tantivy.Query.fuzzy_term_query(self.schema, CATCH_ALL, stemmed, distance=1))
+                else:
+                    clauses.append(tantivy.Query.term_query(self.schema, CATCH_ALL, stemmed))
+        for phrase in parsed.phrases:
+            stems = _phrase_stems(phrase)
+            if len(stems) == 1:
+                clauses.append(tantivy.Query.term_query(self.schema, CATCH_ALL, stems[0]))
+            elif stems:
+                clauses.append(tantivy.Query.phrase_query(self.schema, CATCH_ALL, stems))
+        return _all_of(clauses)
+
+    def scored_query(self, parsed: ParsedText) -> tantivy.Query | None:
+        """The same courses as ``match_query``, scored: per-field boosts, typos and phrases below exact."""
         clauses = []
         for word in parsed.words:
             stemmed = stem(word)
             if stemmed:
                 clauses.append(self._word(stemmed, fuzzy=is_fuzzy(word)))
         for phrase in parsed.phrases:
-            stems = [s for s in (stem(w) for w in phrase) if s]
+            stems = _phrase_stems(phrase)
             if len(stems) == 1:
                 clauses.append(self._word(stems[0], fuzzy=False))
             elif stems:
                 clauses.append(self._phrase(stems))
-        if not clauses:
-            return None
-        return tantivy.Query.boolean_query([(tantivy.Occur.Must, c) for c in clauses])
+        return _all_of(clauses)
 
     def _word(self, stemmed: str, fuzzy: bool) -> tantivy.Query:
-        per_field = []
-        for field, boost in TEXT_FIELDS:
-            exact = tantivy.Query.term_query(self.schema, field, stemmed)
-            if fuzzy:
-                typo = tantivy.Query.const_score_query(
-                    tantivy.Query.fuzzy_term_query(self.schema, field, stemmed, distance=1), FUZZY_WEIGHT
+        exact = tantivy.Query.disjunction_max_query(
+            [
+                tantivy.Query.boost_query(
+                    tantivy.Query.term_query(self.schema, field, stemmed, index_option="freq"), boost
                 )
-                exact = tantivy.Query.boolean_query([(tantivy.Occur.Should, exact), (tantivy.Occur.Should, typo)])
-            per_field.append(tantivy.Query.boost_query(exact, boost))
-        return tantivy.Query.disjunction_max_query(per_field, tie_breaker=DISMAX_TIE)
+                for field, boost in TEXT_FIELDS
+            ],
+            tie_breaker=DISMAX_TIE,
+        )
+        if not fuzzy:
+            return exact
+        typo = tantivy.Query.const_score_query(
+            tantivy.Query.fuzzy_term_query(self.schema, CATCH_ALL, stemmed, distance=1), FUZZY_WEIGHT
+        )
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, exact), (tantivy.Occur.Should, typo)])
 
     def _phrase(self, stems: list[str]) -> tantivy.Query:
-        per_field = [
-            tantivy.Query.boost_query(tantivy.Query.phrase_query(self.schema, field, stems), boost)
-            for field, boost in TEXT_FIELDS
-        ]
-        return tantivy.Query.disjunction_max_query(per_field, tie_breaker=DISMAX_TIE)
+        in_title = tantivy.Query.boost_query(
+            tantivy.Query.phrase_query(self.schema, "title", stems), PHRASE_TITLE_BOOST
+        )
+        return tantivy.Query.boolean_query([
+            (tantivy.Occur.Must, tantivy.Query.phrase_query(self.schema, CATCH_ALL, stems)),
+            (tantivy.Occur.Should, in_title),
+        ])
 
     def filter_query(self, filters: Filters, today) -> list[tantivy.Query]:
         clauses: list[tantivy.Query] = []
@@ -480,3 +682,15 @@ class QueryPlanner:
             lower_bound=None if low is None else float(low),
             upper_bound=None if high is None else float(high),
         )
+
+
+def _phrase_stems(phrase: tuple[str, ...]) -> list[str]:
+    return [s for s in (stem(w) for w in phrase) if s]
+
+
+def _all_of(clauses: list[tantivy.Query]) -> tantivy.Query | None:
+    if not clauses:
+        return None
+    if len(clauses) == 1:
+        return clauses[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, c) for c in clauses])

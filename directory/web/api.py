@@ -11,7 +11,7 @@ from harvester.report import quarantine_as_dict, run_as_dict
 
 from ..catalogue import present
 from ..catalogue import service as catalogue
-from . import problems, schemas
+from . import problems, schemas, search_api
 from .context import db
 
 blp = Blueprint("api", __name__, url_prefix="/api/v1", description="Climbing Frame catalogue API")
@@ -100,6 +100,7 @@ def register(app: Flask) -> None:
     )
     api = ProblemApi(app)
     api.register_blueprint(blp)
+    api.register_blueprint(search_api.blp)
     app.extensions["climbing_frame_api"] = api
 
     @app.get("/healthz")

@@ -1,19 +1,47 @@
-"""Server-rendered pages for people. Views translate HTTP to a service call and a template."""
+"""Server-rendered pages for people. Views translate HTTP to a service call and a template.
+
+The search page is a GET form: it works without JavaScript, and every state of it is a link. It takes
+the API's parameters (and ``credit`` as one of the credit facet's ranges); a bad value is left out and
+named on the page rather than answered with an error, since a person typed it.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
+from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, render_template, request
+from flask import Blueprint, Flask, render_template, request, url_for
+from marshmallow import ValidationError, fields
+from werkzeug.datastructures import MultiDict
 
 from ..catalogue import service as catalogue
 from ..catalogue import words
+from ..catalogue.vocab import EQF_LEVEL_SHORT
 from ..catalogue.words import FRAMEWORK_NAMES
-from .context import db
+from ..search.facets import CREDIT_BUCKETS, LANGUAGE_LABELS, MODE_LABELS, SCHEDULE_LABELS
+from ..search.query import FacetValue, SearchQuery, SearchResult
+from . import jsonld, schemas
+from .context import db, instance
+from .search_api import course_contents, day_words, present_hit, search_query
 
 bp = Blueprint("pages", __name__)
 
 PER_PAGE = 20
+# The search form's facet groups, in the order a learner narrows down.
+FACET_GROUPS = (
+    ("subject", "Subject"),
+    ("subject_cah2", "Narrow the subject"),
+    ("eqf_level", "Level"),
+    ("mode", "How you study"),
+    ("schedule", "When you start"),
+    ("provider", "University"),
+    ("language", "Language of teaching"),
+)
+FILTER_PARAMS = ("provider", "subject", "eqf_level", "credit", "credit_min", "credit_max", "mode", "schedule",
+                 "starts_after", "starts_before", "language", "psrb", "cost_max")
+_page_args = schemas.SearchPageArgs()
 
 
 def _page_number() -> int:
@@ -23,20 +51,193 @@ def _page_number() -> int:
         return 1
 
 
+# -- the search page -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chip:
+    """One active filter, with the link that removes it."""
+
+    label: str
+    remove_url: str
+
+
+def form_pairs(args: MultiDict) -> list[tuple[str, str]]:
+    """The form's non-empty fields (a GET form sends every empty box), in order."""
+    known = set(_page_args.fields)
+    return [(name, value.strip()) for name, value in args.items(multi=True) if name in known and value.strip()]
+
+
+def parse_form(pairs: list[tuple[str, str]]) -> tuple[dict[str, Any], list[tuple[str, str]], dict[str, str]]:
+    """(parsed arguments, the pairs kept, {parameter: why it was left out})."""
+    ignored: dict[str, str] = {}
+    for _attempt in range(len(_page_args.fields)):
+        raw: dict[str, Any] = {}
+        for name, value in pairs:
+            if isinstance(_page_args.fields[name], fields.List):
+                raw.setdefault(name, []).append(value)
+            else:
+                raw[name] = value
+        try:
+            return _page_args.load(raw), pairs, ignored
+        except ValidationError as exc:
+            bad = {name: _reason(reason) for name, reason in exc.messages.items() if name in _page_args.fields}
+            if not bad:
+                raise
+            ignored.update(bad)
+            pairs = [(name, value) for name, value in pairs if name not in bad]
+    return _page_args.load({}), [], ignored
+
+
+def _reason(messages: Any) -> str:
+    if isinstance(messages, dict):
+        return "; ".join(_reason(m) for m in messages.values())
+    if isinstance(messages, list):
+        return "; ".join(_reason(m) for m in messages)
+    return str(messages)
+
+
+def _url(pairs: list[tuple[str, str]]) -> str:
+    return url_for("pages.search_page") + ("?" + urlencode(pairs) if pairs else "")
+
+
+def _without(pairs: list[tuple[str, str]], name: str, value: str | None = None) -> str:
+    """The search with one filter value removed (back to page 1)."""
+    kept = [(n, v) for n, v in pairs if n != "page" and not (n == name and (value is None or v == value))]
+    return _url(kept)
+
+
+def _labels(result: SearchResult) -> dict[tuple[str, str], str]:
+    return {(facet, v.value): v.label for facet, values in result.facets.items() for v in values}
+
+
+def _subject_label(code: str) -> str:
+    vocab = instance().vocab
+    subject = vocab.hecos.get(code) or vocab.jacs.get(code.upper())
+    return vocab.cah_name(code) or (subject.name if subject else code)
+
+
+def _chip_label(name: str, value: str, labels: dict[tuple[str, str], str]) -> str:
+    if (name, value) in labels:
+        return labels[(name, value)]
+    fixed = {
+        "subject": lambda: _subject_label(value),
+        "eqf_level": lambda: EQF_LEVEL_SHORT.get(int(value), f"European level {value}"),
+        "mode": lambda: MODE_LABELS.get(value, value),
+        "schedule": lambda: SCHEDULE_LABELS.get(value, value),
+        "language": lambda: LANGUAGE_LABELS.get(value.lower(), value),
+        "credit": lambda: next(label for v, label, _, _ in CREDIT_BUCKETS if v == value),
+        "credit_min": lambda: f"at least {float(value):g} credits",
+        "credit_max": lambda: f"at most {float(value):g} credits",
+        "starts_after": lambda: f"starts on or after {day_words(date.fromisoformat(value))}",
+        "starts_before": lambda: f"starts on or before {day_words(date.fromisoformat(value))}",
+        "psrb": lambda: "recognised by a professional body" if value == "any" else f"recognised by {value}",
+        "cost_max": lambda: f"costs at most £{float(value):g}",
+    }
+    return fixed[name]() if name in fixed else value
+
+
+def active_filters(pairs: list[tuple[str, str]], result: SearchResult) -> list[Chip]:
+    """A chip per filter value the search applies, each linking to the search without it."""
+    labels = _labels(result)
+    chips = [Chip(f"words: “{value}”", _without(pairs, name, value)) for name, value in pairs if name == "q"]
+    chips += [
+        Chip(_chip_label(name, value, labels), _without(pairs, name, value))
+        for name, value in pairs if name in FILTER_PARAMS
+    ]
+    return chips
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    """One checkbox of a facet group; ``count`` is None for a chosen value the facet does not count."""
+
+    value: str
+    label: str
+    count: int | None
+    checked: bool
+
+
+def facet_groups(form: dict[str, Any], result: SearchResult) -> list[tuple[str, str, list[FacetOption]]]:
+    """(parameter, legend, options) per facet; a chosen value the facet does not list stays, ticked."""
+    groups = []
+    listed = {(("subject" if f == "subject_cah2" else f), v.value)
+              for f, values in result.facets.items() for v in values}
+    for facet, legend in FACET_GROUPS:
+        param = "subject" if facet == "subject_cah2" else facet
+        chosen = {str(v) for v in form.get(param) or ()}
+        options = [FacetOption(v.value, v.label, v.count, v.value in chosen) for v in result.facets.get(facet) or []]
+        if facet != "subject_cah2":
+            options += [FacetOption(value, _chip_label(param, value, {}), None, True)
+                        for value in sorted(chosen) if (param, value) not in listed]
+        if options:
+            groups.append((param, legend, options))
+    return groups
+
+
+def pages_window(current: int, last: int, width: int = 2) -> list[int | None]:
+    """Page numbers to link: the first, the last and ``width`` either side of the current; None is a gap."""
+    shown = sorted({1, last, *range(max(1, current - width), min(last, current + width) + 1)})
+    window: list[int | None] = []
+    for number in shown:
+        if window and number - (window[-1] or 0) > 1:
+            window.append(None)
+        window.append(number)
+    return window
+
+
+def _browse_subjects(result: SearchResult) -> list[FacetValue]:
+    """Subjects to suggest when nothing matched: every subject with courses (a second, facets-only search)."""
+    if result.total:
+        return []
+    everything = instance().search.search(SearchQuery(per_page=1, today=date.today()))
+    return everything.facets.get("subject", [])
+
+
 @bp.get("/")
-def catalogue_page():
-    provider = request.args.get("provider") or None
-    page = catalogue.list_courses(db(), provider, _page_number(), PER_PAGE)
-    providers = catalogue.list_providers(db(), 1, 100).results
-    return render_template("catalogue.html", page=page, providers=providers, provider=provider,
-                           today=date.today().isoformat())
+def search_page():
+    pairs = form_pairs(request.args)
+    form, pairs, ignored = parse_form(pairs)
+    query = search_query({**form, "per_page": form.get("per_page", PER_PAGE)}, date.today())
+    result = instance().search.search(query)
+    contents = course_contents(db(), [hit.id for hit in result.hits])
+    last_page = max(1, -(-result.total // query.per_page))
+    return render_template(
+        "search.html",
+        form=form,
+        query=query,
+        result=result,
+        cards=[present_hit(hit, contents.get(hit.id)) for hit in result.hits],
+        chips=active_filters(pairs, result),
+        clear_url=_url([(n, v) for n, v in pairs if n in ("q", "sort")]),
+        groups=facet_groups(form, result),
+        credit_buckets=result.facets.get("credit", []),
+        ignored=ignored,
+        last_page=last_page,
+        window=pages_window(query.page, last_page),
+        page_url=lambda number: _url([(n, v) for n, v in pairs if n != "page"] + [("page", str(number))]),
+        browse_subjects=_browse_subjects(result),
+        filtered=any(name in FILTER_PARAMS for name, _ in pairs),
+    )
+
+
+# -- courses and providers -------------------------------------------------------------------------
 
 
 @bp.get("/courses/<provider_id>/<path:course_id>")
 def course_page(provider_id: str, course_id: str):
     course = catalogue.get_course(db(), provider_id, course_id)
-    return render_template("course.html", course=course, content=course.current_version.content,
-                           frameworks=FRAMEWORK_NAMES, today=date.today().isoformat())
+    content = course.current_version.content
+    page_url = url_for("pages.course_page", provider_id=provider_id, course_id=course_id, _external=True)
+    return render_template("course.html", course=course, content=content, frameworks=FRAMEWORK_NAMES,
+                           today=date.today().isoformat(),
+                           structured_data=jsonld.course_json_ld(course, content, page_url))
+
+
+@bp.get("/providers")
+def providers_page():
+    page = catalogue.list_providers(db(), _page_number(), 100)
+    return render_template("providers.html", page=page)
 
 
 @bp.get("/providers/<provider_id>")
@@ -46,12 +247,28 @@ def provider_page(provider_id: str):
     return render_template("provider.html", provider=provider, page=page, today=date.today().isoformat())
 
 
+def _language_words(tags: list[str]) -> str:
+    return ", ".join(LANGUAGE_LABELS.get(tag.split("-")[0].lower(), tag) for tag in tags)
+
+
+def _iso_day_words(text: str | None) -> str:
+    return day_words(date.fromisoformat(text)) if text else ""
+
+
+def _first_upper(text: str) -> str:
+    """Upper-case the first letter only (Jinja's ``capitalize`` lower-cases names and months)."""
+    return text[:1].upper() + text[1:] if text else text
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         credit_and_level=words.credit_and_level,
         credit_words=words.credit_words,
         level_words=words.level_words,
         mode_words=words.mode_words,
+        language_words=_language_words,
+        day_words=_iso_day_words,
+        first_upper=_first_upper,
     )
     app.jinja_env.globals.update(next_start_words=words.next_start_words)
     app.register_blueprint(bp)

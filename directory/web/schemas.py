@@ -3,7 +3,11 @@ drift from the code."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from ..catalogue.schema import MODES
+from ..search.facets import CREDIT_BUCKETS
+from ..search.query import MAX_PER_PAGE
 
 
 class PageArgs(Schema):
@@ -177,3 +181,132 @@ CoursePage = envelope(CourseSummaryOut, "CoursePage")
 VersionPage = envelope(VersionOut, "VersionPage")
 HarvestRunPage = envelope(HarvestRunOut, "HarvestRunPage")
 QuarantinePage = envelope(QuarantineOut, "QuarantinePage")
+
+
+# -- search -----------------------------------------------------------------------------------------
+
+SORTS = ("relevance", "start", "credit", "title")
+SCHEDULES = ("cohort", "learner-led")
+# Elasticsearch answers no deeper than its max_result_window (10,000 by default): page * per_page stays within.
+MAX_RESULT_WINDOW = 10_000
+
+
+def _many(field: fields.Field, description: str) -> fields.List:
+    return fields.List(field, metadata={"description": description + " Repeat the parameter for either/or."})
+
+
+class SearchArgs(Schema):
+    """What a learner can ask the directory: words, filters, an order and a page."""
+
+    q = fields.String(load_default="", validate=validate.Length(max=500), metadata={
+        "description": 'Words to find (typos forgiven on words of five letters or more); "quoted text" is a phrase.'})
+    provider = _many(fields.String(validate=validate.Length(min=1, max=100)), "Provider id.")
+    subject = _many(fields.String(validate=validate.Length(min=1, max=20)),
+                    "HECoS or JACS 3 code, or a CAH group at any level (CAH11, CAH11-01).")
+    eqf_level = _many(fields.Integer(strict=False, validate=validate.Range(min=1, max=8)),
+                      "European Qualifications Framework level, 1 to 8.")
+    mode = _many(fields.String(validate=validate.OneOf(MODES)), "How the course is studied.")
+    schedule = _many(fields.String(validate=validate.OneOf(SCHEDULES)),
+                     "cohort (set start dates) or learner-led (start any time).")
+    credit_min = fields.Float(validate=validate.Range(min=0, max=1000), metadata={
+        "description": "At least this many UK credits (CATS points), inclusive."})
+    credit_max = fields.Float(validate=validate.Range(min=0, max=1000), metadata={
+        "description": "At most this many UK credits (CATS points), inclusive."})
+    starts_after = fields.Date(metadata={"description": "Starts on or after this day (ISO 8601); learner-led courses start any day."})
+    starts_before = fields.Date(metadata={"description": "Starts on or before this day (ISO 8601)."})
+    language = _many(fields.String(validate=validate.Regexp(r"^[A-Za-z]{2,3}$", error="not a primary language subtag")),
+                     "Language of teaching as a primary subtag: en, cy, gd.")
+    psrb = _many(fields.String(validate=validate.Length(min=1, max=300)),
+                 'A professional, statutory or regulatory body that recognises the course, or "any".')
+    cost_max = fields.Float(validate=validate.Range(min=0), metadata={
+        "description": "At most this cost in pounds sterling (courses without a published GBP cost are left out)."})
+    sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS), metadata={
+        "description": "relevance (title when there are no words), start (soonest first), credit (smallest first) or title."})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_RESULT_WINDOW))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+
+    @validates_schema
+    def consistent(self, data, **_):
+        if data.get("credit_min") is not None and data.get("credit_max") is not None \
+                and data["credit_min"] > data["credit_max"]:
+            raise ValidationError("must not be less than credit_min", "credit_max")
+        if data.get("starts_after") and data.get("starts_before") and data["starts_after"] > data["starts_before"]:
+            raise ValidationError("must not be before starts_after", "starts_before")
+        if data.get("page", 1) * data.get("per_page", 20) > MAX_RESULT_WINDOW:
+            raise ValidationError(f"page times per_page must not exceed {MAX_RESULT_WINDOW}", "page")
+
+
+class SearchPageArgs(SearchArgs):
+    """The search page's form: the API's parameters, and credit as one of the facet's ranges."""
+
+    credit = fields.String(validate=validate.OneOf([bucket[0] for bucket in CREDIT_BUCKETS]))
+
+
+class SearchCreditOut(Schema):
+    cats = fields.Float(allow_none=True, metadata={"description": "UK credits (CATS points)"})
+    ects = fields.Float(allow_none=True, metadata={"description": "European credits (2 CATS = 1 ECTS)"})
+    value = fields.Float(allow_none=True, metadata={"description": "Credit as the provider states it"})
+    scheme = fields.String(allow_none=True)
+    words = fields.String(metadata={"description": "In plain words: '15 credits (7.5 ECTS)'"})
+
+
+class SearchLevelOut(Schema):
+    framework = fields.String(allow_none=True)
+    value = fields.Integer(allow_none=True)
+    eqf = fields.Integer(allow_none=True)
+    words = fields.String(allow_none=True, metadata={"description": "In plain words: 'master's level'"})
+
+
+class SearchScheduleOut(Schema):
+    type = fields.String(allow_none=True, metadata={"description": "cohort or learner-led"})
+    next_start = fields.Date(allow_none=True, metadata={
+        "description": "The next start on or after today (today for learner-led courses)"})
+    words = fields.String(metadata={"description": "'next start 11 January 2027', 'start any time'"})
+
+
+class SearchHitOut(Schema):
+    id = fields.String(metadata={"description": "<provider_id>/<course_id>"})
+    course_id = fields.String()
+    title = fields.String()
+    url = fields.String(metadata={"description": "The course's page at its provider"})
+    provider = fields.Nested(ProviderRef)
+    summary = fields.String(allow_none=True)
+    credit = fields.Nested(SearchCreditOut)
+    level = fields.Nested(SearchLevelOut)
+    eqf_level = fields.Integer(allow_none=True)
+    subjects = fields.List(fields.Nested(SubjectOut))
+    mode = fields.List(fields.String())
+    schedule = fields.Nested(SearchScheduleOut)
+    cost_gbp = fields.Float(allow_none=True)
+    score = fields.Float(allow_none=True, metadata={"description": "Relevance, when sorted by relevance"})
+    highlights = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), metadata={
+        "description": "Matched text per field, HTML-escaped, with the matches in <mark>"})
+
+
+class FacetValueOut(Schema):
+    value = fields.String(metadata={"description": "What to pass back as the filter's value"})
+    label = fields.String()
+    count = fields.Integer(metadata={"description": "Courses with this value, under every other filter"})
+
+
+def _facet(description: str) -> fields.List:
+    return fields.List(fields.Nested(FacetValueOut), metadata={"description": description})
+
+
+class FacetsOut(Schema):
+    provider = _facet("Providers")
+    subject = _facet("Subjects as CAH level-1 groups")
+    subject_cah2 = _facet("CAH level-2 groups of the CAH level-1 groups the subject filter names (only then)")
+    eqf_level = _facet("European Qualifications Framework levels")
+    mode = _facet("Modes of study")
+    schedule = _facet("Set start dates or start any time")
+    credit = _facet("UK credit ranges (0-10, 11-20, 21-40, 41+), always all four; filter with credit_min/credit_max")
+    language = _facet("Languages of teaching")
+
+
+class SearchResultOut(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    results = fields.List(fields.Nested(SearchHitOut))
+    facets = fields.Nested(FacetsOut)
