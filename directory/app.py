@@ -111,6 +111,9 @@ def _worker_harvest(feed_id: str) -> dict | str:
 def create_app(settings: settings_module.Settings | None = None) -> Flask:
     settings = settings or settings_module.load()
     logging.basicConfig(level=settings.log_level)
+    # Migrations and the scheduler narrate every step at INFO; operators need their warnings only.
+    for chatty in ("alembic", "apscheduler"):
+        logging.getLogger(chatty).setLevel(max(logging.getLogger().level, logging.WARNING))
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
     app.config.update(
         SECRET_KEY=settings.secret_key or _development_secret(),
