@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -90,7 +91,20 @@ def build_scheduler(instance: Instance, scheduler_class=BlockingScheduler) -> Ba
     return scheduler
 
 
+def register_configured_feeds(instance: Instance) -> int:
+    """Add or update the feeds of the deployment's feeds file (setting ``feeds_file``), if any."""
+    if not instance.settings.feeds_file:
+        return 0
+    specs = registry.read_feeds_file(Path(instance.settings.feeds_file))
+    with instance.sessions.begin() as session:
+        registry.sync_feeds(session, specs, allow_private=instance.settings.harvest_allow_private)
+    return len(specs)
+
+
 def run_scheduler(instance: Instance) -> None:
+    count = register_configured_feeds(instance)
+    if count:
+        log.info("%s feeds registered from %s", count, instance.settings.feeds_file)
     scheduler = build_scheduler(instance)
     log.info("scheduler started")
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 from werkzeug import Response
@@ -302,3 +304,53 @@ def test_incomplete_records_are_listed_with_what_is_missing(instance, httpserver
     worst = run.incomplete[0]
     assert worst["course_id"] == "S1"
     assert {"summary", "aims", "cost", "entry_requirements", "quality_assurance"} <= set(worst["missing"])
+
+
+XCRI = Path(__file__).resolve().parent / "data" / "xcri" / "scottish-latin1.xml"
+
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE catalog [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<catalog xmlns="http://xcri.org/profiles/1.2/catalog"><provider><course><title>&secret;</title></course></provider></catalog>"""
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<catalog xmlns="http://xcri.org/profiles/1.2/catalog"><provider><course><title>&lol3;</title></course></provider></catalog>"""
+
+
+@pytest.fixture
+def xcri_feed(instance, httpserver):
+    with instance.sessions.begin() as session:
+        registry.add_feed(session, registry.FeedSpec("10007790", "University of Glenaird",
+                                                     httpserver.url_for("/xcri.xml"), format="xcri-cap"),
+                          allow_private=True)
+    return "10007790"
+
+
+def serve_xml(httpserver, body: bytes) -> None:
+    httpserver.clear()
+    httpserver.expect_request("/xcri.xml").respond_with_data(body, content_type="application/xml")
+
+
+def test_an_xcri_cap_feed_is_harvested_into_the_same_catalogue(instance, httpserver, xcri_feed):
+    serve_xml(httpserver, XCRI.read_bytes())
+    run = harvest(instance, xcri_feed)
+    assert run.outcome is RunOutcome.SUCCEEDED and run.new >= 1
+    with instance.sessions() as session:
+        stored = catalogue.get_course(session, xcri_feed, "GLA-GD-11")
+    assert stored.current_version.content["level"]["framework"] == "SCQF"
+    assert stored.provider.name == "University of Glenaird"
+    assert searchable_ids(instance)
+
+
+@pytest.mark.parametrize("hostile", [XXE, BILLION_LAUGHS], ids=["external-entity", "entity-expansion"])
+def test_hostile_xml_is_refused_and_nothing_is_indexed(instance, httpserver, xcri_feed, hostile):
+    serve_xml(httpserver, XCRI.read_bytes())
+    harvest(instance, xcri_feed)
+    before = searchable_ids(instance)
+    serve_xml(httpserver, hostile)
+    run = harvest(instance, xcri_feed)
+    assert run.outcome is RunOutcome.FAILED and "unusable document" in run.errors[0]
+    assert searchable_ids(instance) == before
+    with instance.sessions() as session:
+        assert "root:" not in str([v.content for v in session.scalars(select(CourseVersion))])

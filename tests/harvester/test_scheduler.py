@@ -74,3 +74,16 @@ def test_a_scheduled_job_harvests_the_feed(instance, httpserver):
         assert run.trigger == "schedule" and run.outcome is RunOutcome.SUCCEEDED and run.new == 1
     finally:
         sched.shutdown(wait=True)
+
+
+def test_a_deployment_feeds_file_is_registered_at_start(instance, tmp_path):
+    from dataclasses import replace
+
+    feeds_file = tmp_path / "feeds.toml"
+    feeds_file.write_text('[[feed]]\nprovider_id = "10000009"\nname = "Ninth University"\n'
+                          'url = "http://127.0.0.1:9/feed.xml"\nformat = "xcri-cap"\nevery = "12h"\n')
+    instance.settings = replace(instance.settings, feeds_file=str(feeds_file))
+    assert scheduler.register_configured_feeds(instance) == 1
+    with instance.sessions() as session:
+        feed = registry.get_feed(session, "10000009")
+    assert (feed.format, feed.interval_seconds) == ("xcri-cap", 12 * 3600)
