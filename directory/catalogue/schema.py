@@ -148,7 +148,7 @@ class ChoiceList(_Field):
 
     def check(self, value):
         def one(item):
-            if item not in self.allowed:
+            if not isinstance(item, str) or item not in self.allowed:
                 raise ValidationError(self.message)
             return item
 
