@@ -34,6 +34,9 @@ class Feed(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     etag: Mapped[str | None] = mapped_column(String(500))
     last_modified: Mapped[str | None] = mapped_column(String(100))
+    # Hash of the last document applied (with the adapter and rules versions): the same bytes again
+    # cannot change anything, so such a run skips parsing and validation.
+    body_hash: Mapped[str | None] = mapped_column(String(64))
     # A run holds this lease while it works, so two processes never harvest one feed at once.
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

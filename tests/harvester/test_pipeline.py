@@ -354,3 +354,17 @@ def test_hostile_xml_is_refused_and_nothing_is_indexed(instance, httpserver, xcr
     assert searchable_ids(instance) == before
     with instance.sessions() as session:
         assert "root:" not in str([v.content for v in session.scalars(select(CourseVersion))])
+
+
+def test_a_byte_identical_feed_repeats_the_last_outcome_with_its_quarantine(instance, httpserver, feed):
+    serve(httpserver, feed_bytes([course("A1"), course("A2"), course("BAD", mode=[])]))
+    first = harvest(instance)
+    again = harvest(instance)
+    assert again.outcome is RunOutcome.SUCCEEDED and again.id != first.id
+    assert (again.seen, again.new, again.changed, again.unchanged, again.quarantined) == (3, 0, 0, 2, 1)
+    with instance.sessions() as session:
+        page = pipeline.current_quarantine(session, PROVIDER, 1, 10)
+    assert [(e.record_id, e.run_id) for e in page.results] == [("BAD", again.id)]
+    serve(httpserver, feed_bytes([course("A1")]))
+    changed = harvest(instance)
+    assert changed.withdrawn == 1 and active_ids(instance) == ["A1"]

@@ -26,6 +26,7 @@ def upgrade() -> None:
     sa.Column('enabled', sa.Boolean(), nullable=False),
     sa.Column('etag', sa.String(length=500), nullable=True),
     sa.Column('last_modified', sa.String(length=100), nullable=True),
+    sa.Column('body_hash', sa.String(length=64), nullable=True),
     sa.Column('lease_until', directory.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created', directory.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_feeds')),
