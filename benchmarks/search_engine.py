@@ -114,7 +114,10 @@ def main() -> None:
     started = time.perf_counter()
     indexed = backend.rebuild(synthetic_documents(args.courses, args.providers, vocab))
     build = time.perf_counter() - started
-    print(f"indexed {indexed} courses in {build:.1f} s ({indexed / build:,.0f} docs/s) into {folder}")
+    print(
+        f"indexed {indexed} courses in {build:.1f} s ({indexed / build:,.0f} docs/s, one commit, merges "
+        f"waited for: {backend._searcher().num_segments} segments) into {folder}"
+    )
 
     queries = query_mix(args.queries, args.providers)
     for q in queries[:20]:

@@ -44,26 +44,32 @@ def _document(row: Any) -> Document | None:
 
 def index_courses(session: Session, backend: SearchBackend, keys: Iterable[Key], batch: int = 2000) -> tuple[int, int]:
     """Bring these (provider id, course id) courses up to date: active ones upserted, withdrawn or
-    missing ones deleted. Returns (upserted, deleted)."""
-    upserted = deleted = 0
-    for chunk in batched(dict.fromkeys(keys), batch):
-        rows = session.execute(
-            _course_rows().where(tuple_(Course.provider_id, Course.course_id).in_(chunk))
-        ).all()
-        documents: list[Document] = []
-        found: set[Key] = set()
-        for row in rows:
-            document = _document(row)
-            if document is not None:
-                documents.append(document)
-                found.add((row.provider_id, row.course_id))
-        gone = [f"{provider_id}/{course_id}" for provider_id, course_id in chunk if (provider_id, course_id) not in found]
-        if documents:
-            upserted += backend.upsert(documents)
-        if gone:
-            backend.delete(gone)
-            deleted += len(gone)
-    return upserted, deleted
+    missing ones deleted. Returns (upserted, deleted).
+
+    The database is read in chunks of ``batch`` keys, streamed into one ``upsert`` (one commit however
+    many chunks); the courses not found active are deleted after it, in one more call if there are any.
+    """
+    gone: list[str] = []
+
+    def documents() -> Iterator[Document]:
+        for chunk in batched(dict.fromkeys(keys), batch):
+            rows = session.execute(
+                _course_rows().where(
+                    Course.status == CourseStatus.ACTIVE, tuple_(Course.provider_id, Course.course_id).in_(chunk)
+                )
+            ).all()
+            found: set[Key] = set()
+            for row in rows:
+                document = _document(row)
+                if document is not None:
+                    found.add((row.provider_id, row.course_id))
+                    yield document
+            gone.extend(f"{p}/{c}" for p, c in chunk if (p, c) not in found)
+
+    upserted = backend.upsert(documents())
+    if gone:
+        backend.delete(gone)
+    return upserted, len(gone)
 
 
 def active_documents(session: Session, batch: int = 2000, progress: Progress | None = None) -> Iterator[Document]:

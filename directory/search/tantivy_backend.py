@@ -37,7 +37,6 @@ import fcntl
 import logging
 import os
 import shutil
-import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -59,17 +58,15 @@ SCHEMA_VERSION = "2"
 VERSION_FILE = "cf-schema-version"
 LOCK_FILE = ".cf-writer.lock"
 
-# Free-text fields and their boosts: title over learning outcomes over summary and the rest.
+# Free text is indexed twice: the title and the learning outcomes on their own (they rank above the
+# rest), and every text field in the catch-all ``all_text``, which matches every word and phrase and
+# scores the words of the other fields (summary, aims, skills, subject and provider names).
+CATCH_ALL = "all_text"
 TEXT_FIELDS: tuple[tuple[str, float], ...] = (
     ("title", 3.0),
     ("learning_outcomes", 2.0),
-    ("summary", 1.0),
-    ("aims", 1.0),
-    ("skills", 1.0),
-    ("subject_names", 1.0),
-    ("provider_name", 1.0),
+    (CATCH_ALL, 1.0),
 )
-CATCH_ALL = "all_text"
 KEYWORD_FIELDS = (
     "provider_id", "subject_codes", "framework_level", "modes", "schedule_type", "languages", "psrb_bodies",
 )
@@ -108,19 +105,19 @@ FACET_FILTER_FIELDS = {
     "language": "languages",
 }
 FUZZY_WEIGHT = 0.5  # a typo'd match scores below the exact word
+PHRASE_WEIGHT = 1.0
 PHRASE_TITLE_BOOST = 2.0
 DISMAX_TIE = 0.3
 TERMS_SIZE = 60000
-RELOAD_CHECK_SECONDS = 0.05  # how stale a reader may be: meta.json is stat'ed at most this often
 
 
 def build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("id", stored=True, fast=True, tokenizer_name="raw")
     sb.add_bytes_field("source", stored=True)
-    for name, _boost in TEXT_FIELDS:
-        # Only the title keeps positions (for its phrase bonus); phrases match on the catch-all.
-        sb.add_text_field(name, tokenizer_name=ANALYZER_NAME, index_option=_index_option(name))
+    # Phrases match on the catch-all; the title keeps positions too, for its phrase bonus.
+    sb.add_text_field("title", tokenizer_name=ANALYZER_NAME, index_option="position")
+    sb.add_text_field("learning_outcomes", tokenizer_name=ANALYZER_NAME, index_option="freq")
     sb.add_text_field(CATCH_ALL, tokenizer_name=ANALYZER_NAME, index_option="position")
     for name in KEYWORD_FIELDS:
         sb.add_text_field(name, fast=name == "schedule_type", tokenizer_name="raw")
@@ -135,10 +132,6 @@ def build_schema() -> tantivy.Schema:
     sb.add_float_field("cost_gbp", indexed=True)
     sb.add_boolean_field("has_psrb", indexed=True)
     return sb.build()
-
-
-def _index_option(field: str) -> str:
-    return "position" if field == "title" else "freq"
 
 
 def credit_key(document: Document) -> str:
@@ -162,11 +155,6 @@ def tantivy_fields(document: Document) -> dict[str, Any]:
         "source": orjson.dumps(document),
         "title": document["title"],
         "learning_outcomes": outcomes,
-        "summary": summary,
-        "aims": aims,
-        "skills": skills,
-        "subject_names": subject_names,
-        "provider_name": provider_name,
         CATCH_ALL: [
             text for text in (document["title"], *outcomes, summary, aims, *skills, *subject_names, provider_name)
             if text
@@ -216,7 +204,6 @@ class TantivyBackend(SearchBackend):
         self.planner = QueryPlanner(self.schema)
         self._index: tantivy.Index | None = None
         self._seen_commit: tuple[int, int] | None = None
-        self._checked_at = 0.0
         self._current: tantivy.Searcher | None = None
         self._browse_facets: dict[str, dict[str, int]] | None = None  # facets of the whole catalogue
 
@@ -308,15 +295,13 @@ class TantivyBackend(SearchBackend):
     # -- reading -----------------------------------------------------------------------------------
 
     def _searcher(self) -> tantivy.Searcher:
-        """The searcher of the latest commit, looked for at most every ``RELOAD_CHECK_SECONDS``."""
+        """The searcher of the latest commit: one ``stat`` of meta.json per search (about a microsecond)
+        tells whether another process has committed since."""
         index = self.index
-        now = time.monotonic()
-        if self._current is None or now - self._checked_at >= RELOAD_CHECK_SECONDS:
-            self._checked_at = now
-            signature = self._commit_signature()
-            if signature != self._seen_commit:
-                index.reload()
-                self._loaded(signature)
+        signature = self._commit_signature()
+        if signature != self._seen_commit:
+            index.reload()
+            self._loaded(signature)
         if self._current is None:
             self._current = index.searcher()
         return self._current
@@ -324,7 +309,6 @@ class TantivyBackend(SearchBackend):
     def _loaded(self, signature: tuple[int, int] | None) -> None:
         """A new commit is loaded: forget the searcher and whatever was computed from it."""
         self._seen_commit = signature
-        self._checked_at = time.monotonic()
         self._current = None
         self._browse_facets = None
 
@@ -615,13 +599,15 @@ class QueryPlanner:
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, exact), (tantivy.Occur.Should, typo)])
 
     def _phrase(self, stems: list[str]) -> tantivy.Query:
+        """A constant for the phrase anywhere, more in the title. (Scoring the catch-all phrase would
+        count every occurrence in every matching course: several times the cost of finding one.)"""
+        anywhere = tantivy.Query.const_score_query(
+            tantivy.Query.phrase_query(self.schema, CATCH_ALL, stems), PHRASE_WEIGHT
+        )
         in_title = tantivy.Query.boost_query(
             tantivy.Query.phrase_query(self.schema, "title", stems), PHRASE_TITLE_BOOST
         )
-        return tantivy.Query.boolean_query([
-            (tantivy.Occur.Must, tantivy.Query.phrase_query(self.schema, CATCH_ALL, stems)),
-            (tantivy.Occur.Should, in_title),
-        ])
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, anywhere), (tantivy.Occur.Should, in_title)])
 
     def filter_query(self, filters: Filters, today) -> list[tantivy.Query]:
         clauses: list[tantivy.Query] = []

@@ -75,10 +75,18 @@ class Highlighter:
         self.fuzzy.discard("")
         self.phrase.discard("")
 
+        self._seen: dict[str, bool] = {}  # word as written -> whether it matched (texts repeat words)
+
     def __bool__(self) -> bool:
         return bool(self.exact or self.fuzzy or self.phrase)
 
     def matches(self, word: str) -> bool:
+        seen = self._seen.get(word)
+        if seen is None:
+            seen = self._seen[word] = self._matches(word)
+        return seen
+
+    def _matches(self, word: str) -> bool:
         stemmed = stem(word)
         if not stemmed:
             return False
@@ -125,7 +133,7 @@ class Highlighter:
 
 def highlights(parsed: ParsedText, document: dict) -> dict[str, tuple[str, ...]]:
     """Highlight fragments of a search document's title, summary and learning outcomes."""
-    marker = Highlighter(parsed)
+    marker = _highlighter(parsed)
     if not marker:
         return {}
     result = {
@@ -135,3 +143,9 @@ def highlights(parsed: ParsedText, document: dict) -> dict[str, tuple[str, ...]]
         "skills": marker.fragments(document.get("skills") or [], 3),
     }
     return {name: frags for name, frags in result.items() if frags}
+
+
+@lru_cache(maxsize=256)
+def _highlighter(parsed: ParsedText) -> Highlighter:
+    """One highlighter per query text, shared by its hits (and the next page's)."""
+    return Highlighter(parsed)

@@ -291,3 +291,29 @@ def replace_title(document, title):
 def test_fixture_has_every_provider():
     assert {d["provider_id"] for d in DOCS} == set(PROVIDERS)
     assert replace(Filters(), provider=("x",)).without("provider") == Filters()
+
+
+def test_facet_counts_are_exact_for_values_with_quotes_and_colons(empty):
+    odd = [
+        course_document("Odd One", 'odd"one', "c1", content("c1", "Pottery for beginners")),
+        course_document("Odd Two", "odd\\two:x", "c2", content("c2", "Pottery glazes", mode=("on-campus",))),
+        course_document("Odd Two", "odd\\two:x", "c3", content("c3", "Pottery kilns", mode=("on-campus",))),
+    ]
+    empty.upsert(odd)
+    result = search(empty, "pottery", provider=("odd\\two:x",), mode=("on-campus",))
+    assert set(ids(result)) == {"odd\\two:x/c2", "odd\\two:x/c3"}
+    assert counts(result, "provider") == {"odd\\two:x": 2}
+    assert counts(result, "mode") == {"on-campus": 2}
+    result = search(empty, "pottery", provider=('odd"one',))
+    assert counts(result, "provider") == {'odd"one': 1, "odd\\two:x": 2}
+    assert counts(result, "mode") == {"online-asynchronous": 1}
+
+
+def test_a_phrase_never_spans_two_values_or_two_fields(empty):
+    empty.upsert([
+        course_document("U", "aldport", "weld", content(
+            "weld", "Welding machine", summary="Learning by doing.", outcomes=("Use a machine", "Learning to weld"),
+        )),
+    ])
+    assert ids(search(empty, '"machine learning"')) == []
+    assert ids(search(empty, '"learning to weld"')) == ["aldport/weld"]
