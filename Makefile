@@ -7,13 +7,23 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 DEMO_PORT ?= 5000
 DEMO_FEEDS_PORT ?= 8765
 
-.PHONY: demo test test-postgres install lint bench clean
+.PHONY: demo test test-postgres install browser lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+NODE_STAMP := node_modules/.installed
+
+# The accessibility tests drive Debian's chromium with Playwright and inject axe-core from npm.
+$(NODE_STAMP): package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+browser:
+	bash scripts/install-browser.sh
 
 install: $(STAMP)
 
@@ -22,11 +32,11 @@ demo: $(STAMP)
 	CF_HARVEST_ALLOW_PRIVATE=1 $(BIN)/climbing-frame demo --port $(DEMO_PORT) --feeds-port $(DEMO_FEEDS_PORT)
 
 ## The whole suite on the embedded default (SQLite + tantivy).
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m pytest
 
 ## The whole suite against PostgreSQL (starts the local server if it is down).
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) $(NODE_STAMP) browser
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 	CF_TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest
@@ -38,4 +48,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/harvest.py --courses 20000 --feeds 10
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache node_modules
