@@ -28,6 +28,7 @@ from .catalogue.service import ChangeSet
 from .catalogue.vocab import Vocabularies, vocabularies
 from .db import make_engine, make_sessionmaker
 from .errors import DomainError
+from .overlaps.service import recompute_for as recompute_overlaps
 from .search.backend import SearchBackend, make_backend
 from .search.indexer import index_courses
 
@@ -71,6 +72,8 @@ class Instance:
         """Bring the search index in line with a committed change set (the store stays the truth)."""
         with self.readers() as session:
             index_courses(session, self.search, changes.keys)
+        with self.sessions.begin() as session:
+            recompute_overlaps(session, changes.keys)
 
     def harvest_environment(self) -> HarvestEnvironment:
         return HarvestEnvironment(self.sessions, self.readers, self.settings, self.vocab, on_changes=self.index_changes)
@@ -126,11 +129,16 @@ def create_app(settings: settings_module.Settings | None = None) -> Flask:
     instance = Instance(settings)
     app.extensions["climbing_frame"] = instance
 
-    from .web import api, context, pages, problems
+    from .web import access, admin_pages, api, auth_pages, context, member_pages, oauth, pages, problems
 
     problems.register(app)
+    access.register(app)
+    oauth.register(app)
     api.register(app)
     pages.register(app)
+    auth_pages.register(app)
+    member_pages.register(app)
+    admin_pages.register(app)
 
     app.teardown_appcontext(context.close_request_session)
     return app

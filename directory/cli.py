@@ -21,6 +21,8 @@ from harvester.report import run_as_dict
 from . import settings as settings_module
 from .app import Instance, create_app, harvest_in_parallel
 from .errors import DomainError
+from .identity import cli as identity_cli
+from .overlaps.cli import overlaps_group
 from .search.indexer import reindex as rebuild_index
 
 console = Console(stderr=True)
@@ -317,6 +319,13 @@ def demo_command(port: int, feeds_port: int, no_serve: bool) -> None:
         return
     click.echo(f"the directory is at http://127.0.0.1:{port}/ (Ctrl-C stops it)")
     current_app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False)
+
+
+main.add_command(overlaps_group)
+
+
+for _command in identity_cli.COMMANDS:
+    main.add_command(_command)
 
 
 if __name__ == "__main__":

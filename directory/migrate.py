@@ -32,8 +32,10 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 
 def current(engine: Engine) -> str | None:
+    """The schema's revision, or its revisions joined by ', ' when it is at the heads of several branches."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        heads = MigrationContext.configure(connection).get_current_heads()
+    return ", ".join(sorted(heads)) or None
 
 
 def autogenerate(engine: Engine, message: str) -> None:

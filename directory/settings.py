@@ -108,6 +108,25 @@ class Settings:
         "", str, "A TOML file of feeds to register at scheduler start (deployments); empty for none."
     )
     log_level: str = _setting("INFO", str, "Logging level.")
+    access_token_lifetime: int = _setting(
+        900, _positive_int, "Seconds an OAuth access token (client credentials) stays valid."
+    )
+    session_lifetime: int = _setting(43200, _positive_int, "Seconds a signed-in browser session lasts.")
+    signin_max_failures: int = _setting(
+        5, _positive_int, "Failed sign-ins in a row after which an account is locked."
+    )
+    signin_lockout_seconds: int = _setting(900, _positive_int, "How long a locked account stays locked.")
+    signin_address_max_failures: int = _setting(
+        20, _positive_int, "Failed sign-ins from one address within the window after which it is refused."
+    )
+    signin_address_window: int = _setting(
+        900, _positive_int, "Seconds over which failed sign-ins from one address are counted."
+    )
+    password_reset_lifetime: int = _setting(3600, _positive_int, "Seconds a password reset link works.")
+    password_set_lifetime: int = _setting(
+        604800, _positive_int, "Seconds a new account's set-password link works."
+    )
+    password_min_length: int = _setting(10, _positive_int, "Shortest password accepted.")
 
     @property
     def sqlalchemy_url(self) -> str:

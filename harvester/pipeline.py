@@ -35,6 +35,7 @@ from directory.catalogue.schema import CourseValidator
 from directory.catalogue.vocab import Vocabularies
 from directory.db import utcnow
 from directory.errors import Conflict, Invalid, NotFound
+from directory.identity import organisations
 from directory.settings import Settings
 
 from . import formats
@@ -198,6 +199,7 @@ def _apply(session: Session, env: HarvestEnvironment, feed: Feed, document: Feed
                                   country=provider.country, url=provider.url)
     else:
         catalogue.upsert_provider(session, feed.provider_id, feed.name)
+    organisations.ensure_for_provider(session, feed.provider_id, provider.name if provider else feed.name)
 
     run = HarvestRun(feed_id=feed.id, provider_id=feed.provider_id, trigger=trigger, started=started,
                      finished=started, outcome=RunOutcome.SUCCEEDED, http_status=http_status,

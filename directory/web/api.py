@@ -6,12 +6,13 @@ from flask import Flask
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
 
-from harvester import pipeline
+from harvester import pipeline, publishing
 from harvester.report import quarantine_as_dict, run_as_dict
 
 from ..catalogue import present
 from ..catalogue import service as catalogue
-from . import problems, schemas, search_api
+from . import member_api, overlaps_api, problems, schemas, search_api
+from .access import identity, public, require
 from .context import db
 
 blp = Blueprint("api", __name__, url_prefix="/api/v1", description="Climbing Frame catalogue API")
@@ -31,6 +32,7 @@ def _page(page: catalogue.Page, convert) -> dict:
 
 @blp.route("/providers")
 class Providers(MethodView):
+    @public
     @blp.arguments(schemas.PageArgs, location="query")
     @blp.response(200, schemas.ProviderPage)
     def get(self, args):
@@ -44,6 +46,7 @@ class Providers(MethodView):
 
 @blp.route("/courses")
 class Courses(MethodView):
+    @public
     @blp.arguments(schemas.CourseListArgs, location="query")
     @blp.response(200, schemas.CoursePage)
     def get(self, args):
@@ -54,6 +57,7 @@ class Courses(MethodView):
 
 @blp.route("/courses/<provider_id>/<path:course_id>/versions")
 class CourseVersions(MethodView):
+    @public
     @blp.arguments(schemas.PageArgs, location="query")
     @blp.response(200, schemas.VersionPage)
     def get(self, args, provider_id, course_id):
@@ -65,6 +69,7 @@ class CourseVersions(MethodView):
 
 @blp.route("/courses/<provider_id>/<path:course_id>")
 class CourseRecord(MethodView):
+    @public
     @blp.response(200, schemas.CourseOut)
     def get(self, provider_id, course_id):
         """The full record of a course; a withdrawn course is returned with its withdrawal date."""
@@ -73,20 +78,25 @@ class CourseRecord(MethodView):
 
 @blp.route("/harvest/runs")
 class HarvestRuns(MethodView):
+    @require(publishing.PUBLISH)
     @blp.arguments(schemas.FeedFilterArgs, location="query")
     @blp.response(200, schemas.HarvestRunPage)
     def get(self, args):
-        """Harvest run reports, newest first."""
-        return _page(pipeline.latest_runs(db(), args.get("feed"), args["page"], args["per_page"]), run_as_dict)
+        """Harvest run reports, newest first: every feed's for administrators, the caller's own otherwise."""
+        feed = publishing.visible_feed(identity(), args.get("feed"))
+        return _page(pipeline.latest_runs(db(), feed, args["page"], args["per_page"]), run_as_dict)
 
 
 @blp.route("/harvest/quarantine")
 class Quarantine(MethodView):
+    @require(publishing.PUBLISH)
     @blp.arguments(schemas.FeedFilterArgs, location="query")
     @blp.response(200, schemas.QuarantinePage)
     def get(self, args):
-        """Records each feed's latest run could not accept, with field and reason."""
-        page = pipeline.current_quarantine(db(), args.get("feed"), args["page"], args["per_page"])
+        """Records each feed's latest run could not accept, with field and reason (administrators: every
+        feed's; members: their own)."""
+        feed = publishing.visible_feed(identity(), args.get("feed"))
+        page = pipeline.current_quarantine(db(), feed, args["page"], args["per_page"])
         return _page(page, quarantine_as_dict)
 
 
@@ -101,9 +111,13 @@ def register(app: Flask) -> None:
     api = ProblemApi(app)
     api.register_blueprint(blp)
     api.register_blueprint(search_api.blp)
+    api.register_blueprint(member_api.blp)
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    api.register_blueprint(overlaps_api.blp)
     app.extensions["climbing_frame_api"] = api
 
     @app.get("/healthz")
+    @public
     def healthz():
         from sqlalchemy import text
 

@@ -23,6 +23,7 @@ from ..catalogue.words import FRAMEWORK_NAMES
 from ..search.facets import CREDIT_BUCKETS, LANGUAGE_LABELS, MODE_LABELS, SCHEDULE_LABELS
 from ..search.query import FacetValue, SearchQuery, SearchResult
 from . import jsonld, schemas
+from .access import public
 from .context import db, instance
 from .search_api import course_contents, day_words, present_hit, search_query
 
@@ -140,7 +141,7 @@ def _chip_label(name: str, value: str, labels: dict[tuple[str, str], str]) -> st
 def active_filters(pairs: list[tuple[str, str]], result: SearchResult) -> list[Chip]:
     """A chip per filter value the search applies, each linking to the search without it."""
     labels = _labels(result)
-    chips = [Chip(f"words: “{value}”", _without(pairs, name, value)) for name, value in pairs if name == "q"]
+    chips = [Chip(f"search: “{value}”", _without(pairs, name, value)) for name, value in pairs if name == "q"]
     chips += [
         Chip(_chip_label(name, value, labels), _without(pairs, name, value))
         for name, value in pairs if name in FILTER_PARAMS
@@ -195,6 +196,7 @@ def _browse_subjects(result: SearchResult) -> list[FacetValue]:
 
 
 @bp.get("/")
+@public
 def search_page():
     pairs = form_pairs(request.args)
     form, pairs, ignored = parse_form(pairs)
@@ -225,6 +227,7 @@ def search_page():
 
 
 @bp.get("/courses/<provider_id>/<path:course_id>")
+@public
 def course_page(provider_id: str, course_id: str):
     course = catalogue.get_course(db(), provider_id, course_id)
     content = course.current_version.content
@@ -235,12 +238,14 @@ def course_page(provider_id: str, course_id: str):
 
 
 @bp.get("/providers")
+@public
 def providers_page():
     page = catalogue.list_providers(db(), _page_number(), 100)
     return render_template("providers.html", page=page)
 
 
 @bp.get("/providers/<provider_id>")
+@public
 def provider_page(provider_id: str):
     provider = catalogue.get_provider(db(), provider_id)
     page = catalogue.list_courses(db(), provider_id, _page_number(), PER_PAGE)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from directory.identity.identity import Role
 from harvester import pipeline, registry
+from tests.auth import add_user, signed_in
 from tests.factories import course, feed_bytes
 
 A, B = "10000001", "10000002"
@@ -82,7 +84,14 @@ def test_versions_newest_first(client, catalogue):
     assert titles == ["Applied topic A1, second edition", "Applied topic A1"]
 
 
-def test_harvest_runs_and_quarantine(client, catalogue):
+@pytest.fixture
+def admin(app, instance):
+    """Run reports and quarantines are members' own: an administrator sees every feed's."""
+    return signed_in(app, instance, add_user(instance, "admin@example.org", Role.ADMIN))
+
+
+def test_harvest_runs_and_quarantine(admin, catalogue):
+    client = admin
     runs = client.get(f"/api/v1/harvest/runs?feed={A}").json
     assert runs["total"] == 2
     latest = runs["results"][0]
@@ -94,7 +103,8 @@ def test_harvest_runs_and_quarantine(client, catalogue):
     assert client.get(f"/api/v1/harvest/quarantine?feed={A}").json["total"] == 0
 
 
-def test_quarantine_names_field_and_reason(client, instance):
+def test_quarantine_names_field_and_reason(admin, instance):
+    client = admin
     publish(instance, A, [course("A1"), course("BAD", level={"framework": "FHEQ", "value": 2})])
     entries = client.get("/api/v1/harvest/quarantine").json["results"]
     assert [(e["record_id"], e["field"]) for e in entries] == [("BAD", "level.value")]

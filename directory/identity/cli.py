@@ -1,0 +1,134 @@
+"""`climbing-frame users|clients|orgs`: accounts, API clients and member organisations from the command
+line (the operator of the server acts as an administrator). Commands parse, call a service and print."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from ..errors import DomainError
+from . import clients, organisations, service, signin
+from .identity import OPERATOR, Role, parse_permissions
+
+
+def _instance():
+    return current_app.extensions["climbing_frame"]
+
+
+def _fail(exc: DomainError):
+    raise click.ClickException(exc.detail)
+
+
+@click.group("users")
+def users_group() -> None:
+    """People's accounts."""
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--org", "org_id", default=None, help="Staff: the organisation (provider id).")
+@click.option("--permissions", default="", help="Staff: comma-separated, of catalogue,agreements,transfers.")
+@click.option("--name", default="")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def users_create(email: str, role: str, org_id: str | None, permissions: str, name: str,
+                 password_stdin: bool) -> None:
+    """Open an account; without --password-stdin, print a one-time link to set the password."""
+    instance = _instance()
+    policy = signin.Policy.from_settings(instance.settings)
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    try:
+        granted = parse_permissions(permissions)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        with instance.sessions.begin() as session:
+            user = service.create_user(session, OPERATOR, email=email, role=Role(role), org_id=org_id,
+                                       permissions=granted, name=name, password=password,
+                                       min_length=policy.min_password_length)
+            token = None
+            if password is None:
+                url = instance.settings.base_url.rstrip("/") + "/auth/reset/{token}"
+                token = signin.invite(session, user, url, policy)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"user {user.id} created: {user.email} ({user.role.value})")
+    if token is not None:
+        click.echo(f"set-password link (works once): {instance.settings.base_url.rstrip('/')}/auth/reset/{token}")
+
+
+@click.group("clients")
+def clients_group() -> None:
+    """OAuth clients of member universities' systems."""
+
+
+@clients_group.command("create")
+@click.option("--org", "org_id", required=True, help="The organisation (provider id) the client acts for.")
+@click.option("--scopes", required=True, help='Space-separated, e.g. "catalogue:publish transfers:read".')
+@click.option("--name", default="")
+@click.option("--json", "as_json", is_flag=True, help='Print {"client_id", "client_secret"}.')
+@with_appcontext
+def clients_create(org_id: str, scopes: str, name: str, as_json: bool) -> None:
+    """Create a client and print its secret, once."""
+    try:
+        with _instance().sessions.begin() as session:
+            created = clients.create_client(session, OPERATOR, org_id, scopes, name)
+    except DomainError as exc:
+        _fail(exc)
+    if as_json:
+        click.echo(json.dumps({"client_id": created.client.client_id, "client_secret": created.secret}))
+        return
+    click.echo(f"client_id:     {created.client.client_id}\nclient_secret: {created.secret}\n"
+               f"scopes:        {' '.join(created.client.scopes)}\n(the secret is not shown again)")
+
+
+@clients_group.command("revoke")
+@click.argument("client_id")
+@with_appcontext
+def clients_revoke(client_id: str) -> None:
+    """Revoke a client and every token issued to it."""
+    try:
+        with _instance().sessions.begin() as session:
+            clients.revoke_client(session, OPERATOR, client_id)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"client {client_id} revoked")
+
+
+@click.group("orgs")
+def orgs_group() -> None:
+    """Member organisations (one per provider)."""
+
+
+@orgs_group.command("add")
+@click.option("--provider-id", required=True)
+@click.option("--name", required=True)
+@with_appcontext
+def orgs_add(provider_id: str, name: str) -> None:
+    try:
+        with _instance().sessions.begin() as session:
+            organisation = organisations.add(session, OPERATOR, provider_id, name)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"organisation {organisation.id} added: {organisation.name}")
+
+
+@orgs_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def orgs_list(as_json: bool) -> None:
+    with _instance().readers() as session:
+        rows = [{"id": o.id, "name": o.name} for o in organisations.list_all(session)]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['id']}\t{row['name']}")
+
+
+COMMANDS = (users_group, clients_group, orgs_group)

@@ -1,0 +1,124 @@
+"""What identity and access accepts (administrators' forms, the member API's feed settings) and answers
+(who am I). Forms are parsed with these schemas too, so a page and the API cannot disagree."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
+
+from .identity import SCOPES, Permission, Role, parse_permissions, parse_scopes
+
+ROLES = [role.value for role in Role]
+PERMISSIONS = [permission.value for permission in Permission]
+
+
+class _Permissions(fields.Field):
+    """Permissions as a list (JSON, repeated checkboxes) or one comma-separated string."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return parse_permissions(value if isinstance(value, list | tuple | str) else [])
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class _Scopes(fields.Field):
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return parse_scopes(value if isinstance(value, list | tuple | str) else [])
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+def _blank_to_none(value):
+    return (value.strip() or None) if isinstance(value, str) else value
+
+
+class UserIn(Schema):
+    """A new account."""
+
+    email = fields.Email(required=True, validate=validate.Length(max=320))
+    name = fields.String(load_default="", validate=validate.Length(max=200))
+    role = fields.Enum(Role, by_value=True, required=True)
+    org_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    permissions = _Permissions(load_default=frozenset())
+    password = fields.String(load_default=None, allow_none=True, load_only=True)
+
+    @post_load
+    def _tidy(self, data, **kwargs):
+        data["org_id"] = _blank_to_none(data.get("org_id"))
+        data["password"] = data.get("password") or None
+        return data
+
+
+class UserChangeIn(Schema):
+    """An administrator's change to an account."""
+
+    role = fields.Enum(Role, by_value=True, required=True)
+    org_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    permissions = _Permissions(load_default=frozenset())
+    active = fields.Boolean(load_default=False)
+
+    @post_load
+    def _tidy(self, data, **kwargs):
+        data["org_id"] = _blank_to_none(data.get("org_id"))
+        return data
+
+
+class OrganisationIn(Schema):
+    provider_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=300))
+
+
+class ClientIn(Schema):
+    org_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = fields.String(load_default="", validate=validate.Length(max=200))
+    scopes = _Scopes(required=True)
+
+    @validates("scopes")
+    def _some(self, value, **kwargs):
+        if not value:
+            raise ValidationError(f"give at least one scope of {', '.join(SCOPES)}")
+
+
+class SignInIn(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=320))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1000), load_only=True)
+    next = fields.String(load_default=None, allow_none=True)
+
+
+class ResetRequestIn(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=320))
+
+
+class NewPasswordIn(Schema):
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1000), load_only=True)
+    confirm = fields.String(required=True, load_only=True)
+
+    @post_load
+    def _same(self, data, **kwargs):
+        if data["password"] != data["confirm"]:
+            raise ValidationError("the two passwords differ", "confirm")
+        return data
+
+
+class IdentityOut(Schema):
+    """Who the caller is (``/api/v1/me``)."""
+
+    authenticated = fields.Boolean()
+    user_id = fields.Integer(allow_none=True)
+    org_id = fields.String(allow_none=True)
+    role = fields.String(allow_none=True, metadata={"description": ", ".join(ROLES)})
+    permissions = fields.List(fields.String(), metadata={"description": ", ".join(PERMISSIONS)})
+    scopes = fields.List(fields.String())
+    client_id = fields.String(allow_none=True)
+    csrf_token = fields.String(allow_none=True, metadata={
+        "description": "Send as X-CSRFToken with state-changing calls authenticated by the session cookie."})
+
+
+def identity_as_dict(identity, csrf_token: str | None) -> dict:
+    return {
+        "authenticated": identity.authenticated, "user_id": identity.user_id, "org_id": identity.org_id,
+        "role": identity.role.value if identity.role else None,
+        "permissions": sorted(p.value for p in identity.permissions), "scopes": sorted(identity.scopes),
+        "client_id": identity.client_id, "csrf_token": csrf_token,
+    }

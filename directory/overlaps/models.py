@@ -1,0 +1,70 @@
+"""Overlaps as stored: detected pairs with their reasons and the decision taken on them, and the MinHash
+band keys that let a changed course find its candidates without comparing it with every course."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base, JSONType, UTCDateTime, utcnow
+
+
+class OverlapStatus(enum.Enum):
+    DETECTED = "detected"
+    CONFIRMED = "confirmed"
+    DISMISSED = "dismissed"
+
+
+class Overlap(Base):
+    """Two courses (``course_a_pk < course_b_pk``) whose content overlaps: a double-counting risk.
+
+    ``content_hash_a``/``_b`` are the courses' content hashes when the pair was last detected; a dismissal
+    holds while both are unchanged.
+    """
+
+    __tablename__ = "course_overlaps"  # "overlaps" is a reserved word in PostgreSQL
+    __table_args__ = (
+        UniqueConstraint("course_a_pk", "course_b_pk", name="uq_course_overlaps_pair"),
+        CheckConstraint("course_a_pk < course_b_pk", name="ordered_pair"),
+        Index("ix_course_overlaps_course_b", "course_b_pk"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course_a_pk: Mapped[int] = mapped_column(ForeignKey("courses.pk", ondelete="CASCADE"))
+    course_b_pk: Mapped[int] = mapped_column(ForeignKey("courses.pk", ondelete="CASCADE"))
+    score: Mapped[float] = mapped_column(Float)
+    # The closest outcome pairs, best first: [{"outcome", "other_outcome", "similarity"}], a's outcome first.
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    status: Mapped[OverlapStatus] = mapped_column(
+        Enum(OverlapStatus, name="overlap_status", values_callable=lambda e: [m.value for m in e]),
+        default=OverlapStatus.DETECTED,
+    )
+    content_hash_a: Mapped[str] = mapped_column(String(64))
+    content_hash_b: Mapped[str] = mapped_column(String(64))
+    detected: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class OverlapBand(Base):
+    """One MinHash band key of one active course's current content (``detect.band_keys``)."""
+
+    __tablename__ = "overlap_bands"
+    __table_args__ = (Index("ix_overlap_bands_key", "band_key"),)
+
+    course_pk: Mapped[int] = mapped_column(ForeignKey("courses.pk", ondelete="CASCADE"), primary_key=True)
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)

@@ -1,0 +1,416 @@
+"""Overlap services: plain functions over a session. Callers own the transaction (these flush, never
+commit).
+
+Recomputation keeps three promises:
+- only active courses' current content is compared; a withdrawn course's undecided overlaps go, its
+  decided ones stay (the exchange may still need a confirmed pair) but leave the course's active list;
+- a dismissed pair is not flagged again unless one of its courses' content changes (its content hash
+  differs from the one recorded when the pair was detected and dismissed);
+- a confirmed pair stays confirmed (a person decided it); its score and reasons follow the content.
+
+``recompute_for`` is incremental: a changed course's band keys (``overlap_bands``) find its candidates in
+one indexed lookup, so the work is proportional to the change, not to the catalogue.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+import numpy as np
+from sqlalchemy import case, delete, func, insert, or_, select, tuple_
+from sqlalchemy.orm import Session, aliased
+
+from ..catalogue.models import Course, CourseStatus, CourseVersion
+from ..catalogue.service import Page, get_course
+from ..db import utcnow
+from ..errors import Conflict, Forbidden, NotFound
+from . import detect
+from .models import Overlap, OverlapBand, OverlapStatus
+
+Key = tuple[str, str]
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+CHUNK = 500
+
+
+class Actor(Protocol):
+    """Who decides (``directory.identity.Identity`` is one)."""
+
+    @property
+    def actor(self) -> str: ...
+
+    @property
+    def is_admin(self) -> bool: ...
+
+    def acts_for(self, org_id: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Recomputed:
+    """What one recomputation did."""
+
+    courses: int
+    candidates: int
+    detected: int  # pairs at or above the threshold
+    added: int
+    removed: int
+    reflagged: int  # dismissed pairs flagged again because a course changed
+
+
+@dataclass(frozen=True)
+class _Course:
+    pk: int
+    provider_id: str
+    content_hash: str
+    content: dict[str, Any]
+
+
+def _rows():
+    return (
+        select(Course.pk, Course.provider_id, Course.status, CourseVersion.content_hash, CourseVersion.content)
+        .join(CourseVersion, CourseVersion.id == Course.current_version_id)
+    )
+
+
+def _active(row: Any) -> bool:
+    return row.status is CourseStatus.ACTIVE and (row.content or {}).get("status", "active") == "active"
+
+
+def _description(course: _Course) -> detect.CourseDescription:
+    return detect.CourseDescription.from_content(course.pk, course.provider_id, course.content)
+
+
+# --- recomputation -------------------------------------------------------------------------------
+
+
+def recompute_for(session: Session, course_keys: Iterable[Key], *, tuning: detect.Tuning = detect.DEFAULT,
+                  now: datetime | None = None) -> Recomputed:
+    """Bring the overlaps of these (provider id, course id) courses up to date: new and changed courses
+    against the whole active catalogue, withdrawn ones out of it."""
+    now = now or utcnow()
+    keys = list(dict.fromkeys(course_keys))
+    rows = [row for chunk in _chunks(keys) for row in session.execute(
+        _rows().where(tuple_(Course.provider_id, Course.course_id).in_(chunk)))]
+    changed = [_Course(r.pk, r.provider_id, r.content_hash, r.content) for r in rows if _active(r)]
+    leaving = [r.pk for r in rows if not _active(r)]
+    touched = [r.pk for r in rows]
+    for chunk in _chunks(touched):
+        session.execute(delete(OverlapBand).where(OverlapBand.course_pk.in_(chunk)))
+    if not changed:
+        removed = _forget(session, leaving)
+        return Recomputed(0, 0, 0, 0, removed, 0)
+
+    profiles = [detect.profile(_description(c)) for c in changed]
+    sigs = detect.signatures(profiles, tuning)
+    keys_matrix = detect.band_keys(sigs, tuning)
+    _store_bands(session, [c.pk for c in changed], keys_matrix)
+
+    others = _bucket_mates(session, [c.pk for c in changed], keys_matrix, tuning)
+    other_pks = sorted({pk for mates in others.values() for pk in mates} - {c.pk for c in changed})
+    everyone = changed + _load(session, other_pks)
+    index = {c.pk: n for n, c in enumerate(everyone)}
+    all_profiles = profiles + [detect.profile(_description(c)) for c in everyone[len(changed):]]
+    all_sigs = np.concatenate((sigs, detect.signatures(all_profiles[len(changed):], tuning)))
+    pairs = sorted({(min(index[a], index[b]), max(index[a], index[b]))
+                    for a, mates in others.items() for b in mates if b in index and b != a})
+    candidates = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    likely = detect.likely_pairs(all_sigs, candidates, tuning)
+    findings = detect.judge_pairs(all_profiles, likely.tolist(), tuning)
+
+    hashes = {c.pk: c.content_hash for c in everyone}
+    scope = [c.pk for c in changed] + leaving
+    existing = _existing(session, scope)
+    added, removed, reflagged = _reconcile(session, findings, hashes, existing, now,
+                                           scope_active={c.pk for c in changed})
+    removed += _forget(session, leaving)
+    return Recomputed(len(changed), len(candidates), len(findings), added, removed, reflagged)
+
+
+def recompute_all(session: Session, *, tuning: detect.Tuning = detect.DEFAULT, now: datetime | None = None,
+                  progress: Progress | None = None, batch: int = 2000) -> Recomputed:
+    """Recompute every overlap of the active catalogue and rebuild the band keys.
+
+    Two passes keep memory small: signatures of every course (page by page), then profiles only of the
+    courses in a likely pair."""
+    now = now or utcnow()
+    pks: list[int] = []
+    hashes: dict[int, str] = {}
+    signature_parts: list[np.ndarray] = []
+    total = session.scalar(select(func.count()).select_from(Course).where(Course.status == CourseStatus.ACTIVE)) or 0
+    session.execute(delete(OverlapBand))
+    for page in _active_pages(session, batch):
+        profiles = [detect.profile(_description(c)) for c in page]
+        sigs = detect.signatures(profiles, tuning)
+        _store_bands(session, [c.pk for c in page], detect.band_keys(sigs, tuning))
+        signature_parts.append(sigs)
+        for course in page:
+            pks.append(course.pk)
+            hashes[course.pk] = course.content_hash
+        if progress:
+            progress("signatures", len(pks), total)
+    sigs = np.concatenate(signature_parts) if signature_parts else np.empty((0, tuning.hashes), np.uint32)
+    candidates = detect.candidate_pairs(detect.band_keys(sigs, tuning), tuning)
+    likely = detect.likely_pairs(sigs, candidates, tuning)
+
+    involved = np.unique(likely).tolist()
+    profiles: dict[int, detect.Profile] = {}
+    for n, course in enumerate(_load(session, [pks[i] for i in involved])):
+        profiles[involved[n]] = detect.profile(_description(course))
+        if progress and n % batch == 0:
+            progress("profiles", n, len(involved))
+    findings = detect.judge_pairs(profiles, likely.tolist(), tuning)  # keys are course pks
+    existing = list(session.scalars(select(Overlap)))
+    added, removed, reflagged = _reconcile(session, findings, hashes, existing, now, scope_active=None)
+    return Recomputed(len(pks), len(candidates), len(findings), added, removed, reflagged)
+
+
+def _active_pages(session: Session, batch: int) -> Iterator[list[_Course]]:
+    last = 0
+    while True:
+        rows = session.execute(
+            _rows().where(Course.status == CourseStatus.ACTIVE, Course.pk > last).order_by(Course.pk).limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield [_Course(r.pk, r.provider_id, r.content_hash, r.content) for r in rows if _active(r)]
+        last = rows[-1].pk
+
+
+def _load(session: Session, pks: Sequence[int]) -> list[_Course]:
+    """Active courses by primary key, in the order asked (inactive or missing ones left out)."""
+    found: dict[int, _Course] = {}
+    for chunk in _chunks(list(pks)):
+        for r in session.execute(_rows().where(Course.pk.in_(chunk))):
+            if _active(r):
+                found[r.pk] = _Course(r.pk, r.provider_id, r.content_hash, r.content)
+    return [found[pk] for pk in pks if pk in found]
+
+
+def _store_bands(session: Session, pks: Sequence[int], keys: np.ndarray) -> None:
+    rows = [{"course_pk": pk, "band_key": key}
+            for pk, course_keys in zip(pks, keys.tolist(), strict=True) for key in set(course_keys) if key]
+    for start in range(0, len(rows), 20_000):
+        session.execute(insert(OverlapBand), rows[start : start + 20_000])
+
+
+def _bucket_mates(session: Session, pks: Sequence[int], keys: np.ndarray,
+                  tuning: detect.Tuning) -> dict[int, set[int]]:
+    """For each course, the others sharing one of its buckets (buckets over ``bucket_cap`` skipped, as
+    ``detect.candidate_pairs`` does)."""
+    wanted: dict[int, list[int]] = defaultdict(list)
+    for pk, course_keys in zip(pks, keys.tolist(), strict=True):
+        for key in course_keys:
+            if key:
+                wanted[key].append(pk)
+    members: dict[int, list[int]] = defaultdict(list)
+    for chunk in _chunks(list(wanted)):
+        for key, pk in session.execute(
+            select(OverlapBand.band_key, OverlapBand.course_pk).where(OverlapBand.band_key.in_(chunk))
+        ):
+            members[key].append(pk)
+    mates: dict[int, set[int]] = defaultdict(set)
+    for key, bucket in members.items():
+        if 2 <= len(bucket) <= tuning.bucket_cap:
+            for pk in wanted[key]:
+                mates[pk].update(bucket)
+    return mates
+
+
+def _existing(session: Session, pks: Sequence[int]) -> list[Overlap]:
+    found: dict[int, Overlap] = {}
+    for chunk in _chunks(list(pks)):
+        for overlap in session.scalars(
+            select(Overlap).where(or_(Overlap.course_a_pk.in_(chunk), Overlap.course_b_pk.in_(chunk)))
+        ):
+            found[overlap.id] = overlap
+    return list(found.values())
+
+
+def _forget(session: Session, pks: Sequence[int]) -> int:
+    """Undecided overlaps of courses that left the catalogue go; decided ones stay as a record."""
+    removed = 0
+    for chunk in _chunks(list(pks)):
+        removed += session.execute(
+            delete(Overlap).where(
+                Overlap.status == OverlapStatus.DETECTED,
+                or_(Overlap.course_a_pk.in_(chunk), Overlap.course_b_pk.in_(chunk)),
+            )
+        ).rowcount
+    return removed
+
+
+def _reconcile(session: Session, findings: Sequence[detect.Finding], hashes: dict[int, str],
+               existing: Sequence[Overlap], now: datetime, *, scope_active: set[int] | None) -> tuple[int, int, int]:
+    """Store findings against what is stored: returns (added, removed, reflagged).
+
+    Stored undecided pairs no longer found are removed: all of them in a full recomputation
+    (``scope_active`` None), those of the recomputed courses otherwise."""
+    stored = {(o.course_a_pk, o.course_b_pk): o for o in existing}
+    found: set[tuple[int, int]] = set()
+    added_rows: list[dict[str, Any]] = []
+    reflagged = 0
+    for finding in findings:
+        a, b, reasons = _ordered(finding)
+        found.add((a, b))
+        overlap = stored.get((a, b))
+        score = finding.score
+        if overlap is None:
+            added_rows.append({"course_a_pk": a, "course_b_pk": b, "score": score, "reasons": reasons,
+                               "status": OverlapStatus.DETECTED, "content_hash_a": hashes[a],
+                               "content_hash_b": hashes[b], "detected": now})
+            continue
+        same_content = (overlap.content_hash_a, overlap.content_hash_b) == (hashes[a], hashes[b])
+        if overlap.status is OverlapStatus.DISMISSED:
+            if same_content:
+                continue
+            overlap.status, overlap.decided, overlap.decided_by = OverlapStatus.DETECTED, None, None
+            reflagged += 1
+        if overlap.status is OverlapStatus.DETECTED:
+            overlap.content_hash_a, overlap.content_hash_b = hashes[a], hashes[b]
+            if not same_content:
+                overlap.detected = now
+        if overlap.score != score or overlap.reasons != reasons:
+            overlap.score, overlap.reasons = score, reasons
+    for start in range(0, len(added_rows), 5000):
+        session.execute(insert(Overlap), added_rows[start : start + 5000])
+    stale = [o.id for pair, o in stored.items() if pair not in found and o.status is OverlapStatus.DETECTED
+             and (scope_active is None or pair[0] in scope_active or pair[1] in scope_active)]
+    for chunk in _chunks(stale):
+        session.execute(delete(Overlap).where(Overlap.id.in_(chunk)))
+    session.flush()
+    return len(added_rows), len(stale), reflagged
+
+
+def _ordered(finding: detect.Finding) -> tuple[int, int, list[dict[str, Any]]]:
+    """The pair as stored (smaller pk first) with its reasons from the first course's side."""
+    flip = finding.a > finding.b
+    reasons = [{"outcome": r.other_outcome if flip else r.outcome,
+                "other_outcome": r.outcome if flip else r.other_outcome,
+                "similarity": r.similarity} for r in finding.comparison.reasons]
+    return (finding.b, finding.a, reasons) if flip else (finding.a, finding.b, reasons)
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CourseOverlap:
+    """One overlap as seen from one of its courses: the other course, and reasons from this side."""
+
+    id: int
+    other: Course
+    score: float
+    status: OverlapStatus
+    reasons: list[dict[str, Any]]
+    detected: datetime
+    decided: datetime | None
+    decided_by: str | None
+
+
+def overlaps_of(session: Session, provider_id: str, course_id: str, *, include_dismissed: bool = False,
+                page: int = 1, per_page: int = 20) -> Page:
+    """The overlaps of one course with other active courses, highest score first (dismissed ones only
+    when asked). A withdrawn course has none listed. NotFound for an unknown course."""
+    course = get_course(session, provider_id, course_id)
+    if course.status is not CourseStatus.ACTIVE:
+        return Page(0, page, per_page, [])
+    mine = or_(Overlap.course_a_pk == course.pk, Overlap.course_b_pk == course.pk)
+    other = aliased(Course)
+    other_pk = case((Overlap.course_a_pk == course.pk, Overlap.course_b_pk), else_=Overlap.course_a_pk)
+    where = [mine, other.status == CourseStatus.ACTIVE]
+    if not include_dismissed:
+        where.append(Overlap.status != OverlapStatus.DISMISSED)
+    base = select(Overlap, other).join(other, other.pk == other_pk).where(*where)
+    total = session.scalar(select(func.count()).select_from(base.subquery()))
+    rows = session.execute(
+        base.order_by(Overlap.score.desc(), Overlap.id).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    results = [
+        CourseOverlap(o.id, c, o.score, o.status, o.reasons if o.course_a_pk == course.pk else _flipped(o.reasons),
+                      o.detected, o.decided, o.decided_by)
+        for o, c in rows
+    ]
+    return Page(total, page, per_page, results)
+
+
+def _flipped(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"outcome": r["other_outcome"], "other_outcome": r["outcome"], "similarity": r["similarity"]}
+            for r in reasons]
+
+
+def confirmed_pairs(session: Session, course_pks: Iterable[int]) -> set[tuple[int, int]]:
+    """Confirmed overlaps among these courses, as (smaller pk, larger pk): what the exchange's
+    double-counting check treats as the same learning (withdrawn courses included: credit outlives them)."""
+    pks = sorted(set(course_pks))
+    pairs: set[tuple[int, int]] = set()
+    for chunk in _chunks(pks):
+        pairs.update((a, b) for a, b in session.execute(
+            select(Overlap.course_a_pk, Overlap.course_b_pk).where(
+                Overlap.status == OverlapStatus.CONFIRMED,
+                Overlap.course_a_pk.in_(chunk),
+                Overlap.course_b_pk.in_(pks),
+            )
+        ))
+    return pairs
+
+
+# --- decisions -----------------------------------------------------------------------------------
+
+
+class Action(enum.Enum):
+    CONFIRM = "confirm"
+    DISMISS = "dismiss"
+
+
+TRANSITIONS: dict[Action, tuple[frozenset[OverlapStatus], OverlapStatus]] = {
+    Action.CONFIRM: (frozenset({OverlapStatus.DETECTED, OverlapStatus.DISMISSED}), OverlapStatus.CONFIRMED),
+    Action.DISMISS: (frozenset({OverlapStatus.DETECTED, OverlapStatus.CONFIRMED}), OverlapStatus.DISMISSED),
+}
+
+
+class IllegalTransition(Conflict):
+    pass
+
+
+def confirm(session: Session, actor: Actor, overlap_id: int, *, now: datetime | None = None) -> Overlap:
+    """Record that the pair does overlap (the exchange will treat them as the same learning)."""
+    return _decide(session, actor, overlap_id, Action.CONFIRM, now or utcnow())
+
+
+def dismiss(session: Session, actor: Actor, overlap_id: int, *, now: datetime | None = None) -> Overlap:
+    """Record that the pair does not overlap: not flagged again until one of the courses changes."""
+    return _decide(session, actor, overlap_id, Action.DISMISS, now or utcnow())
+
+
+def may_decide(session: Session, actor: Actor, overlap: Overlap) -> bool:
+    """Consortium administrators, and staff acting for the provider of either course."""
+    if actor.is_admin:
+        return True
+    providers = session.scalars(
+        select(Course.provider_id).where(Course.pk.in_((overlap.course_a_pk, overlap.course_b_pk)))
+    ).all()
+    return any(actor.acts_for(provider) for provider in providers)
+
+
+def _decide(session: Session, actor: Actor, overlap_id: int, action: Action, now: datetime) -> Overlap:
+    overlap = session.get(Overlap, overlap_id)
+    if overlap is None:
+        raise NotFound(f"no overlap {overlap_id}")
+    if not may_decide(session, actor, overlap):
+        raise Forbidden("only an administrator or staff of either course's provider may decide an overlap")
+    allowed, target = TRANSITIONS[action]
+    if overlap.status not in allowed:
+        raise IllegalTransition(f"overlap {overlap_id} is {overlap.status.value}: it cannot be {action.value}ed")
+    overlap.status, overlap.decided, overlap.decided_by = target, now, actor.actor
+    session.flush()
+    return overlap
+

@@ -1,0 +1,189 @@
+"""Consortium administration: organisations, people and API clients. Plain server-rendered forms, each
+with a CSRF token; a form that succeeds redirects (303) so a reload does not post it again. Every view
+is for administrators only, and every service call checks that again."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, redirect, render_template, request, url_for
+from marshmallow import ValidationError
+
+from ..errors import Conflict, DomainError, Invalid, NotFound
+from ..identity import audit, clients, organisations, service, signin
+from ..identity.identity import SCOPES, Permission, Role
+from ..identity.schema import ClientIn, OrganisationIn, UserChangeIn, UserIn
+from .access import identity, require
+from .context import db, instance
+from .tokens import source
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+# What a person can put right on the form; Forbidden (and a missing page's NotFound) answer for themselves.
+INPUT_ERRORS = (ValidationError, Invalid, Conflict, NotFound)
+
+
+def _form() -> dict:
+    """The form as the schemas take it: repeated fields (checkboxes) as lists."""
+    data = request.form.to_dict()
+    if "permissions" in request.form:
+        data["permissions"] = request.form.getlist("permissions")
+    data.pop("csrf_token", None)
+    return data
+
+
+def _problem(error: ValidationError | DomainError) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(f"{name}: {' '.join(map(str, reasons)) if isinstance(reasons, list) else reasons}"
+                         for name, reasons in error.normalized_messages().items())
+    return error.detail
+
+
+@bp.get("/")
+@require(admin=True)
+def home():
+    return render_template("admin/home.html")
+
+
+# --- organisations -------------------------------------------------------------------------------
+
+
+def _organisations_page(error: str | None = None, status: int = 200):
+    return render_template("admin/organisations.html", organisations=organisations.list_all(db()),
+                           error=error), status
+
+
+@bp.get("/organisations")
+@require(admin=True)
+def organisations_page():
+    return _organisations_page()
+
+
+@bp.post("/organisations")
+@require(admin=True)
+def organisations_add():
+    try:
+        form = OrganisationIn().load(_form())
+        with instance().sessions.begin() as session:
+            organisations.add(session, identity(), form["provider_id"], form["name"])
+    except INPUT_ERRORS as exc:
+        return _organisations_page(_problem(exc), 400)
+    return redirect(url_for("admin.organisations_page"), 303)
+
+
+# --- people --------------------------------------------------------------------------------------
+
+
+def _users_page(error: str | None = None, status: int = 200):
+    return render_template("admin/users.html", users=service.list_users(db(), identity()),
+                           organisations=organisations.list_all(db()), roles=list(Role),
+                           permissions=list(Permission), error=error), status
+
+
+@bp.get("/users")
+@require(admin=True)
+def users_page():
+    return _users_page()
+
+
+@bp.post("/users")
+@require(admin=True)
+def users_create():
+    settings = instance().settings
+    policy = signin.Policy.from_settings(settings)
+    try:
+        form = UserIn().load(_form())
+        with instance().sessions.begin() as session:
+            user = service.create_user(session, identity(), min_length=policy.min_password_length, **form)
+            if form["password"] is None:
+                signin.invite(session, user, settings.base_url.rstrip("/") + "/auth/reset/{token}", policy)
+    except INPUT_ERRORS as exc:
+        return _users_page(_problem(exc), 400)
+    return redirect(url_for("admin.user_page", user_id=user.id), 303)
+
+
+def _user_page(user_id: int, error: str | None = None, status: int = 200):
+    return render_template("admin/user.html", user=service.get_user(db(), identity(), user_id),
+                           organisations=organisations.list_all(db()), roles=list(Role),
+                           permissions=list(Permission), error=error), status
+
+
+@bp.get("/users/<int:user_id>")
+@require(admin=True)
+def user_page(user_id: int):
+    return _user_page(user_id)
+
+
+@bp.post("/users/<int:user_id>")
+@require(admin=True)
+def user_change(user_id: int):
+    try:
+        form = UserChangeIn().load(_form())
+        with instance().sessions.begin() as session:
+            service.update_user(session, identity(), user_id, **form)
+            if not form["active"]:
+                signin.end_all_sessions(session, user_id)
+    except INPUT_ERRORS as exc:
+        return _user_page(user_id, _problem(exc), 400)
+    return redirect(url_for("admin.user_page", user_id=user_id), 303)
+
+
+@bp.post("/users/<int:user_id>/unlock")
+@require(admin=True)
+def user_unlock(user_id: int):
+    with instance().sessions.begin() as session:
+        service.unlock(session, identity(), user_id, source())
+    return redirect(url_for("admin.user_page", user_id=user_id), 303)
+
+
+# --- API clients ---------------------------------------------------------------------------------
+
+
+def _clients_page(error: str | None = None, status: int = 200, created: clients.NewClient | None = None):
+    response = Response(render_template(
+        "admin/clients.html", clients=clients.list_clients(db(), identity()),
+        organisations=organisations.list_all(db()), scopes=list(SCOPES), error=error, created=created,
+    ), status)
+    response.headers["Cache-Control"] = "no-store"  # the page may show a client secret, once
+    return response
+
+
+@bp.get("/clients")
+@require(admin=True)
+def clients_page():
+    return _clients_page()
+
+
+@bp.post("/clients")
+@require(admin=True)
+def clients_create():
+    data = _form()
+    data["scopes"] = request.form.getlist("scopes")
+    try:
+        form = ClientIn().load(data)
+        with instance().sessions.begin() as session:
+            created = clients.create_client(session, identity(), form["org_id"], sorted(form["scopes"]),
+                                            form["name"])
+    except INPUT_ERRORS as exc:
+        return _clients_page(_problem(exc), 400)
+    return _clients_page(created=created)
+
+
+@bp.post("/clients/<client_id>/revoke")
+@require(admin=True)
+def clients_revoke(client_id: str):
+    with instance().sessions.begin() as session:
+        clients.revoke_client(session, identity(), client_id)
+    return redirect(url_for("admin.clients_page"), 303)
+
+
+# --- the security log ------------------------------------------------------------------------------
+
+
+@bp.get("/security-events")
+@require(admin=True)
+def security_events():
+    before = request.args.get("before", type=int)
+    events = audit.recent(db(), identity(), before_id=before)
+    return render_template("admin/security_events.html", events=events)
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)

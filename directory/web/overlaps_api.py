@@ -1,0 +1,72 @@
+"""Overlap annotations in the API: the courses whose content overlaps a course's, with the outcome pairs
+that show why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from ..overlaps import service as overlaps
+from . import schemas
+from .context import db
+
+blp = Blueprint("overlaps", __name__, url_prefix="/api/v1", description="Overlap annotations between courses")
+
+
+class OverlapArgs(schemas.PageArgs):
+    include_dismissed = fields.Boolean(load_default=False, metadata={
+        "description": "Also list pairs an administrator or provider dismissed (excluded by default)."})
+
+
+class CourseRef(Schema):
+    id = fields.String(metadata={"description": "provider id/course id"})
+    title = fields.String()
+    provider = fields.Nested(schemas.ProviderRef)
+
+
+class ReasonOut(Schema):
+    outcome = fields.String(metadata={"description": "A learning outcome of this course"})
+    other_outcome = fields.String(metadata={"description": "The other course's closest outcome"})
+    similarity = fields.Float(metadata={"description": "0 to 1"})
+
+
+class OverlapOut(Schema):
+    id = fields.Integer(metadata={"description": "The overlap's id (to confirm or dismiss it)"})
+    course = fields.Nested(CourseRef, metadata={"description": "The other course"})
+    score = fields.Float(metadata={"description": "0 to 1; pairs from 0.45 are listed"})
+    status = fields.String(metadata={"description": "detected, confirmed or dismissed"})
+    reasons = fields.List(fields.Nested(ReasonOut))
+
+
+class OverlapPage(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    results = fields.List(fields.Nested(OverlapOut))
+
+
+def overlap_as_dict(item: overlaps.CourseOverlap) -> dict[str, Any]:
+    other = item.other
+    return {
+        "id": item.id,
+        "course": {"id": other.key, "title": other.title,
+                   "provider": {"id": other.provider.id, "name": other.provider.name}},
+        "score": item.score,
+        "status": item.status.value,
+        "reasons": item.reasons,
+    }
+
+
+@blp.route("/courses/<provider_id>/<path:course_id>/overlaps")
+class CourseOverlaps(MethodView):
+    @blp.arguments(OverlapArgs, location="query")
+    @blp.response(200, OverlapPage)
+    def get(self, args, provider_id, course_id):
+        """Active courses whose content overlaps this one's (a double-counting risk), highest score first."""
+        page = overlaps.overlaps_of(db(), provider_id, course_id, include_dismissed=args["include_dismissed"],
+                                    page=args["page"], per_page=args["per_page"])
+        return {"total": page.total, "page": page.page, "per_page": page.per_page,
+                "results": [overlap_as_dict(item) for item in page.results]}

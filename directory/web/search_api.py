@@ -1,0 +1,168 @@
+"""Search, in the API and on the pages: query-string arguments in, our query model out, hits as JSON-ready cards.
+
+The view parses, builds a ``SearchQuery``, calls the instance's search backend once and renders. A hit
+carries what the index stores; the credit, level and subjects as the course states them come from the
+store in one query by ids (``course_contents``), so a card reads the same as the course page. A hit the
+store no longer knows (the index is a step behind) is shown from what the hit carries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import orjson
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..catalogue import words
+from ..catalogue.models import Course, CourseVersion
+from ..search.facets import credit_range
+from ..search.query import Filters, Hit, SearchQuery, SearchResult, Sort
+from . import schemas
+from .access import public
+from .context import db, instance
+
+blp = Blueprint("search", __name__, url_prefix="/api/v1", description="Search the catalogue")
+
+SORTS = {"relevance": Sort.RELEVANCE, "start": Sort.SOONEST, "credit": Sort.CREDIT, "title": Sort.TITLE}
+
+
+def search_query(args: Mapping[str, Any], today: date) -> SearchQuery:
+    """Our query model from parsed ``SearchArgs`` (or ``SearchPageArgs``: a credit range by its facet value)."""
+    credit_min, credit_max = args.get("credit_min"), args.get("credit_max")
+    if args.get("credit") and credit_min is None and credit_max is None:
+        credit_min, credit_max = credit_range(args["credit"])
+    filters = Filters(
+        provider=tuple(args.get("provider") or ()),
+        subject=tuple(args.get("subject") or ()),
+        eqf_level=tuple(args.get("eqf_level") or ()),
+        mode=tuple(args.get("mode") or ()),
+        schedule=tuple(args.get("schedule") or ()),
+        language=tuple(code.lower() for code in args.get("language") or ()),
+        psrb=tuple(args.get("psrb") or ()),
+        credit_min=credit_min,
+        credit_max=credit_max,
+        starts_after=args.get("starts_after"),
+        starts_before=args.get("starts_before"),
+        cost_max=args.get("cost_max"),
+    )
+    return SearchQuery(
+        text=args.get("q") or "",
+        filters=filters,
+        sort=SORTS[args.get("sort") or "relevance"],
+        page=args.get("page", 1),
+        per_page=args.get("per_page", 20),
+        today=today,
+    )
+
+
+def course_contents(session: Session, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The current content of each course ``<provider_id>/<course_id>`` in ``ids``, in one query."""
+    wanted = {course_key for course_key in ids if "/" in course_key}
+    if not wanted:
+        return {}
+    keys = [course_key.split("/", 1) for course_key in wanted]
+    # Two IN lists rather than a row-value IN: every engine walks the (provider_id, course_id) index with
+    # them (SQLite scans the table for a row-value IN); the few extra pairs they admit are dropped below.
+    rows = session.execute(
+        select(Course.provider_id, Course.course_id, CourseVersion.content)
+        .join(CourseVersion, CourseVersion.id == Course.current_version_id)
+        .where(Course.provider_id.in_({p for p, _ in keys}), Course.course_id.in_({c for _, c in keys}))
+    )
+    contents = {f"{provider_id}/{course_id}": content for provider_id, course_id, content in rows}
+    return {key: content for key, content in contents.items() if key in wanted}
+
+
+def day_words(day: date) -> str:
+    """'11 January 2027'."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def start_words(hit: Hit) -> str:
+    """When a learner can start, in plain words."""
+    if hit.schedule_type == "learner-led":
+        return "start any time"
+    if hit.schedule_type is None:
+        return "start dates not published"
+    if hit.next_start is None:
+        return "no upcoming start date"
+    return f"next start {day_words(hit.next_start)}"
+
+
+def _credit(hit: Hit, content: Mapping[str, Any]) -> dict[str, Any]:
+    credit = dict(content.get("credit") or {})
+    if not credit and hit.credit_cats is not None:
+        credit = {"cats": hit.credit_cats, "ects": hit.credit_cats / 2, "value": hit.credit_cats, "scheme": "CATS"}
+    credit["words"] = words.credit_words(credit) if credit else "credit not published"
+    return credit
+
+
+def _level(hit: Hit, content: Mapping[str, Any]) -> dict[str, Any]:
+    level = dict(content.get("level") or {})
+    if not level and hit.framework_level:
+        framework, _, value = hit.framework_level.partition("-")
+        level = {"framework": framework, "value": int(value), "eqf": hit.eqf_level}
+    if not level and hit.eqf_level is not None:
+        level = {"framework": "EQF", "value": hit.eqf_level, "eqf": hit.eqf_level}
+    level["words"] = words.level_words(level) if level.get("eqf") else None
+    return level
+
+
+def present_hit(hit: Hit, content: Mapping[str, Any] | None) -> dict[str, Any]:
+    """One result card as JSON-ready values (``schemas.SearchHitOut``)."""
+    content = content or {}
+    return {
+        "id": hit.id,
+        "course_id": hit.course_id,
+        "title": hit.title,
+        "url": hit.url,
+        "provider": {"id": hit.provider_id, "name": hit.provider_name},
+        "summary": hit.summary,
+        "credit": _credit(hit, content),
+        "level": _level(hit, content),
+        "eqf_level": hit.eqf_level,
+        "subjects": content.get("subjects") or [],
+        "mode": list(hit.modes),
+        "schedule": {"type": hit.schedule_type, "next_start": hit.next_start, "words": start_words(hit)},
+        "cost_gbp": hit.cost_gbp,
+        "score": hit.score,
+        "highlights": {name: list(fragments) for name, fragments in hit.highlights.items()},
+    }
+
+
+def present_result(result: SearchResult, query: SearchQuery, session: Session) -> dict[str, Any]:
+    """The API's answer (``schemas.SearchResultOut``): the page of cards and the facet counts."""
+    contents = course_contents(session, [hit.id for hit in result.hits])
+    return {
+        "total": result.total,
+        "page": query.page,
+        "per_page": query.per_page,
+        "results": [present_hit(hit, contents.get(hit.id)) for hit in result.hits],
+        "facets": {
+            facet: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
+            for facet, values in result.facets.items()
+        },
+    }
+
+
+@blp.route("/search")
+class Search(MethodView):
+    @public
+    @blp.arguments(schemas.SearchArgs, location="query")
+    @blp.response(200, schemas.SearchResultOut)
+    def get(self, args):
+        """Active courses matching words and filters, with facet counts.
+
+        Within one filter the values are alternatives (provider=A&provider=B: either); different filters
+        must all hold. Each facet's counts ignore that facet's own filter.
+        """
+        query = search_query(args, date.today())
+        body = present_result(instance().search.search(query), query, db())
+        # SearchResultOut documents the answer; serialising through it would cost more than the search
+        # itself, so the already-plain values go straight to JSON.
+        return Response(orjson.dumps(body), mimetype="application/json")

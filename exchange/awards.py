@@ -1,0 +1,59 @@
+"""The receiving members' awards and programmes that credit can count towards: their size and level are
+what the share-of-award cap and the level check need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Integer, Numeric, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from directory.db import Base, UTCDateTime, utcnow
+from directory.errors import Invalid, NotFound
+
+from .actors import Actor, require_staff
+
+
+class Award(Base):
+    __tablename__ = "exchange_awards"
+    __table_args__ = (UniqueConstraint("org_id", "code", name="uq_exchange_awards_org_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(100))
+    code: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(300))
+    total_credit: Mapped[Decimal] = mapped_column(Numeric(7, 2))  # CATS
+    level: Mapped[int] = mapped_column(Integer)  # EQF
+    updated: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+@dataclass(frozen=True)
+class AwardSpec:
+    org_id: str
+    code: str
+    title: str
+    total_credit: Decimal
+    level: int
+
+
+def register_award(session: Session, actor: Actor, spec: AwardSpec) -> Award:
+    """Create or update a member's award (staff with ``agreements`` for that member, or administrators)."""
+    require_staff(actor, "agreements", spec.org_id)
+    if spec.total_credit <= 0 or not 1 <= spec.level <= 8 or not spec.code.strip():
+        raise Invalid("an award needs a code, a positive total credit and an EQF level from 1 to 8")
+    award = session.scalar(select(Award).where(Award.org_id == spec.org_id, Award.code == spec.code))
+    if award is None:
+        award = Award(org_id=spec.org_id, code=spec.code)
+        session.add(award)
+    award.title, award.total_credit, award.level = spec.title, spec.total_credit, spec.level
+    session.flush()
+    return award
+
+
+def get_award(session: Session, org_id: str, code: str) -> Award:
+    award = session.scalar(select(Award).where(Award.org_id == org_id, Award.code == code))
+    if award is None:
+        raise NotFound(f"organisation {org_id!r} has no award {code!r}")
+    return award

@@ -1,0 +1,342 @@
+"""The vocabulary the labelled-pair generator writes courses from: subjects with their HECoS code and
+CAH groups, each with foundation and advanced sub-topics (noun phrases), the synonyms a second author
+might use, and cross-disciplinary jargon that many subjects share."""
+
+SUBJECTS = {
+    "accounting": {
+        "hecos": ("100105", "CAH17-01-08", "CAH17-01", "CAH17"),
+        "area": "accounting",
+        "foundation": [
+            "double-entry bookkeeping and the trial balance",
+            "the preparation of income statements and balance sheets",
+            "cost behaviour and break-even analysis",
+            "budgeting and variance analysis",
+            "cash flow statements for small businesses",
+            "depreciation of non-current assets",
+            "the regulatory framework of UK company accounts",
+        ],
+        "advanced": [
+            "consolidated financial statements of group entities",
+            "IFRS 16 lease accounting and its disclosure",
+            "fair value measurement of financial instruments",
+            "audit evidence, materiality and the audit opinion",
+            "earnings management and creative accounting",
+            "integrated reporting and non-financial disclosure",
+            "transfer pricing in multinational groups",
+        ],
+    },
+    "software": {
+        "hecos": ("100374", "CAH11-01-04", "CAH11-01", "CAH11"),
+        "area": "software engineering",
+        "foundation": [
+            "version control with Git and branching workflows",
+            "unit testing and test-driven development",
+            "object-oriented design with classes and interfaces",
+            "requirements elicitation and user stories",
+            "agile delivery with Scrum ceremonies",
+            "relational database schemas and SQL queries",
+            "debugging and code review practice",
+        ],
+        "advanced": [
+            "microservice architectures and service boundaries",
+            "continuous integration and deployment pipelines",
+            "formal verification of concurrent programs",
+            "performance profiling of distributed systems",
+            "domain-driven design and bounded contexts",
+            "software supply chain security and dependency auditing",
+            "refactoring legacy code bases at scale",
+        ],
+    },
+    "nursing": {
+        "hecos": ("100290", "CAH02-04-01", "CAH02-04", "CAH02"),
+        "area": "nursing",
+        "foundation": [
+            "person-centred care planning",
+            "infection prevention and control on the ward",
+            "safe medicines administration and drug calculations",
+            "recognising the deteriorating patient with NEWS2",
+            "wound assessment and dressing selection",
+            "communication with patients and families",
+            "fluid balance and nutritional assessment",
+        ],
+        "advanced": [
+            "advanced clinical assessment and diagnostic reasoning",
+            "non-medical prescribing and pharmacovigilance",
+            "leadership of multidisciplinary ward teams",
+            "palliative and end-of-life care pathways",
+            "safeguarding adults at risk",
+            "critical care nursing of the ventilated patient",
+            "quality improvement methods in acute wards",
+        ],
+    },
+    "marketing": {
+        "hecos": ("100075", "CAH17-01-03", "CAH17-01", "CAH17"),
+        "area": "marketing",
+        "foundation": [
+            "market segmentation, targeting and positioning",
+            "the marketing mix for consumer products",
+            "consumer buying behaviour",
+            "brand identity and brand equity",
+            "social media campaigns for small firms",
+            "pricing strategies for new products",
+            "market research surveys and focus groups",
+        ],
+        "advanced": [
+            "customer lifetime value modelling",
+            "search engine optimisation and paid search bidding",
+            "neuromarketing and consumer attention",
+            "omnichannel retail journeys",
+            "marketing attribution and econometric mix models",
+            "influencer partnerships and advertising regulation",
+            "international brand architecture",
+        ],
+    },
+    "data": {
+        "hecos": ("100359", "CAH11-01-05", "CAH11-01", "CAH11"),
+        "area": "data science and machine learning",
+        "foundation": [
+            "exploratory data analysis with pandas",
+            "linear and logistic regression models",
+            "data cleaning and missing values",
+            "data visualisation with matplotlib",
+            "decision trees and random forests",
+            "train, validation and test splits",
+            "clustering with k-means",
+        ],
+        "advanced": [
+            "deep neural networks and backpropagation",
+            "transformer language models and attention",
+            "reinforcement learning with policy gradients",
+            "Bayesian inference with Markov chain Monte Carlo",
+            "fairness and bias in machine learning models",
+            "model deployment and monitoring in production (MLOps)",
+            "causal inference from observational data",
+        ],
+    },
+    "law": {
+        "hecos": ("100485", "CAH16-01-01", "CAH16-01", "CAH16"),
+        "area": "law",
+        "foundation": [
+            "the formation of contracts: offer, acceptance and consideration",
+            "the tort of negligence and the duty of care",
+            "the sources of English law and the doctrine of precedent",
+            "the structure of the courts of England and Wales",
+            "statutory interpretation",
+            "property rights in land and registration",
+            "criminal liability: actus reus and mens rea",
+        ],
+        "advanced": [
+            "data protection law and the UK GDPR",
+            "competition law and abuse of a dominant position",
+            "international commercial arbitration",
+            "judicial review of administrative action",
+            "intellectual property in software and databases",
+            "directors' duties and corporate insolvency",
+            "human rights litigation before the European Court",
+        ],
+    },
+    "psychology": {
+        "hecos": ("100497", "CAH04-01-01", "CAH04-01", "CAH04"),
+        "area": "psychology",
+        "foundation": [
+            "memory, attention and perception",
+            "child development and attachment",
+            "social influence, conformity and obedience",
+            "personality traits and their measurement",
+            "classical and operant conditioning",
+            "research ethics with human participants",
+            "descriptive statistics for psychology experiments",
+        ],
+        "advanced": [
+            "cognitive behavioural therapy for anxiety disorders",
+            "neuroimaging of emotion with fMRI",
+            "psychometric test construction and validation",
+            "the replication crisis and open science",
+            "health psychology and behaviour change interventions",
+            "forensic interviewing of vulnerable witnesses",
+            "occupational stress and wellbeing at work",
+        ],
+    },
+    "environment": {
+        "hecos": ("100381", "CAH26-01-04", "CAH26-01", "CAH26"),
+        "area": "environmental science",
+        "foundation": [
+            "the carbon cycle and greenhouse gases",
+            "freshwater ecology and river catchments",
+            "soil formation and soil erosion",
+            "biodiversity surveys and species identification",
+            "air pollution sources and monitoring",
+            "waste management and recycling systems",
+            "renewable energy technologies",
+        ],
+        "advanced": [
+            "climate change adaptation planning",
+            "environmental impact assessment of infrastructure",
+            "life cycle assessment of products",
+            "carbon accounting and net zero targets",
+            "remote sensing of land cover with satellite imagery",
+            "ecosystem services valuation",
+            "contaminated land remediation",
+        ],
+    },
+    "civil": {
+        "hecos": ("100148", "CAH10-01-07", "CAH10-01", "CAH10"),
+        "area": "civil engineering",
+        "foundation": [
+            "statics, forces and free-body diagrams",
+            "properties of concrete and steel",
+            "surveying and setting out",
+            "soil mechanics and shear strength",
+            "hydraulics of open channels",
+            "construction health and safety (CDM regulations)",
+            "technical drawing and CAD",
+        ],
+        "advanced": [
+            "finite element analysis of structures",
+            "design of reinforced concrete to Eurocode 2",
+            "geotechnical design of deep foundations",
+            "flood risk modelling and drainage design",
+            "building information modelling (BIM) level 2",
+            "bridge inspection and asset management",
+            "seismic design of buildings",
+        ],
+    },
+    "hr": {
+        "hecos": ("100085", "CAH17-01-05", "CAH17-01", "CAH17"),
+        "area": "human resource management",
+        "foundation": [
+            "recruitment and selection interviews",
+            "employment contracts and employee rights",
+            "performance appraisal schemes",
+            "pay structures and reward",
+            "induction and onboarding of new staff",
+            "absence management and return to work",
+            "equality, diversity and inclusion at work",
+        ],
+        "advanced": [
+            "strategic workforce planning",
+            "employee relations and collective bargaining with trade unions",
+            "talent management and succession planning",
+            "organisational change and culture",
+            "people analytics dashboards",
+            "executive remuneration and governance",
+            "international human resource management in multinationals",
+        ],
+    },
+    "economics": {
+        "hecos": ("100450", "CAH15-02-01", "CAH15-02", "CAH15"),
+        "area": "economics",
+        "foundation": [
+            "supply, demand and market equilibrium",
+            "elasticity of demand",
+            "national income accounting and GDP",
+            "inflation and monetary policy of central banks",
+            "market structures: monopoly and perfect competition",
+            "international trade and comparative advantage",
+            "unemployment and the labour market",
+        ],
+        "advanced": [
+            "game theory and strategic interaction",
+            "econometric estimation with panel data",
+            "behavioural economics and nudges",
+            "development economics and microfinance",
+            "environmental economics and carbon pricing",
+            "financial crises and macroprudential regulation",
+            "auction design and mechanism design",
+        ],
+    },
+    "education": {
+        "hecos": ("100459", "CAH22-01-01", "CAH22-01", "CAH22"),
+        "area": "education",
+        "foundation": [
+            "lesson planning and learning objectives",
+            "classroom behaviour management",
+            "formative assessment and feedback",
+            "differentiation for mixed-ability classes",
+            "phonics and early reading",
+            "safeguarding children in schools",
+            "learning theories of Piaget and Vygotsky",
+        ],
+        "advanced": [
+            "curriculum design in higher education",
+            "special educational needs and inclusive pedagogy",
+            "online and blended course design",
+            "educational leadership and school improvement",
+            "action research in the classroom",
+            "learning analytics and student engagement",
+            "assessment literacy and moderation of grades",
+        ],
+    },
+}
+
+# What a second author writes instead (a word or phrase inside a sub-topic).
+SYNONYMS = {
+    "small businesses": "SMEs", "businesses": "firms", "firms": "companies", "company": "firm",
+    "the preparation of": "preparing", "statements": "reports", "patients": "service users",
+    "families": "carers", "ward": "hospital unit", "consumer": "customer", "customers": "consumers",
+    "products": "goods", "models": "approaches", "modelling": "modeling", "optimisation": "optimization",
+    "visualisation": "visualization", "organisational": "organizational", "behaviour": "behavior",
+    "analysis": "analysing", "management": "managing", "design": "designing", "assessment": "assessing",
+    "planning": "plans", "interviews": "interviewing", "monitoring": "monitored", "staff": "employees",
+    "employee": "worker", "children": "pupils", "classes": "classrooms", "learning": "learner",
+    "regression": "regression analysis", "neural networks": "neural nets", "structures": "structural systems",
+    "buildings": "built structures", "queries": "querying", "testing": "tests", "development": "developing",
+    "the": "", "and": "&", "carbon": "CO2", "systems": "system", "rights": "entitlements",
+}
+
+VERBS = {
+    "remember": ["Describe", "Outline", "Identify", "Explain", "Summarise"],
+    "apply": ["Apply", "Use", "Carry out", "Implement", "Employ"],
+    "analyse": ["Analyse", "Examine", "Investigate", "Compare", "Interpret"],
+    "evaluate": ["Critically evaluate", "Evaluate", "Critically appraise", "Assess", "Critique"],
+    "create": ["Design", "Develop", "Formulate", "Construct", "Propose"],
+}
+
+FOUNDATION_TEMPLATES = [
+    "{verb} the main principles of {topic}",
+    "{verb} {topic} in a practical setting",
+    "{verb} the key concepts underpinning {topic}",
+    "{verb} {topic} and explain its purpose",
+    "{verb} basic techniques for {topic}",
+    "{verb} how {topic} is used in practice",
+]
+ADVANCED_TEMPLATES = [
+    "{verb} current research on {topic} and its implications for practice",
+    "{verb} {topic} in complex and unpredictable contexts",
+    "{verb} competing theoretical perspectives on {topic}",
+    "{verb} an original response to a problem in {topic}",
+    "{verb} the limitations of current approaches to {topic}",
+    "{verb} {topic}, justifying choices with reference to the literature",
+]
+TITLE_TEMPLATES = [
+    "{a}", "{a} and {b}", "Introduction to {a}", "{area}: {a}", "Principles of {a}", "{a} in practice",
+    "Applied {a}", "{a} for professionals",
+]
+ADVANCED_TITLE_TEMPLATES = ["Advanced {a}", "{a}: research and practice", "Contemporary issues in {a}",
+                            "{area} at master's level: {a}"]
+SUMMARY_TEMPLATES = [
+    "This short course introduces {a} and {b} for learners new to {area}.",
+    "A practical micro-credential on {a}, with work-based exercises on {b}.",
+    "Learners study {a} and {b} through case studies and guided activities in {area}.",
+    "Designed for people working in {area}, the course covers {a} alongside {b}.",
+    "An online course in {area} focusing on {a}; it also touches on {b}.",
+]
+
+# Cross-disciplinary vocabulary: phrases that appear in outcomes of many unrelated subjects.
+JARGON = [
+    "risk management frameworks", "data-driven decision making", "ethical and legal issues",
+    "stakeholder engagement", "sustainability and net zero commitments", "digital transformation",
+    "evidence-based practice", "quality assurance and continuous improvement", "project planning and delivery",
+    "leadership of teams", "governance and accountability", "communication with non-specialist audiences",
+    "equality, diversity and inclusion", "data protection and confidentiality", "innovation and change",
+    "reflective practice and professional development", "performance measurement and KPIs",
+]
+
+# Outcomes any course may state, whatever its subject.
+GENERIC_OUTCOMES = [
+    "Reflect on your own learning and plan your continuing professional development",
+    "Communicate findings clearly to specialist and non-specialist audiences",
+    "Work effectively as a member of a team and manage your own time",
+    "Locate, evaluate and reference academic sources appropriately",
+    "Act ethically and professionally in your workplace",
+]

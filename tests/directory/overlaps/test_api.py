@@ -1,0 +1,61 @@
+"""GET /api/v1/courses/<provider>/<course>/overlaps, over a catalogue harvested by the real pipeline."""
+
+from __future__ import annotations
+
+from directory.identity.identity import Identity, Role
+from directory.overlaps import service as overlaps
+from tests.directory.overlaps.test_service import GROUP_ACCOUNTS, MARKET_RESEARCH, REWRITTEN, publish
+from tests.factories import course
+
+A, B = "10000001", "10000002"
+
+
+def harvest(instance, a_id="GA", b_id="GRP"):
+    publish(instance, A, [course(a_id, **GROUP_ACCOUNTS)], name="First University")
+    publish(instance, B, [course(b_id, **REWRITTEN), course("MR", **MARKET_RESEARCH)], name="Second University")
+
+
+def test_overlaps_of_a_course_in_the_envelope(client, instance):
+    harvest(instance)
+    body = client.get(f"/api/v1/courses/{A}/GA/overlaps").json
+    assert set(body) == {"total", "page", "per_page", "results"} and body["total"] == 1
+    [item] = body["results"]
+    assert item["course"] == {"id": f"{B}/GRP", "title": REWRITTEN["title"],
+                              "provider": {"id": B, "name": "University of Testing"}}
+    assert item["status"] == "detected" and 0.45 <= item["score"] <= 1
+    assert item["reasons"] and set(item["reasons"][0]) == {"outcome", "other_outcome", "similarity"}
+    assert item["reasons"][0]["outcome"] in GROUP_ACCOUNTS["learning_outcomes"]
+
+
+def test_dismissed_overlaps_are_left_out_unless_asked_for(client, instance):
+    harvest(instance)
+    overlap_id = client.get(f"/api/v1/courses/{A}/GA/overlaps").json["results"][0]["id"]
+    with instance.sessions.begin() as session:
+        overlaps.dismiss(session, Identity(user_id=1, role=Role.ADMIN), overlap_id)
+    assert client.get(f"/api/v1/courses/{A}/GA/overlaps").json["total"] == 0
+    body = client.get(f"/api/v1/courses/{A}/GA/overlaps?include_dismissed=true").json
+    assert [r["status"] for r in body["results"]] == ["dismissed"]
+
+
+def test_course_ids_with_slashes_reach_the_overlaps_not_the_record(client, instance):
+    harvest(instance, a_id="ACC/2027/GA", b_id="B/GRP")
+    body = client.get(f"/api/v1/courses/{A}/ACC/2027/GA/overlaps").json
+    assert body["total"] == 1 and body["results"][0]["course"]["id"] == f"{B}/B/GRP"
+    record = client.get(f"/api/v1/courses/{A}/ACC/2027/GA").json
+    assert record["id"] == f"{A}/ACC/2027/GA"
+
+
+def test_an_unknown_course_is_a_404_problem(client, instance):
+    response = client.get(f"/api/v1/courses/{A}/NOPE/overlaps")
+    assert response.status_code == 404 and response.mimetype == "application/problem+json"
+
+
+def test_bad_paging_is_a_400_problem(client, instance):
+    harvest(instance)
+    response = client.get(f"/api/v1/courses/{A}/GA/overlaps?per_page=0")
+    assert response.status_code == 400 and response.json["invalid_params"][0]["name"] == "per_page"
+
+
+def test_the_openapi_document_describes_the_overlaps(client, instance):
+    spec = client.get("/api/v1/openapi.json").json
+    assert "/api/v1/courses/{provider_id}/{course_id}/overlaps" in spec["paths"]
