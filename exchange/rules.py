@@ -33,7 +33,7 @@ Decisions, following the QAA Characteristics Statement for Micro-credentials (20
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal
@@ -402,8 +402,13 @@ def _best(outcomes: Sequence[Outcome]) -> Outcome:
 
 
 def assess_achievement(a: Achievement, target: Target, on: date, agreements: Sequence[AgreementTerms],
-                       ledger: Sequence[LedgerEntry], pairs: Iterable[OverlapPair]) -> Outcome:
-    """The outcome for one achievement, given everything already counted (``ledger``)."""
+                       ledger: Sequence[LedgerEntry], pairs: Iterable[OverlapPair],
+                       standing: Mapping[int, tuple[Reason, ...]] | None = None) -> Outcome:
+    """The outcome for one achievement, given everything already counted (``ledger``).
+
+    ``standing`` may give ``not_in_force`` per agreement version, worked out once for many achievements.
+    """
+    standing = standing if standing is not None else {g.version_id: not_in_force(g, on) for g in agreements}
     if target.purpose is Purpose.ADVANCED_STANDING:
         counted = counted_refs(ledger, target.org_id, target.award)
         if a.ref in counted:
@@ -417,9 +422,9 @@ def assess_achievement(a: Achievement, target: Target, on: date, agreements: Seq
                 f"{a.title} overlaps a course already counted towards {target.award} (course {other}); "
                 f"counting both would count the same learning twice"),))
     covering = [g for g in agreements if covers(g, a, target)]
-    in_force = [g for g in covering if not not_in_force(g, on)]
+    in_force = [g for g in covering if not standing[g.version_id]]
     if not in_force:
-        why = tuple(r for g in covering for r in not_in_force(g, on))
+        why = tuple(r for g in covering for r in standing[g.version_id])
         return Outcome(a.key, OutcomeKind.NEEDS_REVIEW, ZERO, None, (
             Reason("no_agreement", f"no agreement in force covers {a.title} towards {target.award} at "
                                    f"{target.org_id}; the receiving member may still recognise it"),
@@ -463,6 +468,7 @@ def assess(achievements: Sequence[Achievement], target: Target, on: date,
     ``pairs`` the confirmed overlaps among the courses involved.
     """
     pairs = tuple(pairs)
+    standing = {g.version_id: not_in_force(g, on) for g in agreements}
     running = list(ledger)
     outcomes, seen = [], set()
     for a in achievements:
@@ -471,7 +477,7 @@ def assess(achievements: Sequence[Achievement], target: Target, on: date,
                 Reason("listed_twice", f"{a.title} is listed more than once in this request"),)))
             continue
         seen.add(a.ref)
-        outcome = assess_achievement(a, target, on, agreements, running, pairs)
+        outcome = assess_achievement(a, target, on, agreements, running, pairs, standing)
         outcomes.append(outcome)
         if outcome.kind is OutcomeKind.RECOGNISE and target.purpose is Purpose.ADVANCED_STANDING:
             running.append(_entry_for(a, outcome, target))

@@ -24,6 +24,9 @@ class Agreement(Base):
         Enum(AgreementState, name="agreement_state", values_callable=lambda e: [m.value for m in e]))
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("exchange_agreement_versions.id", use_alter=True, name="fk_exchange_agreements_current"))
+    # The terms hash every party approved, written when the agreement becomes active from the approvals
+    # themselves and cleared by a new version: what pre-assessments read instead of counting approvals.
+    approved_hash: Mapped[str | None] = mapped_column(String(64))
     # Bumped on every change, checked by writers that must not overwrite each other.
     row_version: Mapped[int] = mapped_column(Integer, default=1)
     created: Mapped[datetime] = mapped_column(UTCDateTime)

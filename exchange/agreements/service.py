@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-import orjson
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -71,13 +70,22 @@ def get_agreement(session: Session, agreement_id: int) -> Agreement:
 
 
 def _content(version: AgreementVersion) -> AgreementContent:
-    return _parsed(version.id, version.terms_hash, orjson.dumps(version.content))
+    return _cached_content(version.id, version.terms_hash, lambda: version.content)
 
 
-@lru_cache(maxsize=8192)
-def _parsed(_version_id: int, _terms_hash: str, content: bytes) -> AgreementContent:
-    # Versions never change, so their parsed content can be kept (keyed by id and hash to be safe).
-    return terms_module.from_dict(orjson.loads(content))
+# Versions never change, so their parsed content is kept (keyed by id and hash, bounded).
+_CONTENT: dict[tuple[int, str], AgreementContent] = {}
+_CONTENT_LIMIT = 20_000
+
+
+def _cached_content(version_id: int, hashed: str, load) -> AgreementContent:
+    key = (version_id, hashed)
+    found = _CONTENT.get(key)
+    if found is None:
+        if len(_CONTENT) >= _CONTENT_LIMIT:
+            _CONTENT.clear()
+        found = _CONTENT[key] = terms_module.from_dict(load())
+    return found
 
 
 def may_read(actor: Actor, agreement: Agreement) -> bool:
@@ -241,7 +249,7 @@ def new_version(session: Session, actor: Actor, agreement_id: int, content: Agre
     action = Action.EDIT if agreement.state is AgreementState.DRAFT else Action.AMEND
     to = transition(agreement.state, action)
     before = _snapshot(agreement)
-    _bump(session, agreement, expected_row_version, state=to, updated=now)
+    _bump(session, agreement, expected_row_version, state=to, updated=now, approved_hash=None)
     version = _add_version(session, agreement, content, old.number + 1, actor, now)
     session.execute(update(Approval).where(Approval.version_id == old.id, Approval.voided_at.is_(None))
                     .values(voided_at=now))
@@ -257,10 +265,10 @@ def new_version(session: Session, actor: Actor, agreement_id: int, content: Agre
 
 
 def _move(session: Session, actor: Actor, agreement: Agreement, action: Action, now: datetime,
-          expected_row_version: int | None, note: str | None = None) -> Agreement:
+          expected_row_version: int | None, note: str | None = None, **values: Any) -> Agreement:
     to = transition(agreement.state, action)
     before = _snapshot(agreement)
-    _bump(session, agreement, expected_row_version, state=to, updated=now)
+    _bump(session, agreement, expected_row_version, state=to, updated=now, **values)
     _record(session, agreement, actor, action.value, before, now, note)
     return agreement
 
@@ -293,7 +301,7 @@ def approve(session: Session, actor: Actor, agreement_id: int, terms_hash: str, 
     require_staff(actor, PERMISSION, org)
     audit.lock(session)
     # Lock the agreement row: parallel approvals queue here, so the last one sees all the others.
-    agreement = session.scalar(select(Agreement).where(Agreement.id == agreement_id).with_for_update()
+    agreement = session.scalar(select(Agreement).where(Agreement.id == agreement_id).with_for_update(of=Agreement)
                                .execution_options(populate_existing=True))
     if agreement is None:
         raise NotFound(f"there is no agreement {agreement_id}")
@@ -318,7 +326,8 @@ def approve(session: Session, actor: Actor, agreement_id: int, terms_hash: str, 
     audit.append(session, actor=name_of(actor), entity="agreement", entity_id=agreement.id, action="approve",
                  before=before, after={**_snapshot(agreement), "approved_for": org}, at=now)
     if approved | {org} >= set(content.parties):
-        _move(session, actor, agreement, Action.ACTIVATE, now, None, note="every party approved")
+        _move(session, actor, agreement, Action.ACTIVATE, now, None, note="every party approved",
+              approved_hash=terms_hash)
         _notify_parties(session, content, agreement, "agreement_active",
                         f"Agreement {agreement.id} is active: '{content.title}'",
                         f"Every party approved version {version.number}; it applies from "
@@ -411,30 +420,35 @@ def warn_before_expiry(session: Session, today: date, days: int = 30, *, now: da
 _RELEVANT = (AgreementState.ACTIVE, AgreementState.SUSPENDED, AgreementState.EXPIRED)
 
 
+@lru_cache(maxsize=8192)
+def _all_approved(hashed: str, parties: tuple[str, ...]) -> frozenset[tuple[str, str]]:
+    return frozenset((party, hashed) for party in parties)
+
+
 def snapshots_for(session: Session, target_org: str) -> list[rules.AgreementTerms]:
     """Every agreement that could cover credit towards ``target_org``'s awards, as the engine reads it:
-    active ones, and suspended or expired ones so that the reasons can name them."""
+    active ones, and suspended or expired ones so that the reasons can name them. The approvals are
+    those the agreement became active on (``Agreement.approved_hash``)."""
     rows = session.execute(
-        select(Agreement.id, Agreement.state, AgreementVersion)
+        select(Agreement.id, Agreement.state, Agreement.approved_hash, AgreementVersion.id,
+               AgreementVersion.terms_hash)
         .join(AgreementVersion, AgreementVersion.id == Agreement.current_version_id)
         .join(AgreementParty, AgreementParty.version_id == AgreementVersion.id)
         .where(AgreementParty.org_id == target_org, Agreement.state.in_(_RELEVANT))
     ).all()
-    if not rows:
-        return []
-    approvals: dict[int, set[tuple[str, str]]] = {}
-    for version_id, org, hashed in session.execute(
-            select(Approval.version_id, Approval.org_id, Approval.terms_hash)
-            .where(Approval.version_id.in_([r[2].id for r in rows]), Approval.voided_at.is_(None))):
-        approvals.setdefault(version_id, set()).add((org, hashed))
+    missing = [r[3] for r in rows if (r[3], r[4]) not in _CONTENT]
+    loaded: dict[int, dict[str, Any]] = {}
+    if missing:
+        loaded = {version_id: content for version_id, content in session.execute(
+            select(AgreementVersion.id, AgreementVersion.content).where(AgreementVersion.id.in_(missing)))}
     snapshots = []
-    for agreement_id, state, version in rows:
-        content = _content(version)
+    for agreement_id, state, approved_hash, version_id, hashed in rows:
+        content = _cached_content(version_id, hashed, lambda v=version_id: loaded[v])
         snapshots.append(rules.AgreementTerms(
-            agreement_id=agreement_id, version_id=version.id, title=content.title,
+            agreement_id=agreement_id, version_id=version_id, title=content.title,
             parties=frozenset(content.parties), scope=content.scope, terms=content.terms, state=state,
-            valid_from=content.valid_from, valid_until=content.valid_until, terms_hash=version.terms_hash,
-            approvals=frozenset(approvals.get(version.id, ()))))
+            valid_from=content.valid_from, valid_until=content.valid_until, terms_hash=hashed,
+            approvals=_all_approved(approved_hash, content.parties) if approved_hash else frozenset()))
     return snapshots
 
 

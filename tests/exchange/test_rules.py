@@ -14,8 +14,18 @@ from hypothesis import strategies as st
 from exchange.agreements.lifecycle import AgreementState
 from exchange.agreements.terms import CourseRef, Recognition, Scope, Terms
 from exchange.rules import (
-    Achievement, AgreementTerms, LedgerEntry, OutcomeKind, OverlapPair, Purpose, Target, anniversary, assess,
-    credit_total, share_cap, within_shelf_life,
+    Achievement,
+    AgreementTerms,
+    LedgerEntry,
+    OutcomeKind,
+    OverlapPair,
+    Purpose,
+    Target,
+    anniversary,
+    assess,
+    credit_total,
+    share_cap,
+    within_shelf_life,
 )
 
 HOME, OTHER, THIRD = "home", "other", "third"

@@ -1,0 +1,13 @@
+"""Every exchange table, imported together so the metadata (migrations, test fixtures) is complete."""
+
+from .agreements.models import Agreement, AgreementHistory, AgreementParty, AgreementVersion, Approval
+from .audit import AuditEvent
+from .awards import Award
+from .ledger import LedgerEntry
+from .notifications import OutboxMessage
+from .requests.models import RequestAchievement, RequestHistory, TransferRequest
+
+__all__ = [
+    "Agreement", "AgreementHistory", "AgreementParty", "AgreementVersion", "Approval", "AuditEvent", "Award",
+    "LedgerEntry", "OutboxMessage", "RequestAchievement", "RequestHistory", "TransferRequest",
+]
