@@ -99,7 +99,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    subjects = vocabulary(rng, 64, 400)
+    subjects = vocabulary(rng, max(64, args.courses // 800), 600)
 
     with tempfile.TemporaryDirectory() as folder:
         engine = make_engine(args.database_url or f"sqlite:///{folder}/bench.db")

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     UniqueConstraint,
 )
@@ -68,3 +69,13 @@ class OverlapBand(Base):
 
     course_pk: Mapped[int] = mapped_column(ForeignKey("courses.pk", ondelete="CASCADE"), primary_key=True)
     band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+
+
+class OverlapSignature(Base):
+    """An active course's MinHash signature (``detect.signatures``, uint32 little-endian), so that a
+    changed course's bucket mates are filtered by estimated similarity before any content is read."""
+
+    __tablename__ = "overlap_signatures"
+
+    course_pk: Mapped[int] = mapped_column(ForeignKey("courses.pk", ondelete="CASCADE"), primary_key=True)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)

@@ -9,7 +9,8 @@ Recomputation keeps three promises:
 - a confirmed pair stays confirmed (a person decided it); its score and reasons follow the content.
 
 ``recompute_for`` is incremental: a changed course's band keys (``overlap_bands``) find its candidates in
-one indexed lookup, so the work is proportional to the change, not to the catalogue.
+one indexed lookup, and their stored signatures (``overlap_signatures``) drop unlikely partners before any
+content is read, so the work is proportional to the change, not to the catalogue.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from ..catalogue.service import Page, get_course
 from ..db import utcnow
 from ..errors import Conflict, Forbidden, NotFound
 from . import detect
-from .models import Overlap, OverlapBand, OverlapStatus
+from .models import Overlap, OverlapBand, OverlapSignature, OverlapStatus
 
 Key = tuple[str, str]
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -100,6 +101,7 @@ def recompute_for(session: Session, course_keys: Iterable[Key], *, tuning: detec
     touched = [r.pk for r in rows]
     for chunk in _chunks(touched):
         session.execute(delete(OverlapBand).where(OverlapBand.course_pk.in_(chunk)))
+        session.execute(delete(OverlapSignature).where(OverlapSignature.course_pk.in_(chunk)))
     if not changed:
         removed = _forget(session, leaving)
         return Recomputed(0, 0, 0, 0, removed, 0)
@@ -107,21 +109,29 @@ def recompute_for(session: Session, course_keys: Iterable[Key], *, tuning: detec
     profiles = [detect.profile(_description(c)) for c in changed]
     sigs = detect.signatures(profiles, tuning)
     keys_matrix = detect.band_keys(sigs, tuning)
-    _store_bands(session, [c.pk for c in changed], keys_matrix)
+    changed_pks = [c.pk for c in changed]
+    _store_bands(session, changed_pks, keys_matrix, sigs)
 
-    others = _bucket_mates(session, [c.pk for c in changed], keys_matrix, tuning)
-    other_pks = sorted({pk for mates in others.values() for pk in mates} - {c.pk for c in changed})
-    everyone = changed + _load(session, other_pks)
-    index = {c.pk: n for n, c in enumerate(everyone)}
-    all_profiles = profiles + [detect.profile(_description(c)) for c in everyone[len(changed):]]
-    all_sigs = np.concatenate((sigs, detect.signatures(all_profiles[len(changed):], tuning)))
+    # Candidates by bucket, filtered by the stored signatures; only likely partners' content is read.
+    mates = _bucket_mates(session, changed_pks, keys_matrix, tuning)
+    mate_pks = sorted({pk for group in mates.values() for pk in group} - set(changed_pks))
+    stored = _signatures(session, mate_pks, tuning)
+    order = changed_pks + [pk for pk in mate_pks if pk in stored]
+    index = {pk: n for n, pk in enumerate(order)}
+    all_sigs = np.concatenate([sigs] + [stored[pk][None, :] for pk in order[len(changed):]])
     pairs = sorted({(min(index[a], index[b]), max(index[a], index[b]))
-                    for a, mates in others.items() for b in mates if b in index and b != a})
+                    for a, group in mates.items() for b in group if b in index and b != a})
     candidates = np.array(pairs, dtype=np.int64).reshape(-1, 2)
-    likely = detect.likely_pairs(all_sigs, candidates, tuning)
-    findings = detect.judge_pairs(all_profiles, likely.tolist(), tuning)
+    likely = detect.likely_pairs(all_sigs, candidates, tuning).tolist()
+    partners = _load(session, sorted({order[n] for pair in likely for n in pair} - set(changed_pks)))
+    everyone = changed + partners
+    by_pk = {c.pk: c for c in everyone}
+    profile_of = {index[c.pk]: p for c, p in zip(changed, profiles, strict=True)}
+    profile_of.update({index[c.pk]: detect.profile(_description(c)) for c in partners})
+    findings = detect.judge_pairs(profile_of, [(i, j) for i, j in likely if i in profile_of and j in profile_of],
+                                  tuning)
 
-    hashes = {c.pk: c.content_hash for c in everyone}
+    hashes = {pk: c.content_hash for pk, c in by_pk.items()}
     scope = [c.pk for c in changed] + leaving
     existing = _existing(session, scope)
     added, removed, reflagged = _reconcile(session, findings, hashes, existing, now,
@@ -142,10 +152,11 @@ def recompute_all(session: Session, *, tuning: detect.Tuning = detect.DEFAULT, n
     signature_parts: list[np.ndarray] = []
     total = session.scalar(select(func.count()).select_from(Course).where(Course.status == CourseStatus.ACTIVE)) or 0
     session.execute(delete(OverlapBand))
+    session.execute(delete(OverlapSignature))
     for page in _active_pages(session, batch):
         profiles = [detect.profile(_description(c)) for c in page]
         sigs = detect.signatures(profiles, tuning)
-        _store_bands(session, [c.pk for c in page], detect.band_keys(sigs, tuning))
+        _store_bands(session, [c.pk for c in page], detect.band_keys(sigs, tuning), sigs)
         signature_parts.append(sigs)
         for course in page:
             pks.append(course.pk)
@@ -190,11 +201,27 @@ def _load(session: Session, pks: Sequence[int]) -> list[_Course]:
     return [found[pk] for pk in pks if pk in found]
 
 
-def _store_bands(session: Session, pks: Sequence[int], keys: np.ndarray) -> None:
+def _store_bands(session: Session, pks: Sequence[int], keys: np.ndarray, sigs: np.ndarray) -> None:
     rows = [{"course_pk": pk, "band_key": key}
             for pk, course_keys in zip(pks, keys.tolist(), strict=True) for key in set(course_keys) if key]
     for start in range(0, len(rows), 20_000):
         session.execute(insert(OverlapBand), rows[start : start + 20_000])
+    signatures = [{"course_pk": pk, "signature": sig.astype("<u4").tobytes()}
+                  for pk, sig, course_keys in zip(pks, sigs, keys, strict=True) if course_keys.any()]
+    for start in range(0, len(signatures), 20_000):
+        session.execute(insert(OverlapSignature), signatures[start : start + 20_000])
+
+
+def _signatures(session: Session, pks: Sequence[int], tuning: detect.Tuning) -> dict[int, np.ndarray]:
+    found: dict[int, np.ndarray] = {}
+    for chunk in _chunks(list(pks)):
+        for pk, blob in session.execute(
+            select(OverlapSignature.course_pk, OverlapSignature.signature).where(OverlapSignature.course_pk.in_(chunk))
+        ):
+            signature = np.frombuffer(blob, dtype="<u4").astype(np.uint32)
+            if signature.size == tuning.hashes:  # stored with other parameters: wait for a full recompute
+                found[pk] = signature
+    return found
 
 
 def _bucket_mates(session: Session, pks: Sequence[int], keys: np.ndarray,
@@ -414,3 +441,20 @@ def _decide(session: Session, actor: Actor, overlap_id: int, action: Action, now
     session.flush()
     return overlap
 
+
+
+def overlap_counts(session: Session, course_pks: Iterable[int]) -> dict[int, int]:
+    """For the search index: how many listed (not dismissed) overlaps with active courses each course has."""
+    pks = sorted(set(course_pks))
+    counts: dict[int, int] = dict.fromkeys(pks, 0)
+    other = aliased(Course)
+    for chunk in _chunks(pks):
+        for mine, theirs in ((Overlap.course_a_pk, Overlap.course_b_pk), (Overlap.course_b_pk, Overlap.course_a_pk)):
+            for pk, count in session.execute(
+                select(mine, func.count()).join(other, other.pk == theirs)
+                .where(mine.in_(chunk), Overlap.status != OverlapStatus.DISMISSED,
+                       other.status == CourseStatus.ACTIVE)
+                .group_by(mine)
+            ):
+                counts[pk] += count
+    return counts

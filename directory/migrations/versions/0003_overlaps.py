@@ -1,4 +1,4 @@
-"""overlaps between courses and their MinHash band keys
+"""overlaps between courses, their MinHash band keys and signatures
 
 Revision ID: 0003_overlaps
 Revises: 0001
@@ -47,9 +47,18 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("course_pk", "band_key", name=op.f("pk_overlap_bands")),
     )
     op.create_index("ix_overlap_bands_key", "overlap_bands", ["band_key"], unique=False)
+    op.create_table(
+        "overlap_signatures",
+        sa.Column("course_pk", sa.Integer(), nullable=False),
+        sa.Column("signature", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(["course_pk"], ["courses.pk"],
+                                name=op.f("fk_overlap_signatures_course_pk_courses"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("course_pk", name=op.f("pk_overlap_signatures")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("overlap_signatures")
     op.drop_index("ix_overlap_bands_key", table_name="overlap_bands")
     op.drop_table("overlap_bands")
     op.drop_index("ix_course_overlaps_course_b", table_name="course_overlaps")

@@ -196,3 +196,11 @@ def test_full_recomputation_finds_what_the_harvests_found(catalogue_with_a_pair)
 def test_an_unknown_course_is_not_found(instance):
     with instance.readers() as session, pytest.raises(catalogue.NotFound):
         overlaps.overlaps_of(session, A, "NOPE")
+
+
+def test_overlap_counts_for_the_search_index(catalogue_with_a_pair):
+    instance = catalogue_with_a_pair
+    overlap = the_overlap(instance)
+    with instance.readers() as session:
+        counts = overlaps.overlap_counts(session, [overlap.course_a_pk, overlap.course_b_pk, 999])
+    assert counts == {overlap.course_a_pk: 1, overlap.course_b_pk: 1, 999: 0}
