@@ -36,6 +36,7 @@ from directory.catalogue.vocab import Vocabularies
 from directory.db import utcnow
 from directory.errors import Conflict, Invalid, NotFound
 from directory.identity import organisations
+from directory.pathways.service import store_feed_pathways
 from directory.settings import Settings
 
 from . import formats
@@ -230,10 +231,17 @@ def _apply(session: Session, env: HarvestEnvironment, feed: Feed, document: Feed
     else:
         changes.withdrawn = catalogue.withdraw(session, feed.provider_id, leaving, now)
     catalogue.mark_seen(session, feed.provider_id, now)
+    pathways = store_feed_pathways(session, feed.provider_id, document.pathways, now,
+                                   withdraw_missing=run.outcome is not RunOutcome.HELD)
+    changes.reindex = sorted(pathways.course_keys)
+    session.add_all(QuarantineEntry(
+        run_id=run.id, feed_id=feed.id, provider_id=feed.provider_id, record_id=f"pathway:{r.pathway_id or '?'}",
+        field=r.field, reason=r.reason, problems=[{"field": f, "reason": why} for f, why in r.problems],
+        excerpt=r.excerpt) for r in pathways.rejected)
 
     run.seen = sorting.count
     run.new, run.changed, run.unchanged = len(sorting.new), len(sorting.changed), sorting.unchanged
-    run.withdrawn, run.quarantined = len(changes.withdrawn), len(sorting.quarantine)
+    run.withdrawn, run.quarantined = len(changes.withdrawn), len(sorting.quarantine) + len(pathways.rejected)
     run.completeness_mean, run.incomplete = _completeness_summary(session, feed.provider_id)
     run.finished = utcnow()
     session.flush()

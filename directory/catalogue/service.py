@@ -56,13 +56,16 @@ class ChangeSet:
     new: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
+    # Courses (of any provider) whose content did not change but whose index annotations did: the courses
+    # a new, changed or withdrawn pathway names.
+    reindex: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def keys(self) -> list[tuple[str, str]]:
         return [(self.provider_id, cid) for cid in (*self.new, *self.changed, *self.withdrawn)]
 
     def __bool__(self) -> bool:
-        return bool(self.new or self.changed or self.withdrawn)
+        return bool(self.new or self.changed or self.withdrawn or self.reindex)
 
 
 def upsert_provider(

@@ -18,9 +18,14 @@ COHORT = "cohort"
 
 
 def course_document(
-    provider_name: str, provider_id: str, course_id: str, content: Mapping[str, Any]
+    provider_name: str, provider_id: str, course_id: str, content: Mapping[str, Any],
+    pathways: Iterable[tuple[str, str]] = (),
 ) -> dict[str, Any]:
-    """The search document of one active course; ValueError for withdrawn content."""
+    """The search document of one active course; ValueError for withdrawn content.
+
+    ``pathways`` are (pathway id, role) of the pathways that name the course; with the course's own
+    ``pathways`` references they make ``pathways`` (ids, the filter) and ``pathway_roles`` ("id:role").
+    """
     if content.get("status", "active") != "active":
         raise ValueError(f"course {provider_id}/{course_id} is {content.get('status')}: it is not indexed")
     subjects = content.get("subjects") or []
@@ -54,6 +59,21 @@ def course_document(
         "languages": _unique(tag.split("-")[0].lower() for tag in content.get("languages") or []),
         "psrb_bodies": _unique(p.get("body") for p in content.get("psrb_recognition") or []),
         "cost_gbp": cost_gbp(content.get("cost")),
+        **pathway_fields(content.get("pathways") or [], pathways),
+    }
+
+
+def pathway_fields(own: Iterable[Mapping[str, Any]], listed: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Pathway ids and "id:role" pairs; a pathway's own list of its courses wins over a course's claim."""
+    roles: dict[str, str] = {}
+    for pathway_id, role in listed:
+        roles[pathway_id] = "core" if roles.get(pathway_id) == "core" else role
+    for ref in own:
+        if isinstance(ref, Mapping) and ref.get("id"):
+            roles.setdefault(str(ref["id"]), str(ref.get("role") or "option"))
+    return {
+        "pathways": sorted(roles),
+        "pathway_roles": [f"{pathway_id}:{roles[pathway_id]}" for pathway_id in sorted(roles)],
     }
 
 

@@ -56,6 +56,7 @@ TERMS_FILTERS = {
     "mode": "modes",
     "schedule": "schedule_type",
     "language": "languages",
+    "pathway": "pathways",
 }
 # Next start on or after params.today (YYYYMMDD); learner-led starts today; none coming sorts last.
 SOONEST_SCRIPT = (
@@ -120,6 +121,8 @@ def index_definition() -> dict[str, Any]:
                 "psrb_bodies": _keyword,
                 "has_psrb": {"type": "boolean"},
                 "cost_gbp": {"type": "double"},
+                "pathways": _keyword,
+                "pathway_roles": _keyword,
             },
         },
     }
@@ -291,6 +294,8 @@ class ElasticsearchBackend(SearchBackend):
     def ensure_index(self) -> None:
         es = self._es()
         if es.indices.exists_alias(name=self.alias):
+            # Fields added since the index was made (mappings are strict): adding a field is allowed.
+            es.indices.put_mapping(index=self.alias, properties=index_definition()["mappings"]["properties"])
             return
         definition = index_definition()
         es.indices.create(

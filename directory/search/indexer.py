@@ -17,6 +17,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..catalogue.models import Course, CourseStatus, CourseVersion, Provider
+from ..pathways.service import memberships
 from .backend import Document, SearchBackend, batched
 from .documents import course_document
 
@@ -32,12 +33,13 @@ def _course_rows():
     )
 
 
-def _document(row: Any) -> Document | None:
+def _document(row: Any, pathways: dict[Key, list[tuple[str, str]]]) -> Document | None:
     """The search document of one row, or None when the course must not be searchable."""
     if row.status is not CourseStatus.ACTIVE or row.content is None:
         return None
     try:
-        return course_document(row.name, row.provider_id, row.course_id, row.content)
+        return course_document(row.name, row.provider_id, row.course_id, row.content,
+                               pathways.get((row.provider_id, row.course_id), ()))
     except ValueError:
         return None  # the content itself says withdrawn
 
@@ -59,8 +61,9 @@ def index_courses(session: Session, backend: SearchBackend, keys: Iterable[Key],
                 )
             ).all()
             found: set[Key] = set()
+            listed = memberships(session, ((row.provider_id, row.course_id) for row in rows))
             for row in rows:
-                document = _document(row)
+                document = _document(row, listed)
                 if document is not None:
                     found.add((row.provider_id, row.course_id))
                     yield document
@@ -86,8 +89,9 @@ def active_documents(session: Session, batch: int = 2000, progress: Progress | N
         ).all()
         if not rows:
             return
+        listed = memberships(session, ((row.provider_id, row.course_id) for row in rows))
         for row in rows:
-            document = _document(row)
+            document = _document(row, listed)
             if document is not None:
                 yield document
         last_pk = rows[-1].pk

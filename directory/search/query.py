@@ -16,6 +16,8 @@ Decisions a caller may rely on:
 * ``starts_after``/``starts_before`` ("starts between", inclusive): a cohort course matches when *any*
   presentation starts in the range; a learner-led course starts any time, so it matches every range;
   a course with no schedule matches no range.
+* ``pathway`` takes pathway ids: a course matches when the pathway names it (core, option or capstone)
+  or the course's own record says it belongs to the pathway.
 * ``cost_max`` is in GBP: courses with no cost, or a cost in another currency, are left out; free
   courses cost 0.
 * Sorts: relevance (the default with text), title (the default without), soonest start (the next start on
@@ -58,6 +60,7 @@ class Filters:
     starts_after: date | None = None  # inclusive
     starts_before: date | None = None  # inclusive
     cost_max: float | None = None  # GBP, inclusive
+    pathway: tuple[str, ...] = ()  # pathway ids: courses a pathway names, or that name the pathway
 
     def without(self, facet: str) -> Filters:
         """These filters less the ones a facet controls (a facet ignores its own filter)."""

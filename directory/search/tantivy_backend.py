@@ -54,7 +54,7 @@ from .text import ANALYZER_NAME, english_analyzer, stem
 log = logging.getLogger(__name__)
 
 # Bump when the schema below changes: an index of another version is recreated empty (then reindex).
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 VERSION_FILE = "cf-schema-version"
 LOCK_FILE = ".cf-writer.lock"
 
@@ -69,6 +69,7 @@ TEXT_FIELDS: tuple[tuple[str, float], ...] = (
 )
 KEYWORD_FIELDS = (
     "provider_id", "subject_codes", "framework_level", "modes", "schedule_type", "languages", "psrb_bodies",
+    "pathways",
 )
 # Facet -> (the single-valued column it counts, whether that column holds a set of values).
 FACET_COLUMNS: dict[str, tuple[str, bool]] = {
@@ -95,6 +96,7 @@ FILTER_FIELDS = {
     "mode": "modes",
     "schedule": "schedule_type",
     "language": "languages",
+    "pathway": "pathways",
 }
 # Facet -> the filter field its own filter sets (as a query string in a filter aggregation).
 FACET_FILTER_FIELDS = {
@@ -406,6 +408,7 @@ class FacetRequest:
             starts_after=self.filters.starts_after,
             starts_before=self.filters.starts_before,
             cost_max=self.filters.cost_max,
+            pathway=self.filters.pathway,
         )
         return self.planner.filter_query(unfaceted, today)
 

@@ -20,6 +20,7 @@ from ..catalogue import service as catalogue
 from ..catalogue import words
 from ..catalogue.vocab import EQF_LEVEL_SHORT
 from ..catalogue.words import FRAMEWORK_NAMES
+from ..pathways import service as pathway_service
 from ..search.facets import CREDIT_BUCKETS, LANGUAGE_LABELS, MODE_LABELS, SCHEDULE_LABELS
 from ..search.query import FacetValue, SearchQuery, SearchResult
 from . import jsonld, schemas
@@ -41,7 +42,7 @@ FACET_GROUPS = (
     ("language", "Language of teaching"),
 )
 FILTER_PARAMS = ("provider", "subject", "eqf_level", "credit", "credit_min", "credit_max", "mode", "schedule",
-                 "starts_after", "starts_before", "language", "psrb", "cost_max")
+                 "starts_after", "starts_before", "language", "psrb", "cost_max", "pathway")
 _page_args = schemas.SearchPageArgs()
 
 
@@ -134,6 +135,7 @@ def _chip_label(name: str, value: str, labels: dict[tuple[str, str], str]) -> st
         "starts_before": lambda: f"starts on or before {day_words(date.fromisoformat(value))}",
         "psrb": lambda: "recognised by a professional body" if value == "any" else f"recognised by {value}",
         "cost_max": lambda: f"costs at most £{float(value):g}",
+        "pathway": lambda: f"in pathway {value}",
     }
     return fixed[name]() if name in fixed else value
 
@@ -232,7 +234,9 @@ def course_page(provider_id: str, course_id: str):
     course = catalogue.get_course(db(), provider_id, course_id)
     content = course.current_version.content
     page_url = url_for("pages.course_page", provider_id=provider_id, course_id=course_id, _external=True)
+    in_pathways = pathway_service.annotations(db(), provider_id, course_id, content.get("pathways") or [])
     return render_template("course.html", course=course, content=content, frameworks=FRAMEWORK_NAMES,
+                           in_pathways=in_pathways,
                            today=date.today().isoformat(),
                            structured_data=jsonld.course_json_ld(course, content, page_url))
 

@@ -220,6 +220,8 @@ class SearchArgs(Schema):
                  'A professional, statutory or regulatory body that recognises the course, or "any".')
     cost_max = fields.Float(validate=validate.Range(min=0), metadata={
         "description": "At most this cost in pounds sterling (courses without a published GBP cost are left out)."})
+    pathway = _many(fields.String(validate=validate.Length(min=1, max=100)),
+                    "Pathway id: courses the pathway names (core, option or capstone) or that name it.")
     sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS), metadata={
         "description": "relevance (title when there are no words), start (soonest first), credit (smallest first) or title."})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_RESULT_WINDOW))

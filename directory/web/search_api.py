@@ -50,6 +50,7 @@ def search_query(args: Mapping[str, Any], today: date) -> SearchQuery:
         starts_after=args.get("starts_after"),
         starts_before=args.get("starts_before"),
         cost_max=args.get("cost_max"),
+        pathway=tuple(args.get("pathway") or ()),
     )
     return SearchQuery(
         text=args.get("q") or "",

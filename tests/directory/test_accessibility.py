@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 from directory.app import Instance, create_app
 from directory.migrate import upgrade
 from tests.conftest import make_settings
-from tests.directory.test_search_web import A, build_catalogue
+from tests.directory.test_search_web import A, ALDPORT, B, aldport_courses, build_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -67,6 +67,7 @@ def server(tmp_path_factory):
     instance = Instance(settings)
     upgrade(instance.engine)
     build_catalogue(instance)
+    _publish_pathway(instance)
     app = create_app(settings)
     app.extensions["climbing_frame"] = instance
     http = make_server("127.0.0.1", 0, app, threaded=True)
@@ -76,6 +77,20 @@ def server(tmp_path_factory):
     http.shutdown()
     thread.join(timeout=10)
     instance.close()
+
+
+def _publish_pathway(instance):
+    """Aldport awards a pathway with an option at Bexley (for the pathway and planner pages)."""
+    from harvester import pipeline
+    from tests.factories import feed_bytes
+
+    route = {"id": "pg-ml", "title": "Postgraduate Certificate in Machine Learning",
+             "level": {"framework": "FHEQ", "value": 7}, "total_credit": {"value": 45, "scheme": "CATS"},
+             "rules": {"core": ["A1"], "capstone": "A1", "max_external_share": 0.5, "max_span_years": 5,
+                       "option_groups": [{"min_credit": 20, "courses": ["A2", f"{B}/B1", f"{B}/B2"]}]}}
+    body = feed_bytes(aldport_courses(with_withdrawn=False), provider_id=A, pathways=[route], provider={
+        "id": A, "id_scheme": "UKPRN", "name": ALDPORT, "country": "GB", "url": "https://www.example.ac.uk/"})
+    assert pipeline.ingest(instance.harvest_environment(), A, body).outcome.value == "succeeded"
 
 
 @pytest.fixture
@@ -107,7 +122,24 @@ PAGES = {
     "course page": f"/courses/{A}/A1",
     "withdrawn course page": f"/courses/{A}/AW",
     "provider page": f"/providers/{A}",
+    "pathways list": "/pathways",
+    "pathway page with its route picture": "/pathways/pg-ml",
+    "planner page, empty": "/planner",
 }
+
+
+def test_the_planner_page_with_achievements_has_no_serious_violations(page, server):
+    page.goto(server + f"/courses/{A}/A1")
+    page.fill("#awarded-on", "2025-01-10")
+    page.click("text=Add to your planner")
+    page.goto(server + "/planner")
+    page.fill("#awarded_on", "2024-05-01")
+    page.fill("#title", "Workplace analytics")
+    page.fill("#credit", "15")
+    page.click("button:has-text('Add')")
+    assert "Postgraduate Certificate in Machine Learning" in page.content()
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
 
 
 @pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())

@@ -317,3 +317,48 @@ def test_a_phrase_never_spans_two_values_or_two_fields(empty):
     ])
     assert ids(search(empty, '"machine learning"')) == []
     assert ids(search(empty, '"learning to weld"')) == ["aldport/weld"]
+
+
+# -- pathways ---------------------------------------------------------------------------------------
+
+def _in_pathways():
+    """Two pathways: one lists courses of two providers, one is claimed only by a course's own record."""
+    listed = {("aldport", "ml-intro"): [("pg-ds", "core")], ("bexley", "ai-ethics"): [("pg-ds", "option")],
+              ("aldport", "ml-adv"): [("pg-ds", "option"), ("cert-ml", "core")]}
+    docs = []
+    for provider, record in (("aldport", content("ml-intro", "Introduction to Machine Learning")),
+                             ("aldport", content("ml-adv", "Advanced Machine Learning", level=("FHEQ", 7))),
+                             ("bexley", content("ai-ethics", "Ethics of Artificial Intelligence")),
+                             ("carrow", {**content("nursing", "Adult Nursing Practice"),
+                                         "pathways": [{"id": "cert-care", "role": "core"}]}),
+                             ("bexley", content("accounting", "Accounting for Managers"))):
+        docs.append(course_document(PROVIDERS[provider], provider, record["id"], record,
+                                    listed.get((provider, record["id"]), ())))
+    return docs
+
+
+def test_pathway_filter_finds_the_courses_a_pathway_names_across_providers(empty):
+    empty.upsert(_in_pathways())
+    result = search(empty, pathway=("pg-ds",))
+    assert sorted(ids(result)) == ["aldport/ml-adv", "aldport/ml-intro", "bexley/ai-ethics"]
+    assert counts(result, "provider") == {"aldport": 2, "bexley": 1}
+
+
+def test_pathway_filter_values_are_alternatives_and_combine_with_other_filters(empty):
+    empty.upsert(_in_pathways())
+    assert sorted(ids(search(empty, pathway=("cert-ml", "cert-care")))) == ["aldport/ml-adv", "carrow/nursing"]
+    assert ids(search(empty, "advanced", pathway=("pg-ds",))) == ["aldport/ml-adv"]
+    assert ids(search(empty, pathway=("pg-ds",), provider=("bexley",))) == ["bexley/ai-ethics"]
+    assert ids(search(empty, pathway=("nothing-here",))) == []
+
+
+def test_a_course_claiming_a_pathway_is_found_by_it(empty):
+    empty.upsert(_in_pathways())
+    assert ids(search(empty, pathway=("cert-care",))) == ["carrow/nursing"]
+
+
+def test_pathway_roles_travel_with_the_document():
+    docs = {d["id"]: d for d in _in_pathways()}
+    assert docs["aldport/ml-adv"]["pathway_roles"] == ["cert-ml:core", "pg-ds:option"]
+    assert docs["carrow/nursing"]["pathways"] == ["cert-care"]
+    assert docs["bexley/accounting"]["pathways"] == []

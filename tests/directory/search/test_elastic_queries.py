@@ -112,3 +112,16 @@ def test_facet_counts_read_filter_aggregation_buckets():
         "credit": {"doc_count": 3, "values": {"buckets": [{"key": "0-10", "doc_count": 1}]}},
     }
     assert facet_counts(answer) == {"eqf_level": {"7": 2, "6": 1}, "credit": {"0-10": 1}}
+
+
+def test_the_pathway_filter_is_a_terms_clause_every_facet_applies():
+    from directory.search.elastic import facet_aggregations, filter_clauses, index_definition
+    from directory.search.query import Filters as PathwayFilters
+
+    filters = PathwayFilters(pathway=("pg-ds", "cert-ml"))
+    assert filter_clauses(filters)["pathway"] == {"terms": {"pathways": ["pg-ds", "cert-ml"]}}
+    aggs = facet_aggregations(filters)
+    assert all({"terms": {"pathways": ["pg-ds", "cert-ml"]}} in agg["filter"]["bool"]["filter"]
+               for agg in aggs.values())
+    properties = index_definition()["mappings"]["properties"]
+    assert properties["pathways"] == {"type": "keyword"} and properties["pathway_roles"] == {"type": "keyword"}

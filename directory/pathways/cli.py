@@ -1,0 +1,61 @@
+"""``climbing-frame pathways``: consortium pathways from administrators (member pathways come from feeds)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from ..catalogue.service import ChangeSet
+from ..db import utcnow
+from ..errors import DomainError
+from . import service
+
+
+@click.group("pathways")
+def pathways_group() -> None:
+    """Pathways to an award: consortium pathways added here, members' pathways from their feeds."""
+
+
+@pathways_group.command("add")
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="A pathway as JSON (docs/feed-format.md, Pathways), with awarding: {id: <provider id>}.")
+@with_appcontext
+def add_command(path: Path) -> None:
+    """Add or replace a consortium pathway."""
+    instance = current_app.extensions["climbing_frame"]
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"{path}: not valid JSON: {exc}") from None
+    try:
+        with instance.sessions.begin() as session:
+            pathway, changes = service.save_consortium_pathway(session, raw, utcnow())
+            pathway_id, awarding = pathway.id, pathway.awarding_provider_id
+    except DomainError as exc:
+        raise click.ClickException(exc.detail) from None
+    if changes.course_keys:  # after the commit: the index follows the store
+        instance.index_changes(ChangeSet(awarding, reindex=sorted(changes.course_keys)))
+    state = "added" if changes.added else ("changed" if changes.changed else "unchanged")
+    click.echo(f"pathway {pathway_id} {state} ({len(changes.course_keys)} courses re-indexed)")
+
+
+@pathways_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--all", "include_withdrawn", is_flag=True, help="Withdrawn pathways too.")
+@with_appcontext
+def list_command(as_json: bool, include_withdrawn: bool) -> None:
+    """Every pathway: id, awarding member, source, status, title."""
+    instance = current_app.extensions["climbing_frame"]
+    with instance.readers() as session:
+        rows = [{"id": p.id, "awarding": p.awarding_provider_id, "source": p.source.value,
+                 "status": p.status.value, "title": p.title}
+                for p in service.list_pathways(session, include_withdrawn=include_withdrawn)]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['id']}\t{row['awarding']}\t{row['source']}\t{row['status']}\t{row['title']}")
