@@ -71,9 +71,10 @@ class Instance:
     def index_changes(self, changes: ChangeSet) -> None:
         """Bring the search index in line with a committed change set (the store stays the truth)."""
         with self.readers() as session:
-            index_courses(session, self.search, changes.keys)
-        with self.sessions.begin() as session:
-            recompute_overlaps(session, changes.keys)
+            index_courses(session, self.search, [*changes.keys, *changes.reindex])
+        if changes.keys:
+            with self.sessions.begin() as session:
+                recompute_overlaps(session, changes.keys)
 
     def harvest_environment(self) -> HarvestEnvironment:
         return HarvestEnvironment(self.sessions, self.readers, self.settings, self.vocab, on_changes=self.index_changes)
@@ -129,16 +130,20 @@ def create_app(settings: settings_module.Settings | None = None) -> Flask:
     instance = Instance(settings)
     app.extensions["climbing_frame"] = instance
 
-    from .web import access, admin_pages, api, auth_pages, context, member_pages, oauth, pages, problems
+    from .web import access, admin_pages, api, auth_pages, context, member_pages, oauth, pages, pathway_pages, problems
 
     problems.register(app)
     access.register(app)
     oauth.register(app)
     api.register(app)
     pages.register(app)
+    pathway_pages.register(app)
     auth_pages.register(app)
     member_pages.register(app)
     admin_pages.register(app)
+    from exchange.web import pages as exchange_pages
+
+    exchange_pages.register(app)
 
     app.teardown_appcontext(context.close_request_session)
     return app

@@ -23,6 +23,7 @@ from .app import Instance, create_app, harvest_in_parallel
 from .errors import DomainError
 from .identity import cli as identity_cli
 from .overlaps.cli import overlaps_group
+from .pathways.cli import pathways_group
 from .search.indexer import reindex as rebuild_index
 
 console = Console(stderr=True)
@@ -322,6 +323,7 @@ def demo_command(port: int, feeds_port: int, no_serve: bool) -> None:
 
 
 main.add_command(overlaps_group)
+main.add_command(pathways_group)
 
 
 for _command in identity_cli.COMMANDS:

@@ -67,6 +67,14 @@ def _choice(*allowed: str) -> Callable[[Any], str]:
     return parse
 
 
+def _iso_dates(value: Any) -> tuple[str, ...]:
+    """A list of ISO dates (or one comma-separated string of them), checked and sorted."""
+    from datetime import date
+
+    items = [v.strip() for v in value.split(",")] if isinstance(value, str) else [str(v) for v in value]
+    return tuple(sorted(date.fromisoformat(v).isoformat() for v in items if v))
+
+
 def _setting(default: Any, parse: Callable[[Any], Any], doc: str) -> Any:
     return field(default=default, metadata={"parse": parse, "doc": doc})
 
@@ -127,6 +135,24 @@ class Settings:
         604800, _positive_int, "Seconds a new account's set-password link works."
     )
     password_min_length: int = _setting(10, _positive_int, "Shortest password accepted.")
+    credit_shelf_life_years: int = _setting(
+        5, _positive_int, "Years after its award that credit counts towards a pathway (the planner's shelf-life)."
+    )
+    credit_expiry_warning_months: int = _setting(
+        12, _positive_int, "The planner warns about credit whose shelf-life ends within this many months."
+    )
+    decision_working_days: int = _setting(
+        10, _positive_int, "Working days within which a credit transfer request should be decided."
+    )
+    bank_holidays: tuple[str, ...] = _setting(
+        (), _iso_dates, "Bank holidays (ISO dates) that are not working days for decision targets."
+    )
+    smtp_host: str = _setting("", str, "Mail server for notifications; empty keeps messages queued.")
+    smtp_port: int = _setting(25, _positive_int, "Mail server port.")
+    smtp_from: str = _setting("climbing-frame@localhost", str, "Sender address of notification emails.")
+    webhook_retries: int = _setting(3, int, "Retries of a failed webhook call within one delivery run.")
+    webhook_backoff: float = _setting(1.0, float, "First webhook retry delay in seconds (doubles each retry).")
+    webhook_timeout: float = _setting(10.0, _positive_float, "Seconds to wait for a member's webhook to answer.")
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -57,3 +57,8 @@ def get_award(session: Session, org_id: str, code: str) -> Award:
     if award is None:
         raise NotFound(f"organisation {org_id!r} has no award {code!r}")
     return award
+
+
+def list_awards(session: Session, org_id: str) -> list[Award]:
+    """A member's awards, by code (what a learner may ask credit towards)."""
+    return list(session.scalars(select(Award).where(Award.org_id == org_id).order_by(Award.code)))

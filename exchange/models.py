@@ -6,8 +6,10 @@ from .awards import Award
 from .ledger import LedgerEntry
 from .notifications import OutboxMessage
 from .requests.models import RequestAchievement, RequestHistory, TransferRequest
+from .webhooks import Webhook, WebhookAttempt, WebhookDelivery
 
 __all__ = [
     "Agreement", "AgreementHistory", "AgreementParty", "AgreementVersion", "Approval", "AuditEvent", "Award",
-    "LedgerEntry", "OutboxMessage", "RequestAchievement", "RequestHistory", "TransferRequest",
+    "LedgerEntry", "OutboxMessage", "RequestAchievement", "RequestHistory", "TransferRequest", "Webhook",
+    "WebhookAttempt", "WebhookDelivery",
 ]

@@ -11,8 +11,10 @@ from sqlalchemy import text
 
 import directory.catalogue.models  # noqa: F401  (complete metadata)
 import directory.overlaps.models  # noqa: F401
+import directory.pathways.models  # noqa: F401
 import directory.identity.models  # noqa: F401
 import harvester.models  # noqa: F401
+import exchange.models  # noqa: F401
 from directory import settings as settings_module
 from directory.app import Instance, create_app
 from directory.db import Base, make_engine
@@ -67,6 +69,8 @@ def instance(settings, database_kind):
         tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
         with instance.engine.begin() as connection:
             connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            # APScheduler's job store is its own table, outside our metadata.
+            connection.execute(text("DROP TABLE IF EXISTS apscheduler_jobs"))
     else:
         upgrade(instance.engine)
     yield instance

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates
 
 from .identity import SCOPES, Permission, Role, parse_permissions, parse_scopes
 
@@ -29,11 +29,18 @@ class _Scopes(fields.Field):
             raise ValidationError(str(exc)) from None
 
 
+class FormSchema(Schema):
+    """A form's fields; others (the CSRF token, the button) are not ours to reject."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
 def _blank_to_none(value):
     return (value.strip() or None) if isinstance(value, str) else value
 
 
-class UserIn(Schema):
+class UserIn(FormSchema):
     """A new account."""
 
     email = fields.Email(required=True, validate=validate.Length(max=320))
@@ -50,7 +57,7 @@ class UserIn(Schema):
         return data
 
 
-class UserChangeIn(Schema):
+class UserChangeIn(FormSchema):
     """An administrator's change to an account."""
 
     role = fields.Enum(Role, by_value=True, required=True)
@@ -64,12 +71,12 @@ class UserChangeIn(Schema):
         return data
 
 
-class OrganisationIn(Schema):
+class OrganisationIn(FormSchema):
     provider_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
     name = fields.String(required=True, validate=validate.Length(min=1, max=300))
 
 
-class ClientIn(Schema):
+class ClientIn(FormSchema):
     org_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
     name = fields.String(load_default="", validate=validate.Length(max=200))
     scopes = _Scopes(required=True)
@@ -80,17 +87,17 @@ class ClientIn(Schema):
             raise ValidationError(f"give at least one scope of {', '.join(SCOPES)}")
 
 
-class SignInIn(Schema):
+class SignInIn(FormSchema):
     email = fields.String(required=True, validate=validate.Length(min=1, max=320))
     password = fields.String(required=True, validate=validate.Length(min=1, max=1000), load_only=True)
     next = fields.String(load_default=None, allow_none=True)
 
 
-class ResetRequestIn(Schema):
+class ResetRequestIn(FormSchema):
     email = fields.String(required=True, validate=validate.Length(min=1, max=320))
 
 
-class NewPasswordIn(Schema):
+class NewPasswordIn(FormSchema):
     password = fields.String(required=True, validate=validate.Length(min=1, max=1000), load_only=True)
     confirm = fields.String(required=True, load_only=True)
 

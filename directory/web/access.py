@@ -37,7 +37,8 @@ csrf = CSRFProtect()
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Client-authenticated OAuth endpoints: no cookie is involved (introspection by an administrator's
 # session checks the token itself).
-CSRF_EXEMPT = frozenset({"oauth.token", "oauth.revoke", "oauth.introspect"})
+CSRF_EXEMPT = frozenset({"oauth.token", "oauth.revoke", "oauth.introspect",
+                         "pathways.PlannerEvaluate"})  # public, changes nothing: a signed-in learner's call needs none
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def bearer_used() -> bool:
 
 
 def unauthenticated() -> NoReturn:
-    if request.path.startswith("/api/") or bearer_used():
+    if request.path.startswith(("/api/", "/oauth/")) or bearer_used():
         error = g.get("auth_error")
         challenge = 'Bearer realm="climbing-frame"'
         detail = "sign in, or send an access token"
@@ -144,8 +145,13 @@ def safe_next(target: str | None, default: str = "/") -> str:
 
 
 def _check_csrf() -> None:
-    if request.method in UNSAFE_METHODS and not bearer_used() and request.endpoint not in CSRF_EXEMPT:
-        csrf.protect()
+    """Every form; and API calls authenticated by the session cookie. An API call with neither cookie
+    session nor token is left to answer 401 (its missing token), not 400."""
+    if request.method not in UNSAFE_METHODS or bearer_used() or request.endpoint in CSRF_EXEMPT:
+        return
+    if request.path.startswith("/api/") and not session.get("sid"):
+        return
+    csrf.protect()
 
 
 def _audit_denial(exc: Forbidden):

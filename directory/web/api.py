@@ -11,7 +11,7 @@ from harvester.report import quarantine_as_dict, run_as_dict
 
 from ..catalogue import present
 from ..catalogue import service as catalogue
-from . import member_api, overlaps_api, problems, schemas, search_api
+from . import member_api, overlaps_api, pathways_api, problems, schemas, search_api
 from .access import identity, public, require
 from .context import db
 
@@ -114,6 +114,10 @@ def register(app: Flask) -> None:
     api.register_blueprint(member_api.blp)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.register_blueprint(overlaps_api.blp)
+    api.register_blueprint(pathways_api.blp)
+    from exchange.web import api as exchange_api  # the composition root's one link to the exchange's API
+
+    api.register_blueprint(exchange_api.blp)
     app.extensions["climbing_frame_api"] = api
 
     @app.get("/healthz")

@@ -1,0 +1,335 @@
+"""The exchange's JSON API: agreements, awards, transfer requests and the learner's credit.
+
+HTTP in (a schema), one service call with plain values and the caller, JSON out. Who may do what is the
+services' business; ``@require`` only says which scope a member's system needs and that someone is signed
+in. Writes run in one transaction opened here; the outbox is delivered later by the scheduler's job.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from directory.errors import DomainError
+from directory.web.access import public, require
+from directory.web.context import db, instance
+
+from .. import awards
+from ..agreements import service as agreements
+from ..requests import service as requests
+from . import schemas
+from .callers import caller, now, policy_of, today
+
+blp = Blueprint("exchange", __name__, url_prefix="/api/v1",
+                description="The credit exchange: agreements between members and credit transfer requests")
+
+READ_AGREEMENTS, APPROVE = "agreements:read", "agreements:approve"
+READ_TRANSFERS, DECIDE = "transfers:read", "transfers:decide"
+
+
+class PreconditionRequired(DomainError):
+    status = 428
+    title = "Precondition required"
+
+
+def if_match(required: bool) -> int | None:
+    """The version named by ``If-Match`` ("3", 3 or W/"3"); 428 when it is required and missing."""
+    value = request.headers.get("If-Match", "").strip()
+    if not value:
+        if required:
+            raise PreconditionRequired("send If-Match with the version you read (its ETag)")
+        return None
+    value = value.removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise PreconditionRequired(f"If-Match must name a version number, not {value!r}")
+    return int(value)
+
+
+def _etag(version: int) -> dict[str, str]:
+    return {"ETag": f'"{version}"'}
+
+
+IF_MATCH = {"parameters": [{"in": "header", "name": "If-Match", "schema": {"type": "string"},
+                            "description": "The version you read (ETag); a stale one answers 409"}]}
+IDEMPOTENCY_KEY = {"parameters": [{"in": "header", "name": "Idempotency-Key", "schema": {"type": "string"},
+                                   "description": "Resubmitting with the same key and body returns the "
+                                                  "first request (200) instead of a new one"}]}
+
+
+# --- agreements ------------------------------------------------------------------------------------
+
+
+@blp.route("/agreements")
+class Agreements(MethodView):
+    @public
+    @blp.arguments(schemas.AgreementListArgs, location="query")
+    @blp.response(200, schemas.AgreementListOut)
+    def get(self, args):
+        """Agreements the caller may read (in force and past ones are public), by id; keyset ``after``."""
+        rows = agreements.list_agreements(db(), caller(READ_AGREEMENTS), org_id=args.get("org"),
+                                          state=args.get("state"), after=args.get("after"), limit=args["limit"])
+        return {"results": [schemas.agreement_summary(a) for a in rows],
+                "next_after": rows[-1].id if len(rows) == args["limit"] else None}
+
+    @require(APPROVE)
+    @blp.arguments(schemas.AgreementIn)
+    @blp.response(201, schemas.AgreementOut)
+    def post(self, args):
+        """A new agreement, in draft, with its first version (staff of a party, or an administrator)."""
+        with instance().sessions.begin() as session:
+            agreement = agreements.create(session, caller(APPROVE), schemas.content_of(args), now=now())
+            body = schemas.agreement_as_dict(*agreements.read_agreement(session, caller(APPROVE), agreement.id))
+        return body, 201, _etag(body["row_version"])
+
+
+@blp.route("/agreements/<int:agreement_id>")
+class AgreementRecord(MethodView):
+    @public
+    @blp.response(200, schemas.AgreementOut)
+    def get(self, agreement_id):
+        """One agreement and its current version, with the parties' approvals."""
+        body = schemas.agreement_as_dict(*agreements.read_agreement(db(), caller(READ_AGREEMENTS), agreement_id))
+        return body, 200, _etag(body["row_version"])
+
+    @require(APPROVE)
+    @blp.arguments(schemas.AgreementIn)
+    @blp.doc(**IF_MATCH)
+    @blp.response(200, schemas.AgreementOut)
+    def put(self, args, agreement_id):
+        """A new version of what the agreement says (If-Match: its row_version); earlier approvals are
+        voided and an agreement in force goes back to proposed."""
+        expected = if_match(required=True)
+        with instance().sessions.begin() as session:
+            agreements.new_version(session, caller(APPROVE), agreement_id, schemas.content_of(args),
+                                   expected_row_version=expected, now=now())
+            body = schemas.agreement_as_dict(*agreements.read_agreement(session, caller(APPROVE), agreement_id))
+        return body, 200, _etag(body["row_version"])
+
+
+@blp.route("/agreements/<int:agreement_id>/versions")
+class AgreementVersions(MethodView):
+    @public
+    @blp.response(200, schemas.AgreementVersionListOut)
+    def get(self, agreement_id):
+        """Every version, oldest first, each with its approvals (voided ones included)."""
+        agreements.read_agreement(db(), caller(READ_AGREEMENTS), agreement_id)  # may the caller see it?
+        return {"results": [schemas.version_as_dict(v) for v in agreements.versions(db(), agreement_id)]}
+
+
+@blp.route("/agreements/<int:agreement_id>/diff")
+class AgreementDiff(MethodView):
+    @public
+    @blp.arguments(schemas.DiffArgs, location="query")
+    @blp.response(200, schemas.DiffOut)
+    def get(self, args, agreement_id):
+        """What changed between two versions, field by field, in words (``?from=1&to=2``)."""
+        agreements.read_agreement(db(), caller(READ_AGREEMENTS), agreement_id)
+        changes = agreements.version_diff(db(), agreement_id, args["from_"], args["to"])
+        return {"agreement_id": agreement_id, "from_": args["from_"], "to": args["to"],
+                "changes": [vars(c) for c in changes]}
+
+
+@blp.route("/agreements/<int:agreement_id>/approvals")
+class AgreementApprovals(MethodView):
+    @require(APPROVE)
+    @blp.arguments(schemas.ApprovalIn)
+    @blp.response(200, schemas.AgreementOut)
+    def post(self, args, agreement_id):
+        """Approve the current version for your organisation (administrators name ``org_id``), bound to the
+        terms hash you read; the last party's approval makes the agreement active."""
+        with instance().sessions.begin() as session:
+            agreements.approve(session, caller(APPROVE), agreement_id, args["terms_hash"],
+                               org_id=args.get("org_id"), now=now())
+            body = schemas.agreement_as_dict(*agreements.read_agreement(session, caller(APPROVE), agreement_id))
+        return body, 200, _etag(body["row_version"])
+
+
+def _lifecycle(agreement_id: int, move, reason: str | None = None):
+    expected = if_match(required=False)
+    with instance().sessions.begin() as session:
+        extra = () if reason is None else (reason,)
+        move(session, caller(APPROVE), agreement_id, *extra, expected_row_version=expected, now=now())
+        body = schemas.agreement_as_dict(*agreements.read_agreement(session, caller(APPROVE), agreement_id))
+    return body, 200, _etag(body["row_version"])
+
+
+@blp.route("/agreements/<int:agreement_id>/propose")
+class AgreementPropose(MethodView):
+    @require(APPROVE)
+    @blp.doc(**IF_MATCH)
+    @blp.response(200, schemas.AgreementOut)
+    def post(self, agreement_id):
+        """Send a draft to every party for approval."""
+        return _lifecycle(agreement_id, agreements.propose)
+
+
+@blp.route("/agreements/<int:agreement_id>/suspend")
+class AgreementSuspend(MethodView):
+    @require(APPROVE)
+    @blp.arguments(schemas.ReasonIn)
+    @blp.doc(**IF_MATCH)
+    @blp.response(200, schemas.AgreementOut)
+    def post(self, args, agreement_id):
+        """Suspend an active agreement (a party or an administrator), saying why."""
+        return _lifecycle(agreement_id, agreements.suspend, args["reason"])
+
+
+@blp.route("/agreements/<int:agreement_id>/resume")
+class AgreementResume(MethodView):
+    @require(APPROVE)
+    @blp.arguments(schemas.ReasonIn)
+    @blp.doc(**IF_MATCH)
+    @blp.response(200, schemas.AgreementOut)
+    def post(self, args, agreement_id):
+        """Put a suspended agreement back in force, saying why."""
+        return _lifecycle(agreement_id, agreements.resume, args["reason"])
+
+
+@blp.route("/agreements/<int:agreement_id>/terminate")
+class AgreementTerminate(MethodView):
+    @require(APPROVE)
+    @blp.arguments(schemas.ReasonIn)
+    @blp.doc(**IF_MATCH)
+    @blp.response(200, schemas.AgreementOut)
+    def post(self, args, agreement_id):
+        """End an agreement for good, saying why; decisions already made under it stand."""
+        return _lifecycle(agreement_id, agreements.terminate, args["reason"])
+
+
+# --- awards ----------------------------------------------------------------------------------------
+
+
+@blp.route("/awards")
+class Awards(MethodView):
+    @require(APPROVE)
+    @blp.arguments(schemas.AwardIn)
+    @blp.response(200, schemas.AwardOut)
+    def put(self, args):
+        """Create or update an award of a member that credit can count towards (its staff or an admin)."""
+        spec = awards.AwardSpec(args["org_id"], args["code"], args["title"], Decimal(args["total_credit"]),
+                                args["level"])
+        with instance().sessions.begin() as session:
+            award = awards.register_award(session, caller(APPROVE), spec)
+            return {"id": award.id, "org_id": award.org_id, "code": award.code, "title": award.title,
+                    "total_credit": award.total_credit, "level": award.level}
+
+
+# --- transfer requests -----------------------------------------------------------------------------
+
+
+@blp.route("/transfer-requests")
+class TransferRequests(MethodView):
+    @require()
+    @blp.arguments(schemas.RequestListArgs, location="query")
+    @blp.response(200, schemas.RequestListOut)
+    def get(self, args):
+        """The caller's requests (learners), their organisation's (staff) or all (administrators)."""
+        rows = requests.list_requests(db(), caller(READ_TRANSFERS), state=args.get("state"),
+                                      after=args.get("after"), limit=args["limit"])
+        return {"results": [schemas.request_as_dict(r) for r in rows],
+                "next_after": rows[-1].id if len(rows) == args["limit"] else None}
+
+    @require()
+    @blp.arguments(schemas.RequestIn)
+    @blp.doc(**IDEMPOTENCY_KEY)
+    @blp.response(201, schemas.TransferRequestOut)
+    @blp.alt_response(200, schema=schemas.TransferRequestOut, description="Replayed: the request first submitted "
+                                                                  "with this Idempotency-Key")
+    def post(self, args):
+        """A learner asks a member to recognise their achievements; it is pre-assessed at once."""
+        draft = requests.RequestDraft(
+            target_org=args["target_org"], award_code=args["award_code"], purpose=args["purpose"],
+            achievements=tuple(requests.AchievementClaim(**a) for a in args["achievements"]))
+        key = request.headers.get("Idempotency-Key") or None
+        with instance().sessions.begin() as session:
+            submitted = requests.submit(session, caller(), draft, today=today(), idempotency_key=key, now=now(),
+                                        policy=policy_of(instance().settings))
+            body = schemas.request_as_dict(submitted.request)
+        return body, 200 if submitted.replayed else 201, _etag(body["version"])
+
+
+@blp.route("/transfer-requests/queue")
+class StaffQueue(MethodView):
+    @require(READ_TRANSFERS)
+    @blp.arguments(schemas.QueueArgs, location="query")
+    @blp.response(200, schemas.QueueOut)
+    def get(self, args):
+        """Open requests to the caller's organisation, soonest due first, overdue ones marked; keyset
+        ``after_due`` and ``after_id`` (the last item's)."""
+        after = (args["after_due"], args["after_id"]) if "after_due" in args and "after_id" in args else None
+        items = requests.staff_queue(db(), caller(READ_TRANSFERS), today=today(), org_id=args.get("org"),
+                                     after=after, limit=args["limit"])
+        return {"results": [schemas.queue_item_as_dict(i) for i in items]}
+
+
+@blp.route("/transfer-requests/<int:request_id>")
+class TransferRequestRecord(MethodView):
+    @require()
+    @blp.response(200, schemas.TransferRequestOut)
+    def get(self, request_id):
+        """One request with its pre-assessment, decision and history (the learner's own, or staff of the
+        receiving member)."""
+        actor = caller(READ_TRANSFERS)
+        body = schemas.request_as_dict(requests.get_request(db(), actor, request_id),
+                                       requests.history(db(), actor, request_id))
+        return body, 200, _etag(body["version"])
+
+
+@blp.route("/transfer-requests/<int:request_id>/decision")
+class TransferDecision(MethodView):
+    @require(DECIDE)
+    @blp.arguments(schemas.DecisionIn)
+    @blp.doc(**IF_MATCH)
+    @blp.response(200, schemas.TransferRequestOut)
+    def post(self, args, request_id):
+        """Accept the proposal, change it (credits per achievement) or refuse, with reasons. If-Match (the
+        request version read) is required: of two deciders one wins, the other gets 409."""
+        expected = if_match(required=True)
+        decision = requests.Decision(schemas.DECISIONS[args["action"]], args["note"],
+                                     {int(p): Decimal(c) for p, c in args["credits"].items() if p.isdigit()})
+        with instance().sessions.begin() as session:
+            decided = requests.decide(session, caller(DECIDE), request_id, decision, expected_version=expected,
+                                      now=now())
+            body = schemas.request_as_dict(decided)
+        return body, 200, _etag(body["version"])
+
+
+@blp.route("/transfer-requests/<int:request_id>/withdraw")
+class TransferWithdraw(MethodView):
+    @require()
+    @blp.doc(**IF_MATCH)
+    @blp.response(200, schemas.TransferRequestOut)
+    def post(self, request_id):
+        """The learner takes their request back before it is decided."""
+        expected = if_match(required=False)
+        with instance().sessions.begin() as session:
+            body = schemas.request_as_dict(requests.withdraw(session, caller(), request_id,
+                                                             expected_version=expected, now=now()))
+        return body, 200, _etag(body["version"])
+
+
+@blp.route("/transfer-requests/<int:request_id>/appeal")
+class TransferAppeal(MethodView):
+    @require()
+    @blp.arguments(schemas.AppealIn)
+    @blp.doc(**IF_MATCH)
+    @blp.response(200, schemas.TransferRequestOut)
+    def post(self, args, request_id):
+        """The learner appeals the decision, once, saying why; someone else decides the appeal."""
+        expected = if_match(required=False)
+        with instance().sessions.begin() as session:
+            body = schemas.request_as_dict(requests.appeal(session, caller(), request_id, args["reason"],
+                                                           expected_version=expected, now=now()))
+        return body, 200, _etag(body["version"])
+
+
+@blp.route("/learners/me/credit")
+class MyCredit(MethodView):
+    @require()
+    @blp.response(200, schemas.LearnerCreditOut)
+    def get(self):
+        """The signed-in learner's credit ledger and their net credit per award."""
+        return schemas.credit_as_dict(requests.learner_credit(db(), caller()))

@@ -1,0 +1,391 @@
+"""API schemas of the exchange: what its endpoints accept and answer (they declare the OpenAPI document),
+and the functions turning service results into those answers."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from decimal import Decimal
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from ..agreements import terms as terms_module
+from ..agreements.lifecycle import AgreementState
+from ..agreements.models import Agreement
+from ..agreements.service import VersionView
+from ..requests.models import RequestHistory, TransferRequest
+from ..requests.service import QueueItem
+from ..requests.workflow import RequestAction, RequestState
+from ..rules import Purpose
+
+CREDIT = {"description": "CATS credits, a number or a decimal string"}
+
+
+# --- agreements ------------------------------------------------------------------------------------
+
+
+class CourseRefIn(Schema):
+    provider_id = fields.String(required=True)
+    course_id = fields.String(required=True)
+
+
+class ScopeIn(Schema):
+    courses = fields.List(fields.Nested(CourseRefIn), load_default=list)
+    source_providers = fields.List(fields.String(), load_default=list)
+    cah_groups = fields.List(fields.String(), load_default=list, metadata={"description": "CAH codes, any level"})
+    eqf_levels = fields.List(fields.Integer(validate=validate.Range(1, 8)), load_default=list)
+    min_credit = fields.Decimal(allow_none=True, load_default=None, metadata=CREDIT)
+    min_grade = fields.Decimal(allow_none=True, load_default=None, metadata={"description": "percentage mark"})
+
+
+class TermsIn(Schema):
+    recognition = fields.String(load_default="supports_application",
+                                validate=validate.OneOf(["guarantees_entry", "supports_application"]))
+    credit_factor = fields.Decimal(load_default=Decimal(1))
+    receiving_orgs = fields.List(fields.String(), load_default=list)
+    awards = fields.List(fields.String(), load_default=list)
+    max_credit_per_learner = fields.Decimal(allow_none=True, load_default=None, metadata=CREDIT)
+    max_share_of_award = fields.String(allow_none=True, load_default=None,
+                                       metadata={"description": "a fraction such as '2/3'"})
+    shelf_life_years = fields.Integer(allow_none=True, load_default=None)
+
+
+class AgreementIn(Schema):
+    """What an agreement says: one version's content (everything the parties approve)."""
+
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    kind = fields.String(required=True, validate=validate.OneOf(
+        ["mutual_recognition", "articulation", "consortium_pathway"]))
+    parties = fields.List(fields.String(), required=True, validate=validate.Length(min=1, max=50))
+    scope = fields.Nested(ScopeIn, load_default=dict)
+    terms = fields.Nested(TermsIn, load_default=dict)
+    valid_from = fields.Date(required=True)
+    valid_until = fields.Date(allow_none=True, load_default=None)
+    document_ref = fields.String(allow_none=True, load_default=None)
+
+
+class AgreementListArgs(Schema):
+    org = fields.String(metadata={"description": "Only agreements this organisation is party to"})
+    state = fields.Enum(AgreementState, by_value=True)
+    after = fields.Integer(metadata={"description": "Keyset: the last agreement id seen"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+
+
+class ApprovalIn(Schema):
+    terms_hash = fields.String(required=True, validate=validate.Length(equal=64),
+                               metadata={"description": "The hash of the terms you read and approve"})
+    org_id = fields.String(metadata={"description": "Administrators: the party approved for"})
+
+
+class ReasonIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class DiffArgs(Schema):
+    from_ = fields.Integer(required=True, data_key="from", metadata={"description": "Older version number"})
+    to = fields.Integer(required=True, metadata={"description": "Newer version number"})
+
+
+class ApprovalOut(Schema):
+    org_id = fields.String()
+    terms_hash = fields.String()
+    approved_by = fields.String()
+    approved_at = fields.DateTime()
+    voided_at = fields.DateTime(allow_none=True)
+
+
+class AgreementVersionOut(Schema):
+    number = fields.Integer()
+    terms_hash = fields.String()
+    created = fields.DateTime()
+    created_by = fields.String()
+    approved_by_all = fields.Boolean()
+    content = fields.Dict(metadata={"description": "The version's content, as AgreementIn"})
+    approvals = fields.List(fields.Nested(ApprovalOut))
+
+
+class AgreementOut(Schema):
+    id = fields.Integer()
+    state = fields.String()
+    row_version = fields.Integer(metadata={"description": "Send as If-Match to change the agreement"})
+    created = fields.DateTime()
+    updated = fields.DateTime()
+    current = fields.Nested(AgreementVersionOut)
+
+
+class AgreementSummaryOut(Schema):
+    id = fields.Integer()
+    state = fields.String()
+    row_version = fields.Integer()
+    title = fields.String()
+    kind = fields.String()
+    parties = fields.List(fields.String())
+    version = fields.Integer()
+    terms_hash = fields.String()
+    valid_from = fields.Date()
+    valid_until = fields.Date(allow_none=True)
+
+
+class AgreementListOut(Schema):
+    results = fields.List(fields.Nested(AgreementSummaryOut))
+    next_after = fields.Integer(allow_none=True, metadata={"description": "Pass as ?after= for the next page"})
+
+
+class AgreementVersionListOut(Schema):
+    results = fields.List(fields.Nested(AgreementVersionOut))
+
+
+class ChangeOut(Schema):
+    field = fields.String()
+    before = fields.Raw(allow_none=True)
+    after = fields.Raw(allow_none=True)
+    words = fields.String()
+
+
+class DiffOut(Schema):
+    agreement_id = fields.Integer()
+    from_ = fields.Integer(data_key="from")
+    to = fields.Integer()
+    changes = fields.List(fields.Nested(ChangeOut))
+
+
+def version_as_dict(view: VersionView) -> dict[str, Any]:
+    return {"number": view.number, "terms_hash": view.terms_hash, "created": view.created,
+            "created_by": view.created_by, "approved_by_all": view.approved_by_all,
+            "content": terms_module.to_dict(view.content),
+            "approvals": [asdict(a) for a in view.approvals]}
+
+
+def agreement_as_dict(agreement: Agreement, current: VersionView) -> dict[str, Any]:
+    return {"id": agreement.id, "state": agreement.state.value, "row_version": agreement.row_version,
+            "created": agreement.created, "updated": agreement.updated, "current": version_as_dict(current)}
+
+
+def agreement_summary(agreement: Agreement) -> dict[str, Any]:
+    content = agreement.current.content
+    return {"id": agreement.id, "state": agreement.state.value, "row_version": agreement.row_version,
+            "title": content["title"], "kind": content["kind"], "parties": content["parties"],
+            "version": agreement.current.number, "terms_hash": agreement.current.terms_hash,
+            "valid_from": agreement.current.valid_from, "valid_until": agreement.current.valid_until}
+
+
+def content_of(args: dict[str, Any]):
+    """The loaded AgreementIn body as the service's AgreementContent (Invalid when it does not parse)."""
+    return terms_module.from_dict(args)
+
+
+# --- awards ----------------------------------------------------------------------------------------
+
+
+class AwardIn(Schema):
+    org_id = fields.String(required=True, metadata={"description": "The awarding member"})
+    code = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    total_credit = fields.Decimal(required=True, metadata=CREDIT)
+    level = fields.Integer(required=True, validate=validate.Range(1, 8), metadata={"description": "EQF level"})
+
+
+class AwardOut(Schema):
+    id = fields.Integer()
+    org_id = fields.String()
+    code = fields.String()
+    title = fields.String()
+    total_credit = fields.Decimal(as_string=True)
+    level = fields.Integer()
+
+
+# --- transfer requests -----------------------------------------------------------------------------
+
+
+class TransferAchievementIn(Schema):
+    """A directory course version (course_version_id and content_hash), or an external achievement
+    (provider, title, credit, level)."""
+
+    awarded_on = fields.Date(required=True)
+    evidence = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=2000))
+    grade = fields.Decimal(allow_none=True, load_default=None, metadata={"description": "percentage mark"})
+    course_version_id = fields.Integer(allow_none=True, load_default=None)
+    content_hash = fields.String(allow_none=True, load_default=None)
+    provider_id = fields.String(allow_none=True, load_default=None)
+    provider_name = fields.String(allow_none=True, load_default=None)
+    title = fields.String(allow_none=True, load_default=None)
+    credit = fields.Decimal(allow_none=True, load_default=None, metadata=CREDIT)
+    level = fields.Integer(allow_none=True, load_default=None, metadata={"description": "EQF level"})
+
+
+class RequestIn(Schema):
+    target_org = fields.String(required=True, metadata={"description": "The receiving member"})
+    award_code = fields.String(required=True)
+    purpose = fields.Enum(Purpose, by_value=True, required=True)
+    achievements = fields.List(fields.Nested(TransferAchievementIn), required=True, validate=validate.Length(min=1, max=20))
+
+
+class RequestListArgs(Schema):
+    state = fields.Enum(RequestState, by_value=True)
+    after = fields.Integer(metadata={"description": "Keyset: the last request id seen"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+
+
+class QueueArgs(Schema):
+    org = fields.String(metadata={"description": "Administrators: whose queue"})
+    after_due = fields.Date(metadata={"description": "Keyset: the last item's due date"})
+    after_id = fields.Integer(metadata={"description": "Keyset: the last item's request id"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+
+
+class DecisionIn(Schema):
+    action = fields.String(required=True, validate=validate.OneOf(["accept", "change", "refuse"]))
+    note = fields.String(load_default="", validate=validate.Length(max=5000),
+                         metadata={"description": "Why (required to change or refuse): the learner reads it"})
+    credits = fields.Dict(keys=fields.String(), values=fields.Decimal(), load_default=dict,
+                          metadata={"description": "change: credits per achievement position"})
+
+
+class AppealIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class RequestAchievementOut(Schema):
+    position = fields.Integer()
+    course_version_id = fields.Integer(allow_none=True)
+    content_hash = fields.String(allow_none=True)
+    provider_id = fields.String(allow_none=True)
+    course_id = fields.String(allow_none=True)
+    provider_name = fields.String(allow_none=True)
+    title = fields.String()
+    credit = fields.Decimal(as_string=True)
+    level = fields.Integer(allow_none=True)
+    cah_groups = fields.List(fields.String())
+    grade = fields.Decimal(as_string=True, allow_none=True)
+    awarded_on = fields.Date()
+    evidence = fields.String(allow_none=True)
+
+
+class HistoryOut(Schema):
+    action = fields.String()
+    from_state = fields.String(allow_none=True)
+    to_state = fields.String()
+    actor = fields.String()
+    at = fields.DateTime()
+    note = fields.String(allow_none=True)
+
+
+class TransferRequestSummaryOut(Schema):
+    id = fields.Integer()
+    learner_id = fields.Integer()
+    target_org = fields.String()
+    award_code = fields.String()
+    purpose = fields.String()
+    state = fields.String()
+    version = fields.Integer(metadata={"description": "Send as If-Match to decide"})
+    request_date = fields.Date()
+    submitted_at = fields.DateTime()
+    due_on = fields.Date()
+    assessment = fields.Dict(allow_none=True)
+    decision = fields.Dict(allow_none=True)
+    decided_by = fields.String(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    appeal_reason = fields.String(allow_none=True)
+    appealed_at = fields.DateTime(allow_none=True)
+    achievements = fields.List(fields.Nested(RequestAchievementOut))
+
+
+class TransferRequestOut(TransferRequestSummaryOut):
+    history = fields.List(fields.Nested(HistoryOut))
+
+
+class RequestListOut(Schema):
+    results = fields.List(fields.Nested(TransferRequestSummaryOut))
+    next_after = fields.Integer(allow_none=True)
+
+
+class QueueItemOut(Schema):
+    request_id = fields.Integer()
+    learner_id = fields.Integer()
+    award_code = fields.String()
+    purpose = fields.String()
+    state = fields.String()
+    submitted_at = fields.DateTime()
+    due_on = fields.Date()
+    overdue = fields.Boolean()
+    version = fields.Integer()
+
+
+class QueueOut(Schema):
+    results = fields.List(fields.Nested(QueueItemOut))
+
+
+_REQUEST_FIELDS = ("id", "learner_id", "target_org", "award_code", "request_date", "submitted_at", "due_on",
+                   "version", "assessment", "decision", "decided_by", "decided_at", "appeal_reason", "appealed_at")
+_ACHIEVEMENT_FIELDS = tuple(RequestAchievementOut._declared_fields)
+
+
+def request_as_dict(request: TransferRequest, history: list[RequestHistory] | None = None) -> dict[str, Any]:
+    data = {name: getattr(request, name) for name in _REQUEST_FIELDS}
+    data.update(purpose=request.purpose.value, state=request.state.value,
+                achievements=[{n: getattr(a, n) for n in _ACHIEVEMENT_FIELDS} for a in request.achievements])
+    if history is not None:
+        data["history"] = [{"action": h.action, "from_state": h.from_state, "to_state": h.to_state,
+                            "actor": h.actor, "at": h.at, "note": h.note} for h in history]
+    return data
+
+
+def queue_item_as_dict(item: QueueItem) -> dict[str, Any]:
+    return {**asdict(item), "purpose": item.purpose.value, "state": item.state.value}
+
+
+DECISIONS = {"accept": RequestAction.ACCEPT, "change": RequestAction.CHANGE, "refuse": RequestAction.REFUSE}
+
+
+# --- the learner's credit --------------------------------------------------------------------------
+
+
+class CreditEntryOut(Schema):
+    id = fields.Integer()
+    target_org = fields.String()
+    award_code = fields.String()
+    purpose = fields.String()
+    credits = fields.Decimal(as_string=True)
+    achievement_ref = fields.String()
+    course_version_id = fields.Integer(allow_none=True)
+    agreement_id = fields.Integer(allow_none=True)
+    request_id = fields.Integer(allow_none=True)
+    reverses_id = fields.Integer(allow_none=True)
+    created = fields.DateTime()
+    note = fields.String(allow_none=True)
+
+
+class CreditTotalOut(Schema):
+    target_org = fields.String()
+    award_code = fields.String()
+    purpose = fields.String()
+    credits = fields.Decimal(as_string=True)
+
+
+class LearnerCreditOut(Schema):
+    learner_id = fields.Integer()
+    entries = fields.List(fields.Nested(CreditEntryOut))
+    totals = fields.List(fields.Nested(CreditTotalOut))
+
+
+def credit_as_dict(statement) -> dict[str, Any]:
+    names = tuple(CreditEntryOut._declared_fields)
+    return {"learner_id": statement.learner_id,
+            "entries": [{n: getattr(e, n) for n in names} for e in statement.entries],
+            "totals": [asdict(t) for t in statement.totals]}
+
+
+def dump_json(data: Any) -> bytes:
+    """Plain JSON of dataclass dumps: decimals as strings, dates ISO 8601, enums by value."""
+    import enum
+
+    import orjson
+
+    def default(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, enum.Enum):
+            return value.value
+        raise TypeError(type(value).__name__)
+
+    return orjson.dumps(data, default=default, option=orjson.OPT_INDENT_2)
