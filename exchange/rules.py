@@ -37,7 +37,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal
-from fractions import Fraction
+
+from directory.pathways import rules as shared
+
+# The credit primitives are the directory's (the planner evaluates pathways with the same ones): one copy.
+from directory.pathways.rules import (  # noqa: F401  (part of this module's vocabulary)
+    anniversary,
+    capped,
+    level_meets,
+    room_under,
+    share_cap,
+    shelf_life_ends,
+    within_shelf_life,
+)
 
 from .agreements.lifecycle import AgreementState
 from .agreements.terms import CourseRef, Recognition, Scope, Terms
@@ -202,31 +214,8 @@ def credit_total(entries: Iterable[LedgerEntry], *, target_org: str | None = Non
     )
 
 
-def anniversary(day: date, years: int) -> date:
-    """``day`` moved ``years`` years on; 29 February becomes 28 February in a year that is not leap."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def shelf_life_ends(awarded_on: date, years: int | None) -> date | None:
-    """The last day on which credit awarded on ``awarded_on`` is still within its shelf-life."""
-    return None if years is None else anniversary(awarded_on, years)
-
-
-def within_shelf_life(awarded_on: date, on: date, years: int | None) -> bool:
-    """Is credit awarded on ``awarded_on`` still usable on ``on``? Exactly N years is within."""
-    ends = shelf_life_ends(awarded_on, years)
-    return ends is None or on <= ends
-
-
 def required_level(target: Target) -> int:
     return target.level if target.purpose is Purpose.ADVANCED_STANDING else target.level - 1
-
-
-def level_meets(level: int | None, required: int) -> bool:
-    return level is not None and level >= required
 
 
 def grade_meets(grade: Decimal | None, minimum: Decimal | None) -> bool | None:
@@ -236,24 +225,6 @@ def grade_meets(grade: Decimal | None, minimum: Decimal | None) -> bool | None:
     if grade is None:
         return None
     return grade >= minimum
-
-
-def share_cap(total_credit: Decimal, share: Fraction | None) -> Decimal | None:
-    """Most credit of an award that may come from recognised credit, rounded down to a hundredth."""
-    if share is None:
-        return None
-    exact = Fraction(total_credit) * share
-    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(CENT, rounding=ROUND_FLOOR)
-
-
-def room_under(cap: Decimal | None, used: Decimal) -> Decimal | None:
-    """Credit still allowed under ``cap`` after ``used`` (never negative); None when there is no cap."""
-    return None if cap is None else max(cap - used, ZERO)
-
-
-def capped(wanted: Decimal, *rooms: Decimal | None) -> Decimal:
-    """``wanted`` limited by every room that applies."""
-    return min([wanted, *(r for r in rooms if r is not None)])
 
 
 def counted_refs(entries: Iterable[LedgerEntry], target_org: str, award: str) -> dict[str, Decimal]:
@@ -273,15 +244,7 @@ def counted_courses(entries: Iterable[LedgerEntry], target_org: str, award: str)
 
 def overlapping(course_pk: int | None, counted: Iterable[int], pairs: Iterable[OverlapPair]) -> int | None:
     """A counted course that ``course_pk`` is confirmed to overlap, or None."""
-    if course_pk is None:
-        return None
-    counted = set(counted)
-    for pair in pairs:
-        if pair.a == course_pk and pair.b in counted:
-            return pair.b
-        if pair.b == course_pk and pair.a in counted:
-            return pair.a
-    return None
+    return shared.overlapping(course_pk, counted, ((pair.a, pair.b) for pair in pairs))
 
 
 def covers(agreement: AgreementTerms, achievement: Achievement, target: Target) -> bool:
