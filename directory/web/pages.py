@@ -20,6 +20,7 @@ from ..catalogue import service as catalogue
 from ..catalogue import words
 from ..catalogue.vocab import EQF_LEVEL_SHORT
 from ..catalogue.words import FRAMEWORK_NAMES
+from ..overlaps import service as overlap_service
 from ..pathways import service as pathway_service
 from ..search.facets import CREDIT_BUCKETS, LANGUAGE_LABELS, MODE_LABELS, SCHEDULE_LABELS
 from ..search.query import FacetValue, SearchQuery, SearchResult
@@ -235,8 +236,9 @@ def course_page(provider_id: str, course_id: str):
     content = course.current_version.content
     page_url = url_for("pages.course_page", provider_id=provider_id, course_id=course_id, _external=True)
     in_pathways = pathway_service.annotations(db(), provider_id, course_id, content.get("pathways") or [])
+    overlapping = overlap_service.overlaps_of(db(), provider_id, course_id, per_page=5)
     return render_template("course.html", course=course, content=content, frameworks=FRAMEWORK_NAMES,
-                           in_pathways=in_pathways,
+                           in_pathways=in_pathways, overlapping=overlapping,
                            today=date.today().isoformat(),
                            structured_data=jsonld.course_json_ld(course, content, page_url))
 

@@ -59,3 +59,24 @@ def test_bad_paging_is_a_400_problem(client, instance):
 def test_the_openapi_document_describes_the_overlaps(client, instance):
     spec = client.get("/api/v1/openapi.json").json
     assert "/api/v1/courses/{provider_id}/{course_id}/overlaps" in spec["paths"]
+
+
+def test_both_course_pages_name_the_overlap_with_its_reasons(client, instance):
+    from harvester import pipeline, registry
+    from tests.factories import course, feed_bytes
+
+    outcomes = ["Critically evaluate supervised machine learning models for classification problems",
+                "Apply feature engineering and model selection to a workplace dataset",
+                "Communicate the limitations of predictive models to non-specialist stakeholders"]
+    for provider, course_id in (("10000001", "ML1"), ("10000002", "ML2")):
+        with instance.sessions.begin() as session:
+            registry.add_feed(session, registry.FeedSpec(provider, f"University {provider}", None), allow_private=False)
+        pipeline.ingest(instance.harvest_environment(), provider, feed_bytes(
+            [course(course_id, title="Applied machine learning", learning_outcomes=outcomes,
+                    subjects=[{"scheme": "HECoS", "code": "100992"}])], provider_id=provider))
+    first = client.get("/courses/10000001/ML1").get_data(as_text=True)
+    second = client.get("/courses/10000002/ML2").get_data(as_text=True)
+    assert "Overlaps with" in first and "/courses/10000002/ML2" in first
+    assert "you may not be able to count both towards one award" in first
+    assert "Why we think so" in first and "supervised machine learning" in first
+    assert "/courses/10000001/ML1" in second
