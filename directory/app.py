@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from harvester import pipeline
+from harvester.fetch import FetchError, check_url
 from harvester.pipeline import HarvestEnvironment
 from harvester.report import run_as_dict
 
@@ -27,7 +28,8 @@ from . import settings as settings_module
 from .catalogue.service import ChangeSet
 from .catalogue.vocab import Vocabularies, vocabularies
 from .db import make_engine, make_sessionmaker
-from .errors import DomainError
+from .errors import DomainError, Invalid
+from .overlaps.service import partners_of as overlap_partners
 from .overlaps.service import recompute_for as recompute_overlaps
 from .search.backend import SearchBackend, make_backend
 from .search.indexer import index_courses
@@ -70,14 +72,26 @@ class Instance:
 
     def index_changes(self, changes: ChangeSet) -> None:
         """Bring the search index in line with a committed change set (the store stays the truth)."""
-        with self.readers() as session:
-            index_courses(session, self.search, [*changes.keys, *changes.reindex])
+        partners: set = set()
         if changes.keys:
+            # Overlaps first: the documents carry overlap counts, for these courses and their partners.
             with self.sessions.begin() as session:
+                partners = overlap_partners(session, changes.keys)
                 recompute_overlaps(session, changes.keys)
+                partners |= overlap_partners(session, changes.keys)
+        with self.readers() as session:
+            index_courses(session, self.search, [*changes.keys, *changes.reindex, *sorted(partners)])
 
     def harvest_environment(self) -> HarvestEnvironment:
         return HarvestEnvironment(self.sessions, self.readers, self.settings, self.vocab, on_changes=self.index_changes)
+
+    def check_identity_provider_url(self, url: str) -> None:
+        """Raise Invalid unless we may call ``url`` of a member's identity provider: http(s), and not at a
+        private or loopback address unless ``oidc_allow_private`` (the harvester's rule for feeds)."""
+        try:
+            check_url(url, self.settings.oidc_allow_private)
+        except FetchError as exc:
+            raise Invalid(f"{url}: {exc}") from None
 
     def close(self) -> None:
         if self._backend is not None:
@@ -130,7 +144,8 @@ def create_app(settings: settings_module.Settings | None = None) -> Flask:
     instance = Instance(settings)
     app.extensions["climbing_frame"] = instance
 
-    from .web import access, admin_pages, api, auth_pages, context, member_pages, oauth, pages, pathway_pages, problems
+    from .web import (access, admin_pages, api, auth_pages, context, member_pages, oauth, oidc_sign_in, pages,
+                      pathway_pages, problems)
 
     problems.register(app)
     access.register(app)
@@ -139,6 +154,7 @@ def create_app(settings: settings_module.Settings | None = None) -> Flask:
     pages.register(app)
     pathway_pages.register(app)
     auth_pages.register(app)
+    oidc_sign_in.register(app)
     member_pages.register(app)
     admin_pages.register(app)
     from exchange.web import pages as exchange_pages

@@ -443,6 +443,20 @@ def _decide(session: Session, actor: Actor, overlap_id: int, action: Action, now
 
 
 
+def partners_of(session: Session, course_keys: Iterable[Key]) -> set[Key]:
+    """The (provider id, course id) of every course paired with one of these in a stored overlap: their
+    overlap counts move when these courses change, so their search documents must follow."""
+    keys = list(dict.fromkeys(course_keys))
+    pks = [pk for chunk in _chunks(keys) for pk in session.scalars(
+        select(Course.pk).where(tuple_(Course.provider_id, Course.course_id).in_(chunk)))]
+    partner_pks: set[int] = set()
+    for chunk in _chunks(pks):
+        for mine, theirs in ((Overlap.course_a_pk, Overlap.course_b_pk), (Overlap.course_b_pk, Overlap.course_a_pk)):
+            partner_pks.update(session.scalars(select(theirs).where(mine.in_(chunk))))
+    return {(row.provider_id, row.course_id) for chunk in _chunks(sorted(partner_pks)) for row in session.execute(
+        select(Course.provider_id, Course.course_id).where(Course.pk.in_(chunk)))}
+
+
 def overlap_counts(session: Session, course_pks: Iterable[int]) -> dict[int, int]:
     """For the search index: how many listed (not dismissed) overlaps with active courses each course has."""
     pks = sorted(set(course_pks))

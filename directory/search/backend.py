@@ -95,6 +95,7 @@ def hit_from_document(document: Document, score: float | None, query: SearchQuer
         next_start=next_start(document, query.today),
         cost_gbp=document.get("cost_gbp"),
         highlights=highlights(query.parsed, document),
+        overlap_count=document.get("overlap_count") or 0,
     )
 
 

@@ -20,6 +20,7 @@ COHORT = "cohort"
 def course_document(
     provider_name: str, provider_id: str, course_id: str, content: Mapping[str, Any],
     pathways: Iterable[tuple[str, str]] = (),
+    overlaps: int = 0,
 ) -> dict[str, Any]:
     """The search document of one active course; ValueError for withdrawn content.
 
@@ -60,6 +61,8 @@ def course_document(
         "psrb_bodies": _unique(p.get("body") for p in content.get("psrb_recognition") or []),
         "cost_gbp": cost_gbp(content.get("cost")),
         **pathway_fields(content.get("pathways") or [], pathways),
+        # Listed overlaps with other active courses: the card warns that both may not count.
+        "overlap_count": overlaps,
     }
 
 

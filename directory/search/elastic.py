@@ -123,6 +123,7 @@ def index_definition() -> dict[str, Any]:
                 "cost_gbp": {"type": "double"},
                 "pathways": _keyword,
                 "pathway_roles": _keyword,
+                "overlap_count": {"type": "integer", "index": False},
             },
         },
     }

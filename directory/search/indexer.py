@@ -17,6 +17,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..catalogue.models import Course, CourseStatus, CourseVersion, Provider
+from ..overlaps.service import overlap_counts
 from ..pathways.service import memberships
 from .backend import Document, SearchBackend, batched
 from .documents import course_document
@@ -33,13 +34,13 @@ def _course_rows():
     )
 
 
-def _document(row: Any, pathways: dict[Key, list[tuple[str, str]]]) -> Document | None:
+def _document(row: Any, pathways: dict[Key, list[tuple[str, str]]], overlaps: dict[int, int]) -> Document | None:
     """The search document of one row, or None when the course must not be searchable."""
     if row.status is not CourseStatus.ACTIVE or row.content is None:
         return None
     try:
         return course_document(row.name, row.provider_id, row.course_id, row.content,
-                               pathways.get((row.provider_id, row.course_id), ()))
+                               pathways.get((row.provider_id, row.course_id), ()), overlaps.get(row.pk, 0))
     except ValueError:
         return None  # the content itself says withdrawn
 
@@ -62,8 +63,9 @@ def index_courses(session: Session, backend: SearchBackend, keys: Iterable[Key],
             ).all()
             found: set[Key] = set()
             listed = memberships(session, ((row.provider_id, row.course_id) for row in rows))
+            counts = overlap_counts(session, (row.pk for row in rows))
             for row in rows:
-                document = _document(row, listed)
+                document = _document(row, listed, counts)
                 if document is not None:
                     found.add((row.provider_id, row.course_id))
                     yield document
@@ -90,8 +92,9 @@ def active_documents(session: Session, batch: int = 2000, progress: Progress | N
         if not rows:
             return
         listed = memberships(session, ((row.provider_id, row.course_id) for row in rows))
+        counts = overlap_counts(session, (row.pk for row in rows))
         for row in rows:
-            document = _document(row, listed)
+            document = _document(row, listed, counts)
             if document is not None:
                 yield document
         last_pk = rows[-1].pk

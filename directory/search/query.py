@@ -147,6 +147,8 @@ class Hit:
     next_start: date | None
     cost_gbp: float | None
     highlights: dict[str, tuple[str, ...]]
+    # How many other active courses this one overlaps (a double-counting risk).
+    overlap_count: int = 0
 
 
 @dataclass(frozen=True)

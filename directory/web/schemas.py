@@ -280,6 +280,8 @@ class SearchHitOut(Schema):
     mode = fields.List(fields.String())
     schedule = fields.Nested(SearchScheduleOut)
     cost_gbp = fields.Float(allow_none=True)
+    overlaps = fields.Integer(metadata={
+        "description": "How many other courses overlap this one: taking both may not count twice"})
     score = fields.Float(allow_none=True, metadata={"description": "Relevance, when sorted by relevance"})
     highlights = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), metadata={
         "description": "Matched text per field, HTML-escaped, with the matches in <mark>"})

@@ -131,6 +131,7 @@ def present_hit(hit: Hit, content: Mapping[str, Any] | None) -> dict[str, Any]:
         "mode": list(hit.modes),
         "schedule": {"type": hit.schedule_type, "next_start": hit.next_start, "words": start_words(hit)},
         "cost_gbp": hit.cost_gbp,
+        "overlaps": hit.overlap_count,
         "score": hit.score,
         "highlights": {name: list(fragments) for name, fragments in hit.highlights.items()},
     }

@@ -80,3 +80,10 @@ def test_both_course_pages_name_the_overlap_with_its_reasons(client, instance):
     assert "you may not be able to count both towards one award" in first
     assert "Why we think so" in first and "supervised machine learning" in first
     assert "/courses/10000001/ML1" in second
+
+
+def test_the_index_carries_overlap_counts_for_both_courses(client, instance):
+    test_both_course_pages_name_the_overlap_with_its_reasons(client, instance)
+    results = client.get("/api/v1/search?q=machine+learning").json["results"]
+    assert {r["id"]: r["overlaps"] for r in results} == {"10000001/ML1": 1, "10000002/ML2": 1}
+    assert "Overlaps with 1 other course" in client.get("/?q=machine+learning").get_data(as_text=True)
