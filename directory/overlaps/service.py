@@ -369,6 +369,32 @@ def overlaps_of(session: Session, provider_id: str, course_id: str, *, include_d
     return Page(total, page, per_page, results)
 
 
+@dataclass(frozen=True)
+class PairForReview:
+    """A detected overlap with both its courses, for the people who confirm or dismiss it."""
+
+    id: int
+    first: Course
+    second: Course
+    score: float
+    status: OverlapStatus
+    reasons: list[dict[str, Any]]
+
+
+def for_review(session: Session, status: OverlapStatus = OverlapStatus.DETECTED, *, page: int = 1,
+               per_page: int = 20) -> Page:
+    """Overlaps in ``status`` between two active courses, highest score first (administrators' queue)."""
+    first, second = aliased(Course), aliased(Course)
+    base = (select(Overlap, first, second).join(first, first.pk == Overlap.course_a_pk)
+            .join(second, second.pk == Overlap.course_b_pk)
+            .where(Overlap.status == status, first.status == CourseStatus.ACTIVE,
+                   second.status == CourseStatus.ACTIVE))
+    total = session.scalar(select(func.count()).select_from(base.subquery()))
+    rows = session.execute(base.order_by(Overlap.score.desc(), Overlap.id)
+                           .limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(total, page, per_page, [PairForReview(o.id, a, b, o.score, o.status, o.reasons) for o, a, b in rows])
+
+
 def _flipped(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"outcome": r["other_outcome"], "other_outcome": r["outcome"], "similarity": r["similarity"]}
             for r in reasons]

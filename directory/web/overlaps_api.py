@@ -11,7 +11,8 @@ from marshmallow import Schema, fields
 
 from ..overlaps import service as overlaps
 from . import schemas
-from .context import db
+from .access import identity, require
+from .context import db, instance
 
 blp = Blueprint("overlaps", __name__, url_prefix="/api/v1", description="Overlap annotations between courses")
 
@@ -70,3 +71,36 @@ class CourseOverlaps(MethodView):
                                     page=args["page"], per_page=args["per_page"])
         return {"total": page.total, "page": page.page, "per_page": page.per_page,
                 "results": [overlap_as_dict(item) for item in page.results]}
+
+
+class DecisionOut(Schema):
+    id = fields.Integer()
+    status = fields.String(metadata={"description": "confirmed or dismissed"})
+    decided = fields.String(metadata={"format": "date-time"})
+    decided_by = fields.String(allow_none=True)
+
+
+def _decided(overlap) -> dict[str, Any]:
+    return {"id": overlap.id, "status": overlap.status.value, "decided": overlap.decided.isoformat(),
+            "decided_by": overlap.decided_by}
+
+
+@blp.route("/overlaps/<int:overlap_id>/confirm")
+class ConfirmOverlap(MethodView):
+    @require("catalogue:publish")
+    @blp.response(200, DecisionOut)
+    def post(self, overlap_id):
+        """Confirm that two courses overlap: the exchange will not count both towards one award.
+        Administrators, or staff of either course's provider."""
+        with instance().sessions.begin() as session:
+            return _decided(overlaps.confirm(session, identity(), overlap_id))
+
+
+@blp.route("/overlaps/<int:overlap_id>/dismiss")
+class DismissOverlap(MethodView):
+    @require("catalogue:publish")
+    @blp.response(200, DecisionOut)
+    def post(self, overlap_id):
+        """Dismiss a detected overlap: it is not flagged again unless one of the courses changes."""
+        with instance().sessions.begin() as session:
+            return _decided(overlaps.dismiss(session, identity(), overlap_id))
