@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from flask import Flask
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import sessionmaker
 
 from harvester import pipeline
@@ -25,14 +25,14 @@ from harvester.pipeline import HarvestEnvironment
 from harvester.report import run_as_dict
 
 from . import settings as settings_module
+from .catalogue.models import Course, CourseStatus
 from .catalogue.service import ChangeSet
 from .catalogue.vocab import Vocabularies, vocabularies
 from .db import make_engine, make_sessionmaker
 from .errors import DomainError, Invalid
-from .overlaps.service import partners_of as overlap_partners
-from .overlaps.service import recompute_for as recompute_overlaps
+from .overlaps import service as overlaps
 from .search.backend import SearchBackend, make_backend
-from .search.indexer import index_courses
+from .search.indexer import index_courses, reindex
 
 log = logging.getLogger(__name__)
 
@@ -71,17 +71,40 @@ class Instance:
         return self._backend
 
     def index_changes(self, changes: ChangeSet) -> None:
-        """Bring the search index in line with a committed change set (the store stays the truth)."""
-        partners: set = set()
-        if changes.keys:
-            # Overlaps first: the documents carry overlap counts, for these courses and their partners.
-            with self.sessions.begin() as session:
-                partners = overlap_partners(session, changes.keys)
-                recompute_overlaps(session, changes.keys)
-                partners |= overlap_partners(session, changes.keys)
-        with self.readers() as session:
-            index_courses(session, self.search, [*changes.keys, *changes.reindex, *sorted(partners)])
+        """Bring the search index in line with a committed change set (the store stays the truth).
 
+        Overlaps are not computed here: comparing changed courses with the catalogue is heavier than the
+        harvest itself, so ``refresh_overlaps`` follows on (the scheduler every few minutes, the
+        ``harvest`` command at its end) and re-indexes the courses whose overlaps moved."""
+        with self.readers() as session:
+            index_courses(session, self.search, [*changes.keys, *changes.reindex])
+
+    def refresh_overlaps(self, batch: int = 5000) -> int:
+        """Recompute the overlaps of every stale course (new, changed or withdrawn since its overlaps were
+        computed) and re-index them with their partners. Returns how many courses were brought up to date."""
+        done = 0
+        with self.readers() as session:
+            pending = len(overlaps.stale(session))
+            active = session.scalar(select(func.count()).select_from(Course)
+                                    .where(Course.status == CourseStatus.ACTIVE)) or 0
+        if pending > max(batch, active // 5):
+            # Most of the catalogue is new (a first harvest): one full pass beats many incremental ones.
+            with self.sessions.begin() as session:
+                overlaps.recompute_all(session)
+            with self.readers() as session:
+                reindex(session, self.search)
+            return pending
+        while True:
+            with self.sessions.begin() as session:
+                keys = overlaps.stale(session, limit=batch)
+                if not keys:
+                    return done
+                partners = overlaps.partners_of(session, keys)
+                overlaps.recompute_for(session, keys)
+                partners |= overlaps.partners_of(session, keys)
+            with self.readers() as session:
+                index_courses(session, self.search, [*keys, *sorted(partners)])
+            done += len(keys)
     def harvest_environment(self) -> HarvestEnvironment:
         return HarvestEnvironment(self.sessions, self.readers, self.settings, self.vocab, on_changes=self.index_changes)
 
@@ -144,8 +167,8 @@ def create_app(settings: settings_module.Settings | None = None) -> Flask:
     instance = Instance(settings)
     app.extensions["climbing_frame"] = instance
 
-    from .web import (access, admin_pages, api, auth_pages, context, member_pages, oauth, oidc_sign_in, pages,
-                      pathway_pages, problems)
+    from .web import (access, admin_pages, api, auth_pages, context, member_pages, oauth, oidc_sign_in,
+                      overlap_pages, pages, pathway_pages, problems)
 
     problems.register(app)
     access.register(app)
@@ -157,6 +180,7 @@ def create_app(settings: settings_module.Settings | None = None) -> Flask:
     oidc_sign_in.register(app)
     member_pages.register(app)
     admin_pages.register(app)
+    overlap_pages.register(app)
     from exchange.web import pages as exchange_pages
 
     exchange_pages.register(app)

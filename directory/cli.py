@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -15,6 +16,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from exchange import cli as exchange_cli
+from exchange import jobs as exchange_jobs
 from harvester import pipeline, registry
 from harvester.report import run_as_dict
 
@@ -216,6 +219,9 @@ def _harvest_feeds(feed_ids: list[str], as_json: bool, jobs: int = 1) -> list[di
                 bar.update(task, description=f"feed {fid}: {run.outcome.value}")
                 reports.append(run_as_dict(run))
     _print_reports(reports, as_json)
+    refreshed = _instance().refresh_overlaps()
+    if refreshed and not as_json:
+        click.echo(f"overlaps brought up to date for {refreshed} courses")
     return reports
 
 
@@ -271,9 +277,13 @@ def _print_reports(reports: list[dict], as_json: bool) -> None:
 @with_appcontext
 def scheduler_command() -> None:
     """Run the scheduler process: every feed harvested at its interval (stop with Ctrl-C)."""
+    from apscheduler.triggers.interval import IntervalTrigger
+
     from harvester.scheduler import run_scheduler
 
-    run_scheduler(_instance())
+    # Overlaps follow harvests a few minutes behind (Instance.refresh_overlaps), outside the runs themselves.
+    overlap_job = ("refresh-overlaps", Instance.refresh_overlaps, IntervalTrigger(minutes=2, timezone=UTC))
+    run_scheduler(_instance(), extra_jobs=[*exchange_jobs.scheduled(), overlap_job])
 
 
 @main.command("reindex")
@@ -324,6 +334,8 @@ def demo_command(port: int, feeds_port: int, no_serve: bool) -> None:
 
 main.add_command(overlaps_group)
 main.add_command(pathways_group)
+main.add_command(exchange_cli.audit_group)
+main.add_command(exchange_cli.exchange_group)
 
 
 for _command in identity_cli.COMMANDS:

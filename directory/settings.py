@@ -100,6 +100,10 @@ class Settings:
     harvest_allow_private: bool = _setting(
         False, _bool, "Allow feed URLs that resolve to private or loopback addresses (demo, tests)."
     )
+    oidc_allow_private: bool = _setting(
+        False, _bool, "Allow OpenID Connect issuers (and their endpoints) at private or loopback addresses (tests)."
+    )
+    oidc_timeout: float = _setting(10.0, _positive_float, "Seconds to wait for a member's identity provider.")
     harvest_connect_timeout: float = _setting(10.0, _positive_float, "Seconds to connect to a feed.")
     harvest_read_timeout: float = _setting(60.0, _positive_float, "Seconds between bytes of a feed.")
     harvest_max_bytes: int = _setting(

@@ -25,7 +25,7 @@ from email.message import EmailMessage
 
 import httpx
 import orjson
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from directory.db import utcnow
@@ -233,4 +233,3 @@ def _deliver_one(sessions: sessionmaker, settings: Settings, http: httpx.Client,
 
 
 __all__ = ["DeliveryReport", "deliver", "payload", "send_emails", "send_webhooks", "sign"]
-_ = update  # imported for callers that mark in bulk

@@ -10,6 +10,7 @@ Every minute the jobs are brought in line with the feed registry (feeds added, r
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from directory.errors import DomainError
@@ -74,7 +76,10 @@ def _soon():
     return datetime.now(UTC) + timedelta(seconds=5)
 
 
-def build_scheduler(instance: Instance, scheduler_class=BlockingScheduler) -> BaseScheduler:
+def build_scheduler(instance: Instance, scheduler_class=BlockingScheduler,
+                    extra_jobs: Iterable[tuple[str, Callable[[Instance], object], BaseTrigger]] = ()) -> BaseScheduler:
+    """The scheduler: feed harvests, plus ``extra_jobs`` (id, function of the instance, trigger) that other
+    packages hand over through the composition root (the exchange's daily and delivery jobs)."""
     global _instance
     _instance = instance
     scheduler = scheduler_class(
@@ -88,6 +93,8 @@ def build_scheduler(instance: Instance, scheduler_class=BlockingScheduler) -> Ba
     )
     scheduler.add_job(sync_jobs, IntervalTrigger(minutes=1, timezone=UTC), args=[scheduler, instance],
                       id="sync-feeds", jobstore="process", next_run_time=_soon() - timedelta(seconds=5))
+    for job_id, function, trigger in extra_jobs:
+        scheduler.add_job(function, trigger, args=[instance], id=job_id, jobstore="process")
     return scheduler
 
 
@@ -101,11 +108,11 @@ def register_configured_feeds(instance: Instance) -> int:
     return len(specs)
 
 
-def run_scheduler(instance: Instance) -> None:
+def run_scheduler(instance: Instance, extra_jobs: Iterable = ()) -> None:
     count = register_configured_feeds(instance)
     if count:
         log.info("%s feeds registered from %s", count, instance.settings.feeds_file)
-    scheduler = build_scheduler(instance)
+    scheduler = build_scheduler(instance, extra_jobs=extra_jobs)
     log.info("scheduler started")
     try:
         scheduler.start()

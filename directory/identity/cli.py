@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..errors import DomainError
-from . import clients, organisations, service, signin
+from . import clients, oidc, organisations, service, signin
 from .identity import OPERATOR, Role, parse_permissions
 
 
@@ -129,6 +129,33 @@ def orgs_list(as_json: bool) -> None:
         return
     for row in rows:
         click.echo(f"{row['id']}\t{row['name']}")
+
+
+@orgs_group.command("oidc")
+@click.option("--org", "org_id", required=True, help="The organisation (provider id).")
+@click.option("--issuer", required=True, help="The identity provider's issuer URL, exactly as it names itself.")
+@click.option("--client-id", required=True)
+@click.option("--client-secret-stdin", is_flag=True,
+              help="Read the client secret from standard input (needed the first time; else the stored one stays).")
+@click.option("--allowed-domains", default="", help='Space-separated email domains, e.g. "example.ac.uk".')
+@click.option("--disable", is_flag=True, help="Store the settings without offering the sign-in.")
+@with_appcontext
+def orgs_oidc(org_id: str, issuer: str, client_id: str, client_secret_stdin: bool, allowed_domains: str,
+              disable: bool) -> None:
+    """Let an organisation's people sign in through its OpenID Connect provider."""
+    instance = _instance()
+    secret = sys.stdin.readline().rstrip("\r\n") if client_secret_stdin else None
+    try:
+        with instance.sessions.begin() as session:
+            oidc.configure(session, OPERATOR, org_id, issuer=issuer, client_id=client_id, client_secret=secret,
+                           enabled=not disable, allowed_domains=oidc.parse_domains(allowed_domains),
+                           secret_key=instance.settings.secret_key,
+                           check_url=instance.check_identity_provider_url)
+    except DomainError as exc:
+        _fail(exc)
+    callback = f"{instance.settings.base_url.rstrip('/')}/auth/oidc/{org_id}/callback"
+    click.echo(f"organisation {org_id}: sign-in through {issuer} {'disabled' if disable else 'enabled'}\n"
+               f"redirect URI to register with the provider: {callback}")
 
 
 COMMANDS = (users_group, clients_group, orgs_group)

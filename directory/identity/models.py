@@ -79,6 +79,37 @@ class UserSession(Base):
     user: Mapped[User] = relationship(lazy="joined")
 
 
+class OrganisationSignIn(Base):
+    """How a member's people sign in through the member's own OpenID Connect provider. The client secret
+    is kept encrypted (``sealing``) with a key derived from the instance's secret key."""
+
+    __tablename__ = "organisation_sign_in"
+
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(500))
+    client_id: Mapped[str] = mapped_column(String(255))
+    client_secret_sealed: Mapped[str] = mapped_column(Text)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Lower-cased domains ("example.ac.uk") a person's email must be at; empty allows any.
+    allowed_domains: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    updated: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(100), default="")
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class SignInNonce(Base):
+    """A nonce sent to an identity provider, by digest: it comes back in one ID token, once."""
+
+    __tablename__ = "oidc_nonces"
+
+    nonce_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    issued: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires: Mapped[datetime] = mapped_column(UTCDateTime)
+    used: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class PasswordTokenPurpose(enum.Enum):
     RESET = "reset"  # asked for by the person
     SET = "set"  # issued with a new account that has no password yet
@@ -150,6 +181,11 @@ class EventKind(enum.Enum):
     CLIENT_CREATED = "client_created"
     CLIENT_REVOKED = "client_revoked"
     ORGANISATION_ADDED = "organisation_added"
+    SIGN_IN_CONFIGURED = "sign_in_configured"  # an organisation's OpenID Connect settings changed
+    ACCOUNT_LINKED = "account_linked"  # an existing account linked to an external identity
+    # A refused OpenID Connect sign-in, kept apart from SIGN_IN failures: those count towards throttling
+    # password guesses from an address, and a provider's refusal is no password guess.
+    EXTERNAL_SIGN_IN_REFUSED = "external_sign_in_refused"
 
 
 class Outcome(enum.Enum):

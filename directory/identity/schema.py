@@ -76,6 +76,21 @@ class OrganisationIn(FormSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=300))
 
 
+class OrganisationSignInIn(FormSchema):
+    """An organisation's OpenID Connect provider; a blank secret keeps the stored one."""
+
+    issuer = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    client_id = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    client_secret = fields.String(load_default=None, allow_none=True, load_only=True)
+    enabled = fields.Boolean(load_default=False)
+    allowed_domains = fields.String(load_default="", validate=validate.Length(max=2000))
+
+    @post_load
+    def _tidy(self, data, **kwargs):
+        data["client_secret"] = data.get("client_secret") or None
+        return data
+
+
 class ClientIn(FormSchema):
     org_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
     name = fields.String(load_default="", validate=validate.Length(max=200))

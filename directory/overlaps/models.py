@@ -79,3 +79,14 @@ class OverlapSignature(Base):
 
     course_pk: Mapped[int] = mapped_column(ForeignKey("courses.pk", ondelete="CASCADE"), primary_key=True)
     signature: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class OverlapState(Base):
+    """Which version of a course its overlaps were last computed from. A course is *stale* when it is
+    active and its current version differs (or it has no row), or when it has a row but is no longer
+    active: ``service.stale`` finds those, so overlap work follows harvests without running inside them."""
+
+    __tablename__ = "overlap_state"
+
+    course_pk: Mapped[int] = mapped_column(ForeignKey("courses.pk", ondelete="CASCADE"), primary_key=True)
+    version_id: Mapped[int] = mapped_column(Integer)

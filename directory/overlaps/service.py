@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 import numpy as np
-from sqlalchemy import case, delete, func, insert, or_, select, tuple_
+from sqlalchemy import and_, case, delete, func, insert, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from ..catalogue.models import Course, CourseStatus, CourseVersion
@@ -31,7 +31,7 @@ from ..catalogue.service import Page, get_course
 from ..db import utcnow
 from ..errors import Conflict, Forbidden, NotFound
 from . import detect
-from .models import Overlap, OverlapBand, OverlapSignature, OverlapStatus
+from .models import Overlap, OverlapBand, OverlapSignature, OverlapState, OverlapStatus
 
 Key = tuple[str, str]
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -68,13 +68,46 @@ class _Course:
     provider_id: str
     content_hash: str
     content: dict[str, Any]
+    version_id: int
 
 
 def _rows():
     return (
-        select(Course.pk, Course.provider_id, Course.status, CourseVersion.content_hash, CourseVersion.content)
+        select(Course.pk, Course.provider_id, Course.status, CourseVersion.content_hash, CourseVersion.content,
+               Course.current_version_id)
         .join(CourseVersion, CourseVersion.id == Course.current_version_id)
     )
+
+
+def _course(r: Any) -> _Course:
+    return _Course(r.pk, r.provider_id, r.content_hash, r.content, r.current_version_id)
+
+
+def stale(session: Session, limit: int | None = None) -> list[Key]:
+    """Courses whose overlaps do not reflect their current version: new or changed active courses, and
+    courses that left the catalogue but still have overlap data."""
+    query = (
+        select(Course.provider_id, Course.course_id)
+        .outerjoin(OverlapState, OverlapState.course_pk == Course.pk)
+        .where(or_(
+            and_(Course.status == CourseStatus.ACTIVE,
+                 or_(OverlapState.version_id.is_(None), OverlapState.version_id != Course.current_version_id)),
+            and_(Course.status != CourseStatus.ACTIVE, OverlapState.course_pk.is_not(None)),
+        ))
+        .order_by(Course.pk)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [(p, c) for p, c in session.execute(query)]
+
+
+def _mark_current(session: Session, current: Sequence[_Course], gone: Sequence[int]) -> None:
+    pks = [c.pk for c in current] + list(gone)
+    for chunk in _chunks(pks):
+        session.execute(delete(OverlapState).where(OverlapState.course_pk.in_(chunk)))
+    rows = [{"course_pk": c.pk, "version_id": c.version_id} for c in current]
+    for start in range(0, len(rows), 20_000):
+        session.execute(insert(OverlapState), rows[start : start + 20_000])
 
 
 def _active(row: Any) -> bool:
@@ -96,12 +129,13 @@ def recompute_for(session: Session, course_keys: Iterable[Key], *, tuning: detec
     keys = list(dict.fromkeys(course_keys))
     rows = [row for chunk in _chunks(keys) for row in session.execute(
         _rows().where(tuple_(Course.provider_id, Course.course_id).in_(chunk)))]
-    changed = [_Course(r.pk, r.provider_id, r.content_hash, r.content) for r in rows if _active(r)]
+    changed = [_course(r) for r in rows if _active(r)]
     leaving = [r.pk for r in rows if not _active(r)]
     touched = [r.pk for r in rows]
     for chunk in _chunks(touched):
         session.execute(delete(OverlapBand).where(OverlapBand.course_pk.in_(chunk)))
         session.execute(delete(OverlapSignature).where(OverlapSignature.course_pk.in_(chunk)))
+    _mark_current(session, changed, leaving)
     if not changed:
         removed = _forget(session, leaving)
         return Recomputed(0, 0, 0, 0, removed, 0)
@@ -153,7 +187,9 @@ def recompute_all(session: Session, *, tuning: detect.Tuning = detect.DEFAULT, n
     total = session.scalar(select(func.count()).select_from(Course).where(Course.status == CourseStatus.ACTIVE)) or 0
     session.execute(delete(OverlapBand))
     session.execute(delete(OverlapSignature))
+    session.execute(delete(OverlapState))
     for page in _active_pages(session, batch):
+        _mark_current(session, page, ())
         profiles = [detect.profile(_description(c)) for c in page]
         sigs = detect.signatures(profiles, tuning)
         _store_bands(session, [c.pk for c in page], detect.band_keys(sigs, tuning), sigs)
@@ -187,7 +223,7 @@ def _active_pages(session: Session, batch: int) -> Iterator[list[_Course]]:
         ).all()
         if not rows:
             return
-        yield [_Course(r.pk, r.provider_id, r.content_hash, r.content) for r in rows if _active(r)]
+        yield [_course(r) for r in rows if _active(r)]
         last = rows[-1].pk
 
 
@@ -197,7 +233,7 @@ def _load(session: Session, pks: Sequence[int]) -> list[_Course]:
     for chunk in _chunks(list(pks)):
         for r in session.execute(_rows().where(Course.pk.in_(chunk))):
             if _active(r):
-                found[r.pk] = _Course(r.pk, r.provider_id, r.content_hash, r.content)
+                found[r.pk] = _course(r)
     return [found[pk] for pk in pks if pk in found]
 
 

@@ -8,9 +8,9 @@ from flask import Blueprint, Flask, Response, redirect, render_template, request
 from marshmallow import ValidationError
 
 from ..errors import Conflict, DomainError, Invalid, NotFound
-from ..identity import audit, clients, organisations, service, signin
+from ..identity import audit, clients, oidc, organisations, service, signin
 from ..identity.identity import SCOPES, Permission, Role
-from ..identity.schema import ClientIn, OrganisationIn, UserChangeIn, UserIn
+from ..identity.schema import ClientIn, OrganisationIn, OrganisationSignInIn, UserChangeIn, UserIn
 from .access import identity, require
 from .context import db, instance
 from .tokens import source
@@ -66,6 +66,36 @@ def organisations_add():
     except INPUT_ERRORS as exc:
         return _organisations_page(_problem(exc), 400)
     return redirect(url_for("admin.organisations_page"), 303)
+
+
+def _sign_in_page(org_id: str, error: str | None = None, status: int = 200):
+    return render_template("admin/organisation_sign_in.html",
+                           organisation=organisations.get(db(), identity(), org_id),
+                           current=oidc.settings_of(db(), identity(), org_id), error=error,
+                           callback=instance().settings.base_url.rstrip("/")
+                           + url_for("oidc.callback", org_id=org_id)), status
+
+
+@bp.get("/organisations/<org_id>/sign-in")
+@require(admin=True)
+def organisation_sign_in_page(org_id: str):
+    return _sign_in_page(org_id)
+
+
+@bp.post("/organisations/<org_id>/sign-in")
+@require(admin=True)
+def organisation_sign_in_set(org_id: str):
+    try:
+        form = OrganisationSignInIn().load(_form())
+        with instance().sessions.begin() as session:
+            oidc.configure(session, identity(), org_id, issuer=form["issuer"], client_id=form["client_id"],
+                           client_secret=form["client_secret"], enabled=form["enabled"],
+                           allowed_domains=oidc.parse_domains(form["allowed_domains"]),
+                           secret_key=instance().settings.secret_key,
+                           check_url=instance().check_identity_provider_url)
+    except INPUT_ERRORS as exc:
+        return _sign_in_page(org_id, _problem(exc), 400)
+    return redirect(url_for("admin.organisation_sign_in_page", org_id=org_id), 303)
 
 
 # --- people --------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from flask import Blueprint, Flask, Response, flash, redirect, render_template, 
 from marshmallow import ValidationError
 
 from ..errors import Invalid
-from ..identity import signin
+from ..identity import oidc, signin
 from ..identity.schema import NewPasswordIn, ResetRequestIn, SignInIn
 from ..identity.signin import Policy, SignInOutcome
 from .access import current_identity, public, require, safe_next
@@ -29,10 +29,17 @@ def _policy() -> Policy:
     return Policy.from_settings(instance().settings)
 
 
+def sign_in_page(error: str | None = None, status: int = 200, next: str | None = None):
+    """The sign-in page: the password form, and a button per organisation whose people may sign in
+    through their own identity provider."""
+    return render_template("auth/sign_in.html", error=error, next=next or "",
+                           providers=oidc.enabled_organisations(db())), status
+
+
 @bp.get("/sign-in")
 @public
 def sign_in():
-    return render_template("auth/sign_in.html", next=safe_next(request.args.get("next"), ""))
+    return sign_in_page(next=safe_next(request.args.get("next"), ""))
 
 
 @bp.post("/sign-in")
@@ -41,18 +48,17 @@ def sign_in_submit():
     try:
         form = SignInIn().load(request.form.to_dict())
     except ValidationError:
-        return render_template("auth/sign_in.html", error="Give your email address and password.",
-                               next=safe_next(request.form.get("next"), "")), 400
+        return sign_in_page("Give your email address and password.", 400, safe_next(request.form.get("next"), ""))
     old_sid = session.get("sid")
     with instance().sessions.begin() as writer:
         result = signin.sign_in(writer, form["email"], form["password"], source(), _policy())
         if result.outcome is SignInOutcome.SIGNED_IN:
             signin.end_session(writer, old_sid, source())
     if result.outcome is SignInOutcome.THROTTLED:
-        return render_template("auth/sign_in.html", error="Too many failed sign-ins from your network: "
-                               "wait a few minutes and try again.", next=form["next"] or ""), 429
+        return sign_in_page("Too many failed sign-ins from your network: wait a few minutes and try again.", 429,
+                            form["next"])
     if result.outcome is not SignInOutcome.SIGNED_IN:
-        return render_template("auth/sign_in.html", error=SIGN_IN_REFUSED, next=form["next"] or ""), 401
+        return sign_in_page(SIGN_IN_REFUSED, 401, form["next"])
     session.clear()  # a new session id, and a new CSRF token with it
     session["sid"] = result.sid
     return redirect(safe_next(form["next"], url_for("member.home")), 303)

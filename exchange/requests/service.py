@@ -280,6 +280,9 @@ def submit(session: Session, actor: Actor, draft: RequestDraft, *, today: date,
                          subject=f"Transfer request {request.id} for {request.award_code}",
                          body=f"Due for a decision by {request.due_on.isoformat()}. Pre-assessment: "
                               f"{assessment.proposal.reasons[0].words}.")
+    notifications.notify(session, kind="transfer_submitted", user=request.learner_id, now=now,
+                         subject=f"We have your transfer request {request.id}",
+                         body=f"{request.target_org} should decide by {request.due_on.isoformat()}.")
     return Submitted(request, replayed=False)
 
 
@@ -367,6 +370,9 @@ def decide(session: Session, actor: Actor, request_id: int, decision: Decision, 
     notifications.notify(session, kind="transfer_decided", user=request.learner_id, now=now,
                          subject=f"Your transfer request {request.id}: {request.state.value}",
                          body=decision.note or "Your request was accepted as proposed.")
+    notifications.notify(session, kind="transfer_decided", org=request.target_org, now=now,
+                         subject=f"Transfer request {request.id} decided: {request.state.value}",
+                         body=f"Decided by {name_of(actor)}. {decision.note}".strip())
     return request
 
 
@@ -400,7 +406,12 @@ def withdraw(session: Session, actor: Actor, request_id: int, *, expected_versio
     audit.lock(session)
     request = _own(session, actor, request_id)
     expected = request.version if expected_version is None else expected_version
-    return _move(session, actor, request, RequestAction.WITHDRAW, now, expected)
+    _move(session, actor, request, RequestAction.WITHDRAW, now, expected)
+    for recipient in ({"org": request.target_org}, {"user": request.learner_id}):
+        notifications.notify(session, kind="transfer_withdrawn", now=now, **recipient,
+                             subject=f"Transfer request {request.id} withdrawn",
+                             body="The learner withdrew the request before a decision; nothing more is needed.")
+    return request
 
 
 def appeal(session: Session, actor: Actor, request_id: int, reason: str, *, expected_version: int | None = None,
@@ -419,6 +430,9 @@ def appeal(session: Session, actor: Actor, request_id: int, reason: str, *, expe
     notifications.notify(session, kind="transfer_appealed", org=request.target_org, now=now,
                          subject=f"Appeal on transfer request {request.id}",
                          body=f"{reason}\n\nIt must be decided by someone other than {request.decided_by}.")
+    notifications.notify(session, kind="transfer_appealed", user=request.learner_id, now=now,
+                         subject=f"We have your appeal on transfer request {request.id}",
+                         body="Someone other than the first decider will decide it.")
     return request
 
 

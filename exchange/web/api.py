@@ -17,7 +17,7 @@ from directory.errors import DomainError
 from directory.web.access import public, require
 from directory.web.context import db, instance
 
-from .. import awards
+from .. import awards, webhooks
 from ..agreements import service as agreements
 from ..requests import service as requests
 from . import schemas
@@ -333,3 +333,27 @@ class MyCredit(MethodView):
     def get(self):
         """The signed-in learner's credit ledger and their net credit per award."""
         return schemas.credit_as_dict(requests.learner_credit(db(), caller()))
+
+
+# --- members' webhooks -----------------------------------------------------------------------------
+
+
+@blp.route("/members/<org_id>/webhook")
+class MemberWebhook(MethodView):
+    @require(DECIDE)
+    @blp.arguments(schemas.WebhookIn)
+    @blp.response(200, schemas.WebhookOut)
+    def put(self, args, org_id):
+        """Where the member's systems are told of transfer requests and agreements; a new signing secret
+        each time (shown once)."""
+        with instance().sessions.begin() as session:
+            hook, secret = webhooks.set_webhook(session, caller(DECIDE), org_id, args["url"],
+                                                allow_private=instance().settings.harvest_allow_private, now=now())
+            return {"org_id": hook.org_id, "url": hook.url, "secret": secret}
+
+    @require(DECIDE)
+    @blp.response(204)
+    def delete(self, org_id):
+        """Stop calling the member's webhook."""
+        with instance().sessions.begin() as session:
+            webhooks.remove_webhook(session, caller(DECIDE), org_id)

@@ -389,3 +389,18 @@ def dump_json(data: Any) -> bytes:
         raise TypeError(type(value).__name__)
 
     return orjson.dumps(data, default=default, option=orjson.OPT_INDENT_2)
+
+
+# --- webhooks --------------------------------------------------------------------------------------
+
+
+class WebhookIn(Schema):
+    url = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+                        metadata={"description": "Where the exchange POSTs its events (https; no private addresses)"})
+
+
+class WebhookOut(Schema):
+    org_id = fields.String()
+    url = fields.String()
+    secret = fields.String(metadata={"description": "Shown once: verify X-Climbing-Frame-Signature "
+                                                    "(sha256=HMAC-SHA256 of the body) with it"})

@@ -59,6 +59,9 @@ def routes(ids) -> dict[tuple[str, str], Case]:
         ("auth.reset_password", "GET"): Case("/auth/reset/not-a-token", PUBLIC),
         ("auth.reset_password_submit", "POST"): Case("/auth/reset/not-a-token", PUBLIC,
                                                      data={"password": "x" * 12, "confirm": "x" * 12}),
+        # OpenID Connect through a member's provider (none is set here: refused as not enabled, 401)
+        ("oidc.start", "GET"): Case(f"/auth/oidc/{A}/start", ANYONE, ok=(401,)),
+        ("oidc.callback", "GET"): Case(f"/auth/oidc/{A}/callback?code=x&state=y", ANYONE, ok=(401,)),
         ("member.home", "GET"): Case("/member/", SIGNED_IN, ok=(200, 302)),
         ("member.catalogue", "GET"): Case(f"/member/catalogue?provider={A}", publish),
         ("member.set_feed", "POST"): Case("/member/catalogue/feed", publish, ok=(303,),
@@ -68,6 +71,9 @@ def routes(ids) -> dict[tuple[str, str], Case]:
         ("admin.organisations_page", "GET"): Case("/admin/organisations", ADMIN),
         ("admin.organisations_add", "POST"): Case("/admin/organisations", ADMIN, ok=(303,),
                                                   data={"provider_id": "10000099", "name": "New University"}),
+        ("admin.organisation_sign_in_page", "GET"): Case(f"/admin/organisations/{A}/sign-in", ADMIN),
+        ("admin.organisation_sign_in_set", "POST"): Case(f"/admin/organisations/{A}/sign-in", ADMIN, ok=(400,),
+                                                         data={"issuer": "ftp://x", "client_id": "c"}),
         ("admin.users_page", "GET"): Case("/admin/users", ADMIN),
         ("admin.users_create", "POST"): Case("/admin/users", ADMIN, ok=(303,),
                                              data={"email": "new@example.org", "role": "learner"}),
@@ -80,6 +86,11 @@ def routes(ids) -> dict[tuple[str, str], Case]:
                                                data={"org_id": A, "scopes": "transfers:read"}),
         ("admin.clients_revoke", "POST"): Case(f"/admin/clients/{ids['victim_client']}/revoke", ADMIN, ok=(303,)),
         ("admin.security_events", "GET"): Case("/admin/security-events", ADMIN),
+        ("overlap_admin.review", "GET"): Case("/admin/overlaps/", ADMIN),
+        ("overlap_admin.decide", "POST"): Case("/admin/overlaps/999", ADMIN, ok=(404,), data={"decision": "dismiss"}),
+        # overlap decisions: staff of either course's provider, or an administrator (no such overlap here)
+        ("overlaps.ConfirmOverlap", "POST"): Case("/api/v1/overlaps/999/confirm", SIGNED_IN, ok=(403, 404)),
+        ("overlaps.DismissOverlap", "POST"): Case("/api/v1/overlaps/999/dismiss", SIGNED_IN, ok=(403, 404)),
         # OAuth: the client authenticates itself (tested in test_oauth); without credentials, 401
         ("oauth.token", "POST"): Case("/oauth/token", CLIENT_AUTH, data={"grant_type": "client_credentials"}),
         ("oauth.revoke", "POST"): Case("/oauth/revoke", CLIENT_AUTH, data={"token": "x"}),
@@ -137,6 +148,9 @@ def exchange_routes() -> dict[tuple[str, str], Case]:
         ("exchange.TransferAppeal", "POST"): Case("/api/v1/transfer-requests/1/appeal", SIGNED_IN, ok=(403, 404),
                                                   json=reason),
         ("exchange.MyCredit", "GET"): Case("/api/v1/learners/me/credit", SIGNED_IN, ok=(200, 403)),
+        ("exchange.MemberWebhook", "PUT"): Case(f"/api/v1/members/{A}/webhook", decide,
+                                                json={"url": "https://hooks.example.org/cf"}),
+        ("exchange.MemberWebhook", "DELETE"): Case(f"/api/v1/members/{A}/webhook", decide, ok=(204, 404)),
         # pages (the matrix and agreement pages are @public)
         ("exchange_pages.queue_page", "GET"): Case("/exchange/queue", SIGNED_IN, ok=(200, 403)),
         ("exchange_pages.request_page", "GET"): Case("/exchange/requests/1", SIGNED_IN, ok=(404,)),

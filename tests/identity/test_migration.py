@@ -10,6 +10,7 @@ from tests.conftest import TEST_DATABASE_URL
 
 TABLES = {"organisations", "users", "user_sessions", "password_reset_tokens", "oauth_clients", "oauth_tokens",
           "security_events", "outbox_messages"}
+OIDC_TABLES = {"organisation_sign_in", "oidc_nonces"}
 
 
 def test_identity_tables_come_and_go_with_their_revision(tmp_path, database_kind):
@@ -19,8 +20,11 @@ def test_identity_tables_come_and_go_with_their_revision(tmp_path, database_kind
         engine = make_engine(f"sqlite:///{tmp_path / 'migrate.db'}")
     try:
         upgrade(engine)
+        assert "0007_oidc" in current(engine)  # OpenID Connect sign-in, on top of identity
+        assert TABLES | OIDC_TABLES <= set(inspect(engine).get_table_names())
+        downgrade(engine, "0007_oidc@-1")
+        assert not OIDC_TABLES & set(inspect(engine).get_table_names())
         assert "0002_identity" in current(engine)
-        assert TABLES <= set(inspect(engine).get_table_names())
         downgrade(engine, "0002_identity@-1")
         assert not TABLES & set(inspect(engine).get_table_names())
         assert "0002_identity" not in (current(engine) or "")

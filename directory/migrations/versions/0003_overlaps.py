@@ -57,7 +57,18 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "overlap_state",
+        sa.Column("course_pk", sa.Integer(), nullable=False),
+        sa.Column("version_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["course_pk"], ["courses.pk"],
+                                name=op.f("fk_overlap_state_course_pk_courses"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("course_pk", name=op.f("pk_overlap_state")),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("overlap_state")
     op.drop_table("overlap_signatures")
     op.drop_index("ix_overlap_bands_key", table_name="overlap_bands")
     op.drop_table("overlap_bands")

@@ -4,8 +4,9 @@ Revision ID: 0006_exchange_web
 Revises: 0004_exchange
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import directory.db
 
 revision = "0006_exchange_web"

@@ -74,6 +74,7 @@ def test_both_course_pages_name_the_overlap_with_its_reasons(client, instance):
         pipeline.ingest(instance.harvest_environment(), provider, feed_bytes(
             [course(course_id, title="Applied machine learning", learning_outcomes=outcomes,
                     subjects=[{"scheme": "HECoS", "code": "100992"}])], provider_id=provider))
+    instance.refresh_overlaps()
     first = client.get("/courses/10000001/ML1").get_data(as_text=True)
     second = client.get("/courses/10000002/ML2").get_data(as_text=True)
     assert "Overlaps with" in first and "/courses/10000002/ML2" in first

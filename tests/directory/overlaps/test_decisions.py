@@ -23,6 +23,7 @@ def overlap_id(instance, client):
         pipeline.ingest(instance.harvest_environment(), provider, feed_bytes(
             [course(course_id, title="Applied machine learning", learning_outcomes=OUTCOMES,
                     subjects=[{"scheme": "HECoS", "code": "100992"}])], provider_id=provider))
+    instance.refresh_overlaps()
     return client.get(f"/api/v1/courses/{A}/ML1/overlaps").json["results"][0]["id"]
 
 

@@ -71,6 +71,7 @@ def publish(instance, provider_id, courses, name="University"):
             registry.add_feed(session, registry.FeedSpec(provider_id, name, None), allow_private=False)
     run = pipeline.ingest(instance.harvest_environment(), provider_id, feed_bytes(courses, provider_id=provider_id))
     assert run.outcome.value == "succeeded", run.errors
+    instance.refresh_overlaps()  # what the scheduler (or the harvest command) does after harvests
     return run
 
 
@@ -204,3 +205,27 @@ def test_overlap_counts_for_the_search_index(catalogue_with_a_pair):
     with instance.readers() as session:
         counts = overlaps.overlap_counts(session, [overlap.course_a_pk, overlap.course_b_pk, 999])
     assert counts == {overlap.course_a_pk: 1, overlap.course_b_pk: 1, 999: 0}
+
+
+def test_overlaps_follow_harvests_through_the_stale_list(instance):
+    from directory.overlaps.service import stale
+
+    pipeline.ingest(instance.harvest_environment(), *_registered(instance, A),
+                    feed_bytes([course("S1"), course("S2")], provider_id=A))
+    with instance.readers() as session:
+        assert sorted(stale(session)) == [(A, "S1"), (A, "S2")]
+    assert instance.refresh_overlaps() == 2
+    with instance.readers() as session:
+        assert stale(session) == []
+    pipeline.ingest(instance.harvest_environment(), A, feed_bytes([course("S1", title="Changed")], provider_id=A))
+    with instance.readers() as session:
+        assert sorted(stale(session)) == [(A, "S1"), (A, "S2")]  # S1 changed, S2 withdrawn
+    assert instance.refresh_overlaps() == 2
+    with instance.readers() as session:
+        assert stale(session) == []
+
+
+def _registered(instance, provider_id):
+    with instance.sessions.begin() as session:
+        registry.add_feed(session, registry.FeedSpec(provider_id, "University", None), allow_private=False)
+    return (provider_id,)

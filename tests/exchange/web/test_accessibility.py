@@ -1,0 +1,119 @@
+"""The exchange's pages in a real browser: axe-core finds no serious or critical problem on the matrix, an
+agreement, the staff queue, a request, My credit and the new-request form (signed in where they need it).
+Skips, or fails under CI, as tests/directory/test_accessibility.py does."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import update
+from werkzeug.serving import make_server
+
+from directory.app import Instance, create_app
+from directory.identity.identity import Role
+from directory.migrate import upgrade
+from exchange.requests.models import TransferRequest
+from tests.auth import ALL_PERMISSIONS, add_org, add_user, signed_in
+from tests.conftest import make_settings
+from tests.directory.test_accessibility import axe_violations, browser, describe  # noqa: F401  (fixture)
+from tests.exchange.conftest import HOME, OTHER, add_course
+from tests.exchange.web.conftest import agreement_body, person, request_body
+
+
+@pytest.fixture(scope="module")
+def exchange_site(tmp_path_factory):
+    """An exchange with an active agreement, an accepted and an overdue request, served from a thread."""
+    settings = make_settings(tmp_path_factory.mktemp("exchange-a11y"), database_url="")
+    instance = Instance(settings)
+    upgrade(instance.engine)
+    app = create_app(settings)
+    app.extensions["climbing_frame"] = instance
+    for org in (HOME, OTHER):
+        add_org(instance, org, f"University {org}")
+    from decimal import Decimal
+
+    from exchange.awards import AwardSpec, register_award
+    from tests.exchange.conftest import ADMIN
+    with instance.sessions.begin() as session:
+        register_award(session, ADMIN, AwardSpec(HOME, "MSC-DS", "MSc Data Science", Decimal(180), 7))
+        versions = [(v.id, v.content_hash) for v in (add_course(session, OTHER, f"C{n}") for n in (1, 2))]
+    learner = add_user(instance, "learner@example.org", Role.LEARNER)
+    staff = add_user(instance, "staff@home.example.org", Role.STAFF, HOME, ALL_PERMISSIONS)
+    other = add_user(instance, "staff@other.example.org", Role.STAFF, OTHER, ALL_PERMISSIONS)
+    home_api, other_api = person(app, instance, staff), person(app, instance, other)
+    agreement = home_api.post("/api/v1/agreements", json=agreement_body()).json
+    home_api.post(f"/api/v1/agreements/{agreement['id']}/propose")
+    for caller in (home_api, other_api):
+        caller.post(f"/api/v1/agreements/{agreement['id']}/approvals",
+                    json={"terms_hash": agreement["current"]["terms_hash"]})
+    learner_api = person(app, instance, learner)
+    members = type("Members", (), {"versions": versions})
+    accepted = learner_api.post("/api/v1/transfer-requests", json=request_body(members, 0)).json
+    home_api.post(f"/api/v1/transfer-requests/{accepted['id']}/decision", json={"action": "accept"},
+                  headers={"If-Match": str(accepted["version"])})
+    waiting = learner_api.post("/api/v1/transfer-requests", json=request_body(members, 1)).json
+    with instance.sessions.begin() as session:
+        session.execute(update(TransferRequest).where(TransferRequest.id == waiting["id"])
+                        .values(due_on=date.today() - timedelta(days=2)))
+    cookies = {name: signed_in(app, instance, user).get_cookie("session").value
+               for name, user in (("learner", learner), ("staff", staff))}
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, name="exchange-a11y", daemon=True)
+    thread.start()
+    yield {"url": f"http://127.0.0.1:{http.server_port}", "cookies": cookies, "agreement": agreement["id"],
+           "accepted": accepted["id"], "waiting": waiting["id"]}
+    http.shutdown()
+    thread.join(timeout=10)
+    instance.close()
+
+
+PAGES = {
+    "agreements matrix": (None, "/exchange/agreements/matrix"),
+    "agreement page": (None, "/exchange/agreements/{agreement}"),
+    "staff queue with an overdue request": ("staff", "/exchange/queue"),
+    "request page with the decision form": ("staff", "/exchange/requests/{waiting}"),
+    "request page of a learner's decided request": ("learner", "/exchange/requests/{accepted}"),
+    "my credit": ("learner", "/exchange/my-credit"),
+    "new request form": ("learner", f"/exchange/requests/new?course={OTHER}/C1&target={HOME}"),
+}
+
+
+@pytest.mark.parametrize("who, path", PAGES.values(), ids=PAGES.keys())
+def test_exchange_pages_have_no_serious_or_critical_accessibility_violations(browser, exchange_site,  # noqa: F811
+                                                                             who, path):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        if who:
+            context.add_cookies([{"name": "session", "value": exchange_site["cookies"][who],
+                                  "url": exchange_site["url"]}])
+        page = context.new_page()
+        response = page.goto(exchange_site["url"] + path.format(**exchange_site))
+        assert response.status == 200
+        violations = axe_violations(page)
+        assert not violations, describe(violations)
+    finally:
+        context.close()
+
+
+def test_screenshots_of_the_matrix_and_my_credit(browser, exchange_site):  # noqa: F811
+    """Pictures for people to look at (var/screenshots/); the matrix fits a phone without sideways scroll
+    of the page itself."""
+    from tests.directory.test_accessibility import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        context.add_cookies([{"name": "session", "value": exchange_site["cookies"]["learner"],
+                              "url": exchange_site["url"]}])
+        page = context.new_page()
+        page.goto(exchange_site["url"] + "/exchange/agreements/matrix")
+        page.screenshot(path=str(SCREENSHOTS / "exchange-matrix.png"), full_page=True)
+        page.goto(exchange_site["url"] + "/exchange/my-credit")
+        page.screenshot(path=str(SCREENSHOTS / "exchange-my-credit.png"), full_page=True)
+        page.emulate_media(media="print")
+        page.screenshot(path=str(SCREENSHOTS / "exchange-my-credit-print.png"), full_page=True)
+        assert page.locator(".site-header").is_hidden()
+    finally:
+        context.close()
