@@ -84,7 +84,9 @@ def harvest(env: HarvestEnvironment, feed_id: str, *, trigger: str = "manual",
         except FetchError as exc:
             return _record_failure(env, feed, started, trigger, exc.status, f"fetch failed: {exc.reason}")
         if fetched.status == 304:
-            return _record_not_modified(env, feed, started, trigger)
+            # Not modified: the same outcome as the last run that read the document, without reading it.
+            repeated = _repeat_unchanged(env, feed, started, trigger, 304, None)
+            return repeated or _record_not_modified(env, feed, started, trigger)
         return _ingest(env, feed, fetched.body, started, trigger, fetched.status, progress,
                        validators=(fetched.etag, fetched.last_modified))
     finally:

@@ -2,7 +2,7 @@
 
 A ``Course`` is the identity of one micro-credential (provider + the provider's own course id) and its
 lifecycle (active or withdrawn). What the course *says* lives in ``CourseVersion`` rows, one per distinct
-content, never edited after insert apart from ``last_seen``: agreements and credit decisions cite a
+content, never edited after insert apart from ``last_seen`` (set once, when it stops being current): agreements and credit decisions cite a
 version so they can show exactly what a course said when they were made.
 """
 
@@ -57,6 +57,10 @@ class Course(Base):
         ForeignKey("course_versions.id", use_alter=True, name="fk_courses_current_version")
     )
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When a successful run last saw the current version. Kept on this narrow row, not on the version
+    # (every run confirms every course: rewriting wide version rows would dominate a no-change harvest);
+    # a version's own ``last_seen`` is set when it stops being current.
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -30,17 +30,20 @@ def course_record(course: Course) -> dict[str, Any]:
     record.update(course_summary(course))
     record.update(
         withdrawn_at=course.withdrawn_at,
-        version=version_reference(version),
+        version=version_reference(version, course),
         completeness=version.completeness,
         missing=version.missing,
     )
     return record
 
 
-def version_reference(version: CourseVersion) -> dict[str, Any]:
+def version_reference(version: CourseVersion, course: Course) -> dict[str, Any]:
+    """How to cite a version. The current version was last seen when its course was; a replaced one
+    when it was replaced."""
+    last_seen = course.last_seen if version.id == course.current_version_id else version.last_seen
     return {
         "id": version.id,
         "content_hash": version.content_hash,
         "first_seen": version.first_seen.isoformat(),
-        "last_seen": version.last_seen.isoformat(),
+        "last_seen": last_seen.isoformat(),
     }

@@ -114,6 +114,7 @@ def store_new(
                 "title": c.record["title"],
                 "source_hash": c.source_hash,
                 "first_seen": now,
+                "last_seen": now,
                 "updated": now,
             }
             for c in contents
@@ -128,6 +129,17 @@ def store_changed(
     """Give existing courses a new current version (and reactivate withdrawn ones)."""
     if not changes:
         return
+    pks = [state.pk for state, _ in changes]
+    for start in range(0, len(pks), 500):
+        # The versions being replaced keep, for good, when they were last seen.
+        chunk = pks[start : start + 500]
+        seen = select(Course.last_seen).where(Course.current_version_id == CourseVersion.id).scalar_subquery()
+        session.execute(
+            update(CourseVersion)
+            .where(CourseVersion.id.in_(select(Course.current_version_id).where(Course.pk.in_(chunk))))
+            .values(last_seen=seen),
+            execution_options={"synchronize_session": False},
+        )
     _add_versions(session, [(state.pk, content) for state, content in changes], now, run_id)
 
 
@@ -166,6 +178,7 @@ def _add_versions(
                 "source_hash": c.source_hash,
                 "status": CourseStatus.ACTIVE,
                 "withdrawn_at": None,
+                "last_seen": now,
                 "updated": now,
             }
             for (pk, c), version_id in zip(pairs, version_ids, strict=True)
@@ -194,11 +207,9 @@ def withdraw(session: Session, provider_id: str, course_ids: Iterable[str], now:
 
 def mark_seen(session: Session, provider_id: str, now: datetime) -> None:
     """Record that a successful run saw every active course's current version."""
-    current = select(Course.current_version_id).where(
-        Course.provider_id == provider_id, Course.status == CourseStatus.ACTIVE
-    )
     session.execute(
-        update(CourseVersion).where(CourseVersion.id.in_(current)).values(last_seen=now),
+        update(Course).where(Course.provider_id == provider_id, Course.status == CourseStatus.ACTIVE)
+        .values(last_seen=now),
         execution_options={"synchronize_session": False},
     )
 

@@ -62,8 +62,9 @@ class CourseVersions(MethodView):
     @blp.response(200, schemas.VersionPage)
     def get(self, args, provider_id, course_id):
         """Every content version of a course, newest first."""
+        course = catalogue.get_course(db(), provider_id, course_id)
         page = catalogue.course_versions(db(), provider_id, course_id, args["page"], args["per_page"])
-        return _page(page, lambda v: {**present.version_reference(v), "completeness": v.completeness,
+        return _page(page, lambda v: {**present.version_reference(v, course), "completeness": v.completeness,
                                       "content": v.content})
 
 

@@ -107,7 +107,7 @@ def test_conditional_get_answered_304_is_a_cheap_no_op(instance, httpserver, fee
     httpserver.expect_request("/feed.json", headers={"If-None-Match": '"v1"'}).respond_with_data("", status=304)
     run = harvest(instance)
     assert run.outcome is RunOutcome.SUCCEEDED and run.http_status == 304
-    assert run.seen == 0 and active_ids(instance) == ["A1"]
+    assert (run.seen, run.new, run.unchanged) == (1, 0, 1) and active_ids(instance) == ["A1"]
 
 
 @pytest.mark.parametrize("status", [404, 500])
@@ -368,3 +368,26 @@ def test_a_byte_identical_feed_repeats_the_last_outcome_with_its_quarantine(inst
     serve(httpserver, feed_bytes([course("A1")]))
     changed = harvest(instance)
     assert changed.withdrawn == 1 and active_ids(instance) == ["A1"]
+
+
+def test_not_modified_keeps_the_counts_and_the_quarantine_and_confirms_the_courses(instance, httpserver, feed):
+    serve(httpserver, feed_bytes([course("A1"), course("BAD", mode=[])]), headers={"ETag": '"v1"'})
+    first = harvest(instance)
+    httpserver.clear()
+    httpserver.expect_request("/feed.json").respond_with_data("", status=304)
+    again = harvest(instance)
+    assert again.http_status == 304 and (again.seen, again.unchanged, again.quarantined) == (2, 1, 1)
+    with instance.sessions() as session:
+        assert [e.record_id for e in pipeline.current_quarantine(session, PROVIDER, 1, 10).results] == ["BAD"]
+        stored = catalogue.get_course(session, PROVIDER, "A1")
+        assert stored.last_seen >= again.started > first.finished
+
+
+def test_a_replaced_version_keeps_when_it_was_last_seen(instance, httpserver, feed, client):
+    serve(httpserver, feed_bytes([course("A1")]))
+    first = harvest(instance)
+    serve(httpserver, feed_bytes([course("A1", title="Revised")]))
+    harvest(instance)
+    versions = client.get(f"/api/v1/courses/{PROVIDER}/A1/versions").json["results"]
+    newest, oldest = versions
+    assert oldest["last_seen"] <= first.finished.isoformat() < newest["last_seen"]

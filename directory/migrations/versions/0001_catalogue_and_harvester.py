@@ -51,6 +51,7 @@ def upgrade() -> None:
     sa.Column('source_hash', sa.String(length=64), nullable=False),
     sa.Column('current_version_id', sa.Integer(), nullable=True),
     sa.Column('first_seen', directory.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen', directory.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated', directory.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('withdrawn_at', directory.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['provider_id'], ['providers.id'], name=op.f('fk_courses_provider_id_providers')),
