@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx  # noqa: E402
+from harvest import WORDS, make_course  # noqa: E402
 
 from directory import settings as settings_module  # noqa: E402
 from directory.app import Instance  # noqa: E402
@@ -43,7 +44,6 @@ from directory.db import utcnow  # noqa: E402
 from directory.migrate import upgrade  # noqa: E402
 from directory.search.indexer import reindex  # noqa: E402
 from directory.web.search_api import search_query  # noqa: E402
-from harvest import WORDS, make_course  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TYPOS = {"analysis": "analysys", "leadership": "leadersip", "security": "securty", "engineering": "enginering",

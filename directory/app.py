@@ -167,8 +167,20 @@ def create_app(settings: settings_module.Settings | None = None) -> Flask:
     instance = Instance(settings)
     app.extensions["climbing_frame"] = instance
 
-    from .web import (access, admin_pages, api, auth_pages, context, member_pages, oauth, oidc_sign_in,
-                      overlap_pages, pages, pathway_pages, problems)
+    from .web import (
+        access,
+        admin_pages,
+        api,
+        auth_pages,
+        context,
+        member_pages,
+        oauth,
+        oidc_sign_in,
+        overlap_pages,
+        pages,
+        pathway_pages,
+        problems,
+    )
 
     problems.register(app)
     access.register(app)

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import text
 
 import directory.catalogue.models  # noqa: F401  (complete metadata)
+import directory.identity.models  # noqa: F401
 import directory.overlaps.models  # noqa: F401
 import directory.pathways.models  # noqa: F401
-import directory.identity.models  # noqa: F401
-import harvester.models  # noqa: F401
 import exchange.models  # noqa: F401
+import harvester.models  # noqa: F401
 from directory import settings as settings_module
 from directory.app import Instance, create_app
 from directory.db import Base, make_engine

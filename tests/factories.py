@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
-
 import json
+from typing import Any
 
 HECOS_CODES = ["100366", "100992", "100078", "100485", "100089", "100497"]
 

@@ -3,11 +3,11 @@
 from alembic import context
 
 import directory.catalogue.models  # noqa: F401  (every model module, so the metadata is complete)
+import directory.identity.models  # noqa: F401
 import directory.overlaps.models  # noqa: F401
 import directory.pathways.models  # noqa: F401
-import directory.identity.models  # noqa: F401
-import harvester.models  # noqa: F401
 import exchange.models  # noqa: F401
+import harvester.models  # noqa: F401
 from directory.db import Base
 
 config = context.config

@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 from directory.app import Instance, create_app
 from directory.migrate import upgrade
 from tests.conftest import make_settings
-from tests.directory.test_search_web import A, ALDPORT, B, aldport_courses, build_catalogue
+from tests.directory.test_search_web import ALDPORT, A, B, aldport_courses, build_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -1,9 +1,9 @@
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from directory.catalogue.vocab import VocabularyError, credit_in_cats, eqf_level, vocabularies
-from decimal import Decimal
 
 VOCAB = vocabularies(Path(__file__).resolve().parents[2] / "config" / "vocab")
 

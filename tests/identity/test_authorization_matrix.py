@@ -116,7 +116,7 @@ def exchange_routes() -> dict[tuple[str, str], Case]:
     refused; the routes are walked in order: POST makes agreement 1, the later rows act on it. Learner-only
     and request-by-id routes (no requests exist here) are SIGNED_IN with the statuses roles get; the
     per-role and per-organisation refusals are tested in tests/exchange/web."""
-    approve, read_t, decide = "agreements:approve", "transfers:read", "transfers:decide"
+    approve, decide = "agreements:approve", "transfers:decide"
     body = {"title": "Matrix agreement", "kind": "mutual_recognition", "parties": [A, "10000003"],
             "valid_from": "2026-01-01", "valid_until": "2029-12-31"}
     reason = {"reason": "matrix"}

@@ -1,12 +1,13 @@
 """catalogue and harvester
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 07:11:17.664429
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import directory.db
 
 revision = '0001'

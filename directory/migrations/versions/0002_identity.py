@@ -5,8 +5,9 @@ Revision ID: 0002_identity
 Revises: 0001
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import directory.db
 
 revision = "0002_identity"

@@ -8,11 +8,12 @@ A branch of its own off 0001 (identity and overlaps are other branches); ``direc
 upgrades every head.
 """
 
-from alembic import op
 import sqlalchemy as sa
-import directory.db
+from alembic import op
 from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
+
+import directory.db
 
 revision = "0004_exchange"
 down_revision = "0001"

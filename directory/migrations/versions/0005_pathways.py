@@ -7,8 +7,9 @@ Revision ID: 0005_pathways
 Revises: 0001
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import directory.db
 
 revision = "0005_pathways"

@@ -5,8 +5,9 @@ Revision ID: 0007_oidc
 Revises: 0002_identity
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import directory.db
 
 revision = "0007_oidc"
