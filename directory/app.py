@@ -13,12 +13,14 @@ import secrets
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 
 from flask import Flask
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
+from exchange.agreements.lookup import RegisterLookup
 from harvester import pipeline
 from harvester.fetch import FetchError, check_url
 from harvester.pipeline import HarvestEnvironment
@@ -31,6 +33,7 @@ from .catalogue.vocab import Vocabularies, vocabularies
 from .db import make_engine, make_sessionmaker
 from .errors import DomainError, Invalid
 from .overlaps import service as overlaps
+from .pathways.agreements import AgreementLookup
 from .search.backend import SearchBackend, make_backend
 from .search.indexer import index_courses, reindex
 
@@ -105,6 +108,10 @@ class Instance:
             with self.readers() as session:
                 index_courses(session, self.search, [*keys, *sorted(partners)])
             done += len(keys)
+    def agreement_lookup(self, session: Session, today: date) -> AgreementLookup:
+        """The planner's "does an agreement cover this credit?", answered by the exchange's register."""
+        return RegisterLookup(session, today)
+
     def harvest_environment(self) -> HarvestEnvironment:
         return HarvestEnvironment(self.sessions, self.readers, self.settings, self.vocab, on_changes=self.index_changes)
 

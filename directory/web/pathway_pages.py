@@ -80,7 +80,8 @@ def planner_page():
     problem = None
     result = None
     try:
-        result = plan(db(), [claim_from_stored(item) for item in stored], date.today(), options=planner_options())
+        result = plan(db(), [claim_from_stored(item) for item in stored], date.today(), options=planner_options(),
+                      lookup=instance().agreement_lookup(db(), date.today()))
     except (Invalid, ValueError, KeyError, InvalidOperation) as exc:
         problem = getattr(exc, "detail", None) or "one of your achievements can no longer be read: remove it"
     return render_template("planner.html", stored=stored, result=result, problem=problem,

@@ -17,7 +17,7 @@ from ..pathways import service as pathways
 from ..pathways.planner import Claim, plan
 from . import pathway_schemas as schemas
 from .access import public
-from .context import db
+from .context import db, instance
 from .pathway_pages import planner_options
 
 blp = Blueprint("pathways", __name__, url_prefix="/api/v1", description="Pathways and the planner")
@@ -66,8 +66,9 @@ class PlannerEvaluate(MethodView):
             raise Invalid("invalid parameters " + ", ".join(p.field for p in problems),
                           invalid_params=[{"name": p.field, "reason": p.reason} for p in problems]) from None
         claims = [claim_of(item) for item in args["achievements"]]
-        result = plan(db(), claims, args.get("today") or date.today(), options=planner_options(),
-                      pathway_ids=args.get("pathways"))
+        today = args.get("today") or date.today()
+        result = plan(db(), claims, today, options=planner_options(), pathway_ids=args.get("pathways"),
+                      lookup=instance().agreement_lookup(db(), today))
         return Response(orjson.dumps(present.plan_as_dict(result)), mimetype="application/json")
 
 

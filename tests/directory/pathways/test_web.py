@@ -38,7 +38,7 @@ def test_planner_evaluate_reports_progress_suggestions_and_transfers(client, con
     assert suggestion["cost"]["amount"] == "850.00"
     transfer = plan["transfers"][0]
     assert transfer["title"] == "Machine learning in practice"
-    assert transfer["agreement"]["coverage"] == "unknown"
+    assert transfer["agreement"]["coverage"] == "not_covered"  # no agreement in the register covers it
     assert transfer["request_url"].startswith("/exchange/requests/new?to=10000001&pathway=pg-ds")
 
 
@@ -103,3 +103,25 @@ def test_the_planner_refuses_an_unknown_course_and_forms_without_csrf(client, co
     client.post("/planner/achievements", data={"csrf_token": token, "course": "no/such", "awarded_on": "2025-01-10"})
     assert "Not added: " in client.get("/planner").get_data(as_text=True)
     assert client.post("/planner/achievements", data={"course": f"{A}/DS1", "awarded_on": "2025-01-10"}).status_code == 400
+
+
+def test_the_planner_says_when_an_agreement_in_force_covers_the_transfer(client, consortium, instance):
+    from datetime import date
+
+    from directory.identity.identity import OPERATOR
+    from exchange.agreements import service as agreements
+    from exchange.agreements.terms import AgreementContent, AgreementKind, Scope, Terms, terms_hash
+
+    content = AgreementContent(title="Aldport and Bexley recognise each other", kind=AgreementKind.MUTUAL_RECOGNITION,
+                               parties=(A, B), scope=Scope(source_providers=(A, B)), terms=Terms(),
+                               valid_from=date(2026, 1, 1))
+    with instance.sessions.begin() as session:
+        agreement = agreements.create(session, OPERATOR, content)
+        agreements.propose(session, OPERATOR, agreement.id)
+        for party in (A, B):
+            agreements.approve(session, OPERATOR, agreement.id, terms_hash(content), org_id=party)
+    plan = client.post("/api/v1/planner/evaluate", json={"today": "2026-06-01", "achievements": [
+        {"course": f"{B}/BX1", "awarded_on": "2025-03-01"}]}).json["pathways"][0]
+    transfer = plan["transfers"][0]
+    assert transfer["agreement"]["coverage"] == "covered"
+    assert "Aldport and Bexley" in transfer["agreement"]["words"]
