@@ -33,6 +33,7 @@ from directory.identity import outbox as identity_outbox
 from directory.identity.identity import Role
 from directory.identity.models import OutboxMessage as IdentityMessage
 from directory.identity.models import User
+from directory.identity.sealing import unseal
 from directory.settings import Settings
 from harvester.fetch import FetchError, check_url
 
@@ -190,7 +191,7 @@ def send_webhooks(sessions: sessionmaker, settings: Settings, now: datetime,
                 if hook is None:  # removed since: nothing to deliver to
                     target = None
                 else:
-                    target = (hook.url, hook.secret, payload(message), message.kind)
+                    target = (hook.url, unseal(hook.secret, settings.secret_key), payload(message), message.kind)
             if target is None:
                 with sessions.begin() as session:
                     session.get(WebhookDelivery, delivery_id).state = "failed"

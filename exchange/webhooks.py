@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from directory.db import Base, UTCDateTime, utcnow
 from directory.errors import Invalid, NotFound
+from directory.identity.sealing import seal
 from harvester.fetch import FetchError, check_url
 
 from .actors import Actor, require_staff
@@ -30,7 +31,9 @@ class Webhook(Base):
 
     org_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     url: Mapped[str] = mapped_column(String(2000))
-    secret: Mapped[str] = mapped_column(String(100))
+    # Sealed with the instance's secret key (directory.identity.sealing): needed in clear to sign, so
+    # encrypted rather than hashed, and unreadable from a copy of the database alone.
+    secret: Mapped[str] = mapped_column(String(500))
     created: Mapped[datetime] = mapped_column(UTCDateTime)
     updated: Mapped[datetime] = mapped_column(UTCDateTime)
     # Messages up to this outbox id existed before the webhook did: they are not sent to it.
@@ -64,7 +67,7 @@ class WebhookAttempt(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
 
-def set_webhook(session: Session, actor: Actor, org_id: str, url: str, *, allow_private: bool,
+def set_webhook(session: Session, actor: Actor, org_id: str, url: str, *, allow_private: bool, secret_key: str,
                 now: datetime | None = None) -> tuple[Webhook, str]:
     """Point ``org_id``'s webhook at ``url`` with a new secret (returned once). Staff with ``transfers``
     for the organisation, or administrators."""
@@ -80,7 +83,7 @@ def set_webhook(session: Session, actor: Actor, org_id: str, url: str, *, allow_
         last = session.scalar(select(func.max(OutboxMessage.id))) or 0
         webhook = Webhook(org_id=org_id, created=now, from_message_id=last)
         session.add(webhook)
-    webhook.url, webhook.secret, webhook.updated = url, secret, now
+    webhook.url, webhook.secret, webhook.updated = url, seal(secret, secret_key), now
     session.flush()
     return webhook, secret
 

@@ -348,7 +348,8 @@ class MemberWebhook(MethodView):
         each time (shown once)."""
         with instance().sessions.begin() as session:
             hook, secret = webhooks.set_webhook(session, caller(DECIDE), org_id, args["url"],
-                                                allow_private=instance().settings.harvest_allow_private, now=now())
+                                                allow_private=instance().settings.harvest_allow_private,
+                                                secret_key=instance().settings.secret_key, now=now())
             return {"org_id": hook.org_id, "url": hook.url, "secret": secret}
 
     @require(DECIDE)

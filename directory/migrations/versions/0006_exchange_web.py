@@ -20,7 +20,7 @@ def upgrade() -> None:
         "exchange_webhooks",
         sa.Column("org_id", sa.String(length=100), nullable=False),
         sa.Column("url", sa.String(length=2000), nullable=False),
-        sa.Column("secret", sa.String(length=100), nullable=False),
+        sa.Column("secret", sa.String(length=500), nullable=False),
         sa.Column("created", directory.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated", directory.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("from_message_id", sa.Integer(), nullable=False),

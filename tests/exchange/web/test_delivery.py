@@ -105,9 +105,9 @@ def test_messages_written_before_the_webhook_existed_are_not_sent_to_it(app, ins
 def test_webhook_addresses_are_checked_like_feed_addresses(instance, members):
     with instance.sessions.begin() as session:
         with pytest.raises(Invalid):
-            webhooks.set_webhook(session, ADMIN, HOME, "http://127.0.0.1:9/hook", allow_private=False)
+            webhooks.set_webhook(session, ADMIN, HOME, "http://127.0.0.1:9/hook", allow_private=False, secret_key="k")
         with pytest.raises(Invalid):
-            webhooks.set_webhook(session, ADMIN, HOME, "ftp://hooks.example.org/x", allow_private=True)
+            webhooks.set_webhook(session, ADMIN, HOME, "ftp://hooks.example.org/x", allow_private=True, secret_key="k")
 
 
 def test_only_the_members_staff_set_its_webhook(app, instance, members):
@@ -165,3 +165,14 @@ def test_submit_decision_appeal_and_withdrawal_tell_the_learner_and_the_member(a
     assert delivery.deliver(instance.sessions, fast(instance.settings)).webhooks_delivered == 5
     assert sorted(events) == sorted(["transfer_submitted", "transfer_submitted", "transfer_withdrawn",
                                      "transfer_decided", "transfer_appealed"])
+
+
+def test_the_webhook_secret_is_stored_sealed(instance):
+    from directory.identity.sealing import unseal
+
+    with instance.sessions.begin() as session:
+        hook, secret = webhooks.set_webhook(session, ADMIN, HOME, "https://hooks.example.org/cf",
+                                            allow_private=True, secret_key=instance.settings.secret_key)
+        stored = hook.secret
+    assert secret not in stored
+    assert unseal(stored, instance.settings.secret_key) == secret
