@@ -329,7 +329,10 @@ def demo_command(port: int, feeds_port: int, no_serve: bool) -> None:
         server.shutdown()
         return
     click.echo(f"the directory is at http://127.0.0.1:{port}/ (Ctrl-C stops it)")
-    current_app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False)
+    # Not app.run(): Flask ignores it inside its own CLI. The development server is enough for a demo.
+    from werkzeug.serving import run_simple
+
+    run_simple("127.0.0.1", port, current_app._get_current_object(), threaded=True)
 
 
 main.add_command(overlaps_group)

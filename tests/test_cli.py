@@ -105,3 +105,13 @@ def test_settings_lists_every_setting(env):
     output = run("settings").output
     for name in ("CF_DATA_DIR", "CF_DATABASE_URL", "CF_SEARCH_BACKEND", "CF_SECRET_KEY", "CF_HARVEST_ALLOW_PRIVATE"):
         assert name in output
+
+
+def test_the_demo_sets_up_and_harvests_the_demo_consortium(env):
+    result = run("demo", "--no-serve", "--feeds-port", "0")
+    assert result.exit_code == 0, result.output
+    report = run("harvest", "report", "--json").output
+    runs = json.loads(report[report.index("["):])
+    assert len(runs) == 6 and all(r["outcome"] == "succeeded" for r in runs)
+    assert sum(r["counts"]["new"] for r in runs) >= 320
+    assert "overlaps brought up to date" in result.output
