@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.append(str(Path(__file__).resolve().parent))  # after the packages: benchmarks/exchange.py must not shadow them
 
 import httpx  # noqa: E402
 from harvest import WORDS, make_course  # noqa: E402
