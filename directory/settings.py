@@ -106,6 +106,9 @@ class Settings:
     oidc_timeout: float = _setting(10.0, _positive_float, "Seconds to wait for a member's identity provider.")
     harvest_connect_timeout: float = _setting(10.0, _positive_float, "Seconds to connect to a feed.")
     harvest_read_timeout: float = _setting(60.0, _positive_float, "Seconds between bytes of a feed.")
+    harvest_total_timeout: float = _setting(
+        900.0, _positive_float, "Seconds allowed for reading one whole feed body (slow-drip servers)."
+    )
     harvest_max_bytes: int = _setting(
         512 * 1024 * 1024, _positive_int, "Largest feed body accepted, in bytes."
     )

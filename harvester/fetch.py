@@ -35,10 +35,12 @@ _SCHEMES = frozenset({"http", "https"})
 @dataclass(frozen=True)
 class FetchOptions:
     """How patient and how trusting one fetch is. Timeouts in seconds; ``read_timeout`` is the longest
-    wait for the next bytes, not a limit on the whole transfer."""
+    wait for the next bytes, ``total_timeout`` the limit on reading one whole body (a server dripping a
+    few bytes a minute would otherwise hold a harvest for ever)."""
 
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
+    total_timeout: float = 900.0
     max_bytes: int = 512 * 1024 * 1024
     max_redirects: int = 5
     retries: int = 3  # retries after a 5xx answer or a connection error/timeout
@@ -52,6 +54,7 @@ class FetchOptions:
         return cls(
             connect_timeout=settings.harvest_connect_timeout,
             read_timeout=settings.harvest_read_timeout,
+            total_timeout=settings.harvest_total_timeout,
             max_bytes=settings.harvest_max_bytes,
             max_redirects=settings.harvest_max_redirects,
             retries=settings.harvest_retries,
@@ -244,6 +247,7 @@ def _read_body(response: httpx.Response, options: FetchOptions) -> bytes:
     if declared is not None and declared > options.max_bytes:
         raise FetchError(too_large, status=status)
     body = bytearray()
+    deadline = time.monotonic() + options.total_timeout
     try:
         with _transport_errors(options, status=status):
             # iter_bytes decodes gzip/deflate, so the limit applies to what we would hold in memory.
@@ -251,6 +255,8 @@ def _read_body(response: httpx.Response, options: FetchOptions) -> bytes:
                 body += chunk
                 if len(body) > options.max_bytes or response.num_bytes_downloaded > options.max_bytes:
                     raise FetchError(too_large, status=status)
+                if time.monotonic() > deadline:
+                    raise FetchError(f"body not read within {options.total_timeout:g}s", status=status)
     except _TransientFetchError as error:
         if not isinstance(error.__cause__, httpx.RemoteProtocolError):
             raise

@@ -275,6 +275,25 @@ def test_body_that_stalls_is_a_read_timeout_with_the_status(raw_server) -> None:
     assert caught.value.status == 200
 
 
+def test_a_body_dripped_slower_than_the_whole_transfer_allows_is_refused(raw_server) -> None:
+    def drip(conn: socket.socket, stopping: threading.Event) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+        for _ in range(40):  # a byte every 0.1 s: never a read timeout, but far too slow overall
+            if stopping.wait(0.1):
+                return
+            conn.sendall(b"x")
+
+    server = raw_server(drip)
+    options = FetchOptions(allow_private=True, retries=0, read_timeout=1.0, total_timeout=0.5)
+
+    started = time.monotonic()
+    with pytest.raises(FetchError) as caught:
+        fetch_feed(server.url(), options=options)
+
+    assert caught.value.reason == "body not read within 0.5s" and caught.value.status == 200
+    assert time.monotonic() - started < 2
+
+
 def test_body_shorter_than_content_length_is_truncated(raw_server) -> None:
     def cut_off(conn: socket.socket, stopping: threading.Event) -> None:
         conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + b"x" * 500)
