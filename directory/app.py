@@ -17,7 +17,7 @@ from datetime import date
 from functools import cached_property
 
 from flask import Flask
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from exchange.agreements.lookup import RegisterLookup
@@ -27,15 +27,14 @@ from harvester.pipeline import HarvestEnvironment
 from harvester.report import run_as_dict
 
 from . import settings as settings_module
-from .catalogue.models import Course, CourseStatus
 from .catalogue.service import ChangeSet
 from .catalogue.vocab import Vocabularies, vocabularies
 from .db import make_engine, make_sessionmaker
 from .errors import DomainError, Invalid
-from .overlaps import service as overlaps
+from .overlaps.refresh import refresh_stale
 from .pathways.agreements import AgreementLookup
 from .search.backend import SearchBackend, make_backend
-from .search.indexer import index_courses, reindex
+from .search.indexer import index_courses
 
 log = logging.getLogger(__name__)
 
@@ -83,31 +82,9 @@ class Instance:
             index_courses(session, self.search, [*changes.keys, *changes.reindex])
 
     def refresh_overlaps(self, batch: int = 5000) -> int:
-        """Recompute the overlaps of every stale course (new, changed or withdrawn since its overlaps were
-        computed) and re-index them with their partners. Returns how many courses were brought up to date."""
-        done = 0
-        with self.readers() as session:
-            pending = len(overlaps.stale(session))
-            active = session.scalar(select(func.count()).select_from(Course)
-                                    .where(Course.status == CourseStatus.ACTIVE)) or 0
-        if pending > max(batch, active // 5):
-            # Most of the catalogue is new (a first harvest): one full pass beats many incremental ones.
-            with self.sessions.begin() as session:
-                overlaps.recompute_all(session)
-            with self.readers() as session:
-                reindex(session, self.search)
-            return pending
-        while True:
-            with self.sessions.begin() as session:
-                keys = overlaps.stale(session, limit=batch)
-                if not keys:
-                    return done
-                partners = overlaps.partners_of(session, keys)
-                overlaps.recompute_for(session, keys)
-                partners |= overlaps.partners_of(session, keys)
-            with self.readers() as session:
-                index_courses(session, self.search, [*keys, *sorted(partners)])
-            done += len(keys)
+        """Overlaps of stale courses recomputed and re-indexed (``directory.overlaps.refresh``)."""
+        return refresh_stale(self.sessions, self.readers, self.search, batch)
+
     def agreement_lookup(self, session: Session, today: date) -> AgreementLookup:
         """The planner's "does an agreement cover this credit?", answered by the exchange's register."""
         return RegisterLookup(session, today)

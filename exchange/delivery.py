@@ -37,6 +37,7 @@ from directory.identity.sealing import unseal
 from directory.settings import Settings
 from harvester.fetch import FetchError, check_url
 
+from . import notifications
 from .notifications import OutboxMessage
 from .webhooks import Webhook, WebhookAttempt, WebhookDelivery
 
@@ -89,8 +90,7 @@ def _recipients(session: Session, message: OutboxMessage) -> list[str]:
 
 
 def _queued(session: Session) -> int:
-    return len(identity_outbox.unsent(session, BATCH)) + len(
-        session.scalars(select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None)).limit(BATCH)).all())
+    return len(identity_outbox.unsent(session, BATCH)) + len(notifications.unsent(session, BATCH))
 
 
 def _email(settings: Settings, to: list[str], subject: str, body: str) -> EmailMessage:
@@ -112,8 +112,7 @@ def send_emails(sessions: sessionmaker, settings: Settings, now: datetime) -> tu
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
             with sessions() as session:
-                exchange_ids = [m.id for m in session.scalars(select(OutboxMessage).where(
-                    OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id).limit(BATCH))]
+                exchange_ids = [m.id for m in notifications.unsent(session, BATCH)]
                 identity_ids = [m.id for m in identity_outbox.unsent(session, BATCH)]
             for message_id in exchange_ids:
                 with sessions.begin() as session:

@@ -3,10 +3,9 @@ it commits by whatever delivers mail (the identity package owns the general emai
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text, select, update
+from sqlalchemy import Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from directory.db import Base, UTCDateTime
@@ -44,6 +43,3 @@ def unsent(session: Session, limit: int = 100) -> list[OutboxMessage]:
     return list(session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
                                 .order_by(OutboxMessage.id).limit(limit)))
 
-
-def mark_sent(session: Session, ids: Iterable[int], now: datetime) -> None:
-    session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(list(ids))).values(sent_at=now))

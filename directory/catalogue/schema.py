@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -457,6 +457,3 @@ class CourseValidator:
     def errors(self, exc: ValidationError) -> list[FieldError]:
         return flatten_errors(exc.messages)
 
-
-def now_rfc3339() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -214,12 +214,6 @@ def mark_seen(session: Session, provider_id: str, now: datetime) -> None:
     )
 
 
-def count_active(session: Session, provider_id: str) -> int:
-    return session.scalar(
-        select(func.count()).where(Course.provider_id == provider_id, Course.status == CourseStatus.ACTIVE)
-    )
-
-
 # --- reading -------------------------------------------------------------------------------------
 
 

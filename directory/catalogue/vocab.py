@@ -107,12 +107,6 @@ class Vocabularies:
         group = self.cah.get(code)
         return group.name if group else None
 
-    def hecos_codes_in_cah(self, cah_code: str) -> list[str]:
-        """Every HECoS code whose CAH group (at any level) is ``cah_code``."""
-        return [
-            s.code for s in self.hecos.values() if cah_code in (s.cah1, s.cah2, s.cah3)
-        ]
-
     def _load_cah(self, path: Path) -> dict[str, CahGroup]:
         with path.open(newline="", encoding="utf-8") as handle:
             return {

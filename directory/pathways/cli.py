@@ -43,6 +43,23 @@ def add_command(path: Path) -> None:
     click.echo(f"pathway {pathway_id} {state} ({len(changes.course_keys)} courses re-indexed)")
 
 
+@pathways_group.command("withdraw")
+@click.argument("pathway_id")
+@with_appcontext
+def withdraw_command(pathway_id: str) -> None:
+    """Withdraw a consortium pathway (members withdraw theirs by leaving it out of their feed)."""
+    instance = current_app.extensions["climbing_frame"]
+    try:
+        with instance.sessions.begin() as session:
+            awarding = service.get_pathway(session, pathway_id).awarding_provider_id
+            changes = service.withdraw_consortium_pathway(session, pathway_id, utcnow())
+    except DomainError as exc:
+        raise click.ClickException(exc.detail) from None
+    if changes.course_keys:
+        instance.index_changes(ChangeSet(awarding, reindex=sorted(changes.course_keys)))
+    click.echo(f"pathway {pathway_id} withdrawn ({len(changes.course_keys)} courses re-indexed)")
+
+
 @pathways_group.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--all", "include_withdrawn", is_flag=True, help="Withdrawn pathways too.")

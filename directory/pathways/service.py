@@ -316,8 +316,3 @@ def pathway_rules(pathway_id: str, content: Mapping[str, Any]) -> engine.Pathway
     )
 
 
-def active_rules(session: Session) -> list[engine.PathwayRules]:
-    """The rules of every active pathway (the planner evaluates a learner against them)."""
-    rows = session.execute(select(Pathway.id, Pathway.content).where(Pathway.status == PathwayStatus.ACTIVE)
-                           .order_by(Pathway.id))
-    return [pathway_rules(pathway_id, content) for pathway_id, content in rows]

@@ -117,10 +117,6 @@ def day_number(day: date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
-def from_day_number(number: int) -> date:
-    return date(number // 10000, number // 100 % 100, number % 100)
-
-
 def _unique(values: Iterable[Any]) -> list[Any]:
     seen: dict[Any, None] = {}
     for value in values:

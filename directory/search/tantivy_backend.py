@@ -186,10 +186,6 @@ def tantivy_fields(document: Document) -> dict[str, Any]:
     return fields
 
 
-def day_number_iso(text: str) -> int:
-    return int(text.replace("-", ""))
-
-
 class TantivyBackend(SearchBackend):
     def __init__(
         self,

@@ -47,7 +47,3 @@ def test_unknown_codes_are_errors():
     with pytest.raises(VocabularyError):
         VOCAB.subject("LCSH", "x")
 
-
-def test_cah_group_expands_to_its_hecos_codes():
-    codes = VOCAB.hecos_codes_in_cah("CAH11-01")
-    assert "100366" in codes and all(VOCAB.hecos[c].cah2 == "CAH11-01" for c in codes)

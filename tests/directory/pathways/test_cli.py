@@ -25,6 +25,11 @@ def test_an_administrator_adds_a_consortium_pathway_and_its_courses_become_searc
     found = instance.search.search(SearchQuery(filters=Filters(pathway=("consortium-ds",)), per_page=50))
     assert sorted(h.id for h in found.hits) == [f"{A}/DS1", f"{B}/BX1", f"{B}/BX2"]
 
+    withdrawn = run("pathways", "withdraw", "consortium-ds")
+    assert withdrawn.exit_code == 0, withdrawn.output
+    assert json.loads(run("pathways", "list", "--json").output) == []
+    assert instance.search.search(SearchQuery(filters=Filters(pathway=("consortium-ds",)))).total == 0
+
 
 def test_a_bad_pathway_file_names_the_field(env, instance, tmp_path):  # noqa: F811
     build(instance, pathways=[])
