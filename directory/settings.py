@@ -50,6 +50,13 @@ def _positive_int(value: Any) -> int:
     return number
 
 
+def _non_negative_int(value: Any) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError(f"must be a whole number of 0 or more, got {number}")
+    return number
+
+
 def _positive_float(value: Any) -> float:
     number = float(value)
     if number <= 0:
@@ -92,6 +99,10 @@ class Settings:
     )
     search_backend: str = _setting(
         "tantivy", _choice("tantivy", "elasticsearch"), "The search engine: tantivy or elasticsearch."
+    )
+    search_facet_cache: int = _setting(
+        1024, _non_negative_int,
+        "Facet counts of this many recent searches kept per tantivy reader until the next commit (0: none).",
     )
     elasticsearch_url: str = _setting("http://127.0.0.1:9200", str, "Elasticsearch URL (scale-out).")
     elasticsearch_index: str = _setting("climbing-frame-courses", str, "Elasticsearch alias name.")

@@ -68,7 +68,7 @@ def make_backend(settings: Settings, vocab: Vocabularies) -> SearchBackend:
     else:
         from .tantivy_backend import TantivyBackend
 
-        backend = TantivyBackend(settings.index_dir, vocab)
+        backend = TantivyBackend(settings.index_dir, vocab, facet_cache=settings.search_facet_cache)
     backend.ensure_index()
     return backend
 
@@ -96,6 +96,7 @@ def hit_from_document(document: Document, score: float | None, query: SearchQuer
         cost_gbp=document.get("cost_gbp"),
         highlights=highlights(query.parsed, document),
         overlap_count=document.get("overlap_count") or 0,
+        card=document.get("card") or {},
     )
 
 

@@ -63,6 +63,9 @@ def course_document(
         **pathway_fields(content.get("pathways") or [], pathways),
         # Listed overlaps with other active courses: the card warns that both may not count.
         "overlap_count": overlaps,
+        # The credit, level and subjects as the record states them, for the result card (stored, not
+        # searched): a card reads the same as the course page without a trip to the store.
+        "card": {"credit": dict(credit) or None, "level": dict(level) or None, "subjects": list(subjects)},
     }
 
 

@@ -124,6 +124,7 @@ def index_definition() -> dict[str, Any]:
                 "pathways": _keyword,
                 "pathway_roles": _keyword,
                 "overlap_count": {"type": "integer", "index": False},
+                "card": {"type": "object", "enabled": False},
             },
         },
     }

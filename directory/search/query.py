@@ -30,8 +30,10 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 MAX_PER_PAGE = 100
 
@@ -149,6 +151,8 @@ class Hit:
     highlights: dict[str, tuple[str, ...]]
     # How many other active courses this one overlaps (a double-counting risk).
     overlap_count: int = 0
+    # The credit, level and subjects as the course's record states them ("credit", "level", "subjects").
+    card: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,15 @@ How a search runs (two passes over the index for most queries):
 * Relevance scores each word on the per-field fields with their boosts; a one-typo match adds a constant
   (from ``all_text``, so typo'd matches are not ranked by field). A phrase scores on ``all_text`` plus a
   title bonus. Hits and the total come from one search.
-* Facets come from one aggregation request: a ``filter`` bucket holding every active facet filter counts
-  the facets whose own filter is unset (its size is the total), and one ``filter`` bucket per active facet
-  filter counts that facet without its own filter. Multi-valued facets are counted on a single-valued
-  column holding the document's whole set of values (few distinct sets), then split: much faster than
-  counting a multi-valued column, and exact because each document has exactly one set.
+* Facets come from one aggregation request, counting terms of three single-valued columns: the provider,
+  the document's set of CAH groups, and ``facet_combo``, which holds the document's level, schedule,
+  credit bucket, set of modes and set of languages in one value. Counting one column costs about as much
+  as walking the matches once, so one column for five facets costs a fifth; the few distinct
+  combinations (hundreds) are split into the five facets' counts afterwards, exactly, because each
+  document has exactly one combination. With no facet filter active the columns are counted at the top
+  level (the match count is the sum of the combinations' counts); otherwise a ``filter`` bucket holding
+  every active facet filter counts the facets whose own filter is unset (its size is the total), and one
+  ``filter`` bucket per active facet filter counts that facet without its own filter.
 
 Orders: title and credit sort on one fast field holding the sort value then the id, so ties are broken by
 id inside tantivy; soonest start takes learner-led courses and those starting today first (one search,
@@ -37,7 +41,7 @@ import fcntl
 import logging
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,14 +51,18 @@ import tantivy
 from ..catalogue.vocab import Vocabularies
 from .backend import Document, SearchBackend, hit_from_document
 from .documents import LEARNER_LED, day_number
+from .facet_cache import FacetCache
 from .facets import CREDIT_BUCKETS, cah1_filters, facet_values, provider_facet_key
 from .query import FACETS, Filters, ParsedText, SearchQuery, SearchResult, Sort, is_fuzzy
 from .text import ANALYZER_NAME, english_analyzer, stem
+from .typos import TypoVariants
+
+Typos = Callable[[str], "tuple[str, ...] | None"]
 
 log = logging.getLogger(__name__)
 
 # Bump when the schema below changes: an index of another version is recreated empty (then reindex).
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 VERSION_FILE = "cf-schema-version"
 LOCK_FILE = ".cf-writer.lock"
 
@@ -71,24 +79,27 @@ KEYWORD_FIELDS = (
     "provider_id", "subject_codes", "framework_level", "modes", "schedule_type", "languages", "psrb_bodies",
     "pathways",
 )
-# Facet -> (the single-valued column it counts, whether that column holds a set of values).
-FACET_COLUMNS: dict[str, tuple[str, bool]] = {
-    "provider": ("provider_facet", False),
-    "subject": ("subject_cah1_set", True),
-    "subject_cah2": ("subject_cah2_set", True),
-    "eqf_level": ("eqf_level", False),
-    "mode": ("mode_set", True),
-    "schedule": ("schedule_type", False),
-    "language": ("language_set", True),
+# Facet -> the single-valued column counting it. Sets of values are joined by SET_SEP; the combination
+# column joins its parts (COMBO_PARTS, in order) by COMBO_SEP.
+FACET_COLUMNS = {
+    "provider": "provider_facet",
+    "subject": "subject_cah1_set",
+    "subject_cah2": "subject_cah2_set",
+    "eqf_level": "facet_combo",
+    "schedule": "facet_combo",
+    "credit": "facet_combo",
+    "mode": "facet_combo",
+    "language": "facet_combo",
 }
+COMBO_PARTS = ("eqf_level", "schedule", "credit", "mode", "language")
+COMBO_SETS = frozenset({"mode", "language"})
+COMBO_SEP = "\x1d"
+SET_SEP = "\x1e"
 # Set columns: the document field each is made of.
 SET_SOURCES = {
     "subject_cah1_set": "subject_cah1",
     "subject_cah2_set": "subject_cah2",
-    "mode_set": "modes",
-    "language_set": "languages",
 }
-SET_SEP = "\x1e"
 FILTER_FIELDS = {
     "provider": "provider_id",
     "subject": "subject_codes",
@@ -123,7 +134,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field(CATCH_ALL, tokenizer_name=ANALYZER_NAME, index_option="position")
     for name in KEYWORD_FIELDS:
         sb.add_text_field(name, fast=name == "schedule_type", tokenizer_name="raw")
-    for name in ("provider_facet", *SET_SOURCES):
+    for name in ("provider_facet", *SET_SOURCES, "facet_combo"):
         sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     # Sort keys: the primary value then the id, so tantivy's one-field sort is already tie-broken.
     sb.add_text_field("title_key", fast=True, tokenizer_name="raw", index_option="basic")
@@ -141,6 +152,29 @@ def credit_key(document: Document) -> str:
     # Fixed-width digits sort as numbers; "~" sorts after every digit, so no credit comes last.
     prefix = "~" if credit is None else f"{credit:013.3f}"
     return f"{prefix}\x00{document['id']}"
+
+
+def facet_combo(document: Document) -> str:
+    """The document's level, schedule, credit bucket, modes and languages as one value (COMBO_PARTS)."""
+    eqf = document.get("eqf_level")
+    parts = (
+        "" if eqf is None else str(int(eqf)),
+        document.get("schedule_type") or "",
+        credit_bucket(document.get("credit_cats")),
+        SET_SEP.join(sorted(document.get("modes") or ())),
+        SET_SEP.join(sorted(document.get("languages") or ())),
+    )
+    return COMBO_SEP.join(parts)
+
+
+def credit_bucket(credit: float | None) -> str:
+    """The CREDIT_BUCKETS value a credit falls in ("" for none)."""
+    if credit is None:
+        return ""
+    for value, _label, low, high in CREDIT_BUCKETS:
+        if (low is None or credit >= low) and (high is None or credit < high):
+            return value
+    return ""
 
 
 def tantivy_fields(document: Document) -> dict[str, Any]:
@@ -165,6 +199,7 @@ def tantivy_fields(document: Document) -> dict[str, Any]:
         "title_key": f"{document['title_sort']}\x00{document['id']}",
         "credit_key": credit_key(document),
         "has_psrb": bool(get("psrb_bodies")),
+        "facet_combo": facet_combo(document),
     }
     starts = get("starts")
     if starts:
@@ -193,6 +228,7 @@ class TantivyBackend(SearchBackend):
         vocab: Vocabularies,
         heap_size: int = 256_000_000,
         writer_threads: int = 0,
+        facet_cache: int = 1024,
     ) -> None:
         self.path = Path(path)
         self.vocab = vocab
@@ -203,7 +239,9 @@ class TantivyBackend(SearchBackend):
         self._index: tantivy.Index | None = None
         self._seen_commit: tuple[int, int] | None = None
         self._current: tantivy.Searcher | None = None
-        self._browse_facets: dict[str, dict[str, int]] | None = None  # facets of the whole catalogue
+        # Facet counts and match counts of recent searches, by words and filters (see facet_cache).
+        self._facets: FacetCache[tuple[dict[str, dict[str, int]], int]] = FacetCache(facet_cache)
+        self._typos: TypoVariants | None = None  # made with each searcher
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -301,14 +339,16 @@ class TantivyBackend(SearchBackend):
             index.reload()
             self._loaded(signature)
         if self._current is None:
-            self._current = index.searcher()
+            searcher = index.searcher()
+            self._typos = TypoVariants(lambda term: searcher.doc_freq(CATCH_ALL, term) > 0)
+            self._current = searcher
         return self._current
 
     def _loaded(self, signature: tuple[int, int] | None) -> None:
         """A new commit is loaded: forget the searcher and whatever was computed from it."""
         self._seen_commit = signature
         self._current = None
-        self._browse_facets = None
+        self._facets.clear()
 
     def _commit_signature(self) -> tuple[int, int] | None:
         try:
@@ -324,17 +364,22 @@ class TantivyBackend(SearchBackend):
         searcher = self._searcher()
         planner = self.planner
         parsed = query.parsed
-        text = planner.match_query(parsed)
+        typos = self._typos
+        assert typos is not None
+        text = planner.match_query(parsed, typos)
         filters = planner.filter_query(query.filters, query.today)
         main = planner.combine(text, filters)
         sort = query.effective_sort
+        # With facets the aggregation counts the matches: the page's search need not count them again.
+        count = not query.facets
         if sort is Sort.RELEVANCE:
-            ranked = planner.combine(planner.scored_query(parsed), filters)
-            total, scored = _relevance_page(searcher, ranked, query.offset, query.per_page)
+            ranked = planner.combine(planner.scored_query(parsed, typos), filters)
+            total, scored = _relevance_page(searcher, ranked, query.offset, query.per_page, count)
         elif sort is Sort.SOONEST:
             total, scored = _soonest_page(searcher, planner, main, query)
         else:
-            total, scored = _field_page(searcher, main, query, "title_key" if sort is Sort.TITLE else "credit_key")
+            field = "title_key" if sort is Sort.TITLE else "credit_key"
+            total, scored = _field_page(searcher, main, query, field, count)
         facets: dict = {}
         if query.facets:
             counts, matched = self._facet_counts(searcher, text, query)
@@ -350,16 +395,15 @@ class TantivyBackend(SearchBackend):
 
     def _facet_counts(self, searcher, text, query: SearchQuery) -> tuple[dict[str, dict[str, int]], int]:
         """Exact counts of every facet in one aggregation request, and how many courses match."""
-        filters = query.filters
-        browsing = text is None and filters == Filters()
-        if browsing and self._browse_facets is not None:
-            return self._browse_facets, searcher.num_docs
-        request = FacetRequest(self.planner, filters)
+        key = (query.parsed, query.filters, query.today)
+        known = self._facets.get(key)
+        if known is not None:
+            return known
+        request = FacetRequest(self.planner, query.filters)
         answer = searcher.aggregate(self.planner.combine(text, request.base_filters(query.today)), request.aggs)
-        counts, matched = request.counts(answer)
-        if browsing:
-            self._browse_facets = counts
-        return counts, matched
+        counted = request.counts(answer)
+        self._facets.put(key, counted)
+        return counted
 
     def _clear_directory(self) -> None:
         for entry in self.path.iterdir():
@@ -376,10 +420,11 @@ class TantivyBackend(SearchBackend):
 class FacetRequest:
     """One aggregation request answering every facet of one query.
 
-    The top-level query holds the words and the filters no facet controls. Bucket ``all`` narrows it by
-    every active facet filter and counts the facets whose own filter is unset; its size is the number of
-    matching courses. Bucket ``without:<facet>`` narrows it by the other active facet filters and counts
-    that facet (a facet ignores its own filter).
+    The top-level query holds the words and the filters no facet controls. With no facet filter active,
+    the facet columns are counted at the top level. Otherwise bucket ``all`` narrows the query by every
+    active facet filter and counts the facets whose own filter is unset (its size is the number of
+    matching courses), and bucket ``without:<facet>`` narrows it by the other active facet filters and
+    counts that facet (a facet ignores its own filter).
     """
 
     def __init__(self, planner: QueryPlanner, filters: Filters) -> None:
@@ -388,8 +433,13 @@ class FacetRequest:
         wanted = list(FACETS) + (["subject_cah2"] if cah1_filters(filters) else [])
         self.active = [facet for facet in FACETS if filters.active(facet)]
         clauses = {facet: _facet_filter_string(filters, facet) for facet in self.active}
-        self.groups: dict[str, list[str]] = {"all": [f for f in wanted if _own(f) not in self.active]}
-        self.aggs: dict[str, Any] = {"all": _filter_bucket(clauses.values(), self.groups["all"])}
+        self.groups: dict[str | None, list[str]] = {}
+        if not self.active:
+            self.groups[None] = wanted
+            self.aggs = _terms(wanted)
+            return
+        self.groups["all"] = [f for f in wanted if _own(f) not in self.active]
+        self.aggs = {"all": _filter_bucket(clauses.values(), self.groups["all"])}
         for facet in self.active:
             own = [f for f in wanted if _own(f) == facet]
             name = f"without:{facet}"
@@ -409,11 +459,16 @@ class FacetRequest:
         return self.planner.filter_query(unfaceted, today)
 
     def counts(self, answer: dict[str, Any]) -> tuple[dict[str, dict[str, int]], int]:
+        """Counts by facet and value, and how many courses match every filter."""
         counts: dict[str, dict[str, int]] = {}
         for name, facets in self.groups.items():
-            for facet in facets:
-                counts[facet] = _bucket_counts(facet, answer[name][facet])
-        return counts, int(answer["all"]["doc_count"])
+            counts.update(_split(facets, answer if name is None else answer[name]))
+        if None in self.groups:
+            # Every course has exactly one combination, so their counts add up to the matches.
+            matched = sum(b["doc_count"] for b in answer["facet_combo"].get("buckets", []))
+        else:
+            matched = answer["all"]["doc_count"]
+        return counts, int(matched)
 
 
 def _own(facet: str) -> str:
@@ -421,9 +476,16 @@ def _own(facet: str) -> str:
     return "subject" if facet == "subject_cah2" else facet
 
 
+def _terms(facets: list[str]) -> dict[str, Any]:
+    """Terms aggregations of the columns counting ``facets``, each column once, named by the column.
+    ``facet_combo`` is always counted: its counts add up to the documents counted."""
+    columns = {FACET_COLUMNS[facet] for facet in facets} | {"facet_combo"}
+    return {column: {"terms": {"field": column, "size": TERMS_SIZE, "segment_size": TERMS_SIZE}} for column in columns}
+
+
 def _filter_bucket(clauses: Iterable[str], facets: list[str]) -> dict[str, Any]:
     conjunction = " AND ".join(f"({c})" for c in clauses) or "*"
-    return {"filter": conjunction, "aggs": {facet: _aggregation(facet) for facet in facets}}
+    return {"filter": conjunction, "aggs": _terms(facets)}
 
 
 def _facet_filter_string(filters: Filters, facet: str) -> str:
@@ -447,35 +509,35 @@ def _quoted(value: str) -> str:
     return str(value).replace("\\", "\\\\").replace('"', '\\"')
 
 
-def _aggregation(facet: str) -> dict[str, Any]:
-    if facet == "credit":
-        return {"range": {"field": "credit_cats", "ranges": [_range(low, high) for _, _, low, high in CREDIT_BUCKETS]}}
-    column, _is_set = FACET_COLUMNS[facet]
-    return {"terms": {"field": column, "size": TERMS_SIZE, "segment_size": TERMS_SIZE}}
-
-
-def _range(low: float | None, high: float | None) -> dict[str, float]:
-    bounds = {}
-    if low is not None:
-        bounds["from"] = low
-    if high is not None:
-        bounds["to"] = high
-    return bounds
-
-
-def _bucket_counts(facet: str, answer: dict[str, Any]) -> dict[str, int]:
-    buckets = answer.get("buckets", [])
-    if facet == "credit":
-        return {CREDIT_BUCKETS[i][0]: int(b["doc_count"]) for i, b in enumerate(buckets)}
-    if facet == "eqf_level":
-        return {str(int(b["key"])): int(b["doc_count"]) for b in buckets}
-    if not FACET_COLUMNS[facet][1]:
-        return {str(b["key"]): int(b["doc_count"]) for b in buckets}
-    counts: dict[str, int] = {}
-    for bucket in buckets:
-        for value in str(bucket["key"]).split(SET_SEP):
-            counts[value] = counts.get(value, 0) + int(bucket["doc_count"])
+def _split(facets: list[str], answer: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """The counts of ``facets`` from one level of an aggregation answer (terms buckets by column)."""
+    counts: dict[str, dict[str, int]] = {facet: {} for facet in facets}
+    combo_parts = [(COMBO_PARTS.index(f), f) for f in facets if FACET_COLUMNS[f] == "facet_combo"]
+    for facet in facets:
+        column = FACET_COLUMNS[facet]
+        if column != "facet_combo":
+            buckets = ((b["key"], b["doc_count"]) for b in answer[column].get("buckets", []))
+            _add(counts[facet], buckets, (lambda key: key.split(SET_SEP)) if column in SET_SOURCES else None)
+    if combo_parts:
+        # Add up by part first (hundreds of combinations, a handful of distinct parts), then split sets.
+        by_part: list[dict[str, int]] = [{} for _ in combo_parts]
+        for bucket in answer["facet_combo"].get("buckets", []):
+            parts = bucket["key"].split(COMBO_SEP)
+            count = bucket["doc_count"]
+            for totals, (index, _facet) in zip(by_part, combo_parts, strict=True):
+                part = parts[index]
+                totals[part] = totals.get(part, 0) + count
+        for totals, (_index, facet) in zip(by_part, combo_parts, strict=True):
+            _add(counts[facet], totals.items(), (lambda key: key.split(SET_SEP)) if facet in COMBO_SETS else None)
     return counts
+
+
+def _add(into: dict[str, int], counted: Iterable[tuple[str, int]], split: Callable[[str], list[str]] | None) -> None:
+    """Add (key, count) pairs into value counts; ``split`` turns a key holding a set into its values."""
+    for key, count in counted:
+        for value in split(key) if split else (key,):
+            if value:
+                into[value] = into.get(value, 0) + int(count)
 
 
 # -- pages -----------------------------------------------------------------------------------------
@@ -483,16 +545,16 @@ def _bucket_counts(facet: str, answer: dict[str, Any]) -> dict[str, int]:
 Page = list[tuple[float | None, Any]]
 
 
-def _relevance_page(searcher, query, offset: int, per_page: int) -> tuple[int, Page]:
-    """Top hits by score and the total, in one search. Equal scores keep tantivy's document order,
-    fixed for one index snapshot, so pages of one snapshot never overlap (see the module docstring)."""
-    result = searcher.search(query, per_page, count=True, offset=offset)
+def _relevance_page(searcher, query, offset: int, per_page: int, count: bool) -> tuple[int | None, Page]:
+    """Top hits by score, and the total when ``count``, in one search. Equal scores keep tantivy's document
+    order, fixed for one index snapshot, so pages of one snapshot never overlap (see the module docstring)."""
+    result = searcher.search(query, per_page, count=count, offset=offset)
     return result.count, [(float(score), address) for score, address in result.hits]
 
 
-def _field_page(searcher, query, search: SearchQuery, field: str) -> tuple[int, Page]:
+def _field_page(searcher, query, search: SearchQuery, field: str, count: bool) -> tuple[int | None, Page]:
     result = searcher.search(
-        query, search.per_page, count=True, order_by_field=field, offset=search.offset, order=tantivy.Order.Asc
+        query, search.per_page, count=count, order_by_field=field, offset=search.offset, order=tantivy.Order.Asc
     )
     return result.count, [(None, address) for _key, address in result.hits]
 
@@ -547,16 +609,14 @@ class QueryPlanner:
     def __init__(self, schema: tantivy.Schema) -> None:
         self.schema = schema
 
-    def match_query(self, parsed: ParsedText) -> tantivy.Query | None:
-        """Which courses the words match, unscored: every clause on the catch-all field."""
+    def match_query(self, parsed: ParsedText, typos: Typos) -> tantivy.Query | None:
+        """Which courses the words match, unscored: every clause on the catch-all field. ``typos`` gives
+        the indexed variants of a word one edit away (None: let tantivy's fuzzy query find them)."""
         clauses = []
         for word in parsed.words:
             stemmed = stem(word)
             if stemmed:
-                if is_fuzzy(word):
-                    clauses.append(tantivy.Query.fuzzy_term_query(self.schema, CATCH_ALL, stemmed, distance=1))
-                else:
-                    clauses.append(tantivy.Query.term_query(self.schema, CATCH_ALL, stemmed))
+                clauses.append(self._word_match(stemmed, typos(stemmed) if is_fuzzy(word) else ()))
         for phrase in parsed.phrases:
             stems = _phrase_stems(phrase)
             if len(stems) == 1:
@@ -565,22 +625,30 @@ class QueryPlanner:
                 clauses.append(tantivy.Query.phrase_query(self.schema, CATCH_ALL, stems))
         return _all_of(clauses)
 
-    def scored_query(self, parsed: ParsedText) -> tantivy.Query | None:
+    def scored_query(self, parsed: ParsedText, typos: Typos) -> tantivy.Query | None:
         """The same courses as ``match_query``, scored: per-field boosts, typos and phrases below exact."""
         clauses = []
         for word in parsed.words:
             stemmed = stem(word)
             if stemmed:
-                clauses.append(self._word(stemmed, fuzzy=is_fuzzy(word)))
+                clauses.append(self._word(stemmed, typos(stemmed) if is_fuzzy(word) else ()))
         for phrase in parsed.phrases:
             stems = _phrase_stems(phrase)
             if len(stems) == 1:
-                clauses.append(self._word(stems[0], fuzzy=False))
+                clauses.append(self._word(stems[0], ()))
             elif stems:
                 clauses.append(self._phrase(stems))
         return _all_of(clauses)
 
-    def _word(self, stemmed: str, fuzzy: bool) -> tantivy.Query:
+    def _word_match(self, stemmed: str, variants: tuple[str, ...] | None) -> tantivy.Query:
+        """The word or one of its typo variants in the catch-all field, unscored."""
+        if variants is None:
+            return tantivy.Query.fuzzy_term_query(self.schema, CATCH_ALL, stemmed, distance=1)
+        return self.either(*(tantivy.Query.term_query(self.schema, CATCH_ALL, t) for t in (stemmed, *variants)))
+
+    def _word(self, stemmed: str, variants: tuple[str, ...] | None) -> tantivy.Query:
+        """The word scored per field; with typo variants in the index, any of them (the word too) adds a
+        constant, so a typo'd match ranks below a real one."""
         exact = tantivy.Query.disjunction_max_query(
             [
                 tantivy.Query.boost_query(
@@ -590,11 +658,10 @@ class QueryPlanner:
             ],
             tie_breaker=DISMAX_TIE,
         )
-        if not fuzzy:
+        if variants == ():
+            # No variant in the index: the constant would be the same for every match, so it is left out.
             return exact
-        typo = tantivy.Query.const_score_query(
-            tantivy.Query.fuzzy_term_query(self.schema, CATCH_ALL, stemmed, distance=1), FUZZY_WEIGHT
-        )
+        typo = tantivy.Query.const_score_query(self._word_match(stemmed, variants), FUZZY_WEIGHT)
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, exact), (tantivy.Occur.Should, typo)])
 
     def _phrase(self, stems: list[str]) -> tantivy.Query:

@@ -75,16 +75,18 @@ class Highlighter:
         self.fuzzy.discard("")
         self.phrase.discard("")
 
-        self._seen: dict[str, bool] = {}  # word as written -> whether it matched (texts repeat words)
+        # Words as written, classified once per query (texts repeat words): those that matched, and all seen.
+        self._matched: set[str] = set()
+        self._seen: set[str] = set()
 
     def __bool__(self) -> bool:
         return bool(self.exact or self.fuzzy or self.phrase)
 
-    def matches(self, word: str) -> bool:
-        seen = self._seen.get(word)
-        if seen is None:
-            seen = self._seen[word] = self._matches(word)
-        return seen
+    def _learn(self, words: Iterable[str]) -> None:
+        for word in words:
+            if self._matches(word):
+                self._matched.add(word)
+            self._seen.add(word)  # after: a thread that finds it seen finds it matched too
 
     def _matches(self, word: str) -> bool:
         stemmed = stem(word)
@@ -108,9 +110,14 @@ class Highlighter:
         return tuple(found)
 
     def fragment(self, text: str) -> str | None:
-        spans = [m.span() for m in _TOKEN.finditer(text) if self.matches(m.group())]
-        if not spans:
+        # Most texts of a hit match nothing: set operations answer that without a Python loop per word.
+        words = _TOKEN.findall(text)
+        if not self._seen.issuperset(words):
+            self._learn(set(words).difference(self._seen))
+        if self._matched.isdisjoint(words):
             return None
+        matched = self._matched
+        spans = [m.span() for m in _TOKEN.finditer(text) if m.group() in matched]
         start = 0
         if len(text) > FRAGMENT_CHARS and spans[0][0] > FRAGMENT_CHARS // 3:
             start = text.rfind(" ", 0, spans[0][0] - FRAGMENT_CHARS // 3) + 1

@@ -27,7 +27,7 @@ from ..search.query import FacetValue, SearchQuery, SearchResult
 from . import jsonld, schemas
 from .access import public
 from .context import db, instance
-from .search_api import course_contents, day_words, present_hit, search_query
+from .search_api import day_words, present_hit, search_query
 
 bp = Blueprint("pages", __name__)
 
@@ -205,14 +205,13 @@ def search_page():
     form, pairs, ignored = parse_form(pairs)
     query = search_query({**form, "per_page": form.get("per_page", PER_PAGE)}, date.today())
     result = instance().search.search(query)
-    contents = course_contents(db(), [hit.id for hit in result.hits])
     last_page = max(1, -(-result.total // query.per_page))
     return render_template(
         "search.html",
         form=form,
         query=query,
         result=result,
-        cards=[present_hit(hit, contents.get(hit.id)) for hit in result.hits],
+        cards=[present_hit(hit) for hit in result.hits],
         chips=active_filters(pairs, result),
         clear_url=_url([(n, v) for n, v in pairs if n in ("q", "sort")]),
         groups=facet_groups(form, result),

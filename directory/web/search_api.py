@@ -1,14 +1,14 @@
 """Search, in the API and on the pages: query-string arguments in, our query model out, hits as JSON-ready cards.
 
 The view parses, builds a ``SearchQuery``, calls the instance's search backend once and renders. A hit
-carries what the index stores; the credit, level and subjects as the course states them come from the
-store in one query by ids (``course_contents``), so a card reads the same as the course page. A hit the
-store no longer knows (the index is a step behind) is shown from what the hit carries.
+carries everything its card shows, the credit, level and subjects as the course's record states them
+included (the search document's ``card``), so a search needs nothing from the store and a card reads
+the same as the course page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -16,16 +16,13 @@ import orjson
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from ..catalogue import words
-from ..catalogue.models import Course, CourseVersion
 from ..search.facets import credit_range
 from ..search.query import Filters, Hit, SearchQuery, SearchResult, Sort
 from . import schemas
 from .access import public
-from .context import db, instance
+from .context import instance
 
 blp = Blueprint("search", __name__, url_prefix="/api/v1", description="Search the catalogue")
 
@@ -60,23 +57,6 @@ def search_query(args: Mapping[str, Any], today: date) -> SearchQuery:
         per_page=args.get("per_page", 20),
         today=today,
     )
-
-
-def course_contents(session: Session, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """The current content of each course ``<provider_id>/<course_id>`` in ``ids``, in one query."""
-    wanted = {course_key for course_key in ids if "/" in course_key}
-    if not wanted:
-        return {}
-    keys = [course_key.split("/", 1) for course_key in wanted]
-    # Two IN lists rather than a row-value IN: every engine walks the (provider_id, course_id) index with
-    # them (SQLite scans the table for a row-value IN); the few extra pairs they admit are dropped below.
-    rows = session.execute(
-        select(Course.provider_id, Course.course_id, CourseVersion.content)
-        .join(CourseVersion, CourseVersion.id == Course.current_version_id)
-        .where(Course.provider_id.in_({p for p, _ in keys}), Course.course_id.in_({c for _, c in keys}))
-    )
-    contents = {f"{provider_id}/{course_id}": content for provider_id, course_id, content in rows}
-    return {key: content for key, content in contents.items() if key in wanted}
 
 
 def day_words(day: date) -> str:
@@ -114,9 +94,9 @@ def _level(hit: Hit, content: Mapping[str, Any]) -> dict[str, Any]:
     return level
 
 
-def present_hit(hit: Hit, content: Mapping[str, Any] | None) -> dict[str, Any]:
+def present_hit(hit: Hit) -> dict[str, Any]:
     """One result card as JSON-ready values (``schemas.SearchHitOut``)."""
-    content = content or {}
+    content = hit.card
     return {
         "id": hit.id,
         "course_id": hit.course_id,
@@ -137,14 +117,13 @@ def present_hit(hit: Hit, content: Mapping[str, Any] | None) -> dict[str, Any]:
     }
 
 
-def present_result(result: SearchResult, query: SearchQuery, session: Session) -> dict[str, Any]:
+def present_result(result: SearchResult, query: SearchQuery) -> dict[str, Any]:
     """The API's answer (``schemas.SearchResultOut``): the page of cards and the facet counts."""
-    contents = course_contents(session, [hit.id for hit in result.hits])
     return {
         "total": result.total,
         "page": query.page,
         "per_page": query.per_page,
-        "results": [present_hit(hit, contents.get(hit.id)) for hit in result.hits],
+        "results": [present_hit(hit) for hit in result.hits],
         "facets": {
             facet: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
             for facet, values in result.facets.items()
@@ -155,7 +134,7 @@ def present_result(result: SearchResult, query: SearchQuery, session: Session) -
 @blp.route("/search")
 class Search(MethodView):
     @public
-    @blp.arguments(schemas.SearchArgs, location="query")
+    @blp.arguments(schemas.SearchArgs(), location="query")
     @blp.response(200, schemas.SearchResultOut)
     def get(self, args):
         """Active courses matching words and filters, with facet counts.
@@ -164,7 +143,7 @@ class Search(MethodView):
         must all hold. Each facet's counts ignore that facet's own filter.
         """
         query = search_query(args, date.today())
-        body = present_result(instance().search.search(query), query, db())
+        body = present_result(instance().search.search(query), query)
         # SearchResultOut documents the answer; serialising through it would cost more than the search
         # itself, so the already-plain values go straight to JSON.
         return Response(orjson.dumps(body), mimetype="application/json")
