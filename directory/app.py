@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from exchange.agreements.lookup import RegisterLookup
 from harvester import pipeline
-from harvester.fetch import FetchError, check_url
 from harvester.pipeline import HarvestEnvironment
 from harvester.report import run_as_dict
 
@@ -31,6 +30,7 @@ from .catalogue.service import ChangeSet
 from .catalogue.vocab import Vocabularies, vocabularies
 from .db import make_engine, make_sessionmaker
 from .errors import DomainError, Invalid
+from .outbound import AddressRefused, check_url
 from .overlaps.refresh import refresh_stale
 from .pathways.agreements import AgreementLookup
 from .search.backend import SearchBackend, make_backend
@@ -94,10 +94,11 @@ class Instance:
 
     def check_identity_provider_url(self, url: str) -> None:
         """Raise Invalid unless we may call ``url`` of a member's identity provider: http(s), and not at a
-        private or loopback address unless ``oidc_allow_private`` (the harvester's rule for feeds)."""
+        private or loopback address unless ``oidc_allow_private`` (``directory.outbound``, the rule for
+        feeds and webhooks too)."""
         try:
             check_url(url, self.settings.oidc_allow_private)
-        except FetchError as exc:
+        except AddressRefused as exc:
             raise Invalid(f"{url}: {exc}") from None
 
     def close(self) -> None:
@@ -151,13 +152,24 @@ def create_app(settings: settings_module.Settings | None = None) -> Flask:
     instance = Instance(settings)
     app.extensions["climbing_frame"] = instance
 
+    _register_web(app)
+    return app
+
+
+def _register_web(app: Flask) -> None:
+    """The directory's blueprints, then the harvester's and the exchange's, on one app and one API."""
+    from exchange.web import api as exchange_api
+    from exchange.web import pages as exchange_pages
+    from harvester.web import api as harvester_api
+    from harvester.web import pages as harvester_pages
+
     from .web import (
         access,
+        account_pages,
         admin_pages,
         api,
         auth_pages,
         context,
-        member_pages,
         oauth,
         oidc_sign_in,
         overlap_pages,
@@ -169,20 +181,19 @@ def create_app(settings: settings_module.Settings | None = None) -> Flask:
     problems.register(app)
     access.register(app)
     oauth.register(app)
-    api.register(app)
+    json_api = api.register(app)
+    json_api.register_blueprint(harvester_api.blp)
+    json_api.register_blueprint(exchange_api.blp)
     pages.register(app)
     pathway_pages.register(app)
     auth_pages.register(app)
     oidc_sign_in.register(app)
-    member_pages.register(app)
+    account_pages.register(app)
+    harvester_pages.register(app)
     admin_pages.register(app)
     overlap_pages.register(app)
-    from exchange.web import pages as exchange_pages
-
     exchange_pages.register(app)
-
     app.teardown_appcontext(context.close_request_session)
-    return app
 
 
 def _development_secret() -> str:

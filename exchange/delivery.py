@@ -34,8 +34,8 @@ from directory.identity.identity import Role
 from directory.identity.models import OutboxMessage as IdentityMessage
 from directory.identity.models import User
 from directory.identity.sealing import unseal
+from directory.outbound import AddressRefused, check_url
 from directory.settings import Settings
-from harvester.fetch import FetchError, check_url
 
 from . import notifications
 from .notifications import OutboxMessage
@@ -166,7 +166,7 @@ def _attempt(http: httpx.Client, url: str, secret: str, body: bytes, delivery_id
         response = http.post(url, content=body, headers={
             "Content-Type": "application/json", SIGNATURE_HEADER: sign(secret, body),
             "X-Climbing-Frame-Event": event, "X-Climbing-Frame-Delivery": str(delivery_id)})
-    except (FetchError, httpx.HTTPError) as exc:
+    except (AddressRefused, httpx.HTTPError) as exc:
         return None, f"{type(exc).__name__}: {exc}"
     return response.status_code, None if response.is_success else f"HTTP {response.status_code}"
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from directory.db import Base, UTCDateTime, utcnow
 from directory.errors import Invalid, NotFound
 from directory.identity.sealing import seal
-from harvester.fetch import FetchError, check_url
+from directory.outbound import AddressRefused, check_url
 
 from .actors import Actor, require_staff
 from .notifications import OutboxMessage
@@ -74,7 +74,7 @@ def set_webhook(session: Session, actor: Actor, org_id: str, url: str, *, allow_
     require_staff(actor, PERMISSION, org_id)
     try:
         check_url(url, allow_private)
-    except FetchError as exc:
+    except AddressRefused as exc:
         raise Invalid(f"webhook address {exc}", field="url") from None
     now = now or utcnow()
     secret = secrets.token_urlsafe(32)

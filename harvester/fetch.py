@@ -5,7 +5,8 @@ A caller may rely on these guarantees:
 
 - Only ``http`` and ``https`` URLs are fetched, and, unless ``allow_private``, only from hosts whose every
   address is public: this is checked before the first request and again before every redirect hop, so a
-  public feed cannot redirect the harvester to 127.0.0.1 or a cloud metadata address.
+  public feed cannot redirect the harvester to 127.0.0.1 or a cloud metadata address (the check is
+  ``directory.outbound.check_url``, its refusal a ``FetchError`` here).
 - Redirects are followed here (never by httpx), at most ``max_redirects`` of them.
 - The decoded body is never larger than ``max_bytes``: reading stops as soon as it grows past it, so a
   compressed "zip bomb" costs at most one decompressed network chunk beyond the limit.
@@ -18,8 +19,6 @@ A caller may rely on these guarantees:
 from __future__ import annotations
 
 import functools
-import ipaddress
-import socket
 import ssl
 import time
 from collections.abc import Iterator
@@ -28,8 +27,9 @@ from dataclasses import dataclass, replace
 
 import httpx
 
+from directory import outbound
+
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-_SCHEMES = frozenset({"http", "https"})
 
 
 @dataclass(frozen=True)
@@ -143,62 +143,19 @@ def fetch_feed(
             return replace(result, attempts=attempt)
 
 
-def check_url(url: str, allow_private: bool) -> None:
-    """Raise ``FetchError`` unless ``url`` is http(s) with a host and, when not ``allow_private``, every
-    address the host resolves to is public.
-
-    Not public: private, loopback, link-local, reserved, multicast, unspecified or otherwise not globally
-    routable (e.g. 100.64.0.0/10), checked on IPv4-mapped IPv6 addresses too. A host that does not
-    resolve is refused. With ``allow_private`` the host is not resolved here at all.
-    """
+def _check_address(url: str, allow_private: bool) -> None:
+    """``directory.outbound.check_url``, its refusal reported as a ``FetchError`` like every other."""
     try:
-        parsed = httpx.URL(url)
-    except httpx.InvalidURL as exc:
-        raise FetchError(f"refused: not a valid URL ({exc})") from exc
-    if parsed.scheme not in _SCHEMES:
-        raise FetchError(f"refused: scheme {parsed.scheme or '(none)'!r} is not http or https")
-    if not parsed.host:
-        raise FetchError("refused: URL has no host")
-    if allow_private:
-        return
-    port = parsed.port or (443 if parsed.scheme == "https" else 80)
-    try:
-        addresses = _resolve(parsed.host, port)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError(f"cannot resolve {parsed.host}: {exc}") from exc
-    if not addresses:
-        raise FetchError(f"cannot resolve {parsed.host}: no addresses")
-    for address in addresses:
-        if not _is_public(address):
-            raise FetchError(f"refused: {parsed.host} resolves to private address {address}")
-
-
-def _resolve(host: str, port: int) -> list[str]:
-    # A module-level hook so tests can make a local server look public and prove the per-hop check.
-    return [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
-
-
-def _is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address)
-    # Python 3.11 judges ::ffff:a.b.c.d by the IPv6 tables, not by the IPv4 address it carries (which is
-    # where the connection goes), so judge the IPv4 address.
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_reserved
-        or ip.is_multicast
-        or ip.is_unspecified
-    )
+        outbound.check_url(url, allow_private)
+    except outbound.AddressRefused as exc:
+        raise FetchError(exc.reason) from exc
 
 
 def _fetch_once(client: httpx.Client, url: str, options: FetchOptions) -> FetchResult:
     """One try: follow redirects from ``url`` to a final answer. ``attempts`` is left for the caller."""
     current = url
     for _hop in range(options.max_redirects + 1):
-        check_url(current, options.allow_private)
+        _check_address(current, options.allow_private)
         with _transport_errors(options, status=None), client.stream("GET", current) as response:
             location = _redirect_target(response)
             if location is None:

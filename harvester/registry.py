@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from directory.errors import Conflict, Invalid, NotFound
+from directory.outbound import AddressRefused, check_url
 from directory.settings import SettingsError, parse_interval
 
 from . import formats
-from .fetch import FetchError, check_url
 from .models import Feed
 
 
@@ -37,7 +37,7 @@ def _validate(spec: FeedSpec, allow_private: bool) -> int:
     if spec.url:
         try:
             check_url(spec.url, allow_private)
-        except FetchError as exc:
+        except AddressRefused as exc:
             raise Invalid(f"feed URL refused: {exc.reason}") from None
     return seconds
 

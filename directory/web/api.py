@@ -5,14 +5,13 @@ from __future__ import annotations
 from flask import Flask
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
-
-from harvester import pipeline, publishing
-from harvester.report import quarantine_as_dict, run_as_dict
+from flask_wtf.csrf import generate_csrf
 
 from ..catalogue import present
 from ..catalogue import service as catalogue
-from . import member_api, overlaps_api, pathways_api, problems, schemas, search_api
-from .access import identity, public, require
+from ..identity.schema import IdentityOut, identity_as_dict
+from . import overlaps_api, pathways_api, problems, schemas, search_api
+from .access import bearer_used, identity, public
 from .context import db
 
 blp = Blueprint("api", __name__, url_prefix="/api/v1", description="Climbing Frame catalogue API")
@@ -77,31 +76,18 @@ class CourseRecord(MethodView):
         return present.course_record(catalogue.get_course(db(), provider_id, course_id))
 
 
-@blp.route("/harvest/runs")
-class HarvestRuns(MethodView):
-    @require(publishing.PUBLISH)
-    @blp.arguments(schemas.FeedFilterArgs, location="query")
-    @blp.response(200, schemas.HarvestRunPage)
-    def get(self, args):
-        """Harvest run reports, newest first: every feed's for administrators, the caller's own otherwise."""
-        feed = publishing.visible_feed(identity(), args.get("feed"))
-        return _page(pipeline.latest_runs(db(), feed, args["page"], args["per_page"]), run_as_dict)
+# Documented with the member API (the harvester's "members" blueprint) since before that moved out.
+@blp.route("/me", tags=["members"])
+class Me(MethodView):
+    @public
+    @blp.response(200, IdentityOut)
+    def get(self):
+        """Who the caller is; for a browser session, also the CSRF token its JSON calls must send."""
+        return identity_as_dict(identity(), None if bearer_used() else generate_csrf())
 
 
-@blp.route("/harvest/quarantine")
-class Quarantine(MethodView):
-    @require(publishing.PUBLISH)
-    @blp.arguments(schemas.FeedFilterArgs, location="query")
-    @blp.response(200, schemas.QuarantinePage)
-    def get(self, args):
-        """Records each feed's latest run could not accept, with field and reason (administrators: every
-        feed's; members: their own)."""
-        feed = publishing.visible_feed(identity(), args.get("feed"))
-        page = pipeline.current_quarantine(db(), feed, args["page"], args["per_page"])
-        return _page(page, quarantine_as_dict)
-
-
-def register(app: Flask) -> None:
+def register(app: Flask) -> Api:
+    """The API with the directory's blueprints; the composition root adds the other packages' to it."""
     app.config.update(
         API_TITLE="Climbing Frame",
         API_VERSION="v1",
@@ -112,13 +98,9 @@ def register(app: Flask) -> None:
     api = ProblemApi(app)
     api.register_blueprint(blp)
     api.register_blueprint(search_api.blp)
-    api.register_blueprint(member_api.blp)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.register_blueprint(overlaps_api.blp)
     api.register_blueprint(pathways_api.blp)
-    from exchange.web import api as exchange_api  # the composition root's one link to the exchange's API
-
-    api.register_blueprint(exchange_api.blp)
     app.extensions["climbing_frame_api"] = api
 
     @app.get("/healthz")
@@ -128,3 +110,5 @@ def register(app: Flask) -> None:
 
         db().execute(text("SELECT 1"))
         return {"status": "ok"}
+
+    return api

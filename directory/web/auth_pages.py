@@ -61,7 +61,7 @@ def sign_in_submit():
         return sign_in_page(SIGN_IN_REFUSED, 401, form["next"])
     session.clear()  # a new session id, and a new CSRF token with it
     session["sid"] = result.sid
-    return redirect(safe_next(form["next"], url_for("member.home")), 303)
+    return redirect(safe_next(form["next"], url_for("account.home")), 303)
 
 
 @bp.post("/sign-out")

@@ -144,7 +144,7 @@ def callback(org_id: str):
     next_page = session.get("oidc_next")
     session.clear()  # a new session id, and a new CSRF token with it
     session["sid"] = result.sid
-    return redirect(safe_next(next_page, url_for("member.home")), 303)
+    return redirect(safe_next(next_page, url_for("account.home")), 303)
 
 
 def _verified_claims(client: FlaskOAuth2App, config: ProviderConfig) -> VerifiedClaims:

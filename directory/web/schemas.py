@@ -19,10 +19,6 @@ class CourseListArgs(PageArgs):
     provider = fields.String(metadata={"description": "Only this provider's courses (provider id)."})
 
 
-class FeedFilterArgs(PageArgs):
-    feed = fields.String(metadata={"description": "Only this feed (its id, the provider id)."})
-
-
 class ProviderRef(Schema):
     id = fields.String()
     name = fields.String()
@@ -125,44 +121,6 @@ class VersionOut(Schema):
     content = fields.Dict()
 
 
-class RunCounts(Schema):
-    seen = fields.Integer()
-    new = fields.Integer()
-    changed = fields.Integer()
-    unchanged = fields.Integer()
-    withdrawn = fields.Integer()
-    quarantined = fields.Integer()
-
-
-class HarvestRunOut(Schema):
-    id = fields.Integer()
-    feed = fields.String()
-    provider_id = fields.String()
-    trigger = fields.String()
-    started = fields.String(metadata={'format': 'date-time'})
-    finished = fields.String(metadata={'format': 'date-time'})
-    outcome = fields.String(metadata={"description": "succeeded, failed or held"})
-    http_status = fields.Integer(allow_none=True)
-    counts = fields.Nested(RunCounts)
-    errors = fields.List(fields.String())
-    held_withdrawals = fields.List(fields.String())
-    completeness = fields.Dict(metadata={"description": "mean score and the least complete records"})
-    unmapped = fields.List(fields.String())
-
-
-class QuarantineOut(Schema):
-    id = fields.Integer()
-    run_id = fields.Integer()
-    feed = fields.String()
-    provider_id = fields.String()
-    record_id = fields.String(allow_none=True)
-    field = fields.String()
-    reason = fields.String()
-    problems = fields.List(fields.Dict())
-    excerpt = fields.String()
-    created = fields.String(metadata={'format': 'date-time'})
-
-
 def envelope(item_schema: type[Schema], name: str) -> type[Schema]:
     """The one list envelope: {total, page, per_page, results}."""
     return Schema.from_dict(
@@ -179,8 +137,6 @@ def envelope(item_schema: type[Schema], name: str) -> type[Schema]:
 ProviderPage = envelope(ProviderOut, "ProviderPage")
 CoursePage = envelope(CourseSummaryOut, "CoursePage")
 VersionPage = envelope(VersionOut, "VersionPage")
-HarvestRunPage = envelope(HarvestRunOut, "HarvestRunPage")
-QuarantinePage = envelope(QuarantineOut, "QuarantinePage")
 
 
 # -- search -----------------------------------------------------------------------------------------

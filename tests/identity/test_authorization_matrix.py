@@ -62,7 +62,7 @@ def routes(ids) -> dict[tuple[str, str], Case]:
         # OpenID Connect through a member's provider (none is set here: refused as not enabled, 401)
         ("oidc.start", "GET"): Case(f"/auth/oidc/{A}/start", ANYONE, ok=(401,)),
         ("oidc.callback", "GET"): Case(f"/auth/oidc/{A}/callback?code=x&state=y", ANYONE, ok=(401,)),
-        ("member.home", "GET"): Case("/member/", SIGNED_IN, ok=(200, 302)),
+        ("account.home", "GET"): Case("/member/", SIGNED_IN, ok=(200, 302)),
         ("member.catalogue", "GET"): Case(f"/member/catalogue?provider={A}", publish),
         ("member.set_feed", "POST"): Case("/member/catalogue/feed", publish, ok=(303,),
                                           data={"provider": A, "url": "https://www.example.ac.uk/a.json"}),
@@ -97,7 +97,7 @@ def routes(ids) -> dict[tuple[str, str], Case]:
         ("oauth.introspect", "POST"): Case("/oauth/introspect", INTROSPECTION, data={"token": "x"}),
         ("oauth.metadata", "GET"): Case("/.well-known/oauth-authorization-server", PUBLIC),
         # the member API
-        ("members.Me", "GET"): Case("/api/v1/me", PUBLIC),
+        ("api.Me", "GET"): Case("/api/v1/me", PUBLIC),
         ("members.Catalogue", "PUT"): Case(f"/api/v1/providers/{A}/catalogue", publish,
                                            body=feed_bytes([course("A1")], provider_id=A),
                                            content_type="application/json"),
@@ -105,8 +105,8 @@ def routes(ids) -> dict[tuple[str, str], Case]:
         ("members.Feed", "PUT"): Case(f"/api/v1/providers/{A}/feed", publish, json={"url": None}),
         ("members.ProviderRuns", "GET"): Case(f"/api/v1/providers/{A}/harvest/runs", publish),
         ("members.ProviderQuarantine", "GET"): Case(f"/api/v1/providers/{A}/harvest/quarantine", publish),
-        ("api.HarvestRuns", "GET"): Case(f"/api/v1/harvest/runs?feed={A}", publish),
-        ("api.Quarantine", "GET"): Case(f"/api/v1/harvest/quarantine?feed={A}", publish),
+        ("members.HarvestRuns", "GET"): Case(f"/api/v1/harvest/runs?feed={A}", publish),
+        ("members.Quarantine", "GET"): Case(f"/api/v1/harvest/quarantine?feed={A}", publish),
         **exchange_routes(),
     }
 
@@ -318,6 +318,6 @@ def test_non_public_routes_carry_their_requirement_on_the_view(app):
     from directory.web.access import Access
 
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith(("admin.", "member.")):
+        if rule.endpoint.startswith(("admin.", "account.", "member.")):
             view = app.view_functions[rule.endpoint]
             assert isinstance(getattr(view, "access", None), Access), rule.endpoint

@@ -1,41 +1,35 @@
 """The member API: a university's systems (OAuth clients) and staff publish their catalogue, point their
-feed at a new address, and read their own run reports and quarantine. Who may is decided in
-``harvester.publishing``; this module is HTTP in, one service call, JSON out."""
+feed at a new address, and read their own run reports and quarantine; administrators read every feed's.
+Who may is decided in ``harvester.publishing``; this module is HTTP in, one service call, JSON out."""
 
 from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from flask_wtf.csrf import generate_csrf
 
-from harvester import publishing
-from harvester.models import RunOutcome
-from harvester.report import quarantine_as_dict, run_as_dict
+from directory.catalogue.service import Page
+from directory.errors import NotFound
+from directory.web import problems
+from directory.web.access import identity, require
+from directory.web.context import db, instance
 
-from ..errors import NotFound
-from ..identity.schema import IdentityOut, identity_as_dict
-from . import member_schemas, problems, schemas
-from .access import bearer_used, identity, public, require
-from .context import db, instance
+from .. import pipeline, publishing
+from ..models import RunOutcome
+from ..report import quarantine_as_dict, run_as_dict
+from . import schemas
 
 blp = Blueprint("members", __name__, url_prefix="/api/v1",
                 description="Member universities: publishing, feed settings, run reports")
 PUBLISH = publishing.PUBLISH
+# The consortium-wide report lists were documented with the catalogue API before they moved here; they
+# keep its tag so the OpenAPI document (and clients generated from it) stay as they were.
+CATALOGUE_API_TAG = "api"
 
 
-def _page(page, convert) -> dict:
+def _page(page: Page, convert) -> dict:
     return {"total": page.total, "page": page.page, "per_page": page.per_page,
             "results": [convert(item) for item in page.results]}
-
-
-@blp.route("/me")
-class Me(MethodView):
-    @public
-    @blp.response(200, IdentityOut)
-    def get(self):
-        """Who the caller is; for a browser session, also the CSRF token its JSON calls must send."""
-        return identity_as_dict(identity(), None if bearer_used() else generate_csrf())
 
 
 @blp.route("/providers/<provider_id>/catalogue")
@@ -60,17 +54,17 @@ class Catalogue(MethodView):
 @blp.route("/providers/<provider_id>/feed")
 class Feed(MethodView):
     @require(PUBLISH)
-    @blp.response(200, member_schemas.FeedOut)
+    @blp.response(200, schemas.FeedOut)
     def get(self, provider_id):
         """The provider's feed settings."""
         feed = publishing.feed_of(db(), identity(), provider_id)
         if feed is None:
             raise NotFound(f"provider {provider_id!r} has no feed yet")
-        return member_schemas.feed_as_dict(feed)
+        return schemas.feed_as_dict(feed)
 
     @require(PUBLISH)
-    @blp.arguments(member_schemas.FeedIn)
-    @blp.response(200, member_schemas.FeedOut)
+    @blp.arguments(schemas.FeedIn)
+    @blp.response(200, schemas.FeedOut)
     def put(self, args, provider_id):
         """Set where the provider's feed is harvested from (or null: published by push)."""
         settings = instance().settings
@@ -78,7 +72,7 @@ class Feed(MethodView):
             feed = publishing.set_feed_url(session, identity(), provider_id, args["url"],
                                            allow_private=settings.harvest_allow_private,
                                            default_every=settings.harvest_default_interval)
-            return member_schemas.feed_as_dict(feed)
+            return schemas.feed_as_dict(feed)
 
 
 @blp.route("/providers/<provider_id>/harvest/runs")
@@ -99,4 +93,28 @@ class ProviderQuarantine(MethodView):
     def get(self, args, provider_id):
         """Records of the provider's latest run that could not be accepted, with field and reason."""
         page = publishing.quarantine(db(), identity(), provider_id, args["page"], args["per_page"])
+        return _page(page, quarantine_as_dict)
+
+
+@blp.route("/harvest/runs", tags=[CATALOGUE_API_TAG])
+class HarvestRuns(MethodView):
+    @require(PUBLISH)
+    @blp.arguments(schemas.FeedFilterArgs, location="query")
+    @blp.response(200, schemas.HarvestRunPage)
+    def get(self, args):
+        """Harvest run reports, newest first: every feed's for administrators, the caller's own otherwise."""
+        feed = publishing.visible_feed(identity(), args.get("feed"))
+        return _page(pipeline.latest_runs(db(), feed, args["page"], args["per_page"]), run_as_dict)
+
+
+@blp.route("/harvest/quarantine", tags=[CATALOGUE_API_TAG])
+class Quarantine(MethodView):
+    @require(PUBLISH)
+    @blp.arguments(schemas.FeedFilterArgs, location="query")
+    @blp.response(200, schemas.QuarantinePage)
+    def get(self, args):
+        """Records each feed's latest run could not accept, with field and reason (administrators: every
+        feed's; members: their own)."""
+        feed = publishing.visible_feed(identity(), args.get("feed"))
+        page = pipeline.current_quarantine(db(), feed, args["page"], args["per_page"])
         return _page(page, quarantine_as_dict)

@@ -1,30 +1,19 @@
-"""Pages for signed-in people: the landing page after sign-in, and "My catalogue", where a member
-university's staff see their feed, its run reports and quarantined records, and set the feed's address
-themselves. Which provider's data a caller may see is decided in ``harvester.publishing``."""
+""""My catalogue": where a member university's staff see their feed, its run reports and quarantined
+records, and set the feed's address themselves. Which provider's data a caller may see is decided in
+``harvester.publishing``."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Flask, redirect, render_template, request, url_for
 
-from harvester import publishing
-from harvester.report import quarantine_as_dict, run_as_dict
+from directory.errors import Invalid
+from directory.web.access import identity, require
+from directory.web.context import db, instance
 
-from ..errors import Invalid
-from .access import identity, require
-from .context import db, instance
+from .. import publishing
+from ..report import quarantine_as_dict, run_as_dict
 
-bp = Blueprint("member", __name__, url_prefix="/member")
-
-
-@bp.get("/")
-@require()
-def home():
-    caller = identity()
-    if caller.is_admin:
-        return redirect(url_for("admin.home"))
-    if caller.org_id and caller.allows(publishing.PUBLISH):
-        return redirect(url_for("member.catalogue"))
-    return render_template("member/home.html", caller=caller)
+bp = Blueprint("member", __name__, url_prefix="/member", template_folder="templates")
 
 
 def _provider_id() -> str:
