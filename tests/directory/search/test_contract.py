@@ -90,6 +90,30 @@ def test_one_typo_in_long_words_still_matches(catalogue):
     }
 
 
+def test_a_misspelt_word_in_a_course_is_found_but_ranks_below_the_real_word(empty):
+    empty.upsert([
+        course_document("Aldport", "aldport", "typo", content("typo", "Statistcs for nurses")),
+        course_document("Aldport", "aldport", "right", content("right", "Statistics for nurses")),
+        course_document("Aldport", "aldport", "other", content("other", "Pottery for nurses")),
+    ])
+    assert ids(search(empty, "statistics")) == ["aldport/right", "aldport/typo"]
+    assert ids(search(empty, "statistcs")) == ["aldport/typo", "aldport/right"]
+    assert counts(search(empty, "statistics"), "provider") == {"aldport": 2}
+
+
+def test_a_typo_in_a_word_outside_the_english_alphabet_still_matches(empty):
+    empty.upsert([course_document("Aldport", "aldport", "greek", content("greek", "Ελληνική γλώσσα"))])
+    assert ids(search(empty, "Ελληνικη")) == ["aldport/greek"]
+    assert ids(search(empty, "Ελληνικκή")) == ["aldport/greek"]
+
+
+def test_a_hit_carries_the_credit_level_and_subjects_its_record_states(catalogue):
+    hit = search(catalogue, "green chemistry").hits[0]
+    assert hit.card["credit"]["cats"] == hit.credit_cats
+    assert hit.card["level"]["eqf"] == hit.eqf_level
+    assert [s["code"] for s in hit.card["subjects"]] == ["100417"]
+
+
 def test_short_words_are_not_fuzzed(catalogue):
     assert ids(search(catalogue, "lax")) == []
     assert set(ids(search(catalogue, "laws"))) == {"bexley/ai-ethics", "aldport/law-basics", "carrow/history-wales"}
