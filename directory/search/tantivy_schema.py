@@ -1,0 +1,178 @@
+"""The tantivy index's schema, and the values it indexes for one search document.
+
+Free text is indexed twice: the title and the learning outcomes in fields of their own (they rank above
+the rest), and every text field in the catch-all ``all_text``. Facets are counted on single-valued fast
+columns: the provider, the set of CAH groups (levels 1 and 2), and ``facet_combo``, which holds the
+level, schedule, credit bucket, modes and languages in one value (see ``tantivy_queries.FacetRequest``).
+Sort keys hold the sort value then the id, so tantivy's one-field sort is already tie-broken.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+import tantivy
+
+from .backend import Document
+from .facets import CREDIT_BUCKETS, provider_facet_key
+from .text import ANALYZER_NAME
+
+# Bump when the schema below changes: an index of another version is recreated empty (then reindex).
+SCHEMA_VERSION = "4"
+VERSION_FILE = "cf-schema-version"
+LOCK_FILE = ".cf-writer.lock"
+
+# Free text is indexed twice: the title and the learning outcomes on their own (they rank above the
+# rest), and every text field in the catch-all ``all_text``, which matches every word and phrase and
+# scores the words of the other fields (summary, aims, skills, subject and provider names).
+CATCH_ALL = "all_text"
+TEXT_FIELDS: tuple[tuple[str, float], ...] = (
+    ("title", 3.0),
+    ("learning_outcomes", 2.0),
+    (CATCH_ALL, 1.0),
+)
+KEYWORD_FIELDS = (
+    "provider_id", "subject_codes", "framework_level", "modes", "schedule_type", "languages", "psrb_bodies",
+    "pathways",
+)
+# Facet -> the single-valued column counting it. Sets of values are joined by SET_SEP; the combination
+# column joins its parts (COMBO_PARTS, in order) by COMBO_SEP.
+FACET_COLUMNS = {
+    "provider": "provider_facet",
+    "subject": "subject_cah1_set",
+    "subject_cah2": "subject_cah2_set",
+    "eqf_level": "facet_combo",
+    "schedule": "facet_combo",
+    "credit": "facet_combo",
+    "mode": "facet_combo",
+    "language": "facet_combo",
+}
+COMBO_PARTS = ("eqf_level", "schedule", "credit", "mode", "language")
+COMBO_SETS = frozenset({"mode", "language"})
+COMBO_SEP = "\x1d"
+SET_SEP = "\x1e"
+# Set columns: the document field each is made of.
+SET_SOURCES = {
+    "subject_cah1_set": "subject_cah1",
+    "subject_cah2_set": "subject_cah2",
+}
+FILTER_FIELDS = {
+    "provider": "provider_id",
+    "subject": "subject_codes",
+    "framework_level": "framework_level",
+    "mode": "modes",
+    "schedule": "schedule_type",
+    "language": "languages",
+    "pathway": "pathways",
+}
+# Facet -> the filter field its own filter sets (as a query string in a filter aggregation).
+FACET_FILTER_FIELDS = {
+    "provider": "provider_id",
+    "subject": "subject_codes",
+    "mode": "modes",
+    "schedule": "schedule_type",
+    "language": "languages",
+}
+FUZZY_WEIGHT = 0.5  # a typo'd match scores below the exact word
+PHRASE_WEIGHT = 1.0
+PHRASE_TITLE_BOOST = 2.0
+DISMAX_TIE = 0.3
+TERMS_SIZE = 60000
+
+
+def build_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("id", stored=True, fast=True, tokenizer_name="raw")
+    sb.add_bytes_field("source", stored=True)
+    # Phrases match on the catch-all; the title keeps positions too, for its phrase bonus.
+    sb.add_text_field("title", tokenizer_name=ANALYZER_NAME, index_option="position")
+    sb.add_text_field("learning_outcomes", tokenizer_name=ANALYZER_NAME, index_option="freq")
+    sb.add_text_field(CATCH_ALL, tokenizer_name=ANALYZER_NAME, index_option="position")
+    for name in KEYWORD_FIELDS:
+        sb.add_text_field(name, fast=name == "schedule_type", tokenizer_name="raw")
+    for name in ("provider_facet", *SET_SOURCES, "facet_combo"):
+        sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
+    # Sort keys: the primary value then the id, so tantivy's one-field sort is already tie-broken.
+    sb.add_text_field("title_key", fast=True, tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("credit_key", fast=True, tokenizer_name="raw", index_option="basic")
+    sb.add_integer_field("eqf_level", indexed=True, fast=True)
+    sb.add_integer_field("starts", indexed=True, fast=True)
+    sb.add_float_field("credit_cats", indexed=True, fast=True)
+    sb.add_float_field("cost_gbp", indexed=True)
+    sb.add_boolean_field("has_psrb", indexed=True)
+    return sb.build()
+
+
+def credit_key(document: Document) -> str:
+    credit = document.get("credit_cats")
+    # Fixed-width digits sort as numbers; "~" sorts after every digit, so no credit comes last.
+    prefix = "~" if credit is None else f"{credit:013.3f}"
+    return f"{prefix}\x00{document['id']}"
+
+
+def facet_combo(document: Document) -> str:
+    """The document's level, schedule, credit bucket, modes and languages as one value (COMBO_PARTS)."""
+    eqf = document.get("eqf_level")
+    parts = (
+        "" if eqf is None else str(int(eqf)),
+        document.get("schedule_type") or "",
+        credit_bucket(document.get("credit_cats")),
+        SET_SEP.join(sorted(document.get("modes") or ())),
+        SET_SEP.join(sorted(document.get("languages") or ())),
+    )
+    return COMBO_SEP.join(parts)
+
+
+def credit_bucket(credit: float | None) -> str:
+    """The CREDIT_BUCKETS value a credit falls in ("" for none)."""
+    if credit is None:
+        return ""
+    for value, _label, low, high in CREDIT_BUCKETS:
+        if (low is None or credit >= low) and (high is None or credit < high):
+            return value
+    return ""
+
+
+def tantivy_fields(document: Document) -> dict[str, Any]:
+    """The values tantivy indexes for one search document."""
+    get = document.get
+    outcomes = get("learning_outcomes") or []
+    skills = get("skills") or []
+    subject_names = get("subject_names") or []
+    summary = get("summary") or ""
+    aims = get("aims") or ""
+    provider_name = get("provider_name") or ""
+    fields: dict[str, Any] = {
+        "id": document["id"],
+        "source": orjson.dumps(document),
+        "title": document["title"],
+        "learning_outcomes": outcomes,
+        CATCH_ALL: [
+            text for text in (document["title"], *outcomes, summary, aims, *skills, *subject_names, provider_name)
+            if text
+        ],
+        "provider_facet": provider_facet_key(document["provider_id"], provider_name),
+        "title_key": f"{document['title_sort']}\x00{document['id']}",
+        "credit_key": credit_key(document),
+        "has_psrb": bool(get("psrb_bodies")),
+        "facet_combo": facet_combo(document),
+    }
+    starts = get("starts")
+    if starts:
+        fields["starts"] = [int(s.replace("-", "")) for s in starts]
+    for name in KEYWORD_FIELDS:
+        value = get(name)
+        if value is not None and value != []:
+            fields[name] = value
+    for column, source in SET_SOURCES.items():
+        values = get(source)
+        if values:
+            fields[column] = SET_SEP.join(sorted(values))
+    if get("eqf_level") is not None:
+        fields["eqf_level"] = int(document["eqf_level"])
+    if get("credit_cats") is not None:
+        fields["credit_cats"] = float(document["credit_cats"])
+    if get("cost_gbp") is not None:
+        fields["cost_gbp"] = float(document["cost_gbp"])
+    return fields
