@@ -28,6 +28,7 @@ from .identity import cli as identity_cli
 from .overlaps.cli import overlaps_group
 from .pathways.cli import pathways_group
 from .search.indexer import reindex as rebuild_index
+from .search.indexer import reindex_if_empty
 
 console = Console(stderr=True)
 
@@ -283,7 +284,17 @@ def scheduler_command() -> None:
 
     # Overlaps follow harvests a few minutes behind (Instance.refresh_overlaps), outside the runs themselves.
     overlap_job = ("refresh-overlaps", Instance.refresh_overlaps, IntervalTrigger(minutes=2, timezone=UTC))
-    run_scheduler(_instance(), extra_jobs=[*exchange_jobs.scheduled(), overlap_job])
+    instance = _instance()
+    _fill_empty_index(instance)
+    run_scheduler(instance, extra_jobs=[*exchange_jobs.scheduled(), overlap_job])
+
+
+def _fill_empty_index(instance: Instance) -> None:
+    """An index recreated empty (a new index schema) or lost is rebuilt from the store before work starts."""
+    with instance.readers() as session:
+        count = reindex_if_empty(session, instance.search)
+    if count is not None:
+        click.echo(f"the search index was empty: {count} courses indexed from the store")
 
 
 @main.command("reindex")
@@ -325,6 +336,7 @@ def demo_command(port: int, feeds_port: int, no_serve: bool) -> None:
     except DomainError as exc:
         _fail(exc)
     _harvest_feeds([spec.provider_id for spec in specs], as_json=False, jobs=min(2, os.cpu_count() or 1))
+    _fill_empty_index(instance)  # unchanged feeds index nothing: an index made anew must be filled
     if no_serve:
         server.shutdown()
         return

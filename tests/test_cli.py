@@ -115,3 +115,15 @@ def test_the_demo_sets_up_and_harvests_the_demo_consortium(env):
     assert len(runs) == 6 and all(r["outcome"] == "succeeded" for r in runs)
     assert sum(r["counts"]["new"] for r in runs) >= 320
     assert "overlaps brought up to date" in result.output
+
+
+def test_a_demo_run_again_fills_a_search_index_made_anew(env, instance):
+    assert run("demo", "--no-serve", "--feeds-port", "0").exit_code == 0
+    index_dir = instance.settings.index_dir
+    (index_dir / "cf-schema-version").write_text("0")  # an older index schema: it is recreated empty
+    result = run("demo", "--no-serve", "--feeds-port", "0")
+    assert result.exit_code == 0, result.output
+    assert "the search index was empty" in result.output
+    from directory.search.tantivy_backend import TantivyBackend
+
+    assert TantivyBackend(index_dir, instance.vocab).count() >= 320

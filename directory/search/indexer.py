@@ -106,3 +106,14 @@ def active_documents(session: Session, batch: int = 2000, progress: Progress | N
 def reindex(session: Session, backend: SearchBackend, progress: Progress | None = None, batch: int = 2000) -> int:
     """Rebuild the whole index from the database; returns how many courses were indexed."""
     return backend.rebuild(active_documents(session, batch, progress))
+
+
+def reindex_if_empty(session: Session, backend: SearchBackend) -> int | None:
+    """Rebuild an empty index when the store has active courses (a new index schema recreated it empty,
+    or its folder was lost); returns how many courses were indexed, or None when nothing was needed."""
+    if backend.count() > 0:
+        return None
+    active = session.scalar(select(func.count()).select_from(Course).where(Course.status == CourseStatus.ACTIVE))
+    if not active:
+        return None
+    return reindex(session, backend)
