@@ -5,7 +5,8 @@
 1. Generates courses (canonical records, validated by the real schema) into a SQLite store, then times a
    full `reindex` into tantivy (the product's rebuild path). ``--data-dir`` keeps both for the next run.
 2. Runs a fixed query mix against the engine in-process, one query at a time: the raw engine's latency.
-3. Serves the API with gunicorn (2 sync workers, as deployed) and measures it with 16 concurrent
+3. Serves the API with gunicorn (2 sync workers, as deployed), sends the same queries through it one at
+   a time (the API's overhead is the ratio of the two latencies), then measures it with 16 concurrent
    clients, facets always on, in two ways:
 
    * **throughput**: each client sends its next request as soon as the last is answered (closed loop),
@@ -238,6 +239,18 @@ async def closed_loop(port: int, targets: list[str], clients: int, duration: flo
     return latencies, errors, time.perf_counter() - begun
 
 
+async def sequential(port: int, targets: list[str]) -> list[float]:
+    """Each query once, one at a time: the API's latency without queueing, to set against the raw engine's."""
+    connection = Connection(port)
+    latencies = []
+    for target in targets:
+        started = time.perf_counter()
+        await connection.get(target)
+        latencies.append(time.perf_counter() - started)
+    connection.close()
+    return latencies
+
+
 async def open_loop(port: int, targets: list[str], clients: int, rate: float, duration: float) -> tuple[list[float], int, float]:
     """Requests due at a fixed rate, sent over ``clients`` connections; latency counts from when each was due."""
     due: asyncio.Queue = asyncio.Queue()
@@ -363,9 +376,11 @@ def main() -> None:
              "-b", f"127.0.0.1:{port}", "--log-level", "warning", "directory.app:create_app()"],
             cwd=ROOT, env={**os.environ, **environ}, start_new_session=True)
         targets = [f"/api/v1/search?{urlencode(params, doseq=True)}" for params in mix]
+        warm = [f"/api/v1/search?{urlencode(params, doseq=True)}" for params in query_mix(100, args.providers, -1)]
         try:
             wait_until_up(port)
-            asyncio.run(closed_loop(port, targets[:100], args.clients, 3.0))  # warm both workers
+            asyncio.run(closed_loop(port, warm, args.clients, 2.0))  # warm both workers on untimed queries
+            one_by_one = asyncio.run(sequential(port, targets[:args.raw_queries]))
             saturated, errors, elapsed = asyncio.run(closed_loop(port, targets, args.clients, args.duration))
             paced, paced_errors, paced_elapsed = asyncio.run(
                 open_loop(port, targets, args.clients, args.rate, args.duration))
@@ -383,8 +398,10 @@ def main() -> None:
           f"{len(paced) / paced_elapsed:,.0f} requests/s answered")
     print("  " + report("    latency from when due", paced))
     print(report("raw engine in-process, one at a time", raw))
-    print(f"API latency / raw engine latency at p50: {percentile(paced, 50) / percentile(raw, 50):.2f}x; "
-          f"API cost per request (workers / throughput) {1000 * args.workers / throughput:.1f} ms = "
+    print(report(f"the same {len(one_by_one)} queries through the API, one at a time", one_by_one))
+    print(f"API overhead: API / raw engine latency {percentile(one_by_one, 50) / percentile(raw, 50):.2f}x at p50, "
+          f"{statistics.mean(one_by_one) / statistics.mean(raw):.2f}x on the mean; under load, the API's cost per "
+          f"request (workers / throughput) {1000 * args.workers / throughput:.1f} ms = "
           f"{args.workers / throughput / statistics.mean(raw):.2f}x the raw engine's mean")
 
 

@@ -141,16 +141,27 @@ def _split(facets: list[str], answer: dict[str, Any]) -> dict[str, dict[str, int
             _add(counts[facet], buckets, (lambda key: key.split(SET_SEP)) if column in SET_SOURCES else None)
     if combo_parts:
         # Add up by part first (hundreds of combinations, a handful of distinct parts), then split sets.
-        by_part: list[dict[str, int]] = [{} for _ in combo_parts]
-        for bucket in answer["facet_combo"].get("buckets", []):
-            parts = bucket["key"].split(COMBO_SEP)
-            count = bucket["doc_count"]
-            for totals, (index, _facet) in zip(by_part, combo_parts, strict=True):
+        rows = [(_combo_parts(b["key"]), b["doc_count"]) for b in answer["facet_combo"].get("buckets", [])]
+        for index, facet in combo_parts:
+            totals: dict[str, int] = {}
+            get = totals.get
+            for parts, count in rows:
                 part = parts[index]
-                totals[part] = totals.get(part, 0) + count
-        for totals, (_index, facet) in zip(by_part, combo_parts, strict=True):
+                totals[part] = get(part, 0) + count
             _add(counts[facet], totals.items(), (lambda key: key.split(SET_SEP)) if facet in COMBO_SETS else None)
     return counts
+
+
+_COMBOS: dict[str, list[str]] = {}  # a combination's parts (an index has hundreds of combinations)
+
+
+def _combo_parts(key: str) -> list[str]:
+    parts = _COMBOS.get(key)
+    if parts is None:
+        if len(_COMBOS) > 100_000:
+            _COMBOS.clear()
+        parts = _COMBOS[key] = key.split(COMBO_SEP)
+    return parts
 
 
 def _add(into: dict[str, int], counted: Iterable[tuple[str, int]], split: Callable[[str], list[str]] | None) -> None:
