@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import lru_cache
 
 import tantivy
@@ -96,71 +96,60 @@ class Highlighter:
             return True
         return any(within_one_edit(stemmed, f) for f in self.fuzzy)
 
-    def highlight(self, groups: Sequence[tuple[str, Sequence[str | None], int]]) -> dict[str, tuple[str, ...]]:
-        """Up to ``limit`` HTML fragments for each (name, texts, limit) group, with ``<mark>`` around matched
-        words and the rest escaped; groups with none are left out.
+    def fragments(self, texts: Iterable[str | None], limit: int = 2) -> tuple[str, ...]:
+        """Up to ``limit`` HTML fragments with ``<mark>`` around matched words, the rest escaped."""
+        found: list[str] = []
+        for text in texts:
+            if not text:
+                continue
+            fragment = self.fragment(text)
+            if fragment is not None:
+                found.append(fragment)
+                if len(found) == limit:
+                    break
+        return tuple(found)
 
-        Every text of the group list is read in one regex pass (most texts of a hit match nothing, and a
-        pass per text would cost more than the search): the pass finds the matched words and where they
-        are, and only texts holding one become fragments."""
-        entries = [(name, limit, text) for name, texts, limit in groups for text in texts if text]
-        joined = "\n".join(text for _name, _limit, text in entries)  # no word spans a line break
-        words = _TOKEN.findall(joined)
+    def fragment(self, text: str) -> str | None:
+        # Most texts of a hit match nothing: set operations answer that without a Python loop per word.
+        words = _TOKEN.findall(text)
         if not self._seen.issuperset(words):
             self._learn(set(words).difference(self._seen))
+        if self._matched.isdisjoint(words):
+            return None
         matched = self._matched
-        if matched.isdisjoint(words):
-            return {}
-        spans = [m.span() for m in _TOKEN.finditer(joined) if m.group() in matched]
-        found: dict[str, list[str]] = {}
-        offset = index = 0
-        for name, limit, text in entries:
-            end = offset + len(text)
-            mine = []
-            while index < len(spans) and spans[index][0] < end:
-                start, stop = spans[index]
-                mine.append((start - offset, stop - offset))
-                index += 1
-            fragments = found.setdefault(name, [])
-            if mine and len(fragments) < limit:
-                fragments.append(_fragment(text, mine))
-            offset = end + 1
-        return {name: tuple(fragments) for name, fragments in found.items() if fragments}
-
-
-def _fragment(text: str, spans: list[tuple[int, int]]) -> str:
-    """The part of ``text`` around its first matched word (``spans``, in order), marked and escaped."""
-    start = 0
-    if len(text) > FRAGMENT_CHARS and spans[0][0] > FRAGMENT_CHARS // 3:
-        start = text.rfind(" ", 0, spans[0][0] - FRAGMENT_CHARS // 3) + 1
-    end = len(text) if len(text) - start <= FRAGMENT_CHARS else text.rfind(" ", start, start + FRAGMENT_CHARS)
-    if end <= start:
-        end = min(len(text), start + FRAGMENT_CHARS)
-    out = ["…" if start > 0 else ""]
-    cursor = start
-    for s, e in spans:
-        if s < start or e > end:
-            continue
-        out.append(html.escape(text[cursor:s]))
-        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
-        cursor = e
-    out.append(html.escape(text[cursor:end]))
-    if end < len(text):
-        out.append("…")
-    return "".join(out)
+        spans = [m.span() for m in _TOKEN.finditer(text) if m.group() in matched]
+        start = 0
+        if len(text) > FRAGMENT_CHARS and spans[0][0] > FRAGMENT_CHARS // 3:
+            start = text.rfind(" ", 0, spans[0][0] - FRAGMENT_CHARS // 3) + 1
+        end = len(text) if len(text) - start <= FRAGMENT_CHARS else text.rfind(" ", start, start + FRAGMENT_CHARS)
+        if end <= start:
+            end = min(len(text), start + FRAGMENT_CHARS)
+        out = ["…" if start > 0 else ""]
+        cursor = start
+        for s, e in spans:
+            if s < start or e > end:
+                continue
+            out.append(html.escape(text[cursor:s]))
+            out.append(f"<mark>{html.escape(text[s:e])}</mark>")
+            cursor = e
+        out.append(html.escape(text[cursor:end]))
+        if end < len(text):
+            out.append("…")
+        return "".join(out)
 
 
 def highlights(parsed: ParsedText, document: dict) -> dict[str, tuple[str, ...]]:
-    """Highlight fragments of a search document's title, summary (or aims), learning outcomes and skills."""
+    """Highlight fragments of a search document's title, summary and learning outcomes."""
     marker = _highlighter(parsed)
     if not marker:
         return {}
-    return marker.highlight((
-        ("title", (document.get("title"),), 1),
-        ("summary", (document.get("summary"), document.get("aims")), 1),
-        ("learning_outcomes", document.get("learning_outcomes") or (), 2),
-        ("skills", document.get("skills") or (), 3),
-    ))
+    result = {
+        "title": marker.fragments([document.get("title")], 1),
+        "summary": marker.fragments([document.get("summary"), document.get("aims")], 1),
+        "learning_outcomes": marker.fragments(document.get("learning_outcomes") or [], 2),
+        "skills": marker.fragments(document.get("skills") or [], 3),
+    }
+    return {name: frags for name, frags in result.items() if frags}
 
 
 @lru_cache(maxsize=256)
