@@ -48,7 +48,7 @@ import fcntl
 import logging
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import orjson
@@ -59,7 +59,7 @@ from .backend import Document, SearchBackend, hit_from_document
 from .facet_cache import FacetCache
 from .facets import facet_values
 from .query import SearchQuery, SearchResult, Sort
-from .tantivy_queries import FacetRequest, QueryPlanner, field_page, relevance_page, soonest_page
+from .tantivy_queries import Counted, FacetRequest, QueryPlanner, field_page, relevance_page, soonest_page
 from .tantivy_schema import CATCH_ALL, LOCK_FILE, SCHEMA_VERSION, VERSION_FILE, build_schema, tantivy_fields
 from .text import ANALYZER_NAME, english_analyzer
 from .typos import TypoVariants
@@ -86,7 +86,7 @@ class TantivyBackend(SearchBackend):
         self._seen_commit: tuple[int, int] | None = None
         self._current: tantivy.Searcher | None = None
         # Facet counts and match counts of recent searches, by words and filters (see facet_cache).
-        self._facets: FacetCache[tuple[dict[str, dict[str, int]], int]] = FacetCache(facet_cache)
+        self._facets: FacetCache[Counted] = FacetCache(facet_cache)
         self._typos: TypoVariants | None = None  # made with each searcher
 
     # -- lifecycle ---------------------------------------------------------------------------------
@@ -239,17 +239,21 @@ class TantivyBackend(SearchBackend):
         ]
         return SearchResult(total=total, hits=hits, facets=facets)
 
-    def _facet_counts(self, searcher, text, query: SearchQuery) -> tuple[dict[str, dict[str, int]], int]:
-        """Exact counts of every facet in one aggregation request, and how many courses match."""
-        key = (query.parsed, query.filters, query.today)
-        known = self._facets.get(key)
-        if known is not None:
-            return known
+    def _facet_counts(self, searcher, text, query: SearchQuery) -> tuple[dict[str, Mapping[str, int]], int]:
+        """Exact counts of every facet, and how many courses match: what is not kept from an earlier
+        search is counted in one aggregation request, and kept (merged with what was kept)."""
         request = FacetRequest(self.planner, query.filters)
-        answer = searcher.aggregate(self.planner.combine(text, request.base_filters(query.today)), request.aggs)
-        counted = request.counts(answer)
-        self._facets.put(key, counted)
-        return counted
+        known = {}
+        for subset in request.needs:
+            counted = self._facets.get((query.parsed, subset, query.today))
+            if counted is not None:
+                known[subset] = counted
+        for subset, counted in request.count(searcher, text, known, query.today).items():
+            if subset in known:
+                counted = Counted({**known[subset].facets, **counted.facets}, counted.matched)
+            known[subset] = counted
+            self._facets.put((query.parsed, subset, query.today), counted)
+        return request.assemble(known)
 
     def _clear_directory(self) -> None:
         for entry in self.path.iterdir():

@@ -6,7 +6,8 @@ together (its docstring tells how a search runs).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import tantivy
@@ -38,58 +39,81 @@ Typos = Callable[[str], "tuple[str, ...] | None"]
 
 # -- facets ----------------------------------------------------------------------------------------
 
-class FacetRequest:
-    """One aggregation request answering every facet of one query.
+@dataclass(frozen=True)
+class Counted:
+    """Facet counts under one set of filters: by facet then value, and how many courses the filters leave."""
 
-    The top-level query holds the words and the filters no facet controls. With no facet filter active,
-    the facet columns are counted at the top level. Otherwise bucket ``all`` narrows the query by every
-    active facet filter and counts the facets whose own filter is unset (its size is the number of
-    matching courses), and bucket ``without:<facet>`` narrows it by the other active facet filters and
-    counts that facet (a facet ignores its own filter).
+    facets: Mapping[str, Mapping[str, int]]
+    matched: int
+
+
+class FacetRequest:
+    """What the facets of one query need counted, and how to count what is not known yet.
+
+    A facet ignores its own filter, so a query with active facet filters needs counts under several sets of
+    filters: under all of them for the facets whose own filter is unset, and under all but facet X's for
+    X. Counts under a set of filters are a pure function of the words, the filters and the index
+    snapshot, so the backend keeps them (``Counted``) and a later query needing the same set reuses them:
+    ticking a facet on a page already counted costs one narrow count, not a walk over every match.
+
+    The sets still missing are counted in one request: one set by putting its filters in the query (the
+    narrowest walk), several by a ``filter`` bucket each under a query holding the words and the filters no
+    facet controls.
     """
 
     def __init__(self, planner: QueryPlanner, filters: Filters) -> None:
         self.planner = planner
         self.filters = filters
         wanted = list(FACETS) + (["subject_cah2"] if cah1_filters(filters) else [])
-        self.active = [facet for facet in FACETS if filters.active(facet)]
-        clauses = {facet: _facet_filter_string(filters, facet) for facet in self.active}
-        self.groups: dict[str | None, list[str]] = {}
-        if not self.active:
-            self.groups[None] = wanted
-            self.aggs = _terms(wanted)
-            return
-        self.groups["all"] = [f for f in wanted if _own(f) not in self.active]
-        self.aggs = {"all": _filter_bucket(clauses.values(), self.groups["all"])}
-        for facet in self.active:
-            own = [f for f in wanted if _own(f) == facet]
-            name = f"without:{facet}"
-            self.groups[name] = own
-            self.aggs[name] = _filter_bucket((c for f, c in clauses.items() if f != facet), own)
+        active = [facet for facet in FACETS if filters.active(facet)]
+        # Filter set -> the facets counted under it.
+        self.needs: dict[Filters, list[str]] = {filters: [f for f in wanted if _own(f) not in active]}
+        for facet in active:
+            self.needs[filters.without(facet)] = [f for f in wanted if _own(f) == facet]
 
-    def base_filters(self, today) -> list[tantivy.Query]:
-        """The query's filters that no facet controls (the rest are in the filter buckets)."""
-        unfaceted = Filters(
-            framework_level=self.filters.framework_level,
-            psrb=self.filters.psrb,
-            starts_after=self.filters.starts_after,
-            starts_before=self.filters.starts_before,
-            cost_max=self.filters.cost_max,
-            pathway=self.filters.pathway,
-        )
-        return self.planner.filter_query(unfaceted, today)
+    def count(self, searcher, text, known: Mapping[Filters, Counted], today) -> dict[Filters, Counted]:
+        """Counts for every filter set ``known`` does not answer, in one aggregation request."""
+        missing = {
+            subset: facets for subset, facets in self.needs.items()
+            if subset not in known or not set(facets) <= set(known[subset].facets)
+        }
+        if not missing:
+            return {}
+        if len(missing) == 1:
+            [(subset, facets)] = missing.items()
+            answer = searcher.aggregate(self.planner.combine(text, self.planner.filter_query(subset, today)),
+                                        _terms(facets))
+            return {subset: _counted(facets, answer)}
+        names = {f"set{n}": subset for n, subset in enumerate(missing)}
+        aggs = {name: _filter_bucket(subset, missing[subset]) for name, subset in names.items()}
+        answer = searcher.aggregate(self.planner.combine(text, self.planner.filter_query(_unfaceted(self.filters), today)),
+                                    aggs)
+        return {subset: _counted(missing[subset], answer[name], answer[name]["doc_count"])
+                for name, subset in names.items()}
 
-    def counts(self, answer: dict[str, Any]) -> tuple[dict[str, dict[str, int]], int]:
-        """Counts by facet and value, and how many courses match every filter."""
-        counts: dict[str, dict[str, int]] = {}
-        for name, facets in self.groups.items():
-            counts.update(_split(facets, answer if name is None else answer[name]))
-        if None in self.groups:
-            # Every course has exactly one combination, so their counts add up to the matches.
-            matched = sum(b["doc_count"] for b in answer["facet_combo"].get("buckets", []))
-        else:
-            matched = answer["all"]["doc_count"]
-        return counts, int(matched)
+    def assemble(self, known: Mapping[Filters, Counted]) -> tuple[dict[str, Mapping[str, int]], int]:
+        """The query's facet counts (each facet under its own filter set) and its number of matches."""
+        counts = {facet: known[subset].facets[facet] for subset, facets in self.needs.items() for facet in facets}
+        return counts, known[self.filters].matched
+
+
+def _unfaceted(filters: Filters) -> Filters:
+    """The filters no facet controls."""
+    return Filters(
+        framework_level=filters.framework_level,
+        psrb=filters.psrb,
+        starts_after=filters.starts_after,
+        starts_before=filters.starts_before,
+        cost_max=filters.cost_max,
+        pathway=filters.pathway,
+    )
+
+
+def _counted(facets: list[str], answer: dict[str, Any], matched: int | None = None) -> Counted:
+    if matched is None:
+        # Every course has exactly one combination, so their counts add up to the courses counted.
+        matched = sum(b["doc_count"] for b in answer["facet_combo"].get("buckets", []))
+    return Counted(_split(facets, answer), int(matched))
 
 
 def _own(facet: str) -> str:
@@ -104,7 +128,9 @@ def _terms(facets: list[str]) -> dict[str, Any]:
     return {column: {"terms": {"field": column, "size": TERMS_SIZE, "segment_size": TERMS_SIZE}} for column in columns}
 
 
-def _filter_bucket(clauses: Iterable[str], facets: list[str]) -> dict[str, Any]:
+def _filter_bucket(filters: Filters, facets: list[str]) -> dict[str, Any]:
+    """A bucket narrowed by the facet filters of ``filters`` (as a query string), counting ``facets``."""
+    clauses = [_facet_filter_string(filters, facet) for facet in FACETS if filters.active(facet)]
     conjunction = " AND ".join(f"({c})" for c in clauses) or "*"
     return {"filter": conjunction, "aggs": _terms(facets)}
 

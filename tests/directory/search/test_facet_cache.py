@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
+
+import pytest
 
 from directory.catalogue.vocab import vocabularies
 from directory.search.documents import course_document
@@ -62,3 +65,43 @@ def test_a_page_turn_reuses_the_counts_and_still_gets_its_own_hits(tmp_path):
     second = backend.search(SearchQuery("", per_page=5, page=2, today=TODAY))
     assert first.facets == second.facets and first.total == second.total
     assert not {h.id for h in first.hits} & {h.id for h in second.hits}
+
+
+@pytest.mark.parametrize("kept", [1024, 2])  # 2: entries go while others stay, so any mix is missing
+def test_counts_pieced_together_from_kept_filter_sets_equal_counts_made_afresh(tmp_path, kept):
+    writer = TantivyBackend(tmp_path / "index", VOCAB, heap_size=50_000_000, writer_threads=1)
+    writer.ensure_index()
+    writer.rebuild(documents())
+    keeping = TantivyBackend(tmp_path / "index", VOCAB, facet_cache=kept)
+    fresh = TantivyBackend(tmp_path / "index", VOCAB, facet_cache=0)
+    rng = random.Random(5)
+    choices = {
+        "provider": [("aldport",), ("carrow",), ("aldport", "bexley")],
+        "mode": [("on-campus",), ("online-asynchronous",)],
+        "eqf_level": [(6,), (6, 7)],
+        "subject": [("CAH11",), ("CAH17",)],
+        "schedule": [("cohort",)],
+        "language": [("en",)],
+    }
+    for _ in range(300):
+        filters = {name: rng.choice(values) for name, values in choices.items() if rng.random() < 0.35}
+        if rng.random() < 0.3:
+            filters["credit_min"], filters["credit_max"] = 11.0, 20.0
+        query = SearchQuery(rng.choice(["", "machine learning", "law", "data"]), Filters(**filters), today=TODAY)
+        kept, made = keeping.search(query), fresh.search(query)
+        assert (kept.total, kept.facets) == (made.total, made.facets), query
+
+
+def test_a_facet_counted_under_a_filter_set_that_was_let_go_is_counted_again(tmp_path):
+    writer = TantivyBackend(tmp_path / "index", VOCAB, heap_size=50_000_000, writer_threads=1)
+    writer.ensure_index()
+    writer.rebuild(documents())
+    keeping = TantivyBackend(tmp_path / "index", VOCAB, facet_cache=3)
+    fresh = TantivyBackend(tmp_path / "index", VOCAB, facet_cache=0)
+    aldport = Filters(provider=("aldport",))
+    # Keeps (aldport) and (); then (aldport, on-campus), (on-campus) and (aldport) again, letting () go.
+    for filters in (aldport, Filters(provider=("aldport",), mode=("on-campus",)), aldport):
+        query = SearchQuery("", filters, today=TODAY)
+        kept, made = keeping.search(query), fresh.search(query)
+        assert (kept.total, kept.facets) == (made.total, made.facets)
+    assert {v.value: v.count for v in kept.facets["provider"]} == {"aldport": 5, "bexley": 11, "carrow": 9}
