@@ -9,7 +9,9 @@ in (``directory.identity.oidc``). Every refusal is in the audit log with its rea
 
 One Authlib client per organisation, registered on first use from the stored settings (discovery via
 ``<issuer>/.well-known/openid-configuration``) and registered afresh when the settings change. Every call to a
-provider has a timeout (``oidc_timeout``).
+provider has a timeout (``oidc_timeout``) and follows no redirect: the discovery document, the token endpoint and
+the published keys are called at the addresses checked (``directory.outbound``), and a provider that answers with
+a redirect is refused as unreachable.
 """
 
 from __future__ import annotations
@@ -64,7 +66,9 @@ def _client(config: ProviderConfig) -> FlaskOAuth2App:
             server_metadata_url=config.issuer.rstrip("/") + "/.well-known/openid-configuration",
             client_kwargs={"scope": SCOPE, "code_challenge_method": "S256",
                            "token_endpoint_auth_method": "client_secret_basic",
-                           "default_timeout": instance().settings.oidc_timeout},
+                           "default_timeout": instance().settings.oidc_timeout,
+                           # Addresses are checked before each call; a redirect would lead elsewhere.
+                           "max_redirects": 0},
         )
         client = _oauth().create_client(name)
     return client

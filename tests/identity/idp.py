@@ -35,6 +35,7 @@ class Misbehaviour:
     foreign_key: bool = False  # sign with a key not in the JWKS (same kid)
     expired: bool = False
     reuse_codes: bool = False
+    redirect: str | None = None  # answer this endpoint ("discovery", "token", "jwks") with a redirect
 
 
 @dataclass
@@ -49,10 +50,21 @@ class IdentityProvider:
     def app(self) -> Flask:
         app = Flask("test-idp")
         app.add_url_rule("/.well-known/openid-configuration", "discovery", self.discovery)
+        app.add_url_rule("/moved/.well-known/openid-configuration", "moved-discovery", self.discovery)
+        app.add_url_rule("/moved/token", "moved-token", self.token, methods=["POST"])
+        app.add_url_rule("/moved/jwks", "moved-jwks", self.jwks)
         app.add_url_rule("/authorize", "authorize", self.authorize)
         app.add_url_rule("/token", "token", self.token, methods=["POST"])
         app.add_url_rule("/jwks", "jwks", self.jwks)
+        app.before_request(self.redirect_if_told)
         return app
+
+    def redirect_if_told(self):
+        """A redirect where the misbehaviour says so: to the same answer one path further, which a client
+        that follows redirects would take (307 keeps a POST a POST)."""
+        if request.endpoint == self.misbehave.redirect and not request.path.startswith("/moved"):
+            return redirect("/moved" + request.full_path.rstrip("?"), 307)
+        return None
 
     def discovery(self):
         return jsonify({

@@ -268,3 +268,15 @@ def env_for_cli(tmp_path, instance, monkeypatch):
                        "CF_DATABASE_URL": instance.settings.database_url, "CF_SECRET_KEY": "cli-secret",
                        "CF_OIDC_ALLOW_PRIVATE": "1", "CF_LOG_LEVEL": "WARNING"}.items():
         monkeypatch.setenv(key, value)
+
+
+@pytest.mark.parametrize("endpoint", ["discovery", "token", "jwks"])
+def test_a_provider_answering_with_a_redirect_is_refused_not_followed(client, member, instance, idp, endpoint):
+    # A redirect could lead the instance to an address nobody checked (the internal network).
+    idp.misbehave.redirect = endpoint
+    if endpoint == "discovery":
+        assert client.get(f"/auth/oidc/{A}/start").status_code == 502
+    else:
+        assert sign_in_through_provider(client).status_code == 502
+    assert not me(client)["authenticated"]
+    assert refusals(instance) == ["the identity provider could not be reached or answered nonsense"]
