@@ -19,6 +19,7 @@ from functools import cached_property
 from flask import Flask
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from exchange.agreements.lookup import RegisterLookup
 from harvester import pipeline
@@ -149,6 +150,10 @@ def create_app(settings: settings_module.Settings | None = None) -> Flask:
         JSON_SORT_KEYS=False,
         MAX_CONTENT_LENGTH=settings.harvest_max_bytes,
     )
+    if settings.proxy_hops:
+        # Only the hops configured: a client cannot claim another address by sending the header itself.
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     instance = Instance(settings)
     app.extensions["climbing_frame"] = instance
 

@@ -108,6 +108,11 @@ class Settings:
     elasticsearch_index: str = _setting("climbing-frame-courses", str, "Elasticsearch alias name.")
     secret_key: str = _setting("", str, "Signs sessions and tokens. Required outside development.")
     base_url: str = _setting("http://127.0.0.1:5000", str, "Public address of the directory.")
+    proxy_hops: int = _setting(
+        0, _non_negative_int,
+        "Reverse proxies in front of the web workers whose X-Forwarded-For/-Proto are trusted for the "
+        "client's address and scheme (0: none; the address then is the proxy's).",
+    )
     harvest_allow_private: bool = _setting(
         False, _bool, "Allow feed URLs that resolve to private or loopback addresses (demo, tests)."
     )

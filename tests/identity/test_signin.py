@@ -238,3 +238,17 @@ def test_sessions_are_stored_by_digest(client, person, instance):
     with instance.readers() as session:
         (row,) = session.scalars(select(UserSession)).all()
     assert row.id != sid and len(row.id) == 64
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_the_source(tmp_path, database_kind, instance):
+    from directory.app import create_app
+    from tests.conftest import make_settings
+
+    add_org(instance, A)
+    add_user(instance, "staff@a.example.ac.uk", Role.STAFF, A, frozenset({Permission.CATALOGUE}), password=PASSWORD)
+    forwarded = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.1, 203.0.113.9"}
+    for hops in (0, 1):
+        app = create_app(make_settings(tmp_path, proxy_hops=hops))
+        sign_in(app.test_client(), "staff@a.example.ac.uk", PASSWORD, environ_base=forwarded)
+        app.extensions["climbing_frame"].close()
+    assert [e.source_address for e in events(instance, EventKind.SIGN_IN)] == ["10.0.0.2", "203.0.113.9"]
