@@ -142,7 +142,12 @@ class Settings:
     access_token_lifetime: int = _setting(
         900, _positive_int, "Seconds an OAuth access token (client credentials) stays valid."
     )
-    session_lifetime: int = _setting(43200, _positive_int, "Seconds a signed-in browser session lasts.")
+    session_lifetime: int = _setting(
+        43200, _positive_int, "Seconds a signed-in browser session lasts at most, however busy."
+    )
+    session_idle_timeout: int = _setting(
+        7200, _positive_int, "Seconds without a request after which a signed-in browser session ends."
+    )
     signin_max_failures: int = _setting(
         5, _positive_int, "Failed sign-ins in a row after which an account is locked."
     )

@@ -37,7 +37,8 @@ class Policy:
     lockout: timedelta = timedelta(minutes=15)
     address_max_failures: int = 20
     address_window: timedelta = timedelta(minutes=15)
-    session_lifetime: timedelta = timedelta(hours=12)
+    session_lifetime: timedelta = timedelta(hours=12)  # at most, however busy
+    session_idle: timedelta = timedelta(hours=2)  # ends this long after the last request
     reset_lifetime: timedelta = timedelta(hours=1)
     set_lifetime: timedelta = timedelta(days=7)
     min_password_length: int = 10
@@ -50,6 +51,7 @@ class Policy:
             address_max_failures=settings.signin_address_max_failures,
             address_window=timedelta(seconds=settings.signin_address_window),
             session_lifetime=timedelta(seconds=settings.session_lifetime),
+            session_idle=timedelta(seconds=settings.session_idle_timeout),
             reset_lifetime=timedelta(seconds=settings.password_reset_lifetime),
             set_lifetime=timedelta(seconds=settings.password_set_lifetime),
             min_password_length=settings.password_min_length,
@@ -116,7 +118,7 @@ def start_session(session: Session, user: User, source: Source, policy: Policy,
     Connect). Returns the id for the cookie; only its digest is stored."""
     now = now or utcnow()
     sid = secrets.token_urlsafe(32)
-    session.add(UserSession(id=digest(sid), user_id=user.id, created=now, expires=now + policy.session_lifetime,
+    session.add(UserSession(id=digest(sid), user_id=user.id, created=now, expires=_expiry(now, now, policy),
                             source_address=source.address,
                             user_agent=(source.user_agent or "")[:300] or None))
     session.flush()
@@ -125,13 +127,42 @@ def start_session(session: Session, user: User, source: Source, policy: Policy,
 
 def session_identity(session: Session, sid: str | None, now: datetime | None = None) -> Identity | None:
     """The identity of a live session, or None (unknown, ended, expired, or the account is inactive)."""
+    row = _live_session(session, sid, now or utcnow())
+    return identity_of(row.user) if row is not None else None
+
+
+def session_needs_extending(session: Session, sid: str | None, policy: Policy, now: datetime | None = None) -> bool:
+    """Whether a request should move the live session's idle expiry forward (see ``extend_session``)."""
+    now = now or utcnow()
+    row = _live_session(session, sid, now)
+    return row is not None and _expiry(row.created, now, policy) - row.expires >= SLIDE_STEP
+
+
+def extend_session(session: Session, sid: str, policy: Policy, now: datetime | None = None) -> None:
+    """A request came: the session now ends ``session_idle`` from now, never later than ``session_lifetime``
+    after it began. Done at most once every SLIDE_STEP, so a busy browser writes every few minutes, not per
+    request."""
+    now = now or utcnow()
+    row = _live_session(session, sid, now)
+    if row is not None and _expiry(row.created, now, policy) - row.expires >= SLIDE_STEP:
+        row.expires = _expiry(row.created, now, policy)
+        session.flush()
+
+
+SLIDE_STEP = timedelta(minutes=5)
+
+
+def _expiry(created: datetime, now: datetime, policy: Policy) -> datetime:
+    return min(created + policy.session_lifetime, now + policy.session_idle)
+
+
+def _live_session(session: Session, sid: str | None, now: datetime) -> UserSession | None:
     if not sid:
         return None
-    now = now or utcnow()
     row = session.get(UserSession, digest(sid))
     if row is None or row.revoked is not None or row.expires <= now or not row.user.active:
         return None
-    return identity_of(row.user)
+    return row
 
 
 def end_session(session: Session, sid: str | None, source: Source, now: datetime | None = None) -> None:

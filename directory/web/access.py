@@ -106,7 +106,13 @@ def _resolve() -> tuple[Identity, OAuth2Error | None]:
         except OAuth2Error as error:
             return ANONYMOUS, error
         return clients.identity_of_token(token.record), None
-    caller = signin.session_identity(db(), session.get("sid"))
+    sid = session.get("sid")
+    caller = signin.session_identity(db(), sid)
+    if caller is not None:
+        policy = signin.Policy.from_settings(instance().settings)
+        if signin.session_needs_extending(db(), sid, policy):
+            with instance().sessions.begin() as writer:
+                signin.extend_session(writer, sid, policy)
     return caller or ANONYMOUS, None
 
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from directory.db import utcnow
+from directory.identity.audit import Source
 from directory.identity.identity import Permission, Role
 from directory.identity.models import (
     EventKind,
@@ -17,6 +18,13 @@ from directory.identity.models import (
     SecurityEvent,
     User,
     UserSession,
+)
+from directory.identity.signin import (
+    Policy,
+    extend_session,
+    session_identity,
+    session_needs_extending,
+    start_session,
 )
 from tests.auth import add_org, add_user, csrf_of, form_token
 
@@ -252,3 +260,35 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_the_source(tmp_path, da
         sign_in(app.test_client(), "staff@a.example.ac.uk", PASSWORD, environ_base=forwarded)
         app.extensions["climbing_frame"].close()
     assert [e.source_address for e in events(instance, EventKind.SIGN_IN)] == ["10.0.0.2", "203.0.113.9"]
+
+
+def test_a_session_left_idle_ends_and_one_in_use_lasts_until_its_lifetime(instance, person):
+    policy = Policy(session_idle=timedelta(hours=2), session_lifetime=timedelta(hours=12))
+    start = utcnow()
+    with instance.sessions.begin() as session:
+        sid = start_session(session, session.get(User, person.id), Source("192.0.2.10", None), policy, now=start)
+    with instance.sessions.begin() as session:
+        assert session_identity(session, sid, now=start + timedelta(hours=1, minutes=59)) is not None
+        assert session_identity(session, sid, now=start + timedelta(hours=2, seconds=1)) is None
+    for hour in range(1, 12):  # a request every hour keeps it alive...
+        with instance.sessions.begin() as session:
+            now = start + timedelta(hours=hour)
+            assert session_identity(session, sid, now=now) is not None
+            # From hour 10 on, two more hours would pass its lifetime: the end stays where it is.
+            assert session_needs_extending(session, sid, policy, now=now) == (hour <= 10)
+            extend_session(session, sid, policy, now=now)
+            assert not session_needs_extending(session, sid, policy, now=now + timedelta(minutes=1))
+    with instance.sessions.begin() as session:  # ...but not past its lifetime
+        assert session_identity(session, sid, now=start + timedelta(hours=11, minutes=59)) is not None
+        assert session_identity(session, sid, now=start + timedelta(hours=12, seconds=1)) is None
+
+
+def test_a_request_moves_the_idle_expiry_forward(client, person, instance):
+    sign_in(client, person.email, PASSWORD)
+    with instance.sessions.begin() as session:
+        row = session.scalars(select(UserSession)).one()
+        row.expires = utcnow() + timedelta(minutes=30)  # as if the last request was long ago
+    assert me(client)["authenticated"]
+    with instance.readers() as session:
+        expires = session.scalars(select(UserSession)).one().expires
+    assert expires > utcnow() + timedelta(minutes=115)
