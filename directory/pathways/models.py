@@ -60,3 +60,14 @@ class PathwayCourse(Base):
     provider_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     course_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     role: Mapped[str] = mapped_column(String(10))
+
+
+class LearnerPlan(Base):
+    """A signed-in person's planner: the achievements they listed, as the planner page keeps them
+    (``directory.pathways.plans``). Someone not signed in keeps them in the browser's session instead."""
+
+    __tablename__ = "learner_plans"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    achievements: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    updated: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -174,3 +174,16 @@ def register(app: Flask) -> None:
     app.before_request(_check_csrf)
     app.register_error_handler(Forbidden, _audit_denial)
     app.context_processor(lambda: {"current_identity": current_identity})
+
+
+# What someone did before signing in that stays theirs after it: the planner's list (pathway pages).
+CARRIED_OVER = ("planner",)
+
+
+def start_signed_in_session(sid: str) -> None:
+    """A new browser session for a person who just signed in: everything else of the old one goes, the
+    CSRF token with it (no fixation)."""
+    carried = {key: session[key] for key in CARRIED_OVER if key in session}
+    session.clear()
+    session.update(carried)
+    session["sid"] = sid

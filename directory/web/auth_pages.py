@@ -15,7 +15,7 @@ from ..errors import Invalid
 from ..identity import oidc, signin
 from ..identity.schema import NewPasswordIn, ResetRequestIn, SignInIn
 from ..identity.signin import Policy, SignInOutcome
-from .access import current_identity, public, require, safe_next
+from .access import current_identity, public, require, safe_next, start_signed_in_session
 from .context import db, instance
 from .tokens import source
 
@@ -59,8 +59,7 @@ def sign_in_submit():
                             form["next"])
     if result.outcome is not SignInOutcome.SIGNED_IN:
         return sign_in_page(SIGN_IN_REFUSED, 401, form["next"])
-    session.clear()  # a new session id, and a new CSRF token with it
-    session["sid"] = result.sid
+    start_signed_in_session(result.sid)
     return redirect(safe_next(form["next"], url_for("account.home")), 303)
 
 

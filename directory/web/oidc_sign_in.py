@@ -26,7 +26,7 @@ from joserfc import errors as jose
 from ..errors import Invalid, NotFound
 from ..identity import oidc, signin
 from ..identity.oidc import ProviderConfig, Refusal, VerifiedClaims
-from .access import public, safe_next
+from .access import public, safe_next, start_signed_in_session
 from .auth_pages import sign_in_page
 from .context import db, instance
 from .tokens import source
@@ -146,8 +146,7 @@ def callback(org_id: str):
     if not result.signed_in:
         return sign_in_page(error=TOLD.get(result.refusal, TOLD_OTHERWISE), status=401)
     next_page = session.get("oidc_next")
-    session.clear()  # a new session id, and a new CSRF token with it
-    session["sid"] = result.sid
+    start_signed_in_session(result.sid)
     return redirect(safe_next(next_page, url_for("account.home")), 303)
 
 

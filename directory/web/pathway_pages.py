@@ -1,7 +1,9 @@
 """Pathway pages and the planner page: server-rendered, no JavaScript needed.
 
-The planner keeps the learner's achievements in the Flask session (signed cookie), signed in or not:
-forms add and remove them (POST, CSRF-checked), and the page evaluates them on every view.
+The planner keeps the achievements of someone not signed in in the Flask session (signed cookie), and a
+signed-in person's with their account (``pathways.plans``); what was listed before signing in joins the
+account's plan on the next view. Forms add and remove achievements (POST, CSRF-checked), and the page
+evaluates them on every view.
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ from marshmallow import ValidationError
 
 from ..catalogue.schema import flatten_errors
 from ..errors import Invalid
-from ..pathways import picture, present
+from ..pathways import picture, plans, present
 from ..pathways import service as pathways
 from ..pathways.planner import Claim, PlannerOptions, plan
 from . import pathway_schemas
-from .access import public
+from .access import identity, public
 from .context import db, instance
 
 bp = Blueprint("pathway_pages", __name__)
@@ -57,8 +59,26 @@ def pathway_page(pathway_id: str):
 
 
 def stored_claims() -> list[dict[str, Any]]:
-    kept = session.get(SESSION_KEY)
-    return kept if isinstance(kept, list) else []
+    """The caller's achievements: their account's plan when signed in, else the browser session's."""
+    user_id = identity().user_id
+    if user_id is None:
+        kept = session.get(SESSION_KEY)
+        return kept if isinstance(kept, list) else []
+    listed_before = session.pop(SESSION_KEY, None)
+    if isinstance(listed_before, list) and listed_before:
+        with instance().sessions.begin() as writer:
+            plans.merge(writer, user_id, listed_before, pathway_schemas.MAX_ACHIEVEMENTS)
+            return plans.saved(writer, user_id)
+    return plans.saved(db(), user_id)
+
+
+def keep_claims(stored: list[dict[str, Any]]) -> None:
+    user_id = identity().user_id
+    if user_id is None:
+        session[SESSION_KEY] = stored
+        return
+    with instance().sessions.begin() as writer:
+        plans.save(writer, user_id, stored, pathway_schemas.MAX_ACHIEVEMENTS)
 
 
 def claim_from_stored(item: dict[str, Any]) -> Claim:
@@ -127,7 +147,7 @@ def planner_add():
         "level_framework": claim.level_framework, "level_value": claim.level_value,
         "provider_id": claim.provider_id,
     })
-    session[SESSION_KEY] = stored
+    keep_claims(stored)
     flash("Added to your planner", "status")
     return redirect(url_for("pathway_pages.planner_page"))
 
@@ -138,7 +158,7 @@ def planner_remove(number: int):
     stored = stored_claims()
     if 1 <= number <= len(stored):
         del stored[number - 1]
-        session[SESSION_KEY] = stored
+        keep_claims(stored)
         flash("Removed from your planner", "status")
     return redirect(url_for("pathway_pages.planner_page"))
 

@@ -125,3 +125,29 @@ def test_the_planner_says_when_an_agreement_in_force_covers_the_transfer(client,
     transfer = plan["transfers"][0]
     assert transfer["agreement"]["coverage"] == "covered"
     assert "Aldport and Bexley" in transfer["agreement"]["words"]
+
+
+def test_a_plan_made_before_signing_in_is_kept_with_the_account_and_follows_it(app, client, consortium, instance):
+    from directory.identity.identity import Role
+    from tests.auth import add_user, form_token
+
+    token = _csrf(client.get("/planner").get_data(as_text=True))
+    client.post("/planner/achievements", data={"csrf_token": token, "course": f"{A}/DS1", "awarded_on": "2025-01-10"})
+    add_user(instance, "lena@learner.example", Role.LEARNER, password="a long enough password")
+    form = form_token(client.get("/auth/sign-in").get_data(as_text=True))
+    signed = client.post("/auth/sign-in", data={"email": "lena@learner.example", "password": "a long enough password",
+                                                "csrf_token": form})
+    assert signed.status_code == 303
+    page = client.get("/planner").get_data(as_text=True)
+    assert "Foundations of data science" in page
+    client.post("/planner/achievements", data={"csrf_token": _csrf(page), "title": "Workplace analytics",
+                                               "credit": "15", "credit_scheme": "CATS", "awarded_on": "2024-05-01"})
+
+    elsewhere = app.test_client()  # another browser: signs in, finds the same plan
+    form = form_token(elsewhere.get("/auth/sign-in").get_data(as_text=True))
+    elsewhere.post("/auth/sign-in", data={"email": "lena@learner.example", "password": "a long enough password",
+                                          "csrf_token": form})
+    page = elsewhere.get("/planner").get_data(as_text=True)
+    assert "Foundations of data science" in page and "Workplace analytics" in page
+    elsewhere.post("/auth/sign-out", data={"csrf_token": _csrf(page)})
+    assert "Workplace analytics" not in elsewhere.get("/planner").get_data(as_text=True)  # signed out: not shown
