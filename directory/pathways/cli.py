@@ -9,10 +9,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..catalogue.service import ChangeSet
-from ..db import utcnow
 from ..errors import DomainError
-from . import service
+from ..identity.identity import OPERATOR
+from . import consortium, service
 
 
 @click.group("pathways")
@@ -32,15 +31,10 @@ def add_command(path: Path) -> None:
     except json.JSONDecodeError as exc:
         raise click.ClickException(f"{path}: not valid JSON: {exc}") from None
     try:
-        with instance.sessions.begin() as session:
-            pathway, changes = service.save_consortium_pathway(session, raw, utcnow())
-            pathway_id, awarding = pathway.id, pathway.awarding_provider_id
+        saved = consortium.add(instance.sessions, instance.index_changes, OPERATOR, raw)
     except DomainError as exc:
         raise click.ClickException(exc.detail) from None
-    if changes.course_keys:  # after the commit: the index follows the store
-        instance.index_changes(ChangeSet(awarding, reindex=sorted(changes.course_keys)))
-    state = "added" if changes.added else ("changed" if changes.changed else "unchanged")
-    click.echo(f"pathway {pathway_id} {state} ({len(changes.course_keys)} courses re-indexed)")
+    click.echo(f"pathway {saved.pathway_id} {saved.state} ({saved.reindexed} courses re-indexed)")
 
 
 @pathways_group.command("withdraw")
@@ -50,14 +44,10 @@ def withdraw_command(pathway_id: str) -> None:
     """Withdraw a consortium pathway (members withdraw theirs by leaving it out of their feed)."""
     instance = current_app.extensions["climbing_frame"]
     try:
-        with instance.sessions.begin() as session:
-            awarding = service.get_pathway(session, pathway_id).awarding_provider_id
-            changes = service.withdraw_consortium_pathway(session, pathway_id, utcnow())
+        reindexed = consortium.withdraw(instance.sessions, instance.index_changes, OPERATOR, pathway_id)
     except DomainError as exc:
         raise click.ClickException(exc.detail) from None
-    if changes.course_keys:
-        instance.index_changes(ChangeSet(awarding, reindex=sorted(changes.course_keys)))
-    click.echo(f"pathway {pathway_id} withdrawn ({len(changes.course_keys)} courses re-indexed)")
+    click.echo(f"pathway {pathway_id} withdrawn ({reindexed} courses re-indexed)")
 
 
 @pathways_group.command("list")

@@ -1,8 +1,10 @@
-"""Consortium administration: organisations, people and API clients. Plain server-rendered forms, each
+"""Consortium administration: organisations, people, API clients and consortium pathways. Plain server-rendered forms, each
 with a CSRF token; a form that succeeds redirects (303) so a reload does not post it again. Every view
 is for administrators only, and every service call checks that again."""
 
 from __future__ import annotations
+
+import json
 
 from flask import Blueprint, Flask, Response, redirect, render_template, request, url_for
 from marshmallow import ValidationError
@@ -11,6 +13,8 @@ from ..errors import Conflict, DomainError, Invalid, NotFound
 from ..identity import audit, clients, oidc, organisations, service, signin
 from ..identity.identity import SCOPES, Permission, Role
 from ..identity.schema import ClientIn, OrganisationIn, OrganisationSignInIn, UserChangeIn, UserIn
+from ..pathways import consortium
+from ..pathways import service as pathways
 from .access import identity, require
 from .context import db, instance
 from .tokens import source
@@ -202,6 +206,46 @@ def clients_revoke(client_id: str):
     with instance().sessions.begin() as session:
         clients.revoke_client(session, identity(), client_id)
     return redirect(url_for("admin.clients_page"), 303)
+
+
+# --- consortium pathways --------------------------------------------------------------------------
+
+
+def _pathways_page(error: str | None = None, status: int = 200, pasted: str = "", saved: str | None = None):
+    found = pathways.list_pathways(db(), include_withdrawn=True)
+    return render_template("admin/pathways.html", pathways=found, error=error, pasted=pasted, saved=saved,
+                           names=pathways.provider_names(db(), (p.awarding_provider_id for p in found))), status
+
+
+@bp.get("/pathways")
+@require(admin=True)
+def pathways_page():
+    return _pathways_page(saved=request.args.get("saved"))
+
+
+@bp.post("/pathways")
+@require(admin=True)
+def pathways_add():
+    pasted = request.form.get("pathway", "")
+    try:
+        raw = json.loads(pasted)
+    except json.JSONDecodeError as exc:
+        return _pathways_page(f"The pathway is not valid JSON: {exc}", 400, pasted)
+    try:
+        saved = consortium.add(instance().sessions, instance().index_changes, identity(), raw)
+    except INPUT_ERRORS as exc:
+        return _pathways_page(_problem(exc), 400, pasted)
+    return redirect(url_for("admin.pathways_page", saved=f"{saved.pathway_id} {saved.state}"), 303)
+
+
+@bp.post("/pathways/<pathway_id>/withdraw")
+@require(admin=True)
+def pathways_withdraw(pathway_id: str):
+    try:
+        consortium.withdraw(instance().sessions, instance().index_changes, identity(), pathway_id)
+    except INPUT_ERRORS as exc:
+        return _pathways_page(_problem(exc), 400)
+    return redirect(url_for("admin.pathways_page", saved=f"{pathway_id} withdrawn"), 303)
 
 
 # --- the security log ------------------------------------------------------------------------------

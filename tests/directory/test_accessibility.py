@@ -16,11 +16,14 @@ import pytest
 from werkzeug.serving import make_server
 
 from directory.app import Instance, create_app
+from directory.identity.identity import Role
 from directory.migrate import upgrade
+from tests.auth import add_user
 from tests.conftest import make_settings
 from tests.directory.test_search_web import ALDPORT, A, B, aldport_courses, build_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
+ADMIN_EMAIL, ADMIN_PASSWORD = "admin@a11y.example", "an administrator's long password"
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
@@ -68,6 +71,7 @@ def server(tmp_path_factory):
     upgrade(instance.engine)
     build_catalogue(instance)
     _publish_pathway(instance)
+    add_user(instance, ADMIN_EMAIL, Role.ADMIN, password=ADMIN_PASSWORD)
     app = create_app(settings)
     app.extensions["climbing_frame"] = instance
     http = make_server("127.0.0.1", 0, app, threaded=True)
@@ -138,6 +142,19 @@ def test_the_planner_page_with_achievements_has_no_serious_violations(page, serv
     page.fill("#credit", "15")
     page.click("button:has-text('Add')")
     assert "Postgraduate Certificate in Machine Learning" in page.content()
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+
+
+def test_the_consortium_pathways_page_has_no_serious_violations(page, server):
+    page.goto(server + "/auth/sign-in")
+    page.fill("#email", ADMIN_EMAIL)
+    page.fill("#password", ADMIN_PASSWORD)
+    page.click("form button[type=submit]")
+    page.goto(server + "/admin/pathways")
+    page.fill("#pathway", "{not json")
+    page.click("text=Save the pathway")  # the page again, with the error and the pasted text
+    assert "not valid JSON" in page.content() and "Postgraduate Certificate in Machine Learning" in page.content()
     violations = axe_violations(page)
     assert not violations, describe(violations)
 

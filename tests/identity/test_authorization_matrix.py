@@ -86,6 +86,9 @@ def routes(ids) -> dict[tuple[str, str], Case]:
                                                data={"org_id": A, "scopes": "transfers:read"}),
         ("admin.clients_revoke", "POST"): Case(f"/admin/clients/{ids['victim_client']}/revoke", ADMIN, ok=(303,)),
         ("admin.security_events", "GET"): Case("/admin/security-events", ADMIN),
+        ("admin.pathways_page", "GET"): Case("/admin/pathways", ADMIN),
+        ("admin.pathways_add", "POST"): Case("/admin/pathways", ADMIN, ok=(400,), data={"pathway": "{}"}),
+        ("admin.pathways_withdraw", "POST"): Case("/admin/pathways/none/withdraw", ADMIN, ok=(400,)),
         ("overlap_admin.review", "GET"): Case("/admin/overlaps/", ADMIN),
         ("overlap_admin.decide", "POST"): Case("/admin/overlaps/999", ADMIN, ok=(404,), data={"decision": "dismiss"}),
         # overlap decisions: staff of either course's provider, or an administrator (no such overlap here)
