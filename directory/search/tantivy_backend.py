@@ -49,6 +49,7 @@ import logging
 import os
 import shutil
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
@@ -65,6 +66,19 @@ from .text import ANALYZER_NAME, english_analyzer
 from .typos import TypoVariants
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One commit's searcher and what is kept for it: typo variants and facet counts (see the docstring)."""
+
+    searcher: tantivy.Searcher
+    typos: TypoVariants
+    facets: FacetCache[Counted]
+
+    @classmethod
+    def of(cls, searcher: tantivy.Searcher, facet_cache: int) -> Snapshot:
+        return cls(searcher, TypoVariants(lambda term: searcher.doc_freq(CATCH_ALL, term) > 0), FacetCache(facet_cache))
 
 
 class TantivyBackend(SearchBackend):
@@ -84,10 +98,8 @@ class TantivyBackend(SearchBackend):
         self.planner = QueryPlanner(self.schema)
         self._index: tantivy.Index | None = None
         self._seen_commit: tuple[int, int] | None = None
-        self._current: tantivy.Searcher | None = None
-        # Facet counts and match counts of recent searches, by words and filters (see facet_cache).
-        self._facets: FacetCache[Counted] = FacetCache(facet_cache)
-        self._typos: TypoVariants | None = None  # made with each searcher
+        self.facet_cache = facet_cache
+        self._current: Snapshot | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -176,25 +188,24 @@ class TantivyBackend(SearchBackend):
 
     # -- reading -----------------------------------------------------------------------------------
 
-    def _searcher(self) -> tantivy.Searcher:
-        """The searcher of the latest commit: one ``stat`` of meta.json per search (about a microsecond)
-        tells whether another process has committed since."""
+    def _snapshot(self) -> Snapshot:
+        """The searcher of the latest commit and what is kept for it: one ``stat`` of meta.json per search
+        (about a microsecond) tells whether another process has committed since."""
         index = self.index
         signature = self._commit_signature()
         if signature != self._seen_commit:
             index.reload()
             self._loaded(signature)
-        if self._current is None:
-            searcher = index.searcher()
-            self._typos = TypoVariants(lambda term: searcher.doc_freq(CATCH_ALL, term) > 0)
-            self._current = searcher
-        return self._current
+        current = self._current
+        if current is None:
+            current = self._current = Snapshot.of(index.searcher(), self.facet_cache)
+        return current
 
     def _loaded(self, signature: tuple[int, int] | None) -> None:
-        """A new commit is loaded: forget the searcher and whatever was computed from it."""
+        """A new commit is loaded: forget the searcher and whatever was computed from it (a search still
+        running on the old snapshot keeps what it counts with that snapshot, never with the new one)."""
         self._seen_commit = signature
         self._current = None
-        self._facets.clear()
 
     def _commit_signature(self) -> tuple[int, int] | None:
         try:
@@ -204,14 +215,13 @@ class TantivyBackend(SearchBackend):
         return stat.st_mtime_ns, stat.st_size
 
     def count(self) -> int:
-        return self._searcher().num_docs
+        return self._snapshot().searcher.num_docs
 
     def search(self, query: SearchQuery) -> SearchResult:
-        searcher = self._searcher()
+        snapshot = self._snapshot()
+        searcher, typos = snapshot.searcher, snapshot.typos
         planner = self.planner
         parsed = query.parsed
-        typos = self._typos
-        assert typos is not None
         text = planner.match_query(parsed, typos)
         filters = planner.filter_query(query.filters, query.today)
         main = planner.combine(text, filters)
@@ -228,7 +238,7 @@ class TantivyBackend(SearchBackend):
             total, scored = field_page(searcher, main, query, field, count)
         facets: dict = {}
         if query.facets:
-            counts, matched = self._facet_counts(searcher, text, query)
+            counts, matched = self._facet_counts(snapshot, text, query)
             facets = facet_values(counts, self.vocab, query.filters)
             total = matched if total is None else total
         if total is None:
@@ -239,20 +249,21 @@ class TantivyBackend(SearchBackend):
         ]
         return SearchResult(total=total, hits=hits, facets=facets)
 
-    def _facet_counts(self, searcher, text, query: SearchQuery) -> tuple[dict[str, Mapping[str, int]], int]:
+    def _facet_counts(self, snapshot: Snapshot, text, query: SearchQuery) -> tuple[dict[str, Mapping[str, int]], int]:
         """Exact counts of every facet, and how many courses match: what is not kept from an earlier
-        search is counted in one aggregation request, and kept (merged with what was kept)."""
+        search of this snapshot is counted in one aggregation request, and kept (merged with what was kept)."""
         request = FacetRequest(self.planner, query.filters)
+        kept = snapshot.facets
         known = {}
         for subset in request.needs:
-            counted = self._facets.get((query.parsed, subset, query.today))
+            counted = kept.get((query.parsed, subset, query.today))
             if counted is not None:
                 known[subset] = counted
-        for subset, counted in request.count(searcher, text, known, query.today).items():
+        for subset, counted in request.count(snapshot.searcher, text, known, query.today).items():
             if subset in known:
                 counted = Counted({**known[subset].facets, **counted.facets}, counted.matched)
             known[subset] = counted
-            self._facets.put((query.parsed, subset, query.today), counted)
+            kept.put((query.parsed, subset, query.today), counted)
         return request.assemble(known)
 
     def _clear_directory(self) -> None:

@@ -105,3 +105,16 @@ def test_a_facet_counted_under_a_filter_set_that_was_let_go_is_counted_again(tmp
         kept, made = keeping.search(query), fresh.search(query)
         assert (kept.total, kept.facets) == (made.total, made.facets)
     assert {v.value: v.count for v in kept.facets["provider"]} == {"aldport": 5, "bexley": 11, "carrow": 9}
+
+
+def test_counts_a_search_made_on_the_snapshot_before_a_commit_are_not_kept_for_the_next(tmp_path):
+    writer = TantivyBackend(tmp_path / "index", VOCAB, heap_size=50_000_000, writer_threads=1)
+    writer.ensure_index()
+    writer.rebuild(documents())
+    reader = TantivyBackend(tmp_path / "index", VOCAB)
+    reader.ensure_index()
+    before = reader._snapshot()  # a search (in another thread of the worker) begins here...
+    writer.upsert([course_document("University of Aldport", "aldport", "pottery", content("pottery", "Pottery"))])
+    counts, total = provider_counts(reader)  # ...a newer search sees the commit...
+    reader._facet_counts(before, None, SearchQuery("", Filters(), today=TODAY))  # ...the first one finishes
+    assert provider_counts(reader) == (counts, total) and total == len(documents()) + 1
