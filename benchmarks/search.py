@@ -66,7 +66,7 @@ from directory.catalogue.completeness import completeness  # noqa: E402
 from directory.catalogue.schema import CourseValidator  # noqa: E402
 from directory.db import utcnow  # noqa: E402
 from directory.migrate import upgrade  # noqa: E402
-from directory.search.indexer import reindex  # noqa: E402
+from directory.search.indexer import reindex, reindex_if_empty  # noqa: E402
 from directory.web.search_api import search_query  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -211,8 +211,11 @@ class _Answers(asyncio.Protocol):
         if end < 0 or self.waiting is None or self.waiting.done():
             return
         head = bytes(self.buffer[:end]).decode("latin-1").lower()
-        at = head.find("content-length:")
-        length = int(head[at + 15:head.find("\r\n", at) if "\r\n" in head[at:] else None]) if at >= 0 else 0
+        length = 0
+        for line in head.split("\r\n")[1:]:
+            name, _, value = line.partition(":")
+            if name == "content-length":
+                length = int(value)
         if len(self.buffer) >= end + 4 + length:
             del self.buffer[:end + 4 + length]
             self.waiting.set_result((int(head[9:12]), "connection: close" in head))
@@ -224,8 +227,8 @@ class _Answers(asyncio.Protocol):
 
 
 class Connection:
-    """One HTTP/1.1 connection, reopened when the server closes it (asyncio's protocol API: streams cost
-    several times as much CPU a request, taken from the server's two cores)."""
+    """One HTTP/1.1 connection, reopened when the server closes it (sync workers close it after every
+    answer, so opening it is most of the client's CPU: ``run_client`` runs on uvloop for that)."""
 
     def __init__(self, port: int) -> None:
         self.port = port
@@ -394,6 +397,12 @@ def main() -> None:
         reuse = args.data_dir is not None and (data_dir / "built").exists()
         upgrade(instance.engine)
         if reuse:
+            started = time.perf_counter()
+            with instance.readers() as session:  # an index of an older schema is recreated empty
+                filled = reindex_if_empty(session, instance.search)
+            if filled is not None:
+                print(f"reindex (the index was of an older schema): {filled} courses in "
+                      f"{time.perf_counter() - started:.1f} s")
             print(f"reusing the store and index in {data_dir} ({instance.search.count()} courses)")
         else:
             build(instance, args)

@@ -135,7 +135,7 @@ def session_needs_extending(session: Session, sid: str | None, policy: Policy, n
     """Whether a request should move the live session's idle expiry forward (see ``extend_session``)."""
     now = now or utcnow()
     row = _live_session(session, sid, now)
-    return row is not None and _expiry(row.created, now, policy) - row.expires >= SLIDE_STEP
+    return row is not None and _slid_expiry(row, now, policy) is not None
 
 
 def extend_session(session: Session, sid: str, policy: Policy, now: datetime | None = None) -> None:
@@ -144,8 +144,9 @@ def extend_session(session: Session, sid: str, policy: Policy, now: datetime | N
     request."""
     now = now or utcnow()
     row = _live_session(session, sid, now)
-    if row is not None and _expiry(row.created, now, policy) - row.expires >= SLIDE_STEP:
-        row.expires = _expiry(row.created, now, policy)
+    expires = _slid_expiry(row, now, policy) if row is not None else None
+    if expires is not None:
+        row.expires = expires
         session.flush()
 
 
@@ -154,6 +155,12 @@ SLIDE_STEP = timedelta(minutes=5)
 
 def _expiry(created: datetime, now: datetime, policy: Policy) -> datetime:
     return min(created + policy.session_lifetime, now + policy.session_idle)
+
+
+def _slid_expiry(row: UserSession, now: datetime, policy: Policy) -> datetime | None:
+    """The session's new end if a request now moves it at least SLIDE_STEP, else None."""
+    expires = _expiry(row.created, now, policy)
+    return expires if expires - row.expires >= SLIDE_STEP else None
 
 
 def _live_session(session: Session, sid: str | None, now: datetime) -> UserSession | None:

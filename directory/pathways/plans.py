@@ -38,8 +38,8 @@ def save(session: Session, user_id: int, items: list[Item], limit: int) -> None:
     session.flush()
 
 
-def merge(session: Session, user_id: int, items: Iterable[Item], limit: int) -> int:
-    """Add the items the plan does not hold yet, up to ``limit``; returns how many were added."""
+def merge(session: Session, user_id: int, items: Iterable[Item], limit: int) -> list[Item]:
+    """Add the items the plan does not hold yet, up to ``limit``; returns the plan as it now is."""
     kept = saved(session, user_id)
     added: list[Item] = []
     for item in items:
@@ -47,4 +47,4 @@ def merge(session: Session, user_id: int, items: Iterable[Item], limit: int) -> 
             added.append(item)
     if added:
         save(session, user_id, kept + added, limit)
-    return len(added)
+    return kept + added

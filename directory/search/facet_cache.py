@@ -4,7 +4,7 @@ The counts of a search depend only on its words, its filters and the index snaps
 the order. A learner turning pages, changing the order or coming back to a search asks for the same
 counts again, so they are kept until the next commit, like Elasticsearch's shard request cache keeps
 aggregation-only requests until the next refresh. Entries are few kilobytes; the least recently used go
-first. The owner clears the cache when it loads a new snapshot.
+first. The owner keeps one cache per index snapshot and drops it with the snapshot.
 """
 
 from __future__ import annotations
@@ -40,10 +40,6 @@ class FacetCache(Generic[Value]):
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
 
     def __len__(self) -> int:
         return len(self._entries)

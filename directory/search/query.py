@@ -33,6 +33,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 MAX_PER_PAGE = 100
@@ -106,8 +107,9 @@ class SearchQuery:
         if not 1 <= self.per_page <= MAX_PER_PAGE:
             raise ValueError(f"per_page must be between 1 and {MAX_PER_PAGE}")
 
-    @property
+    @cached_property
     def parsed(self) -> ParsedText:
+        """The words and phrases, parsed once (the backend, the facet keys and every hit's highlights ask)."""
         return parse_text(self.text)
 
     @property

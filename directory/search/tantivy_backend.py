@@ -12,8 +12,9 @@ until the commit, then the new one, never a half-built index.
 How a search runs (two passes over the index for most queries):
 
 * Matching uses ``all_text``, one catch-all field holding every value of the seven text fields (each
-  value separate, so a phrase never spans two values, exactly as in the per-field fields). One fuzzy
-  automaton on it replaces seven, and filters, facets, counts and the non-relevance sorts need no score.
+  value separate, so a phrase never spans two values, exactly as in the per-field fields). One term (or
+  its typo variants) on it replaces seven, and filters, facets, counts and the non-relevance sorts need
+  no score.
 * Typos: the indexed words one edit from a query word are looked up in the term dictionary once per word
   and commit (``typos.TypoVariants``) and matched as plain terms; a word with none (most words) is one
   term, far cheaper than a fuzzy automaton that marks every document of the word before scoring one.
@@ -26,13 +27,12 @@ How a search runs (two passes over the index for most queries):
   credit bucket, set of modes and set of languages in one value. Counting one column costs about as much
   as walking the matches once, so one column for five facets costs a fifth; the few distinct
   combinations (hundreds) are split into the five facets' counts afterwards, exactly, because each
-  document has exactly one combination. With no facet filter active the columns are counted at the top
-  level (the match count is the sum of the combinations' counts); otherwise a ``filter`` bucket holding
-  every active facet filter counts the facets whose own filter is unset (its size is the total), and one
-  ``filter`` bucket per active facet filter counts that facet without its own filter.
+  document has exactly one combination. A facet ignores its own filter, so counts are made under one set
+  of filters per active facet filter besides the query's own (``tantivy_queries.FacetRequest``).
 
-Facet counts of recent searches are kept until the next commit (``facet_cache``): turning a page or
-changing the order costs one search for the page, not a second walk over every match.
+Each commit's searcher comes with what is kept for it (``Snapshot``): the typo variants looked up and the
+facet counts of recent searches by words and filter set (``facet_cache``), so turning a page or changing
+the order costs one search for the page, and ticking a facet counts only the filter set not seen yet.
 
 Orders: title and credit sort on one fast field holding the sort value then the id, so ties are broken by
 id inside tantivy; soonest start takes learner-led courses and those starting today first (one search,

@@ -99,14 +99,9 @@ class FacetRequest:
 
 def _unfaceted(filters: Filters) -> Filters:
     """The filters no facet controls."""
-    return Filters(
-        framework_level=filters.framework_level,
-        psrb=filters.psrb,
-        starts_after=filters.starts_after,
-        starts_before=filters.starts_before,
-        cost_max=filters.cost_max,
-        pathway=filters.pathway,
-    )
+    for facet in FACETS:
+        filters = filters.without(facet)
+    return filters
 
 
 def _counted(facets: list[str], answer: dict[str, Any], matched: int | None = None) -> Counted:

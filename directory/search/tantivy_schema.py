@@ -19,7 +19,7 @@ from .facets import CREDIT_BUCKETS, provider_facet_key
 from .text import ANALYZER_NAME
 
 # Bump when the schema below changes: an index of another version is recreated empty (then reindex).
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 VERSION_FILE = "cf-schema-version"
 LOCK_FILE = ".cf-writer.lock"
 
@@ -90,13 +90,13 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("learning_outcomes", tokenizer_name=ANALYZER_NAME, index_option="freq")
     sb.add_text_field(CATCH_ALL, tokenizer_name=ANALYZER_NAME, index_option="position")
     for name in KEYWORD_FIELDS:
-        sb.add_text_field(name, fast=name == "schedule_type", tokenizer_name="raw")
+        sb.add_text_field(name, tokenizer_name="raw")
     for name in ("provider_facet", *SET_SOURCES, "facet_combo"):
         sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     # Sort keys: the primary value then the id, so tantivy's one-field sort is already tie-broken.
     sb.add_text_field("title_key", fast=True, tokenizer_name="raw", index_option="basic")
     sb.add_text_field("credit_key", fast=True, tokenizer_name="raw", index_option="basic")
-    sb.add_integer_field("eqf_level", indexed=True, fast=True)
+    sb.add_integer_field("eqf_level", indexed=True)  # counted through facet_combo
     sb.add_integer_field("starts", indexed=True, fast=True)
     sb.add_float_field("credit_cats", indexed=True, fast=True)
     sb.add_float_field("cost_gbp", indexed=True)

@@ -67,8 +67,7 @@ def stored_claims() -> list[dict[str, Any]]:
     listed_before = session.pop(SESSION_KEY, None)
     if isinstance(listed_before, list) and listed_before:
         with instance().sessions.begin() as writer:
-            plans.merge(writer, user_id, listed_before, pathway_schemas.MAX_ACHIEVEMENTS)
-            return plans.saved(writer, user_id)
+            return plans.merge(writer, user_id, listed_before, pathway_schemas.MAX_ACHIEVEMENTS)
     return plans.saved(db(), user_id)
 
 

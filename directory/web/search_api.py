@@ -75,28 +75,20 @@ def start_words(hit: Hit) -> str:
     return f"next start {day_words(hit.next_start)}"
 
 
-def _credit(hit: Hit, content: Mapping[str, Any]) -> dict[str, Any]:
-    credit = dict(content.get("credit") or {})
-    if not credit and hit.credit_cats is not None:
-        credit = {"cats": hit.credit_cats, "ects": hit.credit_cats / 2, "value": hit.credit_cats, "scheme": "CATS"}
+def _credit(card: Mapping[str, Any]) -> dict[str, Any]:
+    credit = dict(card.get("credit") or {})
     credit["words"] = words.credit_words(credit) if credit else "credit not published"
     return credit
 
 
-def _level(hit: Hit, content: Mapping[str, Any]) -> dict[str, Any]:
-    level = dict(content.get("level") or {})
-    if not level and hit.framework_level:
-        framework, _, value = hit.framework_level.partition("-")
-        level = {"framework": framework, "value": int(value), "eqf": hit.eqf_level}
-    if not level and hit.eqf_level is not None:
-        level = {"framework": "EQF", "value": hit.eqf_level, "eqf": hit.eqf_level}
+def _level(card: Mapping[str, Any]) -> dict[str, Any]:
+    level = dict(card.get("level") or {})
     level["words"] = words.level_words(level) if level.get("eqf") else None
     return level
 
 
 def present_hit(hit: Hit) -> dict[str, Any]:
     """One result card as JSON-ready values (``schemas.SearchHitOut``)."""
-    content = hit.card
     return {
         "id": hit.id,
         "course_id": hit.course_id,
@@ -104,10 +96,10 @@ def present_hit(hit: Hit) -> dict[str, Any]:
         "url": hit.url,
         "provider": {"id": hit.provider_id, "name": hit.provider_name},
         "summary": hit.summary,
-        "credit": _credit(hit, content),
-        "level": _level(hit, content),
+        "credit": _credit(hit.card),
+        "level": _level(hit.card),
         "eqf_level": hit.eqf_level,
-        "subjects": content.get("subjects") or [],
+        "subjects": hit.card.get("subjects") or [],
         "mode": list(hit.modes),
         "schedule": {"type": hit.schedule_type, "next_start": hit.next_start, "words": start_words(hit)},
         "cost_gbp": hit.cost_gbp,
