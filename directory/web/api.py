@@ -24,10 +24,6 @@ class ProblemApi(Api):
         return problems.handle_http_exception(error)
 
 
-def _page(page: catalogue.Page, convert) -> dict:
-    return {"total": page.total, "page": page.page, "per_page": page.per_page,
-            "results": [convert(item) for item in page.results]}
-
 
 @blp.route("/providers")
 class Providers(MethodView):
@@ -37,7 +33,7 @@ class Providers(MethodView):
     def get(self, args):
         """Member providers with their number of active courses."""
         page = catalogue.list_providers(db(), args["page"], args["per_page"])
-        return _page(page, lambda pair: {
+        return schemas.page_as_dict(page, lambda pair: {
             "id": pair[0].id, "name": pair[0].name, "id_scheme": pair[0].id_scheme,
             "country": pair[0].country, "url": pair[0].url, "active_courses": pair[1],
         })
@@ -51,7 +47,7 @@ class Courses(MethodView):
     def get(self, args):
         """Active courses, optionally of one provider, in a stable order."""
         page = catalogue.list_courses(db(), args.get("provider"), args["page"], args["per_page"])
-        return _page(page, present.course_summary)
+        return schemas.page_as_dict(page, present.course_summary)
 
 
 @blp.route("/courses/<provider_id>/<path:course_id>/versions")
@@ -63,7 +59,7 @@ class CourseVersions(MethodView):
         """Every content version of a course, newest first."""
         course = catalogue.get_course(db(), provider_id, course_id)
         page = catalogue.course_versions(db(), provider_id, course_id, args["page"], args["per_page"])
-        return _page(page, lambda v: {**present.version_reference(v, course), "completeness": v.completeness,
+        return schemas.page_as_dict(page, lambda v: {**present.version_reference(v, course), "completeness": v.completeness,
                                       "content": v.content})
 
 

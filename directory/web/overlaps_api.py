@@ -69,8 +69,7 @@ class CourseOverlaps(MethodView):
         """Active courses whose content overlaps this one's (a double-counting risk), highest score first."""
         page = overlaps.overlaps_of(db(), provider_id, course_id, include_dismissed=args["include_dismissed"],
                                     page=args["page"], per_page=args["per_page"])
-        return {"total": page.total, "page": page.page, "per_page": page.per_page,
-                "results": [overlap_as_dict(item) for item in page.results]}
+        return schemas.page_as_dict(page, overlap_as_dict)
 
 
 class DecisionOut(Schema):

@@ -3,11 +3,21 @@ drift from the code."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..catalogue.schema import MODES
+from ..catalogue.service import Page
 from ..search.facets import CREDIT_BUCKETS
 from ..search.query import MAX_PER_PAGE
+
+
+def page_as_dict(page: Page, convert: Callable[[Any], Any]) -> dict[str, Any]:
+    """A service's page as every list answers it: ``{"total", "page", "per_page", "results"}``."""
+    return {"total": page.total, "page": page.page, "per_page": page.per_page,
+            "results": [convert(item) for item in page.results]}
 
 
 class PageArgs(Schema):

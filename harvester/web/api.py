@@ -8,11 +8,11 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from directory.catalogue.service import Page
 from directory.errors import NotFound
 from directory.web import problems
 from directory.web.access import identity, require
 from directory.web.context import db, instance
+from directory.web.schemas import page_as_dict
 
 from .. import pipeline, publishing
 from ..models import RunOutcome
@@ -26,10 +26,6 @@ PUBLISH = publishing.PUBLISH
 # keep its tag so the OpenAPI document (and clients generated from it) stay as they were.
 CATALOGUE_API_TAG = "api"
 
-
-def _page(page: Page, convert) -> dict:
-    return {"total": page.total, "page": page.page, "per_page": page.per_page,
-            "results": [convert(item) for item in page.results]}
 
 
 @blp.route("/providers/<provider_id>/catalogue")
@@ -82,7 +78,7 @@ class ProviderRuns(MethodView):
     @blp.response(200, schemas.HarvestRunPage)
     def get(self, args, provider_id):
         """The provider's run reports, newest first."""
-        return _page(publishing.runs(db(), identity(), provider_id, args["page"], args["per_page"]), run_as_dict)
+        return page_as_dict(publishing.runs(db(), identity(), provider_id, args["page"], args["per_page"]), run_as_dict)
 
 
 @blp.route("/providers/<provider_id>/harvest/quarantine")
@@ -93,7 +89,7 @@ class ProviderQuarantine(MethodView):
     def get(self, args, provider_id):
         """Records of the provider's latest run that could not be accepted, with field and reason."""
         page = publishing.quarantine(db(), identity(), provider_id, args["page"], args["per_page"])
-        return _page(page, quarantine_as_dict)
+        return page_as_dict(page, quarantine_as_dict)
 
 
 @blp.route("/harvest/runs", tags=[CATALOGUE_API_TAG])
@@ -104,7 +100,7 @@ class HarvestRuns(MethodView):
     def get(self, args):
         """Harvest run reports, newest first: every feed's for administrators, the caller's own otherwise."""
         feed = publishing.visible_feed(identity(), args.get("feed"))
-        return _page(pipeline.latest_runs(db(), feed, args["page"], args["per_page"]), run_as_dict)
+        return page_as_dict(pipeline.latest_runs(db(), feed, args["page"], args["per_page"]), run_as_dict)
 
 
 @blp.route("/harvest/quarantine", tags=[CATALOGUE_API_TAG])
@@ -117,4 +113,4 @@ class Quarantine(MethodView):
         feed's; members: their own)."""
         feed = publishing.visible_feed(identity(), args.get("feed"))
         page = pipeline.current_quarantine(db(), feed, args["page"], args["per_page"])
-        return _page(page, quarantine_as_dict)
+        return page_as_dict(page, quarantine_as_dict)

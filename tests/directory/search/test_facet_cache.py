@@ -47,7 +47,6 @@ def test_counts_follow_a_commit_by_this_backend_or_another_process(tmp_path):
     reader.ensure_index()
     before, total = provider_counts(reader, "pottery")
     assert (before, total) == ({}, 0)
-    assert provider_counts(reader) == provider_counts(reader)  # the second answer is the kept one
 
     pottery = course_document("University of Aldport", "aldport", "pottery", content("pottery", "Pottery"))
     writer.upsert([pottery])
