@@ -29,6 +29,7 @@ from harvester.report import run_as_dict
 from . import settings as settings_module
 from .catalogue.service import ChangeSet
 from .catalogue.vocab import Vocabularies, vocabularies
+from .clock import Clock, clock_for
 from .db import make_engine, make_sessionmaker
 from .errors import DomainError, Invalid
 from .outbound import AddressRefused, check_url
@@ -62,6 +63,11 @@ class Instance:
     def readers(self) -> sessionmaker:
         """Sessions that only read: web requests, the read phase of a harvest, the indexer."""
         return make_sessionmaker(self.engine, writer=False)
+
+    @cached_property
+    def clock(self) -> Clock:
+        """Every "today" and "now" the product acts on (``directory.clock``; ``clock_start`` moves it)."""
+        return clock_for(self.settings.clock_start)
 
     @cached_property
     def vocab(self) -> Vocabularies:

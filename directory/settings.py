@@ -82,6 +82,14 @@ def _iso_dates(value: Any) -> tuple[str, ...]:
     return tuple(sorted(date.fromisoformat(v).isoformat() for v in items if v))
 
 
+def _clock_start(value: Any) -> str:
+    from .clock import parse_start
+
+    text = str(value).strip()
+    parse_start(text)  # fails fast on a value that is not an ISO date or date-time
+    return text
+
+
 def _setting(default: Any, parse: Callable[[Any], Any], doc: str) -> Any:
     return field(default=default, metadata={"parse": parse, "doc": doc})
 
@@ -139,6 +147,11 @@ class Settings:
         "", str, "A TOML file of feeds to register at scheduler start (deployments); empty for none."
     )
     log_level: str = _setting("INFO", str, "Logging level.")
+    clock_start: str = _setting(
+        "", _clock_start,
+        "Run the product's calendar from this ISO date or date-time instead of the system clock (tests, "
+        "rehearsals); it ticks forward from there. Empty: the system clock.",
+    )
     access_token_lifetime: int = _setting(
         900, _positive_int, "Seconds an OAuth access token (client credentials) stays valid."
     )

@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from directory.db import utcnow
-
 from . import delivery
 from .agreements import service as agreements
 from .policy import ExchangePolicy
@@ -35,7 +33,7 @@ class AgreementsRun:
 
 def agreements_daily(instance: Instance, today: date | None = None, now: datetime | None = None) -> AgreementsRun:
     """Expire agreements past their end date and warn parties of those ending soon; then deliver."""
-    now = now or utcnow()
+    now = now or instance.clock.now()
     today = today or now.date()
     days = ExchangePolicy().expiry_warning_days
     with instance.sessions.begin() as session:

@@ -19,9 +19,12 @@ from directory import settings as settings_module
 from directory.app import Instance, create_app
 from directory.db import Base, make_engine
 from directory.migrate import upgrade
+from tests.clock import CLOCK_START
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DATABASE_URL = os.environ.get("CF_TEST_DATABASE_URL", "")
+# The commands the tests run (in-process or as subprocesses) read CF_* variables: pin their clock too.
+os.environ["CF_CLOCK_START"] = CLOCK_START
 
 
 def _reset_postgres(url: str) -> None:
@@ -52,6 +55,7 @@ def make_settings(tmp_path: Path, **overrides) -> settings_module.Settings:
         "harvest_read_timeout": 5,
         "harvest_connect_timeout": 2,
         "log_level": "WARNING",
+        "clock_start": CLOCK_START,  # no test depends on the day the suite runs (tests/clock.py)
     }
     values.update(overrides)
     return settings_module.load(values, environ={"CF_SETTINGS_FILE": str(tmp_path / "none.toml")})

@@ -98,7 +98,7 @@ class SearchQuery:
     sort: Sort | None = None
     page: int = 1
     per_page: int = 20
-    today: date = field(default_factory=date.today)
+    today: date = field(kw_only=True)  # the caller's clock: a query never reads the system date
     facets: bool = True
 
     def __post_init__(self) -> None:

@@ -11,7 +11,7 @@ from marshmallow import Schema, fields
 
 from ..overlaps import service as overlaps
 from . import schemas
-from .access import identity, require
+from .access import identity, public, require
 from .context import db, instance
 
 blp = Blueprint("overlaps", __name__, url_prefix="/api/v1", description="Overlap annotations between courses")
@@ -63,6 +63,7 @@ def overlap_as_dict(item: overlaps.CourseOverlap) -> dict[str, Any]:
 
 @blp.route("/courses/<provider_id>/<path:course_id>/overlaps")
 class CourseOverlaps(MethodView):
+    @public
     @blp.arguments(OverlapArgs, location="query")
     @blp.response(200, OverlapPage)
     def get(self, args, provider_id, course_id):

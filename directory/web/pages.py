@@ -194,7 +194,7 @@ def _browse_subjects(result: SearchResult) -> list[FacetValue]:
     """Subjects to suggest when nothing matched: every subject with courses (a second, facets-only search)."""
     if result.total:
         return []
-    everything = instance().search.search(SearchQuery(per_page=1, today=date.today()))
+    everything = instance().search.search(SearchQuery(per_page=1, today=instance().clock.today()))
     return everything.facets.get("subject", [])
 
 
@@ -203,7 +203,7 @@ def _browse_subjects(result: SearchResult) -> list[FacetValue]:
 def search_page():
     pairs = form_pairs(request.args)
     form, pairs, ignored = parse_form(pairs)
-    query = search_query({**form, "per_page": form.get("per_page", PER_PAGE)}, date.today())
+    query = search_query({**form, "per_page": form.get("per_page", PER_PAGE)}, instance().clock.today())
     result = instance().search.search(query)
     last_page = max(1, -(-result.total // query.per_page))
     return render_template(
@@ -238,7 +238,7 @@ def course_page(provider_id: str, course_id: str):
     overlapping = overlap_service.overlaps_of(db(), provider_id, course_id, per_page=5)
     return render_template("course.html", course=course, content=content, frameworks=FRAMEWORK_NAMES,
                            in_pathways=in_pathways, overlapping=overlapping,
-                           today=date.today().isoformat(),
+                           today=instance().clock.today().isoformat(),
                            structured_data=jsonld.course_json_ld(course, content, page_url))
 
 
@@ -254,7 +254,8 @@ def providers_page():
 def provider_page(provider_id: str):
     provider = catalogue.get_provider(db(), provider_id)
     page = catalogue.list_courses(db(), provider_id, _page_number(), PER_PAGE)
-    return render_template("provider.html", provider=provider, page=page, today=date.today().isoformat())
+    return render_template("provider.html", provider=provider, page=page,
+                           today=instance().clock.today().isoformat())
 
 
 def _language_words(tags: list[str]) -> str:

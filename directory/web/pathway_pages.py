@@ -98,13 +98,14 @@ def planner_page():
     stored = stored_claims()
     problem = None
     result = None
+    today = instance().clock.today()
     try:
-        result = plan(db(), [claim_from_stored(item) for item in stored], date.today(), options=planner_options(),
-                      lookup=instance().agreement_lookup(db(), date.today()))
+        result = plan(db(), [claim_from_stored(item) for item in stored], today, options=planner_options(),
+                      lookup=instance().agreement_lookup(db(), today))
     except (Invalid, ValueError, KeyError, InvalidOperation) as exc:
         problem = getattr(exc, "detail", None) or "one of your achievements can no longer be read: remove it"
     return render_template("planner.html", stored=stored, result=result, problem=problem,
-                           today=date.today().isoformat(), schemes=("CATS", "ECTS", "SCQF", "CQFW"),
+                           today=today.isoformat(), schemes=("CATS", "ECTS", "SCQF", "CQFW"),
                            frameworks=("FHEQ", "SCQF", "CQFW", "EQF"))
 
 

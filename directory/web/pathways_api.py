@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import orjson
 from flask import Response, request
 from flask.views import MethodView
@@ -66,7 +64,7 @@ class PlannerEvaluate(MethodView):
             raise Invalid("invalid parameters " + ", ".join(p.field for p in problems),
                           invalid_params=[{"name": p.field, "reason": p.reason} for p in problems]) from None
         claims = [claim_of(item) for item in args["achievements"]]
-        today = args.get("today") or date.today()
+        today = args.get("today") or instance().clock.today()
         result = plan(db(), claims, today, options=planner_options(), pathway_ids=args.get("pathways"),
                       lookup=instance().agreement_lookup(db(), today))
         return Response(orjson.dumps(present.plan_as_dict(result)), mimetype="application/json")

@@ -134,7 +134,7 @@ class Search(MethodView):
         Within one filter the values are alternatives (provider=A&provider=B: either); different filters
         must all hold. Each facet's counts ignore that facet's own filter.
         """
-        query = search_query(args, date.today())
+        query = search_query(args, instance().clock.today())
         body = present_result(instance().search.search(query), query)
         # SearchResultOut documents the answer; serialising through it would cost more than the search
         # itself, so the already-plain values go straight to JSON.

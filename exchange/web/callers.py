@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from directory.db import utcnow
 from directory.identity.identity import SCOPES, Identity
 from directory.settings import Settings
 from directory.web.access import identity
+from directory.web.context import instance
 
 from ..policy import ExchangePolicy
 
@@ -45,8 +45,8 @@ def policy_of(settings: Settings) -> ExchangePolicy:
 
 
 def now() -> datetime:
-    return utcnow()
+    return instance().clock.now()
 
 
 def today() -> date:
-    return utcnow().date()
+    return instance().clock.today()

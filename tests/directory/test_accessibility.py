@@ -1,7 +1,7 @@
 """The pages in a real browser: axe-core finds no serious or critical accessibility problem, and the search
 works from the keyboard with visible focus.
 
-Needs Debian's chromium (scripts/install-browser.sh), the playwright package (the dev extras) and axe-core
+Needs Debian's chromium (scripts/install-test-packages.sh), the playwright package (the dev extras) and axe-core
 (``npm install``). Without them these tests skip, saying what is missing; under CI (``CI`` set) they fail,
 so a green run always means the pages were checked.
 """
@@ -36,7 +36,7 @@ SCREENSHOTS = ROOT / "var" / "screenshots"
 def _missing() -> list[str]:
     missing = []
     if not CHROMIUM.exists():
-        missing.append(f"{CHROMIUM} (run scripts/install-browser.sh)")
+        missing.append(f"{CHROMIUM} (run scripts/install-test-packages.sh)")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:

@@ -14,6 +14,7 @@ from directory.errors import Conflict, Invalid
 from directory.search.query import Filters, SearchQuery
 from harvester import pipeline, registry
 from harvester.models import HarvestRun, QuarantineEntry, RunOutcome
+from tests.clock import TODAY
 from tests.factories import course, feed_bytes
 
 PROVIDER = "10000001"
@@ -43,7 +44,7 @@ def active_ids(instance) -> list[str]:
 
 
 def searchable_ids(instance) -> list[str]:
-    result = instance.search.search(SearchQuery(text="", filters=Filters(), per_page=100))
+    result = instance.search.search(SearchQuery(text="", filters=Filters(), per_page=100, today=TODAY))
     return sorted(hit.id.split("/", 1)[1] for hit in result.hits)
 
 
@@ -96,7 +97,7 @@ def test_a_changed_course_gets_a_new_version_and_keeps_the_old(instance, httpser
     assert first.content["title"] == "Applied topic A1"
     assert second.content["title"] == "Applied topic, revised"
     assert first.content_hash != second.content_hash
-    result = instance.search.search(SearchQuery(text="revised", filters=Filters()))
+    result = instance.search.search(SearchQuery(text="revised", filters=Filters(), today=TODAY))
     assert [hit.id for hit in result.hits] == [f"{PROVIDER}/A1"]
 
 

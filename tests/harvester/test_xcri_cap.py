@@ -1,8 +1,8 @@
 """The XCRI-CAP 1.2 adapter: real member feeds, a synthetic feed that uses every mapping rule, hostile XML,
 and properties over arbitrary input.
 
-The three real samples live in the shared data folder (``/work/shared/data/xcri-cap``, see its README);
-their tests are skipped where it is absent. Synthetic feeds are in ``tests/harvester/data/xcri/``.
+The three real samples live in the shared data folder (``../shared/data/xcri-cap`` beside the checkout, see
+its README); their tests fail, never skip, where it is absent (tests/shared.py). Synthetic feeds are in ``tests/harvester/data/xcri/``.
 """
 
 from __future__ import annotations
@@ -21,11 +21,19 @@ from directory.catalogue.schema import CourseValidator
 from directory.catalogue.vocab import vocabularies
 from harvester.formats import xcri_cap
 from harvester.formats.base import FeedDocument, FeedError, Record, Rejection
+from tests.shared import SHARED, shared_path
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data" / "xcri"
-SAMPLES = Path("/work/shared/data/xcri-cap")
-needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared XCRI-CAP samples not available")
+SAMPLES = SHARED / "data" / "xcri-cap"
+
+
+@pytest.fixture
+def shared_samples() -> Path:
+    return shared_path("data", "xcri-cap")
+
+
+needs_samples = pytest.mark.usefixtures("shared_samples")
 
 XCRI = "http://xcri.org/profiles/1.2/catalog"
 NAMESPACES = (

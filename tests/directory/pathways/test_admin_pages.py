@@ -7,6 +7,7 @@ import json
 from directory.identity.identity import Permission, Role
 from directory.search.query import Filters, SearchQuery
 from tests.auth import add_org, add_user, signed_in
+from tests.clock import TODAY
 from tests.directory.pathways.helpers import A, B, build, pathway
 
 
@@ -33,12 +34,12 @@ def test_an_administrator_adds_a_pathway_its_courses_become_searchable_and_it_ca
     assert added.status_code == 303
     page = admin.get(added.headers["Location"]).get_data(as_text=True)
     assert "Pathway consortium-ds added" in page and "the consortium" in page
-    found = instance.search.search(SearchQuery(filters=Filters(pathway=("consortium-ds",)), per_page=50))
+    found = instance.search.search(SearchQuery(filters=Filters(pathway=("consortium-ds",)), per_page=50, today=TODAY))
     assert sorted(h.id for h in found.hits) == [f"{A}/DS1", f"{B}/BX1", f"{B}/BX2"]
 
     withdrawn = admin.post("/admin/pathways/consortium-ds/withdraw", data={"csrf_token": token})
     assert withdrawn.status_code == 303
-    assert instance.search.search(SearchQuery(filters=Filters(pathway=("consortium-ds",)))).total == 0
+    assert instance.search.search(SearchQuery(filters=Filters(pathway=("consortium-ds",)), today=TODAY)).total == 0
     assert "withdrawn" in admin.get("/admin/pathways").get_data(as_text=True)
 
 

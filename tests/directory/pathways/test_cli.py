@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from directory.search.query import Filters, SearchQuery
+from tests.clock import TODAY
 from tests.directory.pathways.helpers import A, B, build, pathway
 from tests.test_cli import env, run  # noqa: F401,F811  (the fixture)
 
@@ -22,13 +23,13 @@ def test_an_administrator_adds_a_consortium_pathway_and_its_courses_become_searc
     listing = json.loads(run("pathways", "list", "--json").output)
     assert listing == [{"id": "consortium-ds", "awarding": A, "source": "consortium", "status": "active",
                         "title": "PgCert Applied Data Science"}]
-    found = instance.search.search(SearchQuery(filters=Filters(pathway=("consortium-ds",)), per_page=50))
+    found = instance.search.search(SearchQuery(filters=Filters(pathway=("consortium-ds",)), per_page=50, today=TODAY))
     assert sorted(h.id for h in found.hits) == [f"{A}/DS1", f"{B}/BX1", f"{B}/BX2"]
 
     withdrawn = run("pathways", "withdraw", "consortium-ds")
     assert withdrawn.exit_code == 0, withdrawn.output
     assert json.loads(run("pathways", "list", "--json").output) == []
-    assert instance.search.search(SearchQuery(filters=Filters(pathway=("consortium-ds",)))).total == 0
+    assert instance.search.search(SearchQuery(filters=Filters(pathway=("consortium-ds",)), today=TODAY)).total == 0
 
 
 def test_a_bad_pathway_file_names_the_field(env, instance, tmp_path):  # noqa: F811

@@ -8,11 +8,12 @@ from directory.pathways import service
 from directory.pathways.models import Pathway, PathwayStatus
 from directory.search.query import Filters, SearchQuery
 from harvester.models import QuarantineEntry, RunOutcome
+from tests.clock import TODAY
 from tests.directory.pathways.helpers import A, B, aldport_courses, build, pathway, publish
 
 
 def in_pathway(instance, pathway_id):
-    result = instance.search.search(SearchQuery(filters=Filters(pathway=(pathway_id,)), per_page=100))
+    result = instance.search.search(SearchQuery(filters=Filters(pathway=(pathway_id,)), per_page=100, today=TODAY))
     return sorted(hit.id for hit in result.hits)
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from directory.search.facets import credit_range
 from directory.search.query import Filters, ParsedText, SearchQuery, Sort, is_fuzzy, parse_text
+from tests.clock import TODAY
 
 
 def test_loose_words_are_lower_cased_and_stop_words_dropped():
@@ -37,18 +38,18 @@ def test_only_words_of_five_letters_or_more_forgive_typos():
 
 
 def test_relevance_is_the_default_sort_only_with_words():
-    assert SearchQuery("data").effective_sort is Sort.RELEVANCE
-    assert SearchQuery("").effective_sort is Sort.TITLE
-    assert SearchQuery("", sort=Sort.RELEVANCE).effective_sort is Sort.TITLE
-    assert SearchQuery("data", sort=Sort.SOONEST).effective_sort is Sort.SOONEST
+    assert SearchQuery("data", today=TODAY).effective_sort is Sort.RELEVANCE
+    assert SearchQuery("", today=TODAY).effective_sort is Sort.TITLE
+    assert SearchQuery("", sort=Sort.RELEVANCE, today=TODAY).effective_sort is Sort.TITLE
+    assert SearchQuery("data", sort=Sort.SOONEST, today=TODAY).effective_sort is Sort.SOONEST
 
 
 def test_pages_are_checked():
     with pytest.raises(ValueError):
-        SearchQuery(page=0)
+        SearchQuery(page=0, today=TODAY)
     with pytest.raises(ValueError):
-        SearchQuery(per_page=1000)
-    assert SearchQuery(page=3, per_page=10).offset == 20
+        SearchQuery(per_page=1000, today=TODAY)
+    assert SearchQuery(page=3, per_page=10, today=TODAY).offset == 20
 
 
 def test_a_facet_ignores_only_its_own_filter():

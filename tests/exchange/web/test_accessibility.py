@@ -5,7 +5,7 @@ Skips, or fails under CI, as tests/directory/test_accessibility.py does."""
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
@@ -18,7 +18,7 @@ from exchange.requests.models import TransferRequest
 from tests.auth import ALL_PERMISSIONS, add_org, add_user, signed_in
 from tests.conftest import make_settings
 from tests.directory.test_accessibility import axe_violations, browser, describe  # noqa: F401  (fixture)
-from tests.exchange.conftest import HOME, OTHER, add_course
+from tests.exchange.conftest import HOME, OTHER, TODAY, add_course
 from tests.exchange.web.conftest import agreement_body, person, request_body
 
 
@@ -56,7 +56,7 @@ def exchange_site(tmp_path_factory):
     waiting = learner_api.post("/api/v1/transfer-requests", json=request_body(members, 1)).json
     with instance.sessions.begin() as session:
         session.execute(update(TransferRequest).where(TransferRequest.id == waiting["id"])
-                        .values(due_on=date.today() - timedelta(days=2)))
+                        .values(due_on=TODAY - timedelta(days=2)))
     cookies = {name: signed_in(app, instance, user).get_cookie("session").value
                for name, user in (("learner", learner), ("staff", staff))}
     http = make_server("127.0.0.1", 0, app, threaded=True)

@@ -4,13 +4,13 @@ with its forms (CSRF-protected), My credit (HTML, printable, JSON) and the new-r
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import update
 
 from exchange.requests.models import TransferRequest
 from tests.auth import form_token, signed_in
-from tests.exchange.conftest import HOME, OTHER, THIRD
+from tests.exchange.conftest import HOME, OTHER, THIRD, TODAY
 from tests.exchange.web.conftest import agreement_body, person
 from tests.exchange.web.test_api import active_agreement, submitted
 
@@ -58,7 +58,7 @@ def test_the_queue_is_sorted_by_due_date_and_marks_overdue_requests(app, instanc
     first, second = submitted(app, instance, members, 0), submitted(app, instance, members, 1)
     with instance.sessions.begin() as session:
         session.execute(update(TransferRequest).where(TransferRequest.id == second["id"])
-                        .values(due_on=date.today() - timedelta(days=3)))
+                        .values(due_on=TODAY - timedelta(days=3)))
     html = person(app, instance, members.home_registry).get("/exchange/queue").get_data(as_text=True)
     assert html.index(f"Request {second['id']}") < html.index(f"Request {first['id']}")
     assert "1 overdue" in html and html.count('class="overdue"') == 1 and "Overdue" in html
