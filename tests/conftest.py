@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 
 import directory.catalogue.models  # noqa: F401  (complete metadata)
@@ -21,6 +22,12 @@ from directory.db import Base, make_engine
 from directory.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# CI (which sets CI=true) runs the same examples every time and never fails a test for being slow on a
+# busy machine; a developer's run keeps Hypothesis's defaults.
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("dev")
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 TEST_DATABASE_URL = os.environ.get("CF_TEST_DATABASE_URL", "")
 
 

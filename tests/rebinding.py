@@ -31,6 +31,10 @@ class ScriptedResolver:
     def __init__(self, host: str, *answers: list[str]) -> None:
         self.host, self.answers, self.asked = host, list(answers), 0
 
+    def answer(self, *answers: list[str]) -> None:
+        """From now on, answer with ``answers`` as if asked for the first time."""
+        self.answers, self.asked = list(answers), 0
+
     def __call__(self, host: str, port: int) -> list[str]:
         try:
             return [str(ipaddress.ip_address(host))]
