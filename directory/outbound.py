@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -135,6 +136,9 @@ class PinnedTransport(httpx.BaseTransport):
 
     def __init__(self, policy: AddressPolicy, **options) -> None:
         self._policy = policy
+        # One TLS context for every host's pool: building one loads the CA bundle (~20 ms).
+        verify = options.pop("verify", True)
+        options["verify"] = verify if isinstance(verify, ssl.SSLContext) else httpx.create_ssl_context(verify)
         self._options = options
         self._pools: dict[str, httpx.HTTPTransport] = {}
         self._lock = threading.Lock()
@@ -143,19 +147,19 @@ class PinnedTransport(httpx.BaseTransport):
         host, port = http_target(request.url)
         addresses = self._policy.addresses(host, port)
         pool = self._pool(host)
-        for address in addresses:
+
+        def pinned(address: str) -> httpx.Request:
             # The Host header was set from the URL when the request was built and goes as it is; the
             # "sni_hostname" extension is what httpcore sends as SNI and verifies the certificate for.
-            pinned = httpx.Request(
-                request.method, request.url.copy_with(host=address), headers=request.headers,
-                stream=request.stream, extensions={**request.extensions, "sni_hostname": host},
-            )
+            return httpx.Request(request.method, request.url.copy_with(host=address), headers=request.headers,
+                                 stream=request.stream, extensions={**request.extensions, "sni_hostname": host})
+
+        for address in addresses[:-1]:
             try:
-                return pool.handle_request(pinned)
-            except httpx.ConnectError:  # nothing was sent: another checked address may answer
-                if address == addresses[-1]:
-                    raise
-        raise AssertionError("unreachable: addresses is never empty")
+                return pool.handle_request(pinned(address))
+            except httpx.ConnectError:  # nothing was sent: the next checked address may answer
+                continue
+        return pool.handle_request(pinned(addresses[-1]))
 
     def _pool(self, host: str) -> httpx.HTTPTransport:
         with self._lock:
@@ -191,22 +195,28 @@ class PinnedAdapter(HTTPAdapter):
         except AddressRefused as exc:
             raise requests.ConnectionError(exc.reason, request=request) from exc
         parts = urlsplit(request.url)
-        for address in addresses:
-            pinned = request.copy()
+
+        def pinned(address: str) -> requests.PreparedRequest:
+            copy = request.copy()
             literal = f"[{address}]" if ":" in address else address
-            pinned.url = parts._replace(netloc=f"{literal}:{port}").geturl()
-            pinned.headers["Host"] = parts.netloc.rpartition("@")[2]
-            pinned.outbound_host = host  # read by build_connection_pool_key_attributes
-            try:
-                response = super().send(pinned, stream=stream, timeout=timeout, verify=verify, cert=cert,
-                                        proxies=None)
-            except requests.ConnectionError as exc:
-                if address == addresses[-1] or not _not_connected(exc):
-                    raise
-                continue
+            copy.url = parts._replace(netloc=f"{literal}:{port}").geturl()
+            copy.headers["Host"] = parts.netloc.rpartition("@")[2]
+            copy.outbound_host = host  # read by build_connection_pool_key_attributes
+            return copy
+
+        def send(address: str) -> requests.Response:
+            response = super(PinnedAdapter, self).send(pinned(address), stream=stream, timeout=timeout,
+                                                       verify=verify, cert=cert, proxies=None)
             response.url, response.request = request.url, request
             return response
-        raise AssertionError("unreachable: addresses is never empty")
+
+        for address in addresses[:-1]:
+            try:
+                return send(address)
+            except requests.ConnectionError as exc:
+                if not _not_connected(exc):
+                    raise
+        return send(addresses[-1])
 
     def build_connection_pool_key_attributes(self, request, verify, cert=None):
         """requests' pool key, plus the host name as TLS server name (SNI and certificate check): the

@@ -157,6 +157,23 @@ def test_a_name_answering_internal_first_is_never_connected_to(twins, library) -
     assert twins.public.log == [] and twins.internal.log == []
 
 
+@pytest.mark.parametrize("library", ["httpx", "requests"])
+def test_the_next_checked_address_is_tried_when_one_refuses_the_connection(twins, library) -> None:
+    resolver = ScriptedResolver("idp.test", ["127.0.0.3", PUBLIC])  # nothing listens at 127.0.0.3
+    addresses = AddressPolicy(resolver=resolver, permits={"127.0.0.3", PUBLIC}.__contains__)
+    twins.public.expect_request("/x").respond_with_data(b"public data")
+    url = f"http://idp.test:{twins.port}/x"
+
+    if library == "httpx":
+        with httpx.Client(transport=PinnedTransport(addresses)) as client:
+            body = client.get(url).content
+    else:
+        with pinned_session(addresses) as session:
+            body = session.get(url).content
+
+    assert body == b"public data" and twins.internal.log == []
+
+
 def test_allowing_private_addresses_still_connects_to_the_address_resolved(twins) -> None:
     resolver = ScriptedResolver("idp.test", [INTERNAL], [PUBLIC])
     addresses = AddressPolicy(allow_private=True, resolver=resolver)

@@ -548,7 +548,7 @@ def test_a_name_with_one_internal_address_among_public_ones_is_refused(twins) ->
     assert twins.public.log == [] and twins.internal.log == []
 
 
-def test_the_next_checked_address_is_tried_when_one_refuses_the_connection(twins, closed_port) -> None:
+def test_the_next_checked_address_is_tried_when_one_refuses_the_connection(twins) -> None:
     # 127.0.0.3 listens nowhere; the public twin answers on the same port.
     resolver = ScriptedResolver("feed.test", ["127.0.0.3", PUBLIC])
     allowed = {"127.0.0.3", PUBLIC}
