@@ -61,6 +61,12 @@ class Twins:
     def port(self) -> int:
         return self.public.port
 
+    def reset(self) -> Twins:
+        """As if just started: no handlers at the public server, no requests seen at either."""
+        self.public.clear()
+        self.internal.clear_log()
+        return self
+
 
 @contextmanager
 def twin_servers(**options) -> Iterator[Twins]:

@@ -102,10 +102,15 @@ def test_the_policy_resolves_with_its_resolver_and_judges_with_its_rule() -> Non
 # --- connecting to the address checked: plain HTTP ------------------------------------------------
 
 
-@pytest.fixture
-def twins():
-    with twin_servers() as servers:
+@pytest.fixture(scope="module")
+def twin_pair():
+    with twin_servers() as servers:  # started once: stopping a server takes half a second
         yield servers
+
+
+@pytest.fixture
+def twins(twin_pair):
+    return twin_pair.reset()
 
 
 def pinned_session(addresses: AddressPolicy) -> requests.Session:
@@ -217,15 +222,22 @@ def tls(tmp_path_factory) -> dict:
     return paths
 
 
-@pytest.fixture
-def tls_twins(tls):
+@pytest.fixture(scope="module")
+def tls_pair(tls):
     server_names: list[str | None] = []
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(tls["cert"], tls["key"])
     context.sni_callback = lambda connection, name, _context: server_names.append(name)
     with twin_servers(ssl_context=context) as servers:
-        servers.public.expect_request("/x").respond_with_data(b"public data")
         yield servers, server_names
+
+
+@pytest.fixture
+def tls_twins(tls_pair):
+    servers, server_names = tls_pair
+    server_names.clear()
+    servers.reset().public.expect_request("/x").respond_with_data(b"public data")
+    return servers, server_names
 
 
 def fetch_over_tls(library: str, url: str, resolver: ScriptedResolver, ca: Path) -> bytes:

@@ -475,10 +475,15 @@ def test_private_feed_url_is_refused_before_any_request(httpserver: HTTPServer) 
     assert httpserver.log == []
 
 
-@pytest.fixture
-def twins():
-    with twin_servers() as servers:
+@pytest.fixture(scope="module")
+def twin_pair():
+    with twin_servers() as servers:  # started once: stopping a server takes half a second
         yield servers
+
+
+@pytest.fixture
+def twins(twin_pair):
+    return twin_pair.reset()
 
 
 @pytest.mark.parametrize(

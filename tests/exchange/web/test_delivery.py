@@ -182,10 +182,15 @@ def test_the_webhook_secret_is_stored_sealed(instance):
 # --- DNS rebinding: each attempt posts to the address it checked ------------------------------------
 
 
-@pytest.fixture
-def twins():
-    with twin_servers() as servers:
+@pytest.fixture(scope="module")
+def twin_pair():
+    with twin_servers() as servers:  # started once: stopping a server takes half a second
         yield servers
+
+
+@pytest.fixture
+def twins(twin_pair):
+    return twin_pair.reset()
 
 
 def hook_at(instance, url: str) -> str:
