@@ -9,6 +9,9 @@ outbox and the identity package's) through SMTP, and signed webhooks to members'
   doubling); after a failed run it is due again after 2^attempts minutes, and given up (state
   ``failed``) after ``MAX_ATTEMPTS``. Every attempt is recorded with its status or error. The body is
   signed: ``X-Climbing-Frame-Signature: sha256=<hex HMAC-SHA256 of the body with the member's secret>``.
+  Each attempt resolves the webhook's host once, checks every address (no private ones unless
+  ``harvest_allow_private``) and posts to one of those very addresses (``directory.outbound``), so a
+  name that answered a public address at registration cannot send the post to 127.0.0.1 now.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from directory.identity.identity import Role
 from directory.identity.models import OutboxMessage as IdentityMessage
 from directory.identity.models import User
 from directory.identity.sealing import unseal
-from directory.outbound import AddressRefused, check_url
+from directory.outbound import AddressPolicy, AddressRefused, PinnedTransport, http_target
 from directory.settings import Settings
 
 from . import notifications
@@ -63,11 +66,14 @@ def sign(secret: str, body: bytes) -> str:
 
 
 def deliver(sessions: sessionmaker, settings: Settings, *, now: datetime | None = None,
-            sleep: Callable[[float], None] = time.sleep, http: httpx.Client | None = None) -> DeliveryReport:
-    """Send every queued email and due webhook once; the report says what happened."""
+            sleep: Callable[[float], None] = time.sleep,
+            addresses: AddressPolicy | None = None) -> DeliveryReport:
+    """Send every queued email and due webhook once; the report says what happened. ``addresses``
+    resolves and judges webhook hosts (default: the system's resolver, private addresses refused
+    unless ``harvest_allow_private``)."""
     now = now or utcnow()
     sent, queued = send_emails(sessions, settings, now)
-    delivered, retrying, given_up = send_webhooks(sessions, settings, now, sleep, http)
+    delivered, retrying, given_up = send_webhooks(sessions, settings, now, sleep, addresses)
     return DeliveryReport(sent, queued, delivered, retrying, given_up)
 
 
@@ -159,10 +165,12 @@ def payload(message: OutboxMessage) -> bytes:
                          "created": message.created.isoformat()})
 
 
-def _attempt(http: httpx.Client, url: str, secret: str, body: bytes, delivery_id: int, event: str,
-             allow_private: bool) -> tuple[int | None, str | None]:
+def _attempt(http: httpx.Client, url: str, secret: str, body: bytes, delivery_id: int,
+             event: str) -> tuple[int | None, str | None]:
     try:
-        check_url(url, allow_private)  # again at send time: the name may resolve elsewhere now
+        # The form here (httpx reads "file:///x" as a path); the addresses as the client connects: the
+        # name may resolve elsewhere now than at registration, and only what is checked is posted to.
+        http_target(url)
         response = http.post(url, content=body, headers={
             "Content-Type": "application/json", SIGNATURE_HEADER: sign(secret, body),
             "X-Climbing-Frame-Event": event, "X-Climbing-Frame-Delivery": str(delivery_id)})
@@ -173,15 +181,16 @@ def _attempt(http: httpx.Client, url: str, secret: str, body: bytes, delivery_id
 
 def send_webhooks(sessions: sessionmaker, settings: Settings, now: datetime,
                   sleep: Callable[[float], None] = time.sleep,
-                  http: httpx.Client | None = None) -> tuple[int, int, int]:
+                  addresses: AddressPolicy | None = None) -> tuple[int, int, int]:
     """(delivered, still retrying, given up) in this run."""
     with sessions.begin() as session:
         _enqueue(session, now)
         due = [(d.id, d.org_id, d.message_id) for d in session.scalars(
             select(WebhookDelivery).where(WebhookDelivery.state == "pending", WebhookDelivery.next_attempt_at <= now)
             .order_by(WebhookDelivery.id).limit(BATCH))]
-    own = http is None
-    http = http or httpx.Client(timeout=settings.webhook_timeout, follow_redirects=False)
+    addresses = addresses or AddressPolicy(allow_private=settings.harvest_allow_private)
+    http = httpx.Client(transport=PinnedTransport(addresses), timeout=settings.webhook_timeout,
+                        follow_redirects=False)
     delivered = retrying = given_up = 0
     try:
         for delivery_id, org_id, message_id in due:
@@ -201,8 +210,7 @@ def send_webhooks(sessions: sessionmaker, settings: Settings, now: datetime,
             retrying += outcome == "pending"
             given_up += outcome == "failed"
     finally:
-        if own:
-            http.close()
+        http.close()
     return delivered, retrying, given_up
 
 
@@ -214,7 +222,7 @@ def _deliver_one(sessions: sessionmaker, settings: Settings, http: httpx.Client,
         if attempt:
             sleep(delay)
             delay *= 2
-        status, error = _attempt(http, url, secret, body, delivery_id, event, settings.harvest_allow_private)
+        status, error = _attempt(http, url, secret, body, delivery_id, event)
         with sessions.begin() as session:
             delivery = session.get(WebhookDelivery, delivery_id)
             session.add(WebhookAttempt(delivery_id=delivery_id, at=utcnow(), url=url, status=status, error=error))

@@ -4,7 +4,8 @@ secret), and every delivery attempt recorded.
 The secret signs each body (HMAC-SHA256, ``X-Climbing-Frame-Signature: sha256=<hex>``) so the member
 can tell our calls from anybody else's; it is kept as given to the member (it must sign), shown once.
 Webhook addresses are checked like feed addresses: no private or loopback hosts unless the deployment
-allows them (setting ``harvest_allow_private``).
+allows them (setting ``harvest_allow_private``): here when one is set, and again by every delivery
+attempt on the addresses it then posts to (``exchange.delivery``).
 """
 
 from __future__ import annotations

@@ -4,15 +4,17 @@
 A caller may rely on these guarantees:
 
 - Only ``http`` and ``https`` URLs are fetched, and, unless ``allow_private``, only from hosts whose every
-  address is public: this is checked before the first request and again before every redirect hop, so a
-  public feed cannot redirect the harvester to 127.0.0.1 or a cloud metadata address (the check is
-  ``directory.outbound.check_url``, its refusal a ``FetchError`` here).
+  address is public: checked at every request, the first and each redirect hop, on the very addresses
+  then connected to (``directory.outbound.PinnedTransport``), so neither a public feed redirecting nor a
+  name answering a public address to the check and 127.0.0.1 to the connection (DNS rebinding) leads
+  the harvester to 127.0.0.1 or a cloud metadata address. A refusal is a ``FetchError`` here.
 - Redirects are followed here (never by httpx), at most ``max_redirects`` of them.
 - The decoded body is never larger than ``max_bytes``: reading stops as soon as it grows past it, so a
   compressed "zip bomb" costs at most one decompressed network chunk beyond the limit.
 - A body shorter than its ``Content-Length``, or an incomplete chunked body, is an error, never a result.
 - A 5xx answer, a connection error, a timeout or a cut-off body is retried ``retries`` times, waiting
   ``backoff`` seconds and doubling; each try starts again from the URL given. A 4xx answer is final.
+  (The waiting is ``sleep``'s and the whole-body limit is measured on ``clock``: both may be passed in.)
 - A conditional GET answered 304 gives ``FetchResult(status=304, body=None)``.
 """
 
@@ -21,7 +23,7 @@ from __future__ import annotations
 import functools
 import ssl
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
@@ -108,12 +110,18 @@ def fetch_feed(
     etag: str | None = None,
     last_modified: str | None = None,
     options: FetchOptions = _DEFAULT_OPTIONS,
+    addresses: outbound.AddressPolicy | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> FetchResult:
     """GET ``url`` (conditionally, when ``etag`` or ``last_modified`` is given) and return the result.
 
     Returns status 200 with the body, or 304 with ``body=None`` and the validators given unless the server
     sent new ones. Raises ``FetchError`` for everything else, after retrying what may be transient.
+    ``addresses`` resolves and judges the hosts called (default: the system's resolver, public addresses
+    only unless ``options.allow_private``); given, it decides and ``options.allow_private`` is not read.
     """
+    addresses = addresses or outbound.AddressPolicy(allow_private=options.allow_private)
     headers = {"User-Agent": options.user_agent}
     if etag:
         headers["If-None-Match"] = etag
@@ -125,15 +133,16 @@ def fetch_feed(
         write=options.connect_timeout,
         pool=options.connect_timeout,
     )
-    with httpx.Client(timeout=timeout, follow_redirects=False, headers=headers, verify=_tls_context()) as client:
+    transport = outbound.PinnedTransport(addresses, verify=_tls_context())
+    with httpx.Client(transport=transport, timeout=timeout, follow_redirects=False, headers=headers) as client:
         attempt = 1
         while True:
             try:
-                result = _fetch_once(client, url, options)
+                result = _fetch_once(client, url, options, clock)
             except _TransientFetchError as error:
                 if attempt > options.retries:
                     raise FetchError(error.reason, status=error.status) from error
-                time.sleep(options.backoff * 2 ** (attempt - 1))
+                sleep(options.backoff * 2 ** (attempt - 1))
                 attempt += 1
                 continue
             if result.status == 304:
@@ -143,23 +152,25 @@ def fetch_feed(
             return replace(result, attempts=attempt)
 
 
-def _check_address(url: str, allow_private: bool) -> None:
-    """``directory.outbound.check_url``, its refusal reported as a ``FetchError`` like every other."""
+def _check_form(url: str) -> None:
+    """Only http(s) URLs with a host, checked on the URL as given: httpx would read ``file:///x`` as a
+    path. (Addresses are the transport's to check.)"""
     try:
-        outbound.check_url(url, allow_private)
+        outbound.http_target(url)
     except outbound.AddressRefused as exc:
         raise FetchError(exc.reason) from exc
 
 
-def _fetch_once(client: httpx.Client, url: str, options: FetchOptions) -> FetchResult:
-    """One try: follow redirects from ``url`` to a final answer. ``attempts`` is left for the caller."""
+def _fetch_once(client: httpx.Client, url: str, options: FetchOptions, clock: Callable[[], float]) -> FetchResult:
+    """One try: follow redirects from ``url`` to a final answer. ``attempts`` is left for the caller.
+    Every hop's address is checked by the client's transport as it connects."""
     current = url
     for _hop in range(options.max_redirects + 1):
-        _check_address(current, options.allow_private)
+        _check_form(current)
         with _transport_errors(options, status=None), client.stream("GET", current) as response:
             location = _redirect_target(response)
             if location is None:
-                return _final_answer(response, options)
+                return _final_answer(response, options, clock)
         current = location
     raise FetchError(f"too many redirects ({options.max_redirects + 1})")
 
@@ -178,14 +189,14 @@ def _redirect_target(response: httpx.Response) -> str | None:
         raise FetchError(f"redirect to an invalid URL {location!r}", status=response.status_code) from exc
 
 
-def _final_answer(response: httpx.Response, options: FetchOptions) -> FetchResult:
+def _final_answer(response: httpx.Response, options: FetchOptions, clock: Callable[[], float]) -> FetchResult:
     status = response.status_code
     if status not in (200, 304):
         # The standard phrase, not the server's: reasons are read and compared by people and tests.
         reason = f"HTTP {status} {httpx.codes.get_reason_phrase(status)}".rstrip()
         error_type = _TransientFetchError if status >= 500 else FetchError
         raise error_type(reason, status=status)
-    body = _read_body(response, options) if status == 200 else None
+    body = _read_body(response, options, clock) if status == 200 else None
     return FetchResult(
         status=status,
         body=body,
@@ -197,14 +208,14 @@ def _final_answer(response: httpx.Response, options: FetchOptions) -> FetchResul
     )
 
 
-def _read_body(response: httpx.Response, options: FetchOptions) -> bytes:
+def _read_body(response: httpx.Response, options: FetchOptions, clock: Callable[[], float]) -> bytes:
     status = response.status_code
     too_large = f"body larger than {options.max_bytes} bytes"
     declared = _declared_length(response)
     if declared is not None and declared > options.max_bytes:
         raise FetchError(too_large, status=status)
     body = bytearray()
-    deadline = time.monotonic() + options.total_timeout
+    deadline = clock() + options.total_timeout
     try:
         with _transport_errors(options, status=status):
             # iter_bytes decodes gzip/deflate, so the limit applies to what we would hold in memory.
@@ -212,7 +223,7 @@ def _read_body(response: httpx.Response, options: FetchOptions) -> bytes:
                 body += chunk
                 if len(body) > options.max_bytes or response.num_bytes_downloaded > options.max_bytes:
                     raise FetchError(too_large, status=status)
-                if time.monotonic() > deadline:
+                if clock() > deadline:
                     raise FetchError(f"body not read within {options.total_timeout:g}s", status=status)
     except _TransientFetchError as error:
         if not isinstance(error.__cause__, httpx.RemoteProtocolError):
@@ -243,9 +254,12 @@ def _truncated(response: httpx.Response, declared: int | None, detail: str) -> s
 
 @contextmanager
 def _transport_errors(options: FetchOptions, status: int | None) -> Iterator[None]:
-    """Turn httpx's transport and decoding errors into FetchError, transient where a retry may help."""
+    """Turn httpx's transport and decoding errors, and address refusals, into FetchError, transient where a
+    retry may help."""
     try:
         yield
+    except outbound.AddressRefused as exc:
+        raise FetchError(exc.reason, status) from exc
     except httpx.ConnectTimeout as exc:
         raise _TransientFetchError(f"connect timeout after {options.connect_timeout:g}s", status) from exc
     except httpx.ReadTimeout as exc:

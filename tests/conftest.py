@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 
 import directory.catalogue.models  # noqa: F401  (complete metadata)
@@ -22,6 +23,12 @@ from directory.migrate import upgrade
 from tests.clock import CLOCK_START
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# CI (which sets CI=true) runs the same examples every time and never fails a test for being slow on a
+# busy machine; a developer's run keeps Hypothesis's defaults.
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("dev")
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 TEST_DATABASE_URL = os.environ.get("CF_TEST_DATABASE_URL", "")
 # The commands the tests run (in-process or as subprocesses) read CF_* variables: pin their clock too.
 os.environ["CF_CLOCK_START"] = CLOCK_START

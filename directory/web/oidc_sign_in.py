@@ -10,8 +10,9 @@ in (``directory.identity.oidc``). Every refusal is in the audit log with its rea
 One Authlib client per organisation, registered on first use from the stored settings (discovery via
 ``<issuer>/.well-known/openid-configuration``) and registered afresh when the settings change. Every call to a
 provider has a timeout (``oidc_timeout``) and follows no redirect: the discovery document, the token endpoint and
-the published keys are called at the addresses checked (``directory.outbound``), and a provider that answers with
-a redirect is refused as unreachable.
+the published keys are called at the addresses checked, resolved once per call and connected to as checked
+(``directory.outbound.PinnedAdapter`` mounted on Authlib's requests session; no private addresses unless
+``oidc_allow_private``), and a provider that answers with a redirect is refused as unreachable.
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ import requests
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import OAuth
 from authlib.integrations.flask_client.apps import FlaskOAuth2App
+from authlib.integrations.requests_client import OAuth2Session
 from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
 from joserfc import errors as jose
 
 from ..errors import Invalid, NotFound
 from ..identity import oidc, signin
 from ..identity.oidc import ProviderConfig, Refusal, VerifiedClaims
+from ..outbound import AddressPolicy, AddressRefused, PinnedAdapter
 from .access import public, safe_next, start_signed_in_session
 from .auth_pages import sign_in_page
 from .context import db, instance
@@ -44,6 +47,9 @@ TOLD = {
     Refusal.IDP_UNREACHABLE: "Your university's sign-in service could not be reached: try again later.",
 }
 TOLD_OTHERWISE = "Signing in through your university did not work. Start again from the sign-in page."
+# The app extension that, when set, resolves and judges providers' addresses (tests pass a resolver
+# that changes its answer); otherwise the system's resolver with the setting oidc_allow_private.
+ADDRESSES = "climbing_frame_oidc_addresses"
 
 
 class _Refused(Exception):
@@ -52,8 +58,28 @@ class _Refused(Exception):
         self.refusal, self.detail = refusal, detail
 
 
+class _PinnedSession(OAuth2Session):
+    """Authlib's requests session, connecting only to the addresses ``addresses`` checked."""
+
+    def __init__(self, *args, addresses: AddressPolicy, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        adapter = PinnedAdapter(addresses)
+        self.mount("http://", adapter)
+        self.mount("https://", adapter)
+
+
+class _PinnedApp(FlaskOAuth2App):
+    # Authlib builds one session per call from client_kwargs (discovery, token, keys): all pinned.
+    client_cls = _PinnedSession
+
+
 def _oauth() -> OAuth:
     return current_app.extensions["climbing_frame_oidc"]
+
+
+def _addresses() -> AddressPolicy:
+    return current_app.extensions.get(ADDRESSES) or AddressPolicy(
+        allow_private=instance().settings.oidc_allow_private)
 
 
 def _client(config: ProviderConfig) -> FlaskOAuth2App:
@@ -62,12 +88,13 @@ def _client(config: ProviderConfig) -> FlaskOAuth2App:
     client = _oauth().create_client(name)
     if client is None:
         _oauth().register(
-            name, client_id=config.client_id, client_secret=config.client_secret,
+            name, client_cls=_PinnedApp, client_id=config.client_id, client_secret=config.client_secret,
             server_metadata_url=config.issuer.rstrip("/") + "/.well-known/openid-configuration",
             client_kwargs={"scope": SCOPE, "code_challenge_method": "S256",
                            "token_endpoint_auth_method": "client_secret_basic",
                            "default_timeout": instance().settings.oidc_timeout,
-                           # Addresses are checked before each call; a redirect would lead elsewhere.
+                           "addresses": _addresses(),
+                           # Each call's address is checked as it connects; a redirect would lead elsewhere.
                            "max_redirects": 0},
         )
         client = _oauth().create_client(name)
@@ -83,13 +110,15 @@ def _checked_metadata(client: FlaskOAuth2App, config: ProviderConfig) -> dict:
         raise _Refused(Refusal.IDP_UNREACHABLE, error=str(exc)[:300]) from None
     if metadata.get("issuer") != config.issuer:
         raise _Refused(Refusal.WRONG_ISSUER, discovered=str(metadata.get("issuer"))[:500])
-    try:
-        for endpoint in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
-            if not isinstance(metadata.get(endpoint), str):
-                raise Invalid(f"the discovery document has no {endpoint}")
-            instance().check_identity_provider_url(metadata[endpoint])
-    except Invalid as exc:
-        raise _Refused(Refusal.IDP_UNREACHABLE, error=exc.detail[:300]) from None
+    # Checked here too, though every call we make is checked as it connects: the browser is sent to the
+    # authorization endpoint, and a document naming private endpoints is refused before anybody goes.
+    for endpoint in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
+        if not isinstance(metadata.get(endpoint), str):
+            raise _Refused(Refusal.IDP_UNREACHABLE, error=f"the discovery document has no {endpoint}")
+        try:
+            _addresses().check_url(metadata[endpoint])
+        except AddressRefused as exc:
+            raise _Refused(Refusal.IDP_UNREACHABLE, error=f"{metadata[endpoint]}: {exc}"[:300]) from None
     return metadata
 
 

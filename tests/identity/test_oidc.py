@@ -4,19 +4,25 @@ it is sent back to is fed to the Flask test client."""
 
 from __future__ import annotations
 
+import io
+import re
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 from sqlalchemy import select
+from werkzeug import Response
 
 from directory.errors import Invalid
 from directory.identity import oidc
 from directory.identity.identity import OPERATOR, Permission, Role
 from directory.identity.models import EventKind, OrganisationSignIn, Outcome, SecurityEvent, User
+from directory.outbound import AddressPolicy, PinnedTransport
+from directory.web import oidc_sign_in
 from tests.auth import add_org, add_user
 from tests.conftest import make_settings
-from tests.identity.idp import CLIENT_ID, CLIENT_SECRET, Running
+from tests.identity.idp import CLIENT_ID, CLIENT_SECRET, IdentityProvider, Running
+from tests.rebinding import INTERNAL, PUBLIC, ScriptedResolver, policy, twin_servers
 
 A = "10000001"
 
@@ -280,3 +286,99 @@ def test_a_provider_answering_with_a_redirect_is_refused_not_followed(client, me
         assert sign_in_through_provider(client).status_code == 502
     assert not me(client)["authenticated"]
     assert refusals(instance) == ["the identity provider could not be reached or answered nonsense"]
+
+
+# --- DNS rebinding: every call to the provider goes to the address checked -------------------------
+
+
+@pytest.fixture
+def named_idp():
+    """A provider whose issuer is a host name, ``idp.test``: served at 127.0.0.2 (passing for public),
+    with a server standing for the internal network at 127.0.0.1 on the same port."""
+    with twin_servers() as twins:
+        provider = IdentityProvider(f"http://idp.test:{twins.port}")
+        wsgi = provider.app()
+
+        def serve(request):
+            body = request.get_data()  # already read by the recording server: handed on afresh
+            environ = {**request.environ, "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))}
+            return Response.from_app(wsgi, environ)
+
+        twins.public.expect_request(re.compile(".*")).respond_with_handler(serve)
+        yield provider, twins
+
+
+@pytest.fixture
+def named_member(app, instance, named_idp):
+    provider, _ = named_idp
+    resolver = ScriptedResolver("idp.test", [PUBLIC])
+    app.extensions[oidc_sign_in.ADDRESSES] = policy(resolver)
+    add_org(instance, A, "University of Testing")
+    with instance.sessions.begin() as session:
+        oidc.configure(session, OPERATOR, A, issuer=provider.url, client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+                       enabled=True, allowed_domains=(), secret_key=instance.settings.secret_key,
+                       check_url=instance.check_identity_provider_url)
+    return resolver
+
+
+def browse_to_named_provider_and_back(client) -> str:
+    start = client.get(f"/auth/oidc/{A}/start")
+    assert start.status_code == 302, start.get_data(as_text=True)
+    browser = PinnedTransport(AddressPolicy(allow_private=True, resolver=lambda host, port: [PUBLIC]))
+    with httpx.Client(transport=browser) as http:
+        answer = http.get(start.headers["Location"])
+    back = urlsplit(answer.headers["location"])
+    return f"{back.path}?{back.query}"
+
+
+def test_a_provider_named_by_a_host_name_is_called_at_the_address_checked(client, named_idp, named_member):
+    _, twins = named_idp
+
+    assert client.get(browse_to_named_provider_and_back(client)).status_code == 303
+
+    assert me(client)["authenticated"]
+    calls = [(request.method, request.path, request.headers["Host"]) for request, _ in twins.public.log]
+    host = f"idp.test:{twins.port}"
+    assert ("GET", "/.well-known/openid-configuration", host) in calls
+    assert ("POST", "/token", host) in calls and ("GET", "/jwks", host) in calls
+    assert twins.internal.log == []
+
+
+def test_a_provider_name_rebinding_after_discovery_is_refused(client, instance, named_idp, named_member):
+    _, twins = named_idp
+    named_member.answer([PUBLIC], [INTERNAL])
+
+    assert client.get(f"/auth/oidc/{A}/start").status_code == 502
+
+    assert [request.path for request, _ in twins.public.log] == ["/.well-known/openid-configuration"]
+    assert twins.internal.log == []
+    assert refusals(instance) == ["the identity provider could not be reached or answered nonsense"]
+
+
+def test_a_provider_name_rebinding_before_the_token_request_sends_nothing_inside(client, instance, named_idp,
+                                                                               named_member):
+    _, twins = named_idp
+    callback = browse_to_named_provider_and_back(client)
+    # The callback checks the three endpoints of the discovery document (public), then the token
+    # request resolves the name for itself: internal now, so it is refused, not sent.
+    named_member.answer([PUBLIC], [PUBLIC], [PUBLIC], [INTERNAL])
+
+    assert client.get(callback).status_code == 502
+
+    assert "/token" not in [request.path for request, _ in twins.public.log]
+    assert twins.internal.log == []
+    assert not me(client)["authenticated"]
+    with instance.readers() as session:
+        refused = session.scalars(select(SecurityEvent).where(SecurityEvent.event == EventKind.EXTERNAL_SIGN_IN_REFUSED))
+        # The token request's own refusal (the endpoint checks name the endpoint first).
+        assert [event.detail["error"] for event in refused] == [
+            f"refused: idp.test resolves to private address {INTERNAL}"]
+
+
+def test_a_provider_name_answering_internal_first_is_never_called(client, instance, named_idp, named_member):
+    _, twins = named_idp
+    named_member.answer([INTERNAL], [PUBLIC])
+
+    assert client.get(f"/auth/oidc/{A}/start").status_code == 502
+
+    assert twins.public.log == [] and twins.internal.log == []

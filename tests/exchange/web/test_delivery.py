@@ -25,6 +25,7 @@ from harvester.scheduler import build_scheduler
 from tests.exchange.conftest import ADMIN, HOME, active_agreement
 from tests.exchange.web.conftest import person
 from tests.exchange.web.test_api import submitted
+from tests.rebinding import INTERNAL, PUBLIC, ScriptedResolver, policy, twin_servers
 
 
 def set_hook(app, instance, members, url) -> str:
@@ -176,3 +177,64 @@ def test_the_webhook_secret_is_stored_sealed(instance):
         stored = hook.secret
     assert secret not in stored
     assert unseal(stored, instance.settings.secret_key) == secret
+
+
+# --- DNS rebinding: each attempt posts to the address it checked ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def twin_pair():
+    with twin_servers() as servers:  # started once: stopping a server takes half a second
+        yield servers
+
+
+@pytest.fixture
+def twins(twin_pair):
+    return twin_pair.reset()
+
+
+def hook_at(instance, url: str) -> str:
+    with instance.sessions.begin() as session:
+        _, secret = webhooks.set_webhook(session, ADMIN, HOME, url, allow_private=True,
+                                         secret_key=instance.settings.secret_key)
+    return secret
+
+
+def attempts_made(instance) -> list[tuple[int | None, str | None]]:
+    with instance.sessions() as session:
+        return [(a.status, a.error) for a in session.scalars(select(WebhookAttempt).order_by(WebhookAttempt.id))]
+
+
+def test_a_webhook_name_answering_public_then_internal_is_posted_to_the_public_address(app, instance, members,
+                                                                                       twins):
+    secret = hook_at(instance, f"http://hooks.test:{twins.port}/hook")
+    resolver = ScriptedResolver("hooks.test", [PUBLIC], [INTERNAL])
+    twins.public.expect_request("/hook", method="POST").respond_with_handler(
+        lambda request: Response("ok" if verified(secret, request) else "bad", status=200 if verified(secret, request)
+                                 else 401))
+    submitted(app, instance, members, 0)
+
+    report = delivery.deliver(instance.sessions, fast(instance.settings), addresses=policy(resolver))
+
+    assert report.webhooks_delivered == 1
+    assert resolver.asked == 1  # the answer checked is the answer posted to
+    request, _ = twins.public.log[0]
+    assert request.headers["Host"] == f"hooks.test:{twins.port}"
+    assert twins.internal.log == []
+
+
+def test_a_webhook_name_answering_internal_is_refused_each_time_and_never_posted_to(app, instance, members,
+                                                                                   twins):
+    hook_at(instance, f"http://hooks.test:{twins.port}/hook")
+    resolver = ScriptedResolver("hooks.test", [INTERNAL], [PUBLIC])
+    twins.public.expect_request("/hook", method="POST").respond_with_data("ok")
+    submitted(app, instance, members, 0)
+    waits = []
+
+    report = delivery.deliver(instance.sessions, fast(instance.settings, webhook_retries=1),
+                              sleep=waits.append, addresses=policy(resolver))
+
+    assert report.webhooks_delivered == 1 and waits == [0.01]
+    refused = f"AddressRefused: refused: hooks.test resolves to private address {INTERNAL}"
+    assert attempts_made(instance) == [(None, refused), (200, None)]
+    assert len(twins.public.log) == 1 and twins.internal.log == []
