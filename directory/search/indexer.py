@@ -74,7 +74,8 @@ def index_courses(session: Session, backend: SearchBackend, keys: Iterable[Key],
     replays them into the index it is building.
     """
     keys = list(dict.fromkeys(keys))
-    journal.record(session.get_bind(), keys)
+    if keys:
+        journal.record(session.get_bind(), keys)
     return _write(session, backend, keys, batch)
 
 
