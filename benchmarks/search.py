@@ -66,7 +66,7 @@ from directory.catalogue.completeness import completeness  # noqa: E402
 from directory.catalogue.schema import CourseValidator  # noqa: E402
 from directory.db import utcnow  # noqa: E402
 from directory.migrate import upgrade  # noqa: E402
-from directory.search.indexer import reindex, reindex_if_empty  # noqa: E402
+from directory.search.indexer import reindex, reindex_if_needed  # noqa: E402
 from directory.web.search_api import search_query  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -398,11 +398,10 @@ def main() -> None:
         upgrade(instance.engine)
         if reuse:
             started = time.perf_counter()
-            with instance.readers() as session:  # an index of an older schema is recreated empty
-                filled = reindex_if_empty(session, instance.search)
+            with instance.readers() as session:  # an index of an older schema is rebuilt
+                filled = reindex_if_needed(session, instance.search)
             if filled is not None:
-                print(f"reindex (the index was of an older schema): {filled} courses in "
-                      f"{time.perf_counter() - started:.1f} s")
+                print(f"reindex ({filled}) in {time.perf_counter() - started:.1f} s")
             print(f"reusing the store and index in {data_dir} ({instance.search.count()} courses)")
         else:
             build(instance, args)

@@ -28,7 +28,8 @@ from .identity import cli as identity_cli
 from .overlaps.cli import overlaps_group
 from .pathways.cli import pathways_group
 from .search.indexer import reindex as rebuild_index
-from .search.indexer import reindex_if_empty
+from .search.indexer import reindex_if_needed
+from .search.journal import RebuildRunning
 
 console = Console(stderr=True)
 
@@ -290,24 +291,32 @@ def scheduler_command() -> None:
 
 
 def _fill_empty_index(instance: Instance) -> None:
-    """An index recreated empty (a new index schema) or lost is rebuilt from the store before work starts."""
-    with instance.readers() as session:
-        count = reindex_if_empty(session, instance.search)
-    if count is not None:
-        click.echo(f"the search index was empty: {count} courses indexed from the store")
+    """An index of an older schema (it serves meanwhile) or lost is rebuilt from the store before work starts."""
+    try:
+        with instance.readers() as session:
+            done = reindex_if_needed(session, instance.search)
+    except RebuildRunning as exc:
+        click.echo(f"{exc.detail}: it brings the index up to date")
+        return
+    if done is not None:
+        click.echo(done)
 
 
 @main.command("reindex")
 @with_appcontext
 def reindex_command() -> None:
-    """Rebuild the search index from the database (the source of truth)."""
+    """Rebuild the search index from the database (the source of truth), beside the live index, which keeps
+    serving and taking writes until the new one, with every write made meanwhile, is swapped in."""
     instance = _instance()
     with Progress(TextColumn("reindex"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as bar:
         task = bar.add_task("reindex", total=None)
-        with instance.sessions() as session:
-            count = rebuild_index(session, instance.search,
-                                  progress=lambda done, total: bar.update(task, completed=done, total=total))
+        try:
+            with instance.readers() as session:
+                count = rebuild_index(session, instance.search,
+                                      progress=lambda done, total: bar.update(task, completed=done, total=total))
+        except RebuildRunning as exc:
+            _fail(exc)
     click.echo(f"{count} courses indexed with {instance.settings.search_backend}")
 
 

@@ -120,10 +120,15 @@ def test_the_demo_sets_up_and_harvests_the_demo_consortium(env):
 def test_a_demo_run_again_fills_a_search_index_made_anew(env, instance):
     assert run("demo", "--no-serve", "--feeds-port", "0").exit_code == 0
     index_dir = instance.settings.index_dir
-    (index_dir / "cf-schema-version").write_text("0")  # an older index schema: it is recreated empty
+    # An index of an older schema (its folder says 0): it serves until the start rebuilds it.
+    live = (index_dir / "CURRENT").read_text()
+    older = "0-" + live.split("-", 1)[1]
+    (index_dir / live).rename(index_dir / older)
+    (index_dir / "CURRENT").write_text(older)
     result = run("demo", "--no-serve", "--feeds-port", "0")
     assert result.exit_code == 0, result.output
-    assert "the search index was empty" in result.output
+    assert "the search index was built for index schema 0" in result.output
+    assert not (index_dir / older).exists()
     from directory.search.tantivy_backend import TantivyBackend
 
     assert TantivyBackend(index_dir, instance.vocab).count() >= 320

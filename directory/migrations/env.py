@@ -6,6 +6,7 @@ import directory.catalogue.models  # noqa: F401  (every model module, so the met
 import directory.identity.models  # noqa: F401
 import directory.overlaps.models  # noqa: F401
 import directory.pathways.models  # noqa: F401
+import directory.search.models  # noqa: F401
 import exchange.models  # noqa: F401
 import harvester.models  # noqa: F401
 from directory.db import Base

@@ -1,9 +1,13 @@
 """The scale-out search engine: Elasticsearch 8.x or 9.x through the official client.
 
 Searches and writes go to an alias (``settings.elasticsearch_index``) in front of versioned physical
-indices (``<alias>-v<milliseconds>``). ``rebuild`` fills a new index with refresh off, refreshes it, then
-moves the alias with one ``update_aliases`` call (remove the old indices, add the new one: atomic), and
-only then deletes the old indices, so searches never see a half-built index.
+indices (``<alias>-v<milliseconds>``). A rebuild (``begin_rebuild``) creates a new index behind a second
+alias, ``<alias>-next``, fills it with refresh off, refreshes it, then moves the alias with one
+``update_aliases`` call (off the old indices and ``-next``, onto the new one: atomic), and only then
+deletes the old indices, so searches never see a half-built index. While ``-next`` exists every write goes
+to the index behind it first, then to the live one (dual write): a write made at any point of the rebuild
+reaches the new index, and the journal replay (``indexer.reindex``) repairs what the bulk load, which
+writes documents read before the change, put back over it.
 
 Facets: the free text is the ``query``; every filter sits in ``post_filter`` (it narrows the hits, not the
 aggregations), and each facet is a ``filter`` aggregation holding every filter except its own, so a
@@ -20,14 +24,14 @@ asks the server its version first and pins the header to the server's major vers
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 from elasticsearch import __versionstr__ as client_version
 
 from ..catalogue.vocab import Vocabularies
-from .backend import Document, SearchBackend, SearchUnavailable, batched, hit_from_document
+from .backend import Document, Rebuild, SearchBackend, SearchUnavailable, batched, hit_from_document
 from .documents import LEARNER_LED, day_number
 from .facets import CREDIT_BUCKETS, cah1_filters, facet_values, provider_facet_key
 from .query import FACETS, Filters, ParsedText, SearchQuery, SearchResult, Sort, is_fuzzy
@@ -270,10 +274,31 @@ def facet_counts(aggregations: Mapping[str, Any]) -> dict[str, dict[str, int]]:
 
 
 def alias_actions(alias: str, old_indices: Iterable[str], new_index: str) -> list[dict[str, Any]]:
-    """One atomic alias move: off every old index, onto the new one."""
+    """One atomic alias move: off every old index, onto the new one, which leaves the building alias."""
     actions: list[dict[str, Any]] = [{"remove": {"index": name, "alias": alias}} for name in old_indices]
     actions.append({"add": {"index": new_index, "alias": alias}})
+    actions.append({"remove": {"index": new_index, "alias": building_alias(alias)}})
     return actions
+
+
+def building_alias(alias: str) -> str:
+    """The alias of the index a rebuild is filling: writers write it too while it exists."""
+    return f"{alias}-next"
+
+
+def write_targets(alias: str, building: Iterable[str]) -> list[tuple[str, bool]]:
+    """Where one write goes, in order, and whether to wait for its refresh there: the indices being built
+    first (unrefreshed: their refresh is off until the swap refreshes them), then the live alias. Written
+    in this order, a write that reached the live index before a swap is in the new index too."""
+    return [*((name, False) for name in sorted(building)), (alias, True)]
+
+
+def index_actions(index: str, docs: Iterable[Document]) -> Iterable[dict[str, Any]]:
+    return ({"_op_type": "index", "_index": index, "_id": d["id"], "_source": es_source(d)} for d in docs)
+
+
+def delete_actions(index: str, ids: Iterable[str]) -> list[dict[str, Any]]:
+    return [{"_op_type": "delete", "_index": index, "_id": i} for i in ids]
 
 
 def physical_index_name(alias: str, now: float | None = None) -> str:
@@ -317,51 +342,41 @@ class ElasticsearchBackend(SearchBackend):
     # -- writing -----------------------------------------------------------------------------------
 
     def upsert(self, docs: Iterable[Document]) -> int:
-        actions = (
-            {"_op_type": "index", "_index": self.alias, "_id": d["id"], "_source": es_source(d)} for d in docs
-        )
-        written, _errors = helpers.bulk(self._es(), actions, chunk_size=BULK_CHUNK, refresh=self.refresh)
+        targets = write_targets(self.alias, self._indices_behind(building_alias(self.alias)))
+        if len(targets) == 1:
+            written, _errors = helpers.bulk(self._es(), index_actions(self.alias, docs), chunk_size=BULK_CHUNK,
+                                            refresh=self.refresh)
+            return written
+        docs = list(docs)  # written to every target
+        for index, wait in targets:
+            written, _errors = helpers.bulk(self._es(), index_actions(index, docs), chunk_size=BULK_CHUNK,
+                                            refresh=self.refresh if wait else False)
         return written
 
     def delete(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        for index, wait in write_targets(self.alias, self._indices_behind(building_alias(self.alias))):
+            self._delete_from(index, ids, self.refresh if wait else False)
+
+    def _delete_from(self, index: str, ids: list[str], refresh: str | bool) -> None:
         for chunk in batched(ids, BULK_CHUNK):
-            actions = [{"_op_type": "delete", "_index": self.alias, "_id": i} for i in chunk]
-            _done, errors = helpers.bulk(
-                self._es(), actions, raise_on_error=False, refresh=self.refresh
-            )
+            _done, errors = helpers.bulk(self._es(), delete_actions(index, chunk), raise_on_error=False,
+                                         refresh=refresh)
             failed = [e for e in errors if e.get("delete", {}).get("status") != 404]
             if failed:
                 raise SearchUnavailable(f"Elasticsearch refused {len(failed)} deletes, first: {failed[0]}")
 
-    def rebuild(self, docs: Iterable[Document]) -> int:
-        es = self._es()
-        new_index = physical_index_name(self.alias)
-        definition = index_definition()
-        building = {**definition["settings"], "refresh_interval": "-1", "number_of_replicas": 0}
-        es.indices.create(index=new_index, settings=building, mappings=definition["mappings"])
-        try:
-            actions = (
-                {"_op_type": "index", "_index": new_index, "_id": d["id"], "_source": es_source(d)} for d in docs
-            )
-            written, _errors = helpers.bulk(es, actions, chunk_size=BULK_CHUNK)
-            es.indices.put_settings(
-                index=new_index, settings={"index": {"refresh_interval": None, "number_of_replicas": None}}
-            )
-            es.indices.refresh(index=new_index)
-            old = self._indices_behind_alias()
-            es.indices.update_aliases(actions=alias_actions(self.alias, old, new_index))
-        except BaseException:
-            es.indices.delete(index=new_index, ignore_unavailable=True)
-            raise
-        for name in old:
-            es.indices.delete(index=name, ignore_unavailable=True)
-        return written
+    def begin_rebuild(self) -> ElasticRebuild:
+        return ElasticRebuild(self)
 
-    def _indices_behind_alias(self) -> list[str]:
+    def _indices_behind(self, alias: str) -> list[str]:
         try:
-            return sorted(self._es().indices.get_alias(name=self.alias).body.keys())
+            return sorted(self._es().indices.get_alias(name=alias).body.keys())
         except NotFoundError:
             return []
+
+    def _indices_behind_alias(self) -> list[str]:
+        return self._indices_behind(self.alias)
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -381,6 +396,54 @@ class ElasticsearchBackend(SearchBackend):
             if query.facets else {}
         )
         return SearchResult(total=int(response["hits"]["total"]["value"]), hits=hits, facets=facets)
+
+
+class ElasticRebuild(Rebuild):
+    """A new physical index behind ``<alias>-next``; ``swap`` moves the alias onto it (see the docstring)."""
+
+    def __init__(self, backend: ElasticsearchBackend) -> None:
+        self.backend = backend
+        es = backend._es()
+        alias = backend.alias
+        # An index still behind -next belongs to a rebuild that died (the store's claim lets one run).
+        live = set(backend._indices_behind_alias())
+        for name in backend._indices_behind(building_alias(alias)):
+            if name not in live:
+                es.indices.delete(index=name, ignore_unavailable=True)
+        self.name = physical_index_name(alias)
+        definition = index_definition()
+        building = {**definition["settings"], "refresh_interval": "-1", "number_of_replicas": 0}
+        es.indices.create(index=self.name, settings=building, mappings=definition["mappings"],
+                          aliases={building_alias(alias): {}})
+        self.swapped = False
+
+    def add(self, docs: Iterable[Document]) -> int:
+        return self.upsert(docs)
+
+    def upsert(self, docs: Iterable[Document]) -> int:
+        written, _errors = helpers.bulk(self.backend._es(), index_actions(self.name, docs), chunk_size=BULK_CHUNK)
+        return written
+
+    def delete(self, ids: Iterable[str]) -> None:
+        self.backend._delete_from(self.name, list(ids), False)
+
+    def swap(self, last: Callable[[], None] | None = None) -> None:
+        es = self.backend._es()
+        es.indices.put_settings(
+            index=self.name, settings={"index": {"refresh_interval": None, "number_of_replicas": None}}
+        )
+        if last is not None:
+            last()
+        es.indices.refresh(index=self.name)
+        old = self.backend._indices_behind_alias()
+        es.indices.update_aliases(actions=alias_actions(self.backend.alias, old, self.name))
+        self.swapped = True
+        for name in old:
+            es.indices.delete(index=name, ignore_unavailable=True)
+
+    def abandon(self) -> None:
+        if not self.swapped:
+            self.backend._es().indices.delete(index=self.name, ignore_unavailable=True)
 
 
 CLIENT_MAJOR = int(client_version.partition(".")[0])

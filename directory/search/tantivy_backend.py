@@ -1,13 +1,21 @@
-"""The embedded search engine: a tantivy index in ``settings.index_dir``.
+"""The embedded search engine: tantivy indices under ``settings.index_dir``.
 
-One writer at a time: every write (harvest upserts, deletes, a rebuild) holds an exclusive ``fcntl`` lock
-on ``<index_dir>/.cf-writer.lock`` for the length of one commit, so a second process waits rather than
-failing on tantivy's own writer lock. Readers (web workers) never lock: before each search they compare
-the index's ``meta.json`` with the one they last loaded (one ``stat``) and reload the searcher when a
-commit has landed, so a new commit is visible without a restart.
+Each build of the index is a folder of its own, ``<index_dir>/<schema version>-<build id>/``; the file
+``<index_dir>/CURRENT`` names the live one (an index kept at the root itself, as before versioned
+folders, is live while there is no ``CURRENT``). A rebuild (``begin_rebuild``) fills a new folder while
+the live index keeps serving searches and taking writes, then swaps by replacing ``CURRENT``
+(``os.replace``, atomic) and deletes the old folder. An index of an older schema is never recreated
+empty: it keeps serving, with this schema's queries when it has every field they use and the simple
+search of ``_degraded_search`` when not, until its replacement is built (``outdated`` tells the
+scheduler's and the demo's start to build it; ``reindex`` does too).
 
-A rebuild deletes every document and adds the new ones in the same commit: a reader sees the old index
-until the commit, then the new one, never a half-built index.
+One writer at a time: every write (harvest upserts, deletes, a rebuild's swap) holds an exclusive
+``fcntl`` lock on ``<index_dir>/.cf-writer.lock`` for the length of one commit and finds the live folder
+under it, so a second process waits rather than failing on tantivy's own writer lock, and no write lands
+in a folder that is being swapped out. One rebuild at a time holds ``.cf-rebuild.lock`` (the store's
+claim, ``journal``, orders rebuilds across engines). Readers (web workers) never lock: before each search
+they compare ``CURRENT`` and the live index's ``meta.json`` with the ones they last loaded (two ``stat``
+calls) and reopen or reload when a swap or a commit has landed, so either is visible without a restart.
 
 How a search runs (two passes over the index for most queries):
 
@@ -47,38 +55,86 @@ import contextlib
 import fcntl
 import logging
 import os
+import re
 import shutil
-from collections.abc import Iterable, Iterator, Mapping
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
 import tantivy
 
 from ..catalogue.vocab import Vocabularies
-from .backend import Document, SearchBackend, hit_from_document
+from .backend import Document, Rebuild, SearchBackend, hit_from_document
 from .facet_cache import FacetCache
 from .facets import facet_values
+from .journal import RebuildRunning
 from .query import SearchQuery, SearchResult, Sort
 from .tantivy_queries import Counted, FacetRequest, QueryPlanner, field_page, relevance_page, soonest_page
-from .tantivy_schema import CATCH_ALL, LOCK_FILE, SCHEMA_VERSION, VERSION_FILE, build_schema, tantivy_fields
+from .tantivy_schema import (
+    CATCH_ALL,
+    FIELD_NAMES,
+    LOCK_FILE,
+    POINTER_FILE,
+    REBUILD_LOCK_FILE,
+    SCHEMA_VERSION,
+    VERSION_FILE,
+    build_schema,
+    tantivy_fields,
+)
 from .text import ANALYZER_NAME, english_analyzer
 from .typos import TypoVariants
 
 log = logging.getLogger(__name__)
+
+BUILD_NAME = re.compile(r"^[0-9A-Za-z.]+-\d{8}T\d{6}Z-[0-9a-f]{8}$")
+OWN_FILES = frozenset({LOCK_FILE, REBUILD_LOCK_FILE, POINTER_FILE})
+Signature = tuple[int, int, int] | None
+
+
+@dataclass(frozen=True)
+class Live:
+    """One build of the index, open: its folder (``""``: the root itself), schema version and query planner.
+    ``complete`` when its schema has every field this code's queries use."""
+
+    name: str
+    path: Path
+    index: tantivy.Index
+    version: str | None
+    fields: frozenset[str]
+    planner: QueryPlanner
+
+    @property
+    def complete(self) -> bool:
+        return FIELD_NAMES <= self.fields
 
 
 @dataclass(frozen=True)
 class Snapshot:
     """One commit's searcher and what is kept for it: typo variants and facet counts (see the docstring)."""
 
+    live: Live
     searcher: tantivy.Searcher
     typos: TypoVariants
     facets: FacetCache[Counted]
 
     @classmethod
-    def of(cls, searcher: tantivy.Searcher, facet_cache: int) -> Snapshot:
-        return cls(searcher, TypoVariants(lambda term: searcher.doc_freq(CATCH_ALL, term) > 0), FacetCache(facet_cache))
+    def of(cls, live: Live, facet_cache: int) -> Snapshot:
+        searcher = live.index.searcher()
+        return cls(live, searcher, TypoVariants(lambda term: searcher.doc_freq(CATCH_ALL, term) > 0),
+                   FacetCache(facet_cache))
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """What a backend last loaded: the pointer's and the live commit's signatures, and the snapshot."""
+
+    pointer: Signature
+    live: Live
+    commit: Signature
+    snapshot: Snapshot | None = None
 
 
 class TantivyBackend(SearchBackend):
@@ -94,50 +150,35 @@ class TantivyBackend(SearchBackend):
         self.vocab = vocab
         self.heap_size = heap_size
         self.writer_threads = writer_threads
-        self.schema = build_schema()
-        self.planner = QueryPlanner(self.schema)
-        self._index: tantivy.Index | None = None
-        self._seen_commit: tuple[int, int] | None = None
         self.facet_cache = facet_cache
-        self._current: Snapshot | None = None
+        self._seen: _Seen | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
     def ensure_index(self) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
-        version_file = self.path / VERSION_FILE
         with self._writer_lock():
-            current = version_file.read_text().strip() if version_file.exists() else None
-            if tantivy.Index.exists(str(self.path)) and current == SCHEMA_VERSION:
-                index = tantivy.Index.open(str(self.path))
-            else:
-                if current is not None or tantivy.Index.exists(str(self.path)):
-                    log.warning("search index %s has schema %s, not %s: recreating it empty (reindex)",
-                                self.path, current, SCHEMA_VERSION)
-                    self._clear_directory()
-                index = tantivy.Index(self.schema, path=str(self.path), reuse=False)
-                version_file.write_text(SCHEMA_VERSION)
-        index.register_tokenizer(ANALYZER_NAME, english_analyzer())
-        self._index = index
-        self._loaded(self._commit_signature())
+            self._reopen(locked=True)
+
+    def outdated(self) -> str | None:
+        live = self._snapshot().live
+        if live.version != SCHEMA_VERSION:
+            return f"the search index was built for index schema {live.version or 'unknown'}, not {SCHEMA_VERSION}"
+        return None
 
     def close(self) -> None:
-        self._index = None
-        self._current = None
+        self._seen = None
 
     @property
-    def index(self) -> tantivy.Index:
-        if self._index is None:
-            self.ensure_index()
-        assert self._index is not None
-        return self._index
+    def live(self) -> Live:
+        """The live build as last loaded (opened on first use)."""
+        return self._snapshot().live
 
     # -- writing -----------------------------------------------------------------------------------
 
     def upsert(self, docs: Iterable[Document]) -> int:
         written = 0
-        schema = self.schema
-        with self._writer() as writer:
+        with self._writer() as (writer, schema):
             for document in docs:
                 writer.delete_documents_by_term("id", document["id"])
                 writer.add_document(tantivy.Document.from_dict(tantivy_fields(document), schema))
@@ -145,19 +186,13 @@ class TantivyBackend(SearchBackend):
         return written
 
     def delete(self, ids: Iterable[str]) -> None:
-        with self._writer() as writer:
+        with self._writer() as (writer, _schema):
             for course_id in ids:
                 writer.delete_documents_by_term("id", course_id)
 
-    def rebuild(self, docs: Iterable[Document]) -> int:
-        written = 0
-        schema = self.schema
-        with self._writer() as writer:
-            writer.delete_all_documents()
-            for document in docs:
-                writer.add_document(tantivy.Document.from_dict(tantivy_fields(document), schema))
-                written += 1
-        return written
+    def begin_rebuild(self) -> TantivyRebuild:
+        self.ensure_index()
+        return TantivyRebuild(self)
 
     @contextlib.contextmanager
     def _writer_lock(self) -> Iterator[None]:
@@ -170,12 +205,13 @@ class TantivyBackend(SearchBackend):
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     @contextlib.contextmanager
-    def _writer(self) -> Iterator[tantivy.IndexWriter]:
-        index = self.index
+    def _writer(self) -> Iterator[tuple[tantivy.IndexWriter, tantivy.Schema]]:
         with self._writer_lock():
-            writer = index.writer(self.heap_size, self.writer_threads)
+            # The live build is looked up under the lock: a swap (which holds it) cannot move it meanwhile.
+            live = self._reopen(locked=True)
+            writer = live.index.writer(self.heap_size, self.writer_threads)
             try:
-                yield writer
+                yield writer, live.index.schema
             except BaseException:
                 writer.rollback()
                 writer.wait_merging_threads()
@@ -183,44 +219,144 @@ class TantivyBackend(SearchBackend):
             writer.commit()
             # Waiting for merges leaves fewer segments, and fewer segments search faster.
             writer.wait_merging_threads()
-        index.reload()
-        self._loaded(self._commit_signature())
+        live.index.reload()
+        self._seen = _Seen(self._seen.pointer, live, self._commit_signature(live)) if self._seen else None
+
+    # -- the folders -------------------------------------------------------------------------------
+
+    def _live_name(self) -> str | None:
+        """The live build's folder name (``""``: an index at the root), or None when there is no index."""
+        try:
+            name = (self.path / POINTER_FILE).read_text().strip()
+        except FileNotFoundError:
+            name = None
+        if name and (self.path / name / "meta.json").exists():
+            return name
+        if (self.path / "meta.json").exists():
+            return ""
+        return None
+
+    def _create_build(self, name: str) -> tantivy.Index:
+        path = self.path / name
+        path.mkdir()
+        index = tantivy.Index(build_schema(), path=str(path), reuse=False)
+        index.register_tokenizer(ANALYZER_NAME, english_analyzer())
+        return index
+
+    def _point_to(self, name: str) -> None:
+        """Make ``name`` the live build: write the pointer beside, then replace it in one step."""
+        temporary = self.path / f".{POINTER_FILE}.{uuid.uuid4().hex}"
+        with open(temporary, "w") as handle:
+            handle.write(name)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, self.path / POINTER_FILE)
+
+    def _remove_build(self, name: str) -> None:
+        """Delete a build that is no longer live (a reader still searching it keeps its open files)."""
+        if name:
+            shutil.rmtree(self.path / name, ignore_errors=True)
+            return
+        for entry in self.path.iterdir():  # an index kept at the root: its files, not the builds beside it
+            if entry.is_file() and entry.name not in OWN_FILES and not entry.name.startswith(f".{POINTER_FILE}."):
+                entry.unlink(missing_ok=True)
+
+    def _remove_leftovers(self, keep: set[str]) -> None:
+        """Builds of rebuilds that did not finish (a process killed mid-rebuild)."""
+        for entry in self.path.iterdir():
+            if entry.is_dir() and BUILD_NAME.match(entry.name) and entry.name not in keep:
+                shutil.rmtree(entry, ignore_errors=True)
+
+    def _open(self, name: str) -> Live:
+        path = self.path / name if name else self.path
+        index = tantivy.Index.open(str(path))
+        index.register_tokenizer(ANALYZER_NAME, english_analyzer())
+        if name:
+            version: str | None = name.split("-", 1)[0]
+        else:
+            version_file = path / VERSION_FILE
+            version = version_file.read_text().strip() if version_file.exists() else None
+        meta = orjson.loads((path / "meta.json").read_bytes())
+        fields = frozenset(field["name"] for field in meta.get("schema", []))
+        live = Live(name, path, index, version, fields, QueryPlanner(index.schema))
+        if not live.complete:
+            log.warning("search index %s (schema %s) lacks fields %s: searched the simple way until it is rebuilt",
+                        path, version, ", ".join(sorted(FIELD_NAMES - fields)))
+        return live
+
+    def _reopen(self, locked: bool = False) -> Live:
+        """Load the live build as the pointer names it now (the same one when it has not moved);
+        ``locked`` when the caller holds the writer lock."""
+        pointer = self._pointer_signature()
+        name = self._live_name()
+        if name is None:  # the folder was emptied under us: start again with an empty index
+            if not locked:
+                self.ensure_index()
+                assert self._seen is not None
+                return self._seen.live
+            name = _new_build_name()
+            self._create_build(name)
+            self._point_to(name)
+            pointer = self._pointer_signature()
+        seen = self._seen
+        if seen is not None and seen.live.name == name:
+            live = seen.live
+        else:
+            try:
+                live = self._open(name)
+            except (ValueError, OSError):
+                # Swapped out and deleted between reading the pointer and opening it: the new one is live.
+                pointer, name = self._pointer_signature(), self._live_name()
+                if name is None:
+                    raise
+                live = self._open(name)
+        if seen is None or live is not seen.live:
+            self._seen = _Seen(pointer, live, self._commit_signature(live))
+        elif seen.pointer != pointer:
+            self._seen = _Seen(pointer, live, seen.commit, seen.snapshot)
+        return live
+
+    def _pointer_signature(self) -> Signature:
+        return _signature(self.path / POINTER_FILE)
+
+    def _commit_signature(self, live: Live) -> Signature:
+        return _signature(live.path / "meta.json")
 
     # -- reading -----------------------------------------------------------------------------------
 
     def _snapshot(self) -> Snapshot:
-        """The searcher of the latest commit and what is kept for it: one ``stat`` of meta.json per search
-        (about a microsecond) tells whether another process has committed since."""
-        index = self.index
-        signature = self._commit_signature()
-        if signature != self._seen_commit:
-            index.reload()
-            self._loaded(signature)
-        current = self._current
-        if current is None:
-            current = self._current = Snapshot.of(index.searcher(), self.facet_cache)
-        return current
-
-    def _loaded(self, signature: tuple[int, int] | None) -> None:
-        """A new commit is loaded: forget the searcher and whatever was computed from it (a search still
-        running on the old snapshot keeps what it counts with that snapshot, never with the new one)."""
-        self._seen_commit = signature
-        self._current = None
-
-    def _commit_signature(self) -> tuple[int, int] | None:
-        try:
-            stat = os.stat(self.path / "meta.json")
-        except FileNotFoundError:
-            return None
-        return stat.st_mtime_ns, stat.st_size
+        """The searcher of the live build's latest commit and what is kept for it: one ``stat`` of the
+        pointer and one of meta.json per search (about a microsecond each) tell whether another process
+        has swapped or committed since."""
+        seen = self._seen
+        if seen is None or self._pointer_signature() != seen.pointer:
+            self._reopen()
+            seen = self._seen
+        assert seen is not None
+        commit = self._commit_signature(seen.live)
+        if commit is None:
+            # The build was swapped out and deleted between the two looks: load the new one.
+            self._reopen()
+            seen = self._seen
+            assert seen is not None
+            commit = self._commit_signature(seen.live)
+        if commit != seen.commit or seen.snapshot is None:
+            if commit != seen.commit:
+                seen.live.index.reload()
+            # A search still running on the previous snapshot keeps what it counts with that snapshot.
+            seen = self._seen = _Seen(seen.pointer, seen.live, commit, Snapshot.of(seen.live, self.facet_cache))
+        assert seen.snapshot is not None
+        return seen.snapshot
 
     def count(self) -> int:
         return self._snapshot().searcher.num_docs
 
     def search(self, query: SearchQuery) -> SearchResult:
         snapshot = self._snapshot()
+        if not snapshot.live.complete:
+            return self._degraded_search(snapshot, query)
         searcher, typos = snapshot.searcher, snapshot.typos
-        planner = self.planner
+        planner = snapshot.live.planner
         parsed = query.parsed
         text = planner.match_query(parsed, typos)
         filters = planner.filter_query(query.filters, query.today)
@@ -243,16 +379,31 @@ class TantivyBackend(SearchBackend):
             total = matched if total is None else total
         if total is None:
             total = searcher.search(main, 1, count=True).count
-        hits = [
+        return SearchResult(total=total, hits=self._hits(searcher, scored, query), facets=facets)
+
+    def _degraded_search(self, snapshot: Snapshot, query: SearchQuery) -> SearchResult:
+        """An index of an older schema lacking fields this code's queries use, for the minutes until its
+        replacement is live: the words on the text fields it has (no typos), the filters its fields can
+        apply, by relevance (document order without words), no facets. Broader than the full search,
+        never empty for want of a field."""
+        live, searcher = snapshot.live, snapshot.searcher
+        planner = live.planner
+        text = planner.plain_words(query.parsed, live.fields)
+        main = planner.combine(text, planner.filter_query(query.filters, query.today, live.fields))
+        result = searcher.search(main, query.per_page, count=True, offset=query.offset)
+        scored = [(float(score), address) for score, address in result.hits]
+        return SearchResult(total=result.count, hits=self._hits(searcher, scored, query), facets={})
+
+    def _hits(self, searcher, scored, query: SearchQuery) -> list:
+        return [
             hit_from_document(orjson.loads(searcher.doc(address).get_first("source")), score, query)
             for score, address in scored
         ]
-        return SearchResult(total=total, hits=hits, facets=facets)
 
     def _facet_counts(self, snapshot: Snapshot, text, query: SearchQuery) -> tuple[dict[str, Mapping[str, int]], int]:
         """Exact counts of every facet, and how many courses match: what is not kept from an earlier
         search of this snapshot is counted in one aggregation request, and kept (merged with what was kept)."""
-        request = FacetRequest(self.planner, query.filters)
+        request = FacetRequest(snapshot.live.planner, query.filters)
         kept = snapshot.facets
         known = {}
         for subset in request.needs:
@@ -266,11 +417,112 @@ class TantivyBackend(SearchBackend):
             kept.put((query.parsed, subset, query.today), counted)
         return request.assemble(known)
 
-    def _clear_directory(self) -> None:
-        for entry in self.path.iterdir():
-            if entry.name == LOCK_FILE:
-                continue
-            if entry.is_dir():
-                shutil.rmtree(entry)
-            else:
-                entry.unlink()
+
+class TantivyRebuild(Rebuild):
+    """A new build folder filled beside the live one; ``swap`` points ``CURRENT`` at it (see the docstring)."""
+
+    def __init__(self, backend: TantivyBackend) -> None:
+        self.backend = backend
+        self._lock = open(backend.path / REBUILD_LOCK_FILE, "a+")  # noqa: SIM115 (held until swapped or abandoned)
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock.close()
+            raise RebuildRunning(f"a rebuild of the search index in {backend.path} is already running") from None
+        self.name = _new_build_name()
+        self.swapped = False
+        self._writer: tantivy.IndexWriter | None = None
+        try:
+            backend._remove_leftovers(keep={backend._live_name() or ""})
+            self.index = backend._create_build(self.name)
+        except BaseException:
+            self._unlock()
+            raise
+        self.schema = self.index.schema
+
+    def add(self, docs: Iterable[Document]) -> int:
+        def write(writer: tantivy.IndexWriter) -> int:
+            written = 0
+            for document in docs:
+                writer.add_document(tantivy.Document.from_dict(tantivy_fields(document), self.schema))
+                written += 1
+            return written
+
+        return self._write(write)
+
+    def upsert(self, docs: Iterable[Document]) -> int:
+        def write(writer: tantivy.IndexWriter) -> int:
+            written = 0
+            for document in docs:
+                writer.delete_documents_by_term("id", document["id"])
+                writer.add_document(tantivy.Document.from_dict(tantivy_fields(document), self.schema))
+                written += 1
+            return written
+
+        return self._write(write)
+
+    def delete(self, ids: Iterable[str]) -> None:
+        def write(writer: tantivy.IndexWriter) -> int:
+            for course_id in ids:
+                writer.delete_documents_by_term("id", course_id)
+            return 0
+
+        self._write(write)
+
+    def _write(self, write: Callable[[tantivy.IndexWriter], int]) -> int:
+        """One commit on the new build (its writer kept open between commits: the rebuild is its only writer)."""
+        if self._writer is None:
+            self._writer = self.index.writer(self.backend.heap_size, self.backend.writer_threads)
+        try:
+            written = write(self._writer)
+        except BaseException:
+            self._writer.rollback()
+            raise
+        self._writer.commit()
+        return written
+
+    def _merged(self) -> None:
+        if self._writer is not None:
+            self._writer.wait_merging_threads()
+            self._writer = None
+
+    def swap(self, last: Callable[[], None] | None = None) -> None:
+        backend = self.backend
+        self._merged()  # the long wait for merges happens before writers are held off
+        with backend._writer_lock():
+            if last is not None:
+                last()
+                self._merged()
+            previous = backend._live_name()
+            backend._point_to(self.name)
+            self.swapped = True
+        if previous is not None and previous != self.name:
+            backend._remove_build(previous)
+        backend._reopen()
+        self._unlock()
+
+    def abandon(self) -> None:
+        if self.swapped:
+            return
+        if self._writer is not None:
+            self._writer.rollback()
+            self._merged()
+        shutil.rmtree(self.backend.path / self.name, ignore_errors=True)
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if not self._lock.closed:
+            fcntl.flock(self._lock, fcntl.LOCK_UN)
+            self._lock.close()
+
+
+def _new_build_name() -> str:
+    return f"{SCHEMA_VERSION}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+
+
+def _signature(path: Path) -> Signature:
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size

@@ -328,15 +328,20 @@ class QueryPlanner:
         )
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, anywhere), (tantivy.Occur.Should, in_title)])
 
-    def filter_query(self, filters: Filters, today) -> list[tantivy.Query]:
+    def filter_query(self, filters: Filters, today, fields: frozenset[str] | None = None) -> list[tantivy.Query]:
+        """The filters as clauses; with ``fields`` (an index of an older schema), only those its fields can
+        apply (``TantivyBackend._degraded_search``)."""
+        def has(*names: str) -> bool:
+            return fields is None or all(name in fields for name in names)
+
         clauses: list[tantivy.Query] = []
         for name, field in FILTER_FIELDS.items():
             values = getattr(filters, name)
-            if values:
+            if values and has(field):
                 clauses.append(tantivy.Query.term_set_query(self.schema, field, list(values)))
-        if filters.eqf_level:
+        if filters.eqf_level and has("eqf_level"):
             clauses.append(tantivy.Query.term_set_query(self.schema, "eqf_level", [int(v) for v in filters.eqf_level]))
-        if filters.psrb:
+        if filters.psrb and has("has_psrb", "psrb_bodies"):
             options = []
             if "any" in filters.psrb:
                 options.append(tantivy.Query.term_query(self.schema, "has_psrb", True))
@@ -344,15 +349,31 @@ class QueryPlanner:
             if bodies:
                 options.append(tantivy.Query.term_set_query(self.schema, "psrb_bodies", bodies))
             clauses.append(self.either(*options))
-        if filters.credit_min is not None or filters.credit_max is not None:
+        if (filters.credit_min is not None or filters.credit_max is not None) and has("credit_cats"):
             clauses.append(self._float_range("credit_cats", filters.credit_min, filters.credit_max))
-        if filters.cost_max is not None:
+        if filters.cost_max is not None and has("cost_gbp"):
             clauses.append(self._float_range("cost_gbp", None, filters.cost_max))
-        if filters.starts_after is not None or filters.starts_before is not None:
+        if (filters.starts_after is not None or filters.starts_before is not None) and has("schedule_type", "starts"):
             after = day_number(filters.starts_after) if filters.starts_after else None
             before = day_number(filters.starts_before) if filters.starts_before else None
             clauses.append(self.either(self.learner_led(), self.starts_range(after, before)))
         return clauses
+
+    def plain_words(self, parsed: ParsedText, fields: frozenset[str]) -> tantivy.Query | None:
+        """Every word (a phrase's words too) in one of the text fields an index of an older schema has,
+        scored by their boosts; None (every course) when it has none of them."""
+        present = [(field, boost) for field, boost in TEXT_FIELDS if field in fields]
+        if not present:
+            return None
+        words = [*parsed.words, *(word for phrase in parsed.phrases for word in phrase)]
+        clauses = [
+            tantivy.Query.disjunction_max_query([
+                tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, field, stemmed), boost)
+                for field, boost in present
+            ])
+            for stemmed in dict.fromkeys(s for s in (stem(word) for word in words) if s)
+        ]
+        return _all_of(clauses)
 
     def combine(self, main, extra=None, exclude=()) -> tantivy.Query:
         """``main`` (scored) AND every ``extra`` filter AND NOT every ``exclude`` (neither scored)."""

@@ -18,10 +18,14 @@ from .backend import Document
 from .facets import CREDIT_BUCKETS, provider_facet_key
 from .text import ANALYZER_NAME
 
-# Bump when the schema below changes: an index of another version is recreated empty (then reindex).
+# Bump when the schema below changes. Each build of the index lives in a folder of its own named for the
+# version (``<version>-<build id>``, see ``tantivy_backend``); an index of another version keeps serving
+# until its replacement is built (the scheduler's and the demo's start, or ``reindex``).
 SCHEMA_VERSION = "5"
-VERSION_FILE = "cf-schema-version"
+VERSION_FILE = "cf-schema-version"  # the version of an index kept at the root (before versioned folders)
 LOCK_FILE = ".cf-writer.lock"
+REBUILD_LOCK_FILE = ".cf-rebuild.lock"
+POINTER_FILE = "CURRENT"  # the live build's folder name, replaced atomically by a rebuild's swap
 
 # Free text is indexed twice: the title and the learning outcomes on their own (they rank above the
 # rest), and every text field in the catch-all ``all_text``, which matches every word and phrase and
@@ -79,6 +83,12 @@ PHRASE_WEIGHT = 1.0
 PHRASE_TITLE_BOOST = 2.0
 DISMAX_TIE = 0.3
 TERMS_SIZE = 60000
+# Every field ``build_schema`` adds: an index whose schema lacks one is searched the simple way
+# (``TantivyBackend._degraded_search``) until its replacement is built.
+FIELD_NAMES = frozenset({
+    "id", "source", "title", "learning_outcomes", CATCH_ALL, *KEYWORD_FIELDS, "provider_facet", *SET_SOURCES,
+    "facet_combo", "title_key", "credit_key", "eqf_level", "starts", "credit_cats", "cost_gbp", "has_psrb",
+})
 
 
 def build_schema() -> tantivy.Schema:

@@ -176,3 +176,51 @@ def documents() -> list[dict]:
 
 def ids(result) -> list[str]:
     return [hit.id for hit in result.hits]
+
+
+def store_course(session, provider_id: str, record: dict, status=None):
+    """A course of the relational store with ``record`` as its current content (the indexer's input)."""
+    from directory.catalogue.models import Course, CourseStatus, CourseVersion
+
+    course = Course(provider_id=provider_id, course_id=record["id"], status=status or CourseStatus.ACTIVE,
+                    title=record["title"], source_hash="x")
+    session.add(course)
+    session.flush()
+    version = CourseVersion(course_pk=course.pk, content_hash="h", content=record, completeness=1.0, missing=[])
+    session.add(version)
+    session.flush()
+    course.current_version_id = version.id
+    return course
+
+
+def store_catalogue(session) -> None:
+    """Every provider and course of the fixture catalogue in the store, in COURSES order (pk 1 first)."""
+    from directory.catalogue.models import Provider
+
+    for provider_id, name in PROVIDERS.items():
+        session.add(Provider(id=provider_id, name=name))
+    session.flush()
+    for provider_id, record in COURSES:
+        store_course(session, provider_id, record)
+
+
+def retitle(session, course_id: str, title: str) -> tuple[str, str]:
+    """A new current version of a stored course with another title; returns its key."""
+    from directory.catalogue.models import Course, CourseVersion
+
+    course = session.query(Course).filter_by(course_id=course_id).one()
+    record = {**course.current_version.content, "title": title}
+    version = CourseVersion(course_pk=course.pk, content_hash=title, content=record, completeness=1.0, missing=[])
+    session.add(version)
+    session.flush()
+    course.current_version_id = version.id
+    course.title = title
+    return course.provider_id, course.course_id
+
+
+def withdraw(session, course_id: str) -> tuple[str, str]:
+    from directory.catalogue.models import Course, CourseStatus
+
+    course = session.query(Course).filter_by(course_id=course_id).one()
+    course.status = CourseStatus.WITHDRAWN
+    return course.provider_id, course.course_id

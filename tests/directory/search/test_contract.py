@@ -386,3 +386,62 @@ def test_pathway_roles_travel_with_the_document():
     assert docs["aldport/ml-adv"]["pathway_roles"] == ["cert-ml:core", "pg-ds:option"]
     assert docs["carrow/nursing"]["pathways"] == ["cert-care"]
     assert docs["bexley/accounting"]["pathways"] == []
+
+
+# -- rebuilding while writers write -----------------------------------------------------------------
+
+def test_every_write_made_during_a_rebuild_is_in_the_rebuilt_index(empty, instance):
+    """The harvester's writes land between the rebuild's batches: courses it had read already and courses
+    it had not, changed, withdrawn and new; each is found afterwards as the store has it, nothing stale."""
+    from directory.catalogue.models import Course, CourseStatus
+    from directory.search.indexer import index_courses, reindex
+    from tests.directory.search.catalogue_fixture import retitle, store_catalogue, store_course, withdraw
+
+    with instance.sessions.begin() as session:
+        store_catalogue(session)
+    with instance.readers() as session:
+        reindex(session, empty)
+    during = []
+
+    def harvest(change) -> None:
+        with instance.sessions.begin() as session:
+            keys = change(session)
+        with instance.readers() as session:
+            index_courses(session, empty, keys)
+
+    def first_changes(session) -> list[tuple[str, str]]:
+        store_course(session, "carrow", content("pottery", "Pottery for Beginners"))
+        return [
+            retitle(session, "ml-intro", "Introduction to Statistical Learning"),
+            withdraw(session, "chem"),
+            retitle(session, "python", "Programming in Rust"),
+            withdraw(session, "workshop-13"),
+            ("carrow", "pottery"),
+        ]
+
+    def between_batches(done: int, total: int) -> None:
+        if done == 10:  # courses 1-10 read (ml-intro, chem among them), 11-25 not yet
+            harvest(first_changes)
+            # The live index serves meanwhile: the old catalogue with the writes, never nothing.
+            during.append((empty.count(), ids(search(empty, "statistical")), ids(search(empty, "chemistry"))))
+        if done == 20:
+            harvest(lambda s: [retitle(s, "ml-intro", "Statistical Learning in Practice"), withdraw(s, "software")])
+
+    with instance.readers() as session:
+        reindex(session, empty, progress=between_batches, batch=10)
+
+    assert during == [(len(DOCS) - 2 + 1, ["aldport/ml-intro"], [])]
+    with instance.readers() as session:
+        active = {f"{p}/{c}" for p, c in session.query(Course.provider_id, Course.course_id)
+                  .filter(Course.status == CourseStatus.ACTIVE)}
+    assert sorted(ids(search(empty, per_page=100))) == sorted(active)
+    assert empty.count() == len(active) == len(DOCS) - 3 + 1
+    assert [h.title for h in search(empty, "statistical").hits] == ["Statistical Learning in Practice"]
+    assert ids(search(empty, "rust")) == ["aldport/python"]
+    assert ids(search(empty, "pottery")) == ["carrow/pottery"]
+    assert ids(search(empty, "chemistry")) == [] and "bexley/workshop-13" not in active
+    # The journal is gone with the rebuild's claim.
+    from directory.search.models import SearchJournalEntry, SearchRebuild
+
+    with instance.readers() as session:
+        assert session.query(SearchRebuild).count() == 0 and session.query(SearchJournalEntry).count() == 0

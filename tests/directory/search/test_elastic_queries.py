@@ -6,6 +6,7 @@ from datetime import date
 
 from directory.search.elastic import (
     alias_actions,
+    building_alias,
     es_source,
     facet_aggregations,
     facet_counts,
@@ -14,6 +15,7 @@ from directory.search.elastic import (
     physical_index_name,
     search_body,
     text_query,
+    write_targets,
 )
 from directory.search.query import Filters, SearchQuery, Sort, parse_text
 from tests.directory.search.catalogue_fixture import documents
@@ -98,12 +100,20 @@ def test_mapping_is_explicit_and_covers_every_indexed_field():
     assert analyzer["filter"][-1] == "cf_stem"
 
 
-def test_rebuild_moves_the_alias_in_one_request():
+def test_rebuild_moves_the_alias_in_one_request_and_ends_the_dual_write():
     assert alias_actions("courses", ["courses-v1"], "courses-v2") == [
         {"remove": {"index": "courses-v1", "alias": "courses"}},
         {"add": {"index": "courses-v2", "alias": "courses"}},
+        {"remove": {"index": "courses-v2", "alias": "courses-next"}},
     ]
     assert physical_index_name("courses", now=1.5) == "courses-v1500"
+    assert building_alias("courses") == "courses-next"
+
+
+def test_writes_during_a_rebuild_reach_the_index_being_built_first_then_the_live_one():
+    # Unrefreshed in the new index (its refresh is off until the swap refreshes it), waited for in the live.
+    assert write_targets("courses", ["courses-v2"]) == [("courses-v2", False), ("courses", True)]
+    assert write_targets("courses", []) == [("courses", True)]
 
 
 def test_facet_counts_read_filter_aggregation_buckets():
