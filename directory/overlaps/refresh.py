@@ -10,6 +10,7 @@ from sqlalchemy.orm import sessionmaker
 from ..catalogue.models import Course, CourseStatus
 from ..search.backend import SearchBackend
 from ..search.indexer import index_courses, reindex
+from ..search.journal import RebuildRunning
 from . import service
 
 
@@ -24,7 +25,14 @@ def refresh_stale(sessions: sessionmaker, readers: sessionmaker, search: SearchB
         with sessions.begin() as session:
             service.recompute_all(session)
         with readers() as session:
-            reindex(session, search)
+            try:
+                reindex(session, search)
+            except RebuildRunning:
+                # Another rebuild is under way and may have read these courses before their overlaps
+                # moved: write each through the index, whose journal that rebuild replays before it swaps.
+                keys = [tuple(row) for row in session.execute(
+                    select(Course.provider_id, Course.course_id).where(Course.status == CourseStatus.ACTIVE))]
+                index_courses(session, search, keys)
         return pending
     done = 0
     while True:

@@ -229,3 +229,22 @@ def _registered(instance, provider_id):
     with instance.sessions.begin() as session:
         registry.add_feed(session, registry.FeedSpec(provider_id, "University", None), allow_private=False)
     return (provider_id,)
+
+
+def test_a_full_overlap_pass_during_a_rebuild_goes_through_the_rebuild_journal(instance):
+    """A first harvest's full pass would rebuild the index; with another rebuild running it writes every
+    course through the index instead, journaled for that rebuild to replay before it swaps."""
+    from datetime import UTC, datetime
+
+    from directory.overlaps.refresh import refresh_stale
+    from directory.search import journal
+
+    pipeline.ingest(instance.harvest_environment(), *_registered(instance, A),
+                    feed_bytes([course("S1"), course("S2")], provider_id=A))
+    running = journal.claim(instance.engine, datetime.now(UTC))
+    try:
+        assert refresh_stale(instance.sessions, instance.readers, instance.search, batch=1) == 2
+        journaled = [key for _, key in journal.pending(instance.engine, running, 100)]
+    finally:
+        journal.release(instance.engine, running)
+    assert sorted(journaled) == [(A, "S1"), (A, "S2")]
