@@ -11,7 +11,6 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select
 
 from directory.db import utcnow
-
 from harvester import registry, scheduler
 from harvester.models import HarvestRun, RunOutcome
 from tests.factories import course, feed_bytes
