@@ -153,10 +153,11 @@ def _ingest(env, lease: leases.Lease, feed: Feed, body: bytes, started: datetime
             states = catalogue.course_states(session, feed.provider_id)
         sorting = _sort_records(env, feed, adapter, document, states, progress)
         with env.sessions.begin() as session:
-            lease.confirm(session)
             run, changes = _apply(session, env, feed, document, states, sorting, started, trigger, http_status)
             session.execute(update(Feed).where(Feed.id == feed.id).values(body_hash=body_hash))
             _remember_validators(session, feed, validators)
+            # Last, so the feed's row is locked only for the moment before the commit (the heartbeat goes on).
+            lease.confirm(session)
     except FeedError as exc:
         return _record_failure(env, lease, feed, started, trigger, http_status, f"unusable document: {exc}")
     except SQLAlchemyError as exc:
