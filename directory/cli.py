@@ -174,6 +174,10 @@ def feeds_sync(path: Path | None, base_url: str | None) -> None:
 # --- harvesting ---------------------------------------------------------------------------------
 
 
+# A held run is not a failure, but a monitor must not take it for a success either.
+HELD_EXIT_STATUS = 3
+
+
 @main.group("harvest", invoke_without_command=True)
 @click.option("--feed", "feed_id", default=None, help="Only this feed (default: every enabled feed).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run reports as JSON.")
@@ -182,7 +186,14 @@ def feeds_sync(path: Path | None, base_url: str | None) -> None:
 @click.pass_context
 @with_appcontext
 def harvest_group(ctx: click.Context, feed_id: str | None, as_json: bool, jobs: int) -> None:
-    """Harvest feeds now (`harvest report` and `harvest confirm` are subcommands)."""
+    """Harvest feeds now (`harvest report`, `harvest confirm` and `harvest unlock` are subcommands).
+
+    \b
+    Exit status, for monitors:
+      0  every run succeeded
+      1  a run failed, or a feed could not be harvested (e.g. another run holds it)
+      3  no run failed, but a run is held: its withdrawals wait for `harvest confirm RUN_ID`
+    """
     if ctx.invoked_subcommand is not None:
         return
     with _instance().sessions() as session:
@@ -192,6 +203,8 @@ def harvest_group(ctx: click.Context, feed_id: str | None, as_json: bool, jobs: 
     reports = _harvest_feeds(feed_ids, as_json, jobs)
     if any(report["outcome"] == "failed" for report in reports) or len(reports) < len(feed_ids):
         sys.exit(1)
+    if any(report["outcome"] == "held" for report in reports):
+        sys.exit(HELD_EXIT_STATUS)
 
 
 def _harvest_feeds(feed_ids: list[str], as_json: bool, jobs: int = 1) -> list[dict]:
@@ -254,6 +267,24 @@ def harvest_confirm(run_id: int) -> None:
     except DomainError as exc:
         _fail(exc)
     click.echo(f"run {run_id}: {run.withdrawn} courses withdrawn")
+
+
+@harvest_group.command("unlock")
+@click.argument("feed_id")
+@with_appcontext
+def harvest_unlock(feed_id: str) -> None:
+    """Clear FEED_ID's lease when the run holding it is gone (administrators), recording that run as failed.
+
+    A crashed run's lease expires by itself after `harvest_lease_seconds`; this clears it at once. A run
+    that is in fact still working writes nothing after this."""
+    try:
+        run = pipeline.unlock(_instance().harvest_environment(), feed_id)
+    except DomainError as exc:
+        _fail(exc)
+    if run is None:
+        click.echo(f"feed {feed_id}: no run holds it; nothing changed")
+    else:
+        click.echo(f"feed {feed_id}: lease cleared; the run that held it is recorded as failed (run {run.id})")
 
 
 def _print_reports(reports: list[dict], as_json: bool) -> None:

@@ -143,6 +143,16 @@ class Settings:
         0.5, _fraction, "Share of a provider's active courses one run may withdraw before it is held."
     )
     harvest_default_interval: str = _setting("6h", str, "How often a feed is harvested by default.")
+    harvest_lease_seconds: float = _setting(
+        300.0, _positive_float,
+        "Seconds a harvest run's hold on its feed lasts unless renewed: how soon after a crashed run the "
+        "feed can be harvested again.",
+    )
+    harvest_lease_renew_seconds: float = _setting(
+        60.0, _positive_float,
+        "Seconds between renewals of a working run's hold on its feed (at most a third of "
+        "harvest_lease_seconds is used).",
+    )
     feeds_file: str = _setting(
         "", str, "A TOML file of feeds to register at scheduler start (deployments); empty for none."
     )

@@ -37,13 +37,24 @@ class Feed(Base):
     # Hash of the last document applied (with the adapter and rules versions): the same bytes again
     # cannot change anything, so such a run skips parsing and validation.
     body_hash: Mapped[str | None] = mapped_column(String(64))
-    # A run holds this lease while it works, so two processes never harvest one feed at once.
+    # A run holds this lease while it works, so two processes never harvest one feed at once. The run
+    # renews it (heartbeat) while it works; a lease past lease_until belongs to a run that stopped without
+    # finishing, and the next run records that run as failed (harvester.lease).
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Which run holds the lease (host, process, a random part), when it started and what started it.
+    lease_holder: Mapped[str | None] = mapped_column(String(200))
+    lease_started: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_trigger: Mapped[str | None] = mapped_column(String(20))
     created: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class HarvestRun(Base):
-    """The report of one run. Written once, when the run ends, in the same transaction as its changes."""
+    """The report of one run. Written once, when the run ends, in the same transaction as its changes.
+
+    The counts add up (harvester.report says how): ``seen`` course records = ``new`` + ``changed`` +
+    ``unchanged`` + ``quarantined`` + ``marked_withdrawn``; ``withdrawn`` counts catalogue courses this run
+    withdrew (missing from the feed, or marked withdrawn in it), apart from that sum; pathways have their
+    own counts."""
 
     __tablename__ = "harvest_runs"
     __table_args__ = (Index("ix_harvest_runs_feed", "feed_id", "id"),)
@@ -64,6 +75,10 @@ class HarvestRun(Base):
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     withdrawn: Mapped[int] = mapped_column(Integer, default=0)
     quarantined: Mapped[int] = mapped_column(Integer, default=0)
+    # Course records of the document that say ``"status": "withdrawn"``.
+    marked_withdrawn: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    pathways_seen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    pathways_quarantined: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     errors: Mapped[list[str]] = mapped_column(JSONType, default=list)
     # Course ids whose withdrawal waits for confirmation (outcome HELD).
     held_withdrawals: Mapped[list[str]] = mapped_column(JSONType, default=list)

@@ -3,6 +3,9 @@
 Guarantees a caller may rely on:
 - A run ends succeeded, failed or held, and its report is written in the same transaction as its
   changes: either both are stored or neither (then a failed report is written on its own).
+- At most one run of a feed is under way, across processes (harvester.lease). A run whose process ended
+  without finishing holds its feed for at most ``harvest_lease_seconds``; the next run records it as failed.
+  A run that has lost its lease (unlocked by an administrator) writes nothing and raises Conflict.
 - A feed that cannot be fetched or parsed changes nothing in the catalogue.
 - A bad record is quarantined with its field path and reason; the rest of the feed goes on. A course
   whose new record is bad keeps its last good version and is not withdrawn.
@@ -10,7 +13,11 @@ Guarantees a caller may rely on:
 - Duplicate course ids in one feed: the first wins, the others are quarantined.
 - Withdrawals (courses missing from a successful feed, or marked withdrawn) are held for confirmation
   when they would exceed ``harvest_withdraw_guard`` of the provider's active courses.
+- A 304 Not Modified repeats the last successful run. With no successful run to repeat (the last one was
+  held, or none succeeded yet) the document is fetched again without validators; a server that answers
+  304 to that too fails the run ("no earlier copy").
 - Indexing and other side effects run after the commit, from the run's change set.
+- The run's counts add up as harvester.report describes.
 """
 
 from __future__ import annotations
@@ -40,13 +47,13 @@ from directory.pathways.service import store_feed_pathways
 from directory.settings import Settings
 
 from . import formats
-from .fetch import FetchError, FetchOptions, fetch_feed
+from . import lease as leases
+from .fetch import FetchError, FetchOptions, FetchResult, fetch_feed
 from .formats import FeedDocument, FeedError, Record, Rejection
 from .models import Feed, HarvestRun, QuarantineEntry, RunOutcome
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(hours=2)
 INCOMPLETE_LISTED = 50
 # Bump when validation rules or derived fields change: every record is then validated again, even in
 # feeds whose bytes have not changed.
@@ -63,6 +70,8 @@ class HarvestEnvironment:
     vocab: Vocabularies
     # Called after each commit that changed the catalogue (the search index follows it).
     on_changes: Callable[[catalogue.ChangeSet], None] = lambda changes: None
+    # Every time a run reads or stamps (leases, reports, last seen); tests pass their own.
+    clock: Callable[[], datetime] = utcnow
 
 
 Progress = Callable[[int, int | None], None]  # (items done so far, total or None)
@@ -70,47 +79,69 @@ Progress = Callable[[int, int | None], None]  # (items done so far, total or Non
 
 def harvest(env: HarvestEnvironment, feed_id: str, *, trigger: str = "manual",
             progress: Progress | None = None) -> HarvestRun:
-    """Fetch a registered feed and ingest it. Raises Conflict when a run of that feed is under way."""
-    started = utcnow()
-    feed = _acquire(env.sessions, feed_id, started)
+    """Fetch a registered feed and ingest it. Raises Conflict when a run of that feed is under way, or when
+    this run lost its lease before it could write (then it wrote nothing)."""
+    started = env.clock()
+    feed, lease = _acquire(env, feed_id, trigger)
+    with leases.Heartbeat(lease, env.settings.harvest_lease_renew_seconds):
+        return _harvest(env, feed, lease, started, trigger, progress)
+
+
+def _harvest(env: HarvestEnvironment, feed: Feed, lease: leases.Lease, started: datetime, trigger: str,
+             progress: Progress | None) -> HarvestRun:
+    if not feed.url:
+        return _record_failure(env, lease, feed, started, trigger, None, "feed has no URL (it is published by push)")
     try:
-        if not feed.url:
-            return _record_failure(env, feed, started, trigger, None, "feed has no URL (it is published by push)")
-        try:
-            fetched = fetch_feed(
-                feed.url, etag=feed.etag, last_modified=feed.last_modified,
-                options=FetchOptions.from_settings(env.settings),
-            )
-        except FetchError as exc:
-            return _record_failure(env, feed, started, trigger, exc.status, f"fetch failed: {exc.reason}")
+        fetched = _fetch(env, feed, conditional=True)
         if fetched.status == 304:
-            # Not modified: the same outcome as the last run that read the document, without reading it.
-            repeated = _repeat_unchanged(env, feed, started, trigger, 304, None)
-            return repeated or _record_not_modified(env, feed, started, trigger)
-        return _ingest(env, feed, fetched.body, started, trigger, fetched.status, progress,
-                       validators=(fetched.etag, fetched.last_modified))
-    finally:
-        _release(env.sessions, feed_id)
+            # Not modified: the same outcome as the last successful run, without reading the document.
+            repeated = _repeat_unchanged(env, lease, feed, started, trigger, 304, None)
+            if repeated is not None:
+                return repeated
+            # Nothing to repeat (the last run was held, or none succeeded): ask for the document itself.
+            if feed.etag or feed.last_modified:
+                fetched = _fetch(env, feed, conditional=False)
+    except FetchError as exc:
+        return _record_failure(env, lease, feed, started, trigger, exc.status, f"fetch failed: {exc.reason}")
+    if fetched.status == 304 or fetched.body is None:
+        return _record_failure(env, lease, feed, started, trigger, fetched.status,
+                               "the server says the feed is unchanged (304 Not Modified), but there is no "
+                               "earlier successful run to repeat and it did not send the document")
+    return _ingest(env, lease, feed, fetched.body, started, trigger, fetched.status, progress,
+                   validators=(fetched.etag, fetched.last_modified))
+
+
+def _fetch(env: HarvestEnvironment, feed: Feed, *, conditional: bool) -> FetchResult:
+    return fetch_feed(
+        feed.url, etag=feed.etag if conditional else None,
+        last_modified=feed.last_modified if conditional else None,
+        options=FetchOptions.from_settings(env.settings),
+    )
 
 
 def ingest(env: HarvestEnvironment, feed_id: str, body: bytes, *, trigger: str = "publish",
            format_name: str | None = None, progress: Progress | None = None) -> HarvestRun:
     """Ingest a document pushed to us (member publishing) exactly as a pulled one."""
-    started = utcnow()
-    feed = _acquire(env.sessions, feed_id, started)
-    try:
-        return _ingest(env, feed, body, started, trigger, None, progress, format_name=format_name)
-    finally:
-        _release(env.sessions, feed_id)
+    started = env.clock()
+    feed, lease = _acquire(env, feed_id, trigger)
+    with leases.Heartbeat(lease, env.settings.harvest_lease_renew_seconds):
+        return _ingest(env, lease, feed, body, started, trigger, None, progress, format_name=format_name)
 
 
-def _ingest(env, feed: Feed, body: bytes, started: datetime, trigger: str, http_status: int | None,
-            progress: Progress | None, *, validators: tuple[str | None, str | None] | None = None,
-            format_name: str | None = None) -> HarvestRun:
+def unlock(env: HarvestEnvironment, feed_id: str) -> HarvestRun | None:
+    """Clear the feed's lease (administrators: the run holding it is gone), recording that run as failed.
+    None, with nothing written, when no run holds the feed."""
+    with env.sessions.begin() as session:
+        return leases.unlock(session, feed_id, env.clock())
+
+
+def _ingest(env, lease: leases.Lease, feed: Feed, body: bytes, started: datetime, trigger: str,
+            http_status: int | None, progress: Progress | None, *,
+            validators: tuple[str | None, str | None] | None = None, format_name: str | None = None) -> HarvestRun:
     adapter = formats.adapter(format_name or feed.format)
     body_hash = hashlib.sha256(f"{adapter.FORMAT}:{adapter.VERSION}:{RULES_VERSION}:".encode() + body).hexdigest()
     if body_hash == feed.body_hash:
-        repeated = _repeat_unchanged(env, feed, started, trigger, http_status, validators)
+        repeated = _repeat_unchanged(env, lease, feed, started, trigger, http_status, validators)
         if repeated is not None:
             return repeated
     try:
@@ -125,11 +156,13 @@ def _ingest(env, feed: Feed, body: bytes, started: datetime, trigger: str, http_
             run, changes = _apply(session, env, feed, document, states, sorting, started, trigger, http_status)
             session.execute(update(Feed).where(Feed.id == feed.id).values(body_hash=body_hash))
             _remember_validators(session, feed, validators)
+            # Last, so the feed's row is locked only for the moment before the commit (the heartbeat goes on).
+            lease.confirm(session)
     except FeedError as exc:
-        return _record_failure(env, feed, started, trigger, http_status, f"unusable document: {exc}")
+        return _record_failure(env, lease, feed, started, trigger, http_status, f"unusable document: {exc}")
     except SQLAlchemyError as exc:
         log.exception("harvest of feed %s could not be stored", feed.id)
-        return _record_failure(env, feed, started, trigger, http_status,
+        return _record_failure(env, lease, feed, started, trigger, http_status,
                                f"store error, nothing changed: {type(exc).__name__}: {exc.args[0] if exc.args else ''}")
     if changes:
         env.on_changes(changes)
@@ -143,7 +176,7 @@ def _remember_validators(session: Session, feed: Feed, validators: tuple[str | N
         )
 
 
-def _repeat_unchanged(env: HarvestEnvironment, feed: Feed, started: datetime, trigger: str,
+def _repeat_unchanged(env: HarvestEnvironment, lease: leases.Lease, feed: Feed, started: datetime, trigger: str,
                       http_status: int | None, validators) -> HarvestRun | None:
     """A run for a document byte-identical to the one the last successful run applied: the same outcome
     without parsing or validating (its quarantine carried over). None when that run was not a success."""
@@ -152,12 +185,16 @@ def _repeat_unchanged(env: HarvestEnvironment, feed: Feed, started: datetime, tr
             HarvestRun.feed_id == feed.id, HarvestRun.outcome != RunOutcome.FAILED).order_by(HarvestRun.id.desc()))
         if previous is None or previous.outcome is not RunOutcome.SUCCEEDED:
             return None
-        catalogue.mark_seen(session, feed.provider_id, utcnow())
+        lease.confirm(session)
+        catalogue.mark_seen(session, feed.provider_id, env.clock())
+        # The same records again, in the same buckets, except that nothing is new or changed a second time.
         run = HarvestRun(
-            feed_id=feed.id, provider_id=feed.provider_id, trigger=trigger, started=started, finished=utcnow(),
+            feed_id=feed.id, provider_id=feed.provider_id, trigger=trigger, started=started, finished=env.clock(),
             outcome=RunOutcome.SUCCEEDED, http_status=http_status, seen=previous.seen, new=0, changed=0,
             unchanged=previous.new + previous.changed + previous.unchanged, withdrawn=0,
-            quarantined=previous.quarantined, errors=[], held_withdrawals=[],
+            quarantined=previous.quarantined, marked_withdrawn=previous.marked_withdrawn,
+            pathways_seen=previous.pathways_seen, pathways_quarantined=previous.pathways_quarantined,
+            errors=[], held_withdrawals=[],
             completeness_mean=previous.completeness_mean, incomplete=previous.incomplete,
             unmapped=previous.unmapped,
         )
@@ -214,7 +251,7 @@ def _apply(session: Session, env: HarvestEnvironment, feed: Feed, document: Feed
         entry.run_id = run.id
     session.add_all(sorting.quarantine)
 
-    now = utcnow()
+    now = env.clock()
     catalogue.store_new(session, feed.provider_id, sorting.new, now, run.id)
     catalogue.store_changed(session, sorting.changed, now, run.id)
     catalogue.store_source_hashes(session, sorting.rehashed)
@@ -243,9 +280,11 @@ def _apply(session: Session, env: HarvestEnvironment, feed: Feed, document: Feed
 
     run.seen = sorting.count
     run.new, run.changed, run.unchanged = len(sorting.new), len(sorting.changed), sorting.unchanged
-    run.withdrawn, run.quarantined = len(changes.withdrawn), len(sorting.quarantine) + len(pathways.rejected)
+    run.quarantined, run.marked_withdrawn = len(sorting.quarantine), len(sorting.marked_withdrawn)
+    run.withdrawn = len(changes.withdrawn)
+    run.pathways_seen, run.pathways_quarantined = len(document.pathways), len(pathways.rejected)
     run.completeness_mean, run.incomplete = _completeness_summary(session, feed.provider_id)
-    run.finished = utcnow()
+    run.finished = env.clock()
     session.flush()
     return run, changes
 
@@ -280,16 +319,20 @@ def _sort_records(env: HarvestEnvironment, feed: Feed, adapter: ModuleType, docu
 
 def _sort_record(item: Record, sorting: _Sorting, states, validator: CourseValidator, salt: bytes,
                  quarantine, provider_name: str) -> None:
+    unusable = None
     try:
         raw_bytes = orjson.dumps(item.raw, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
-    except TypeError as exc:
-        quarantine(item.id, [("(record)", f"not representable as JSON: {exc}")], repr(item.raw)[:1000])
-        return
+        excerpt = raw_bytes.decode("utf-8", "replace")
+    except TypeError as exc:  # an adapter handed over a value JSON has no form for
+        raw_bytes, excerpt, unusable = b"", repr(item.raw), f"not representable as JSON: {exc}"
     if item.id in sorting.seen:
-        quarantine(item.id, [("id", "duplicate course id in this feed: the first record with it was used")],
-                   raw_bytes.decode("utf-8", "replace"))
+        quarantine(item.id, [("id", "duplicate course id in this feed: the first record with it was used")], excerpt)
         return
+    # Seen even when unusable: a course whose new record is bad keeps its last good version.
     sorting.seen.add(item.id)
+    if unusable is not None:
+        quarantine(item.id, [("(record)", unusable)], excerpt)
+        return
     if item.raw.get("status") == "withdrawn":
         sorting.marked_withdrawn.append(item.id)
         return
@@ -337,46 +380,21 @@ def _completeness_summary(session: Session, provider_id: str) -> tuple[float | N
     )
 
 
-def _record_failure(env: HarvestEnvironment, feed: Feed, started: datetime, trigger: str,
+def _record_failure(env: HarvestEnvironment, lease: leases.Lease, feed: Feed, started: datetime, trigger: str,
                     http_status: int | None, error: str) -> HarvestRun:
     log.warning("harvest of feed %s failed: %s", feed.id, error)
     with env.sessions.begin() as session:
+        # A run that lost its lease has been recorded already (unlock, or the run that took over).
+        lease.confirm(session)
         run = HarvestRun(feed_id=feed.id, provider_id=feed.provider_id, trigger=trigger, started=started,
-                         finished=utcnow(), outcome=RunOutcome.FAILED, http_status=http_status, errors=[error])
+                         finished=env.clock(), outcome=RunOutcome.FAILED, http_status=http_status, errors=[error])
         session.add(run)
     return run
 
 
-def _record_not_modified(env: HarvestEnvironment, feed: Feed, started: datetime, trigger: str) -> HarvestRun:
-    with env.sessions.begin() as session:
-        catalogue.mark_seen(session, feed.provider_id, utcnow())
-        run = HarvestRun(feed_id=feed.id, provider_id=feed.provider_id, trigger=trigger, started=started,
-                         finished=utcnow(), outcome=RunOutcome.SUCCEEDED, http_status=304,
-                         errors=[], held_withdrawals=[], incomplete=[], unmapped=[])
-        session.add(run)
-    return run
-
-
-def _acquire(sessions: sessionmaker, feed_id: str, now: datetime) -> Feed:
-    with sessions.begin() as session:
-        feed = session.get(Feed, feed_id)
-        if feed is None:
-            raise NotFound(f"no feed {feed_id!r}")
-        taken = session.execute(
-            update(Feed)
-            .where(Feed.id == feed_id, (Feed.lease_until.is_(None)) | (Feed.lease_until < now))
-            .values(lease_until=now + LEASE)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if not taken:
-            raise Conflict(f"feed {feed_id!r} is being harvested by another run")
-        session.expunge(feed)
-    return feed
-
-
-def _release(sessions: sessionmaker, feed_id: str) -> None:
-    with sessions.begin() as session:
-        session.execute(update(Feed).where(Feed.id == feed_id).values(lease_until=None))
+def _acquire(env: HarvestEnvironment, feed_id: str, trigger: str) -> tuple[Feed, leases.Lease]:
+    return leases.take(env.sessions, feed_id, trigger=trigger,
+                       duration=timedelta(seconds=env.settings.harvest_lease_seconds), clock=env.clock)
 
 
 def confirm_withdrawals(env: HarvestEnvironment, run_id: int) -> HarvestRun:
@@ -391,7 +409,7 @@ def confirm_withdrawals(env: HarvestEnvironment, run_id: int) -> HarvestRun:
             HarvestRun.feed_id == run.feed_id, HarvestRun.outcome != RunOutcome.FAILED))
         if latest != run.id:
             raise Conflict(f"run {run_id} was superseded by run {latest}; its withdrawals no longer apply")
-        now = utcnow()
+        now = env.clock()
         withdrawn = catalogue.withdraw(session, run.provider_id, run.held_withdrawals, now)
         run.withdrawn = len(withdrawn)
         run.withdrawals_confirmed = now

@@ -4,7 +4,8 @@ Runs as its own process (``climbing-frame scheduler``), never inside web workers
 once. Jobs live in a persistent job store in the database (table ``apscheduler_jobs``, created by
 APScheduler itself), misfires are coalesced into one run, and at most one run of a feed is under way:
 ``max_instances=1`` within this process and the feed lease (harvester.pipeline) across processes.
-Every minute the jobs are brought in line with the feed registry (feeds added, removed, re-timed).
+Every minute the jobs are brought in line with the feed registry (feeds added, removed, re-timed). A new
+feed's first run is due a few seconds after it is scheduled, by the clock given to ``build_scheduler``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from directory.db import utcnow
 from directory.errors import DomainError
 
 from . import pipeline, registry
@@ -48,8 +50,9 @@ def harvest_job(feed_id: str) -> None:
     log.info("scheduled harvest of %s: %s (run %s)", feed_id, run.outcome.value, run.id)
 
 
-def sync_jobs(scheduler: BaseScheduler, instance: Instance) -> None:
-    """Make the scheduled jobs match the registry's enabled feeds."""
+def sync_jobs(scheduler: BaseScheduler, instance: Instance, clock: Callable[[], datetime] = utcnow) -> None:
+    """Make the scheduled jobs match the registry's enabled feeds; a feed new to the schedule is first due
+    ``FIRST_RUN_DELAY`` after ``clock()``."""
     with instance.sessions() as session:
         wanted = {f.id: f.interval_seconds for f in registry.list_feeds(session) if f.enabled}
     for job in scheduler.get_jobs(jobstore="default"):
@@ -66,20 +69,20 @@ def sync_jobs(scheduler: BaseScheduler, instance: Instance) -> None:
             scheduler.add_job(
                 "harvester.scheduler:harvest_job", IntervalTrigger(seconds=seconds, timezone=UTC),
                 args=[feed_id], id=JOB_PREFIX + feed_id, name=f"harvest {feed_id}", jobstore="default",
-                next_run_time=_soon(),
+                next_run_time=clock() + FIRST_RUN_DELAY,
             )
             log.info("scheduled feed %s every %s s", feed_id, seconds)
 
 
-def _soon():
-
-    return datetime.now(UTC) + timedelta(seconds=5)
+FIRST_RUN_DELAY = timedelta(seconds=5)
 
 
 def build_scheduler(instance: Instance, scheduler_class=BlockingScheduler,
-                    extra_jobs: Iterable[tuple[str, Callable[[Instance], object], BaseTrigger]] = ()) -> BaseScheduler:
+                    extra_jobs: Iterable[tuple[str, Callable[[Instance], object], BaseTrigger]] = (),
+                    clock: Callable[[], datetime] = utcnow) -> BaseScheduler:
     """The scheduler: feed harvests, plus ``extra_jobs`` (id, function of the instance, trigger) that other
-    packages hand over through the composition root (the exchange's daily and delivery jobs)."""
+    packages hand over through the composition root (the exchange's daily and delivery jobs). ``clock``
+    places the registry sync (due at once) and each new feed's first run (tests pass their own)."""
     global _instance
     _instance = instance
     scheduler = scheduler_class(
@@ -91,8 +94,8 @@ def build_scheduler(instance: Instance, scheduler_class=BlockingScheduler,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
         timezone=UTC,
     )
-    scheduler.add_job(sync_jobs, IntervalTrigger(minutes=1, timezone=UTC), args=[scheduler, instance],
-                      id="sync-feeds", jobstore="process", next_run_time=_soon() - timedelta(seconds=5))
+    scheduler.add_job(sync_jobs, IntervalTrigger(minutes=1, timezone=UTC), args=[scheduler, instance, clock],
+                      id="sync-feeds", jobstore="process", next_run_time=clock())
     for job_id, function, trigger in extra_jobs:
         scheduler.add_job(function, trigger, args=[instance], id=job_id, jobstore="process")
     return scheduler

@@ -11,13 +11,24 @@ class FeedFilterArgs(PageArgs):
     feed = fields.String(metadata={"description": "Only this feed (its id, the provider id)."})
 
 
+class PathwayCounts(Schema):
+    seen = fields.Integer(metadata={"description": "Pathways in the document."})
+    quarantined = fields.Integer(metadata={"description": "Pathways of the document rejected."})
+
+
 class RunCounts(Schema):
-    seen = fields.Integer()
+    """seen = new + changed + unchanged + quarantined + marked_withdrawn (harvester.report)."""
+
+    seen = fields.Integer(metadata={"description": "Course records in the document."})
     new = fields.Integer()
     changed = fields.Integer()
     unchanged = fields.Integer()
-    withdrawn = fields.Integer()
-    quarantined = fields.Integer()
+    withdrawn = fields.Integer(metadata={
+        "description": "Active courses this run withdrew (missing from the document or marked withdrawn in "
+                       "it); not part of seen."})
+    quarantined = fields.Integer(metadata={"description": "Course records quarantined (pathways: see pathways)."})
+    marked_withdrawn = fields.Integer(metadata={"description": "Course records that say status withdrawn."})
+    pathways = fields.Nested(PathwayCounts)
 
 
 class HarvestRunOut(Schema):

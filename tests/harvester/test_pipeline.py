@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from directory.catalogue.models import Course, CourseStatus, CourseVersion
 from directory.errors import Conflict, Invalid
 from directory.search.query import Filters, SearchQuery
 from harvester import pipeline, registry
-from harvester.models import HarvestRun, QuarantineEntry, RunOutcome
+from harvester.models import Feed, HarvestRun, QuarantineEntry, RunOutcome
 from tests.clock import TODAY
 from tests.factories import course, feed_bytes
 
@@ -276,7 +277,6 @@ def test_a_run_under_way_blocks_a_second_one(instance, httpserver, feed):
     from sqlalchemy import update
 
     from directory.db import utcnow
-    from harvester.models import Feed
 
     with instance.sessions.begin() as session:
         session.execute(update(Feed).values(lease_until=utcnow() + timedelta(minutes=5)))
@@ -392,3 +392,136 @@ def test_a_replaced_version_keeps_when_it_was_last_seen(instance, httpserver, fe
     versions = client.get(f"/api/v1/courses/{PROVIDER}/A1/versions").json["results"]
     newest, oldest = versions
     assert oldest["last_seen"] <= first.finished.isoformat() < newest["last_seen"]
+
+
+# --- the failure paths the pipeline promises -------------------------------------------------------
+
+
+@contextmanager
+def refused_titles(instance, database_kind):
+    """A database trigger that refuses to give any course the title 'Refused title': a store error in the
+    middle of a run's write, after its report, quarantine and new courses have been written."""
+    with instance.engine.begin() as connection:
+        if database_kind == "postgresql":
+            connection.exec_driver_sql(
+                "CREATE FUNCTION refuse_title() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'refused by the test trigger'; END $$")
+            connection.exec_driver_sql(
+                "CREATE TRIGGER refuse_title BEFORE UPDATE ON courses FOR EACH ROW "
+                "WHEN (NEW.title = 'Refused title') EXECUTE FUNCTION refuse_title()")
+        else:
+            connection.exec_driver_sql(
+                "CREATE TRIGGER refuse_title BEFORE UPDATE ON courses WHEN NEW.title = 'Refused title' "
+                "BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END")
+    try:
+        yield
+    finally:
+        with instance.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TRIGGER refuse_title" + (" ON courses" if database_kind == "postgresql" else ""))
+            if database_kind == "postgresql":
+                connection.exec_driver_sql("DROP FUNCTION refuse_title()")
+
+
+@pytest.fixture
+def refusing_store(instance, database_kind):
+    with refused_titles(instance, database_kind):
+        yield
+
+
+def test_a_store_error_mid_write_leaves_no_half_state_and_fails_the_run(instance, httpserver, feed, refusing_store):
+    serve(httpserver, feed_bytes([course("A1"), course("A2"), course("A3")]), headers={"ETag": '"v1"'})
+    first = harvest(instance)
+    with instance.sessions() as session:
+        feed_before = session.get(Feed, PROVIDER)
+        validators_before = (feed_before.etag, feed_before.body_hash)
+    # New courses come first in the write, then the changed ones: A2's new title is refused by the store.
+    second_body = feed_bytes([course("A1", title="A1, revised"), course("A2", title="Refused title"),
+                              course("NEW1"), course("BAD", mode=[])])
+    serve(httpserver, second_body, headers={"ETag": '"v2"'})
+    run = harvest(instance)
+    assert run.outcome is RunOutcome.FAILED and run.errors[0].startswith("store error, nothing changed")
+    assert "refused by the test trigger" in run.errors[0]
+    assert (run.seen, run.new, run.changed, run.quarantined) == (0, 0, 0, 0)
+    assert active_ids(instance) == ["A1", "A2", "A3"] and searchable_ids(instance) == ["A1", "A2", "A3"]
+    assert [len(versions_of(instance, c)) for c in ("A1", "A2", "A3")] == [1, 1, 1]
+    with instance.sessions() as session:
+        assert [r.id for r in session.scalars(select(HarvestRun).order_by(HarvestRun.id))] == [first.id, run.id]
+        assert session.scalar(select(func.count()).select_from(QuarantineEntry)) == 0
+        feed_after = session.get(Feed, PROVIDER)
+        # Neither the new validators nor the document's hash were kept: the next run reads it in full.
+        assert (feed_after.etag, feed_after.body_hash) == validators_before
+        assert feed_after.lease_until is None
+        assert session.scalar(select(func.count()).select_from(Course).where(Course.course_id == "NEW1")) == 0
+
+
+def test_after_a_store_error_the_same_document_is_applied_in_full(instance, httpserver, feed, database_kind):
+    serve(httpserver, feed_bytes([course("A1"), course("A2")]))
+    harvest(instance)
+    body = feed_bytes([course("A1"), course("A2", title="Refused title"), course("NEW1")])
+    serve(httpserver, body)
+    with refused_titles(instance, database_kind):
+        assert harvest(instance).outcome is RunOutcome.FAILED
+    run = harvest(instance)
+    assert run.outcome is RunOutcome.SUCCEEDED and (run.new, run.changed, run.unchanged) == (1, 1, 1)
+    assert active_ids(instance) == ["A1", "A2", "NEW1"]
+
+
+def test_not_modified_with_no_successful_run_to_repeat_asks_for_the_document(instance, httpserver, feed):
+    """The last run was held: a 304 has no successful outcome to repeat, so the run fetches the document
+    itself (no validators) rather than recording an empty success that would supersede the held run."""
+    document = feed_bytes([course(f"M{i}") for i in range(4)])
+    serve(httpserver, document)
+    harvest(instance)
+    serve(httpserver, feed_bytes([course("M0")]), headers={"ETag": '"held"'})
+    held = harvest(instance)
+    assert held.outcome is RunOutcome.HELD
+    asked = []
+
+    def answer(request):
+        asked.append(request.headers.get("If-None-Match"))
+        if request.headers.get("If-None-Match") == '"held"':
+            return Response(b"", status=304)
+        return Response(feed_bytes([course("M0")]), headers={"ETag": '"held"'}, content_type="application/json")
+
+    httpserver.clear()
+    httpserver.expect_request("/feed.json").respond_with_handler(answer)
+    run = harvest(instance)
+    assert asked == ['"held"', None]
+    assert run.outcome is RunOutcome.HELD and run.seen == 1 and run.held_withdrawals == ["M1", "M2", "M3"]
+    assert pipeline.confirm_withdrawals(instance.harvest_environment(), run.id).withdrawn == 3
+
+
+def test_not_modified_without_any_earlier_copy_fails_the_run(instance, httpserver, feed):
+    """A server that answers 304 to a plain request: there is no earlier copy to keep, so the run fails."""
+    serve(httpserver, b"", status=304)
+    run = harvest(instance)
+    assert run.outcome is RunOutcome.FAILED and run.http_status == 304
+    assert "no earlier successful run" in run.errors[0]
+    with instance.sessions() as session:
+        assert pipeline.current_quarantine(session, PROVIDER, 1, 10).total == 0
+
+
+def test_a_record_that_cannot_be_serialised_is_quarantined_and_keeps_its_course(instance, httpserver, feed,
+                                                                                monkeypatch):
+    """An adapter that hands over a value JSON has no form for (here a set): the record is quarantined, the
+    course keeps its last good version, the rest of the document goes on."""
+    from types import SimpleNamespace
+
+    from harvester import formats
+    from harvester.formats import FeedDocument, Record
+
+    def parse(data: bytes) -> FeedDocument:
+        return FeedDocument(provider=None, items=[Record("A1", course("A1")),
+                                                  Record("A2", course("A2", skills={"analysis"}))], total=2)
+
+    monkeypatch.setitem(formats.ADAPTERS, "objects", SimpleNamespace(FORMAT="objects", VERSION="1", parse=parse))
+    serve(httpserver, feed_bytes([course("A1"), course("A2")]))
+    harvest(instance)
+    run = pipeline.ingest(instance.harvest_environment(), PROVIDER, b"any", format_name="objects")
+    assert run.outcome is RunOutcome.SUCCEEDED
+    assert (run.seen, run.unchanged, run.quarantined, run.withdrawn) == (2, 1, 1, 0)
+    assert active_ids(instance) == ["A1", "A2"]
+    with instance.sessions() as session:
+        (entry,) = pipeline.current_quarantine(session, PROVIDER, 1, 10).results
+    assert entry.record_id == "A2" and entry.field == "(record)" and "not representable as JSON" in entry.reason
+    assert entry.excerpt.startswith("{'id': 'A2'")

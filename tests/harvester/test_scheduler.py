@@ -3,12 +3,14 @@ that really run the harvest."""
 
 from __future__ import annotations
 
-import time
+import threading
 from datetime import timedelta
 
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select
 
+from directory.db import utcnow
 from harvester import registry, scheduler
 from harvester.models import HarvestRun, RunOutcome
 from tests.factories import course, feed_bytes
@@ -58,19 +60,33 @@ def test_jobs_are_kept_in_the_database(instance, httpserver):
         second.shutdown(wait=False)
 
 
+def test_a_new_feed_is_first_due_shortly_after_the_clock_given(instance, httpserver):
+    add(instance, "10000001", httpserver.url_for("/a.json"))
+    moment = utcnow().replace(year=2030)
+    sched = scheduler.build_scheduler(instance, BackgroundScheduler, clock=lambda: moment)
+    sched.start(paused=True)
+    try:
+        scheduler.sync_jobs(sched, instance, clock=lambda: moment)
+        assert sched.get_job("harvest:10000001").next_run_time == moment + scheduler.FIRST_RUN_DELAY
+    finally:
+        sched.shutdown(wait=False)
+
+
 def test_a_scheduled_job_harvests_the_feed(instance, httpserver):
     httpserver.expect_request("/a.json").respond_with_data(feed_bytes([course("S1")]))
     add(instance, "10000001", httpserver.url_for("/a.json"))
-    sched = scheduler.build_scheduler(instance, BackgroundScheduler)
+    # A clock that puts the feed's first run now rather than a few seconds ahead: the test waits for the
+    # job's own event, never for the wall clock.
+    sched = scheduler.build_scheduler(instance, BackgroundScheduler,
+                                      clock=lambda: utcnow() - scheduler.FIRST_RUN_DELAY)
+    ran = threading.Event()
+    sched.add_listener(lambda event: event.job_id == "harvest:10000001" and ran.set(),
+                       EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
     sched.start()
     try:
-        deadline = time.monotonic() + 30
-        run = None
-        while run is None and time.monotonic() < deadline:
-            time.sleep(0.5)
-            with instance.sessions() as session:
-                run = session.scalar(select(HarvestRun))
-        assert run is not None, "the scheduler did not run the feed's job"
+        assert ran.wait(timeout=120), "the scheduler did not run the feed's job"
+        with instance.sessions() as session:
+            run = session.scalar(select(HarvestRun))
         assert run.trigger == "schedule" and run.outcome is RunOutcome.SUCCEEDED and run.new == 1
     finally:
         sched.shutdown(wait=True)

@@ -40,7 +40,7 @@ def test_courses_a_pathway_names_are_searchable_by_it_across_members(instance):
 def test_a_bad_pathway_is_quarantined_with_field_and_reason_and_the_feed_goes_on(instance):
     bad = pathway("broken", option_groups=[{"min_credit": 0, "courses": ["X"]}])
     run = build(instance, [pathway(), bad])
-    assert run.outcome is RunOutcome.SUCCEEDED and run.quarantined == 1
+    assert run.outcome is RunOutcome.SUCCEEDED and (run.quarantined, run.pathways_quarantined) == (0, 1)
     with instance.readers() as session:
         entry = session.scalar(select(QuarantineEntry).where(QuarantineEntry.run_id == run.id))
     assert entry.record_id == "pathway:broken"
@@ -61,7 +61,7 @@ def test_a_pathway_that_became_invalid_keeps_its_last_good_version(instance):
     build(instance)
     broken = pathway(core="not a list")
     run = publish(instance, A, [*aldport_courses(), ], [broken])
-    assert run.quarantined == 1
+    assert run.pathways_quarantined == 1
     assert stored(instance, "pg-ds").status is PathwayStatus.ACTIVE
 
 
@@ -75,7 +75,7 @@ def test_a_changed_pathway_reindexes_the_courses_it_no_longer_names(instance):
 def test_a_member_cannot_take_another_members_pathway_id(instance):
     build(instance)
     run = publish(instance, B, [], [pathway()])
-    assert run.quarantined == 1
+    assert run.pathways_quarantined == 1
     assert stored(instance, "pg-ds").awarding_provider_id == A
 
 

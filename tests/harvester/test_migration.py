@@ -1,0 +1,35 @@
+"""The harvest lease migration goes up and down on the suite's database (SQLite, or PostgreSQL), and leaves
+the harvester's tables as the models declare them."""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect
+
+from directory.db import make_engine
+from directory.migrate import current, downgrade, upgrade
+from harvester.models import Feed, HarvestRun
+from tests.conftest import TEST_DATABASE_URL
+
+ADDED = {"feeds": {"lease_holder", "lease_started", "lease_trigger"},
+         "harvest_runs": {"marked_withdrawn", "pathways_seen", "pathways_quarantined"}}
+
+
+def columns(engine, table: str) -> set[str]:
+    return {c["name"] for c in inspect(engine).get_columns(table)}
+
+
+def test_the_lease_columns_come_and_go_with_their_revision(tmp_path, database_kind):
+    url = TEST_DATABASE_URL if database_kind == "postgresql" else f"sqlite:///{tmp_path / 'migrate.db'}"
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        assert "0010_harvest_lease" in current(engine)
+        for model in (Feed, HarvestRun):
+            assert columns(engine, model.__tablename__) == {c.name for c in model.__table__.columns}
+        downgrade(engine, "0010_harvest_lease@-1")
+        assert "0010_harvest_lease" not in current(engine)
+        for table, added in ADDED.items():
+            assert not added & columns(engine, table) and "lease_until" in columns(engine, "feeds")
+    finally:
+        upgrade(engine)  # leave the shared database as the suite found it
+        engine.dispose()
