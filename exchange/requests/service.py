@@ -390,7 +390,7 @@ def decide(session: Session, actor: Actor, request_id: int, decision: Decision, 
     for entry in previous:
         ledger.reverse(session, entry, by=name_of(actor), now=now, note=f"appeal on request {request.id}")
     _ledger_entries(session, request, grants, actor, now)
-    told = decision.note or "Your request was accepted as proposed."
+    told = decision.note or ("Your request was accepted." if dropped else "Your request was accepted as proposed.")
     if dropped:
         told += "\n\nNot credited: " + "; ".join(f"achievement {d.position}: {d.why}" for d in dropped) + "."
     notifications.notify(session, kind="transfer_decided", user=request.learner_id, now=now,
