@@ -3,12 +3,13 @@ negative credit, referencing the entry it reverses. Pre-assessments read it (as 
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Integer, Numeric, String, event, select
+from sqlalchemy import ForeignKey, Index, Integer, Numeric, String, event, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from directory.db import Base, UTCDateTime
@@ -44,6 +45,23 @@ class LedgerEntry(Base):
 @event.listens_for(LedgerEntry, "before_delete")
 def _append_only(_mapper, _connection, target) -> None:
     raise RuntimeError(f"ledger entry {target.id} is append-only: reverse it instead")
+
+
+def lock_award(session: Session, learner_id: int, target_org: str, award_code: str) -> None:
+    """Serialise, until the end of the transaction, whatever credits ``learner_id`` towards one award.
+
+    A decision reads the ledger and then writes to it; two decisions for the same learner and award
+    (two requests citing the same course) must not both read the ledger before either writes. On
+    PostgreSQL a transaction-scoped advisory lock keyed by the learner and the award does it (taken
+    after ``audit.lock``, so the lock order is the same everywhere), and every statement after it reads
+    what the transaction before it committed (READ COMMITTED). On SQLite a writer's transaction holds the
+    database's write lock from its BEGIN (``directory.db.make_sessionmaker``), which serialises it already;
+    a reader's transaction that tried to write after another committed would fail rather than double count.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        name = f"cf-ledger|{learner_id}|{target_org}|{award_code}".encode()
+        key = int.from_bytes(hashlib.sha256(name).digest()[:8], "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def append(session: Session, entry: LedgerEntry) -> LedgerEntry:

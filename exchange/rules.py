@@ -26,6 +26,16 @@ Decisions, following the QAA Characteristics Statement for Micro-credentials (20
 * Double counting: an achievement already counted towards the same award (same course, or the same
   external achievement), or a course in a confirmed overlap with a course already counted, is not
   recognised (QAA 5.2: overlapping courses would be double-counting for a macro-credential).
+* The same achievement listed more than once in one request (equal ``Achievement.ref``) counts once, and
+  which listing counts does not depend on the order of the list: the most recently awarded, then the one
+  claiming most credit, then the latest course version, the highest level and the highest grade; only
+  listings equal in all of these fall back to the first listed (they are assessed alike). The others
+  are *not recognised* (``listed_twice``). Like the planner (``directory.pathways.rules``), the latest
+  award of a course is the one that counts.
+* Dates: shelf-life is measured to the request date (``on``: a learner who asked in time keeps their
+  credit however long the decision takes); agreements are judged on ``in_force_on``, which a decision
+  sets to its own day (credit is granted only under an agreement in force when it is granted). Both
+  default to the request date.
 * Several agreements may cover one achievement: the one recognising most credit wins (ties: the lowest
   version id); the reasons name it.
 """
@@ -364,26 +374,37 @@ def _best(outcomes: Sequence[Outcome]) -> Outcome:
     return min(outcomes, key=lambda o: (_RANK[o.kind], -o.credits, o.agreement_version_id or 0))
 
 
+def double_counted(a: Achievement, target: Target, ledger: Sequence[LedgerEntry],
+                   pairs: Iterable[OverlapPair]) -> Reason | None:
+    """Why counting ``a`` towards ``target`` would count learning already counted in ``ledger`` (the same
+    achievement, or a course in a confirmed overlap with a counted one); None when it would not, and
+    always None for entry (entry does not spend credit towards an award)."""
+    if target.purpose is not Purpose.ADVANCED_STANDING:
+        return None
+    counted = counted_refs(ledger, target.org_id, target.award)
+    if a.ref in counted:
+        return Reason("already_counted",
+                      f"{a.title} already counts {_fmt(counted[a.ref])} credits towards {target.award}")
+    other = overlapping(a.course_pk, counted_courses(ledger, target.org_id, target.award), pairs)
+    if other is not None:
+        return Reason("overlaps_counted_course",
+                      f"{a.title} overlaps a course already counted towards {target.award} (course {other}); "
+                      f"counting both would count the same learning twice")
+    return None
+
+
 def assess_achievement(a: Achievement, target: Target, on: date, agreements: Sequence[AgreementTerms],
                        ledger: Sequence[LedgerEntry], pairs: Iterable[OverlapPair],
                        standing: Mapping[int, tuple[Reason, ...]] | None = None) -> Outcome:
     """The outcome for one achievement, given everything already counted (``ledger``).
 
-    ``standing`` may give ``not_in_force`` per agreement version, worked out once for many achievements.
+    ``standing`` may give ``not_in_force`` per agreement version, worked out once for many achievements
+    (by default, on ``on``).
     """
     standing = standing if standing is not None else {g.version_id: not_in_force(g, on) for g in agreements}
-    if target.purpose is Purpose.ADVANCED_STANDING:
-        counted = counted_refs(ledger, target.org_id, target.award)
-        if a.ref in counted:
-            return Outcome(a.key, OutcomeKind.NOT_RECOGNISED, ZERO, None, (Reason(
-                "already_counted", f"{a.title} already counts {_fmt(counted[a.ref])} credits towards "
-                                   f"{target.award}"),))
-        other = overlapping(a.course_pk, counted_courses(ledger, target.org_id, target.award), pairs)
-        if other is not None:
-            return Outcome(a.key, OutcomeKind.NOT_RECOGNISED, ZERO, None, (Reason(
-                "overlaps_counted_course",
-                f"{a.title} overlaps a course already counted towards {target.award} (course {other}); "
-                f"counting both would count the same learning twice"),))
+    twice = double_counted(a, target, ledger, pairs)
+    if twice is not None:
+        return Outcome(a.key, OutcomeKind.NOT_RECOGNISED, ZERO, None, (twice,))
     covering = [g for g in agreements if covers(g, a, target)]
     in_force = [g for g in covering if not standing[g.version_id]]
     if not in_force:
@@ -422,24 +443,48 @@ def _proposal(outcomes: Sequence[Outcome], target: Target,
     return Proposal(kind, credits, entry, (Reason(kind.value, words),))
 
 
+def _listing_merit(a: Achievement) -> tuple:
+    """What decides which listing of an achievement listed more than once counts (highest wins)."""
+    return (a.awarded_on, a.credit, a.course_version_id or 0, a.level or 0,
+            Decimal(-1) if a.grade is None else a.grade)
+
+
+def counting_listings(achievements: Sequence[Achievement]) -> dict[str, str]:
+    """For each achievement (by ``ref``) the key of the one listing that counts (see the module)."""
+    chosen: dict[str, Achievement] = {}
+    for a in achievements:
+        held = chosen.get(a.ref)
+        if held is None or _listing_merit(a) > _listing_merit(held):
+            chosen[a.ref] = a
+    return {ref: a.key for ref, a in chosen.items()}
+
+
 def assess(achievements: Sequence[Achievement], target: Target, on: date,
            agreements: Sequence[AgreementTerms], ledger: Sequence[LedgerEntry],
-           pairs: Iterable[OverlapPair] = ()) -> Assessment:
+           pairs: Iterable[OverlapPair] = (), *, in_force_on: date | None = None) -> Assessment:
     """Pre-assess a request: an outcome with reasons for each achievement, in order, and a proposal.
 
-    ``on`` is the request date; ``ledger`` the learner's ledger (read before this request);
-    ``pairs`` the confirmed overlaps among the courses involved.
+    ``on`` is the request date (shelf-life); ``in_force_on`` the day the agreements must be in force
+    (a decision's day; the request date when not given); ``ledger`` the learner's ledger (read before
+    this request); ``pairs`` the confirmed overlaps among the courses involved.
+
+    Caps give what is left in list order. Under one agreement's caps the total recognised does not depend
+    on that order (it is the capped sum), and an achievement listed twice counts by its listing, not by
+    its place. Order does matter in two cases, by design: under several agreements whose caps differ the
+    earlier achievements take the room first, and of two courses in a confirmed overlap the first listed
+    counts.
     """
     pairs = tuple(pairs)
-    standing = {g.version_id: not_in_force(g, on) for g in agreements}
+    standing = {g.version_id: not_in_force(g, in_force_on or on) for g in agreements}
     running = list(ledger)
-    outcomes, seen = [], set()
+    outcomes = []
+    counting = counting_listings(achievements)
     for a in achievements:
-        if a.ref in seen:
+        if counting[a.ref] != a.key:
             outcomes.append(Outcome(a.key, OutcomeKind.NOT_RECOGNISED, ZERO, None, (
-                Reason("listed_twice", f"{a.title} is listed more than once in this request"),)))
+                Reason("listed_twice", f"{a.title} is listed more than once in this request; "
+                                       f"achievement {counting[a.ref]} counts"),)))
             continue
-        seen.add(a.ref)
         outcome = assess_achievement(a, target, on, agreements, running, pairs, standing)
         outcomes.append(outcome)
         if outcome.kind is OutcomeKind.RECOGNISE and target.purpose is Purpose.ADVANCED_STANDING:

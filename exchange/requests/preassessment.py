@@ -4,7 +4,8 @@ keep the result as plain JSON on the request."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -37,18 +38,40 @@ def achievement(row: RequestAchievement) -> rules.Achievement:
         cah_groups=frozenset(row.cah_groups or ()), provider_name=row.provider_name)
 
 
-def run(session: Session, request: TransferRequest, on: date,
-        overlaps: OverlapSource = confirmed_overlaps) -> rules.Assessment:
-    """Pre-assess ``request`` as of ``on`` (its request date) from what the store holds now."""
+@dataclass(frozen=True)
+class Inputs:
+    """What the engine reads for one request, loaded from the store as it stands."""
+
+    achievements: tuple[rules.Achievement, ...]
+    target: rules.Target
+    agreements: tuple[rules.AgreementTerms, ...]
+    entries: tuple[rules.LedgerEntry, ...]
+    pairs: tuple[rules.OverlapPair, ...]
+
+    def assess(self, on: date, *, in_force_on: date | None = None) -> rules.Assessment:
+        return rules.assess(self.achievements, self.target, on, self.agreements, self.entries, self.pairs,
+                            in_force_on=in_force_on)
+
+
+def load(session: Session, request: TransferRequest, overlaps: OverlapSource = confirmed_overlaps, *,
+         excluding: Collection[int] = ()) -> Inputs:
+    """The engine's inputs for ``request``: the learner's ledger without the entries ``excluding`` (ids),
+    the agreements that could cover it now and the confirmed overlaps among the courses involved."""
     award = get_award(session, request.target_org, request.award_code)
     target = rules.Target(request.target_org, award.code, Decimal(award.total_credit), award.level,
                           request.purpose)
-    achievements = [achievement(row) for row in request.achievements]
-    entries = ledger.entries_for(session, request.learner_id)
+    achievements = tuple(achievement(row) for row in request.achievements)
+    entries = tuple(e for e in ledger.entries_for(session, request.learner_id) if e.entry_id not in excluding)
     pks = {a.course_pk for a in achievements if a.course_pk is not None}
     pks |= {e.course_pk for e in entries if e.course_pk is not None}
-    pairs = [rules.OverlapPair.of(a, b) for a, b in overlaps(session, pks)] if len(pks) > 1 else []
-    return rules.assess(achievements, target, on, snapshots_for(session, request.target_org), entries, pairs)
+    pairs = tuple(rules.OverlapPair.of(a, b) for a, b in overlaps(session, pks)) if len(pks) > 1 else ()
+    return Inputs(achievements, target, tuple(snapshots_for(session, request.target_org)), entries, pairs)
+
+
+def run(session: Session, request: TransferRequest, on: date,
+        overlaps: OverlapSource = confirmed_overlaps) -> rules.Assessment:
+    """Pre-assess ``request`` as of ``on`` (its request date) from what the store holds now."""
+    return load(session, request, overlaps).assess(on)
 
 
 def _credits(value: Decimal) -> str:

@@ -30,11 +30,11 @@ from .. import audit, ledger, notifications
 from ..actors import Actor, has_permission, is_admin, is_learner, name_of, require_learner, require_staff
 from ..awards import get_award
 from ..policy import DEFAULT_POLICY, ExchangePolicy
-from ..rules import OutcomeKind, Purpose
+from ..rules import Purpose
 from ..timeliness import due_date, is_overdue
-from . import preassessment
+from . import preassessment, recheck
 from .models import RequestAchievement, RequestHistory, TransferRequest
-from .workflow import DECIDED, OPEN, RequestAction, RequestState, transition
+from .workflow import DECIDABLE, DECIDED, OPEN, RequestAction, RequestState, transition
 
 PERMISSION = "transfers"
 MAX_ACHIEVEMENTS = 20
@@ -323,13 +323,10 @@ def _move(session: Session, actor: Actor, request: TransferRequest, action: Requ
     return request
 
 
-def _credits_for(request: TransferRequest, decision: Decision) -> dict[int, Decimal]:
-    if decision.action is RequestAction.REFUSE:
+def _asked(request: TransferRequest, decision: Decision) -> dict[int, Decimal]:
+    """A change's credits per achievement, checked against what each achievement claims."""
+    if decision.action is not RequestAction.CHANGE:
         return {}
-    if decision.action is RequestAction.ACCEPT:
-        outcomes = (request.assessment or {}).get("outcomes", [])
-        return {int(o["achievement"]): Decimal(o["credits"]) for o in outcomes
-                if o["kind"] == OutcomeKind.RECOGNISE.value and Decimal(o["credits"]) > 0}
     limits = {a.position: Decimal(a.credit) for a in request.achievements}
     for position, credits in decision.credits.items():
         if position not in limits:
@@ -339,14 +336,35 @@ def _credits_for(request: TransferRequest, decision: Decision) -> dict[int, Deci
     return {p: Decimal(c) for p, c in decision.credits.items() if c > 0}
 
 
-def decide(session: Session, actor: Actor, request_id: int, decision: Decision, *, expected_version: int,
-           now: datetime | None = None) -> TransferRequest:
-    """Accept the pre-assessment's proposal, change it, or refuse; the credit goes to the ledger.
+def recheck_request(session: Session, actor: Actor, request_id: int, *, today: date,
+                    overlaps: preassessment.OverlapSource = preassessment.confirmed_overlaps
+                    ) -> recheck.Recheck | None:
+    """What a decision made ``today`` would find (``recheck.run``): the pre-assessment re-run against
+    the ledger, the agreements in force and the confirmed overlaps as they stand, with what changed since
+    submission in words. For staff who may read the request while it waits for a decision; None for a
+    learner, or for a request that is not waiting for one."""
+    request = get_request(session, actor, request_id)
+    if is_learner(actor) or request.state not in DECIDABLE:
+        return None
+    return recheck.run(session, request, today, overlaps)
 
-    ``expected_version`` is the request version the decider read. Deciding an appeal reverses the
-    ledger entries of the first decision and writes the new ones.
+
+def decide(session: Session, actor: Actor, request_id: int, decision: Decision, *, expected_version: int,
+           now: datetime | None = None, today: date | None = None,
+           overlaps: preassessment.OverlapSource = preassessment.confirmed_overlaps) -> TransferRequest:
+    """Accept the proposal, change it, or refuse; the credit goes to the ledger.
+
+    ``expected_version`` is the request version the decider read; ``today`` the day of the decision
+    (``now``'s date when not given). The pre-assessment is re-run for the decision (``recheck``), under a
+    lock that serialises decisions for one learner and award: accepting credits the proposal as it stands
+    today, changing credits what staff give, and neither credits what the re-run finds already counted
+    towards the award (another request's credit, an overlapping course) nor cites an agreement no longer
+    in force or past its caps. The decision record keeps what changed since submission and what was not
+    credited, with why. Deciding an appeal reverses the ledger entries of the first decision and writes
+    the new ones (the re-run leaves the request's own first credit out).
     """
     now = now or utcnow()
+    today = today or now.date()
     if decision.action not in (RequestAction.ACCEPT, RequestAction.CHANGE, RequestAction.REFUSE):
         raise Invalid("a decision accepts, changes or refuses")
     if decision.action is not RequestAction.ACCEPT and not decision.note.strip():
@@ -357,38 +375,44 @@ def decide(session: Session, actor: Actor, request_id: int, decision: Decision, 
     appeal = request.state is RequestState.APPEALED
     if appeal and request.decided_by == name_of(actor):
         raise Forbidden("an appeal must be decided by a different member of staff from the first decision")
-    credits = _credits_for(request, decision)
+    asked = _asked(request, decision)
+    ledger.lock_award(session, request.learner_id, request.target_org, request.award_code)
+    check = recheck.run(session, request, today, overlaps)
+    grants, dropped = ([], []) if decision.action is RequestAction.REFUSE else (
+        recheck.accepted(check, request) if decision.action is RequestAction.ACCEPT
+        else recheck.changed(check, asked))
     previous = ledger.standing(session, request.id) if appeal else []
     record = {"action": decision.action.value, "note": decision.note, "appeal": appeal,
-              "credits": {str(p): str(c) for p, c in sorted(credits.items())},
-              "previous": request.decision}
+              "credits": {str(g.position): str(g.credits) for g in sorted(grants, key=lambda g: g.position)},
+              "previous": request.decision, "recheck": check.as_dict(tuple(dropped))}
     _move(session, actor, request, decision.action, now, expected_version, note=decision.note or None,
           decision=record, decided_by=name_of(actor), decided_at=now)
     for entry in previous:
         ledger.reverse(session, entry, by=name_of(actor), now=now, note=f"appeal on request {request.id}")
-    _ledger_entries(session, request, credits, actor, now)
+    _ledger_entries(session, request, grants, actor, now)
+    told = decision.note or ("Your request was accepted." if dropped else "Your request was accepted as proposed.")
+    if dropped:
+        told += "\n\nNot credited: " + "; ".join(f"achievement {d.position}: {d.why}" for d in dropped) + "."
     notifications.notify(session, kind="transfer_decided", user=request.learner_id, now=now,
-                         subject=f"Your transfer request {request.id}: {request.state.value}",
-                         body=decision.note or "Your request was accepted as proposed.")
+                         subject=f"Your transfer request {request.id}: {request.state.value}", body=told)
     notifications.notify(session, kind="transfer_decided", org=request.target_org, now=now,
                          subject=f"Transfer request {request.id} decided: {request.state.value}",
                          body=f"Decided by {name_of(actor)}. {decision.note}".strip())
     return request
 
 
-def _ledger_entries(session: Session, request: TransferRequest, credits: Mapping[int, Decimal], actor: Actor,
+def _ledger_entries(session: Session, request: TransferRequest, grants: list[recheck.Grant], actor: Actor,
                     now: datetime) -> None:
-    outcomes = {int(o["achievement"]): o for o in (request.assessment or {}).get("outcomes", [])}
-    for row in request.achievements:
-        if row.position not in credits:
-            continue
-        a, outcome = preassessment.achievement(row), outcomes.get(row.position, {})
+    rows = {row.position: row for row in request.achievements}
+    for grant in grants:
+        row = rows[grant.position]
         ledger.append(session, ledger.LedgerEntry(
             learner_id=request.learner_id, target_org=request.target_org, award_code=request.award_code,
-            purpose=request.purpose.value, credits=credits[row.position], achievement_ref=a.ref,
-            course_pk=row.course_pk, course_version_id=row.course_version_id,
-            agreement_id=outcome.get("agreement_id"), agreement_version_id=outcome.get("agreement_version_id"),
-            request_id=request.id, created=now, created_by=name_of(actor)))
+            purpose=request.purpose.value, credits=grant.credits,
+            achievement_ref=preassessment.achievement(row).ref, course_pk=row.course_pk,
+            course_version_id=row.course_version_id, agreement_id=grant.agreement_id,
+            agreement_version_id=grant.agreement_version_id, request_id=request.id, created=now,
+            created_by=name_of(actor)))
 
 
 def _own(session: Session, actor: Actor, request_id: int) -> TransferRequest:
@@ -438,5 +462,6 @@ def appeal(session: Session, actor: Actor, request_id: int, reason: str, *, expe
 
 __all__ = [
     "AchievementClaim", "Decision", "QueueItem", "RequestDraft", "Submitted", "appeal", "body_hash", "decide",
-    "get_request", "history", "learner_credit", "list_requests", "staff_queue", "submit", "withdraw",
+    "get_request", "history", "learner_credit", "list_requests", "recheck_request", "staff_queue", "submit",
+    "withdraw",
 ]

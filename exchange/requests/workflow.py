@@ -34,13 +34,13 @@ class RequestAction(enum.Enum):
 S = RequestState
 OPEN = frozenset({S.SUBMITTED, S.PRE_ASSESSED, S.APPEALED})  # waiting for staff
 DECIDED = frozenset({S.ACCEPTED, S.CHANGED, S.REFUSED})
-_DECIDABLE = frozenset({S.PRE_ASSESSED, S.APPEALED})
+DECIDABLE = frozenset({S.PRE_ASSESSED, S.APPEALED})  # waiting for a decision
 
 TRANSITIONS: dict[RequestAction, tuple[frozenset[RequestState], RequestState]] = {
     RequestAction.PRE_ASSESS: (frozenset({S.SUBMITTED}), S.PRE_ASSESSED),
-    RequestAction.ACCEPT: (_DECIDABLE, S.ACCEPTED),
-    RequestAction.CHANGE: (_DECIDABLE, S.CHANGED),
-    RequestAction.REFUSE: (_DECIDABLE, S.REFUSED),
+    RequestAction.ACCEPT: (DECIDABLE, S.ACCEPTED),
+    RequestAction.CHANGE: (DECIDABLE, S.CHANGED),
+    RequestAction.REFUSE: (DECIDABLE, S.REFUSED),
     RequestAction.WITHDRAW: (frozenset({S.SUBMITTED, S.PRE_ASSESSED}), S.WITHDRAWN),
     RequestAction.APPEAL: (DECIDED, S.APPEALED),
 }

@@ -271,10 +271,13 @@ class TransferRequestRecord(MethodView):
     @blp.response(200, schemas.TransferRequestOut)
     def get(self, request_id):
         """One request with its pre-assessment, decision and history (the learner's own, or staff of the
-        receiving member)."""
+        receiving member). For staff, while it waits for a decision, ``recheck``: the pre-assessment as
+        a decision today would re-run it, and what changed since submission in words."""
         actor = caller(READ_TRANSFERS)
         body = schemas.request_as_dict(requests.get_request(db(), actor, request_id),
                                        requests.history(db(), actor, request_id))
+        check = requests.recheck_request(db(), actor, request_id, today=today())
+        body["recheck"] = check.as_dict() if check is not None else None
         return body, 200, _etag(body["version"])
 
 
@@ -286,13 +289,16 @@ class TransferDecision(MethodView):
     @blp.response(200, schemas.TransferRequestOut)
     def post(self, args, request_id):
         """Accept the proposal, change it (credits per achievement) or refuse, with reasons. If-Match (the
-        request version read) is required: of two deciders one wins, the other gets 409."""
+        request version read) is required: of two deciders one wins, the other gets 409. The decision
+        re-runs the pre-assessment as of today: what is no longer supported (already counted towards the
+        award, no agreement in force, past a cap, overlapping a counted course) is not credited, and
+        ``decision.recheck`` says what changed since submission and what was not credited, with why."""
         expected = if_match(required=True)
         decision = requests.Decision(schemas.DECISIONS[args["action"]], args["note"],
                                      {int(p): Decimal(c) for p, c in args["credits"].items() if p.isdigit()})
         with instance().sessions.begin() as session:
             decided = requests.decide(session, caller(DECIDE), request_id, decision, expected_version=expected,
-                                      now=now())
+                                      now=now(), today=today())
             body = schemas.request_as_dict(decided)
         return body, 200, _etag(body["version"])
 

@@ -24,7 +24,7 @@ from ..agreements import matrix
 from ..agreements import service as agreements
 from ..agreements.lifecycle import AgreementState
 from ..requests import service as requests
-from ..requests.workflow import DECIDED, OPEN, RequestAction, RequestState
+from ..requests.workflow import DECIDABLE, DECIDED, OPEN, RequestAction, RequestState
 from ..rules import Purpose
 from . import schemas
 from .callers import caller, now, policy_of, today
@@ -72,9 +72,12 @@ def request_page(request_id: int):
     actor = caller("transfers:read")
     transfer = requests.get_request(db(), actor, request_id)
     me = identity()
+    may_decide = me.allows("transfers:decide") and transfer.state in DECIDABLE
+    # Staff see what a decision today would find before they decide (the decision re-runs it).
+    check = requests.recheck_request(db(), actor, request_id, today=today()) if may_decide else None
     return render_template(
         "exchange/request.html", transfer=transfer, history=requests.history(db(), actor, request_id),
-        may_decide=me.allows("transfers:decide") and transfer.state in (RequestState.PRE_ASSESSED, RequestState.APPEALED),
+        may_decide=may_decide, recheck=check,
         may_withdraw=transfer.learner_id == me.user_id and transfer.state in OPEN - {RequestState.APPEALED},
         may_appeal=transfer.learner_id == me.user_id and transfer.state in DECIDED and transfer.appealed_at is None)
 
@@ -112,7 +115,7 @@ def decide(request_id: int):
     decision = requests.Decision(action, form["note"], _credits() if action is RequestAction.CHANGE else {})
     with instance().sessions.begin() as session:
         requests.decide(session, caller("transfers:decide"), request_id, decision,
-                        expected_version=form["version"], now=now())
+                        expected_version=form["version"], now=now(), today=today())
     return redirect(url_for(".request_page", request_id=request_id), 303)
 
 

@@ -292,6 +292,9 @@ class TransferRequestSummaryOut(Schema):
 
 class TransferRequestOut(TransferRequestSummaryOut):
     history = fields.List(fields.Nested(HistoryOut))
+    recheck = fields.Dict(allow_none=True, metadata={
+        "description": "Staff, while the request waits for a decision: the pre-assessment re-run as a "
+                       "decision today would run it (on, changes since submission in words, assessment)"})
 
 
 class RequestListOut(Schema):

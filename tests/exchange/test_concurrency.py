@@ -78,6 +78,31 @@ def test_parallel_decisions_one_wins_the_others_get_conflict(sessions, world, da
         assert audit.verify(session).ok
 
 
+def test_the_same_course_in_parallel_decisions_of_several_requests_is_credited_once(sessions, world,
+                                                                                    database_kind):
+    """Issue 11, finding 2: one course in several open requests to one award, accepted at once by
+    different staff, each holding its request as read before any decided: credited once."""
+    with sessions.begin() as session:
+        active_agreement(session)
+        ids = [requests.submit(session, LEARNER, draft(world, 0), today=TODAY, now=NOW).request.id
+               for _ in range(THREADS)]
+
+    def decide(session, index, ready):
+        held = session.get(TransferRequest, ids[index])
+        seen = held.version
+        ready()
+        decided = requests.decide(session, staff(HOME, 100 + index), ids[index], Decision(RequestAction.ACCEPT),
+                                  expected_version=seen, now=NOW)
+        return decided.decision["credits"]
+
+    results = race(sessions, database_kind, THREADS, decide)
+    assert [kind for kind, _ in results] == ["ok"] * THREADS
+    assert sorted(len(credits) for _, credits in results) == [0] * (THREADS - 1) + [1]
+    with sessions() as session:
+        assert [e.credits for e in session.scalars(select(LedgerEntry))] == [15]
+        assert audit.verify(session).ok
+
+
 def test_parallel_approvals_are_all_kept_and_activate_the_agreement_once(sessions, database_kind):
     parties = tuple(f"1000{n:04d}" for n in range(THREADS))
     with sessions.begin() as session:

@@ -418,9 +418,26 @@ def test_the_total_under_a_cap_does_not_depend_on_the_order_of_achievements(requ
                   approvals=frozenset((p, "h1") for p in (HOME, OTHER, THIRD)), terms=terms)
     shuffled = data.draw(st.permutations(request))
     totals = [assess(_fix_keys(r), TARGET, ON, [g], []).proposal.credits for r in (request, shuffled)]
+    assert totals[0] == totals[1], f"{totals[0]} in one order, {totals[1]} in another"
     for total in totals:
         if terms.max_credit_per_learner is not None:
             assert total <= terms.max_credit_per_learner
         cap = share_cap(TARGET.total_credit, terms.max_share_of_award)
         if cap is not None:
             assert total <= cap
+
+
+def test_an_achievement_listed_twice_counts_by_its_listing_not_by_its_place():
+    """The latest award counts; on the same day, the listing claiming more credit (whatever the order)."""
+    g = agreement(parties=frozenset({HOME, OTHER, THIRD}),
+                  approvals=frozenset((p, "h1") for p in (HOME, OTHER, THIRD)))
+    small, large = achievement("1", credit=D(10)), achievement("1", credit=D(20))
+    for listed in ([small, large], [large, small]):
+        result = assess(_fix_keys(listed), TARGET, ON, [g], [])
+        assert result.proposal.credits == 20
+        counted = [o for o in result.outcomes if o.kind is OutcomeKind.RECOGNISE]
+        assert [listed[int(o.achievement_key)].credit for o in counted] == [D(20)]
+        assert codes(next(o for o in result.outcomes if o.kind is OutcomeKind.NOT_RECOGNISED)) == ["listed_twice"]
+    older = achievement("1", credit=D(30), awarded_on=date(2024, 9, 1))
+    for listed in ([older, small], [small, older]):
+        assert assess(_fix_keys(listed), TARGET, ON, [g], []).proposal.credits == 10

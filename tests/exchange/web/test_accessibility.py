@@ -97,9 +97,50 @@ def test_exchange_pages_have_no_serious_or_critical_accessibility_violations(bro
         context.close()
 
 
-def test_screenshots_of_the_matrix_and_my_credit(browser, exchange_site):  # noqa: F811
-    """Pictures for people to look at (var/screenshots/); the matrix fits a phone without sideways scroll
-    of the page itself."""
+PHONE = {"width": 390, "height": 844}  # a common phone's CSS viewport
+# Page, who is signed in, and what must be on screen (a CSS selector) for the page to be usable on a phone.
+PHONE_PAGES = {
+    "exchange-matrix": (None, "/exchange/agreements/matrix", "table.matrix caption"),
+    "exchange-my-credit": ("learner", "/exchange/my-credit", "h1"),
+    "exchange-queue": ("staff", "/exchange/queue", "table.plain a"),
+    "exchange-request-decide": ("staff", "/exchange/requests/{waiting}", "button[type=submit]"),
+    "exchange-request-decided": ("learner", "/exchange/requests/{accepted}", "h1"),
+    "exchange-new-request": ("learner", f"/exchange/requests/new?course={OTHER}/C1&target={HOME}",
+                             "button[type=submit]"),
+}
+
+
+@pytest.mark.parametrize("name", PHONE_PAGES)
+def test_exchange_pages_fit_a_phone_without_sideways_scrolling(browser, exchange_site, name):  # noqa: F811
+    """At 390 CSS pixels wide each page answers 200, the page itself does not scroll sideways (a wide
+    table may scroll inside its own box) and what the page is for is on screen. The screenshots go to
+    var/screenshots/ for people to look at."""
+    from tests.directory.test_accessibility import SCREENSHOTS
+
+    who, path, key = PHONE_PAGES[name]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport=PHONE)
+    try:
+        if who:
+            context.add_cookies([{"name": "session", "value": exchange_site["cookies"][who],
+                                  "url": exchange_site["url"]}])
+        page = context.new_page()
+        response = page.goto(exchange_site["url"] + path.format(**exchange_site))
+        assert response.status == 200
+        assert page.evaluate("window.innerWidth") == PHONE["width"]
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-phone.png"), full_page=True)
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        assert width <= PHONE["width"], f"{name}: the page is {width}px wide on a {PHONE['width']}px phone"
+        shown = page.locator(key).first
+        assert shown.is_visible(), f"{name}: {key} is not visible"
+        box = shown.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + min(box["width"], 1) <= PHONE["width"]
+    finally:
+        context.close()
+
+
+def test_my_credit_prints_without_the_site_chrome(browser, exchange_site):  # noqa: F811
+    """The printable My credit: the site header is hidden in print and the record is shown."""
     from tests.directory.test_accessibility import SCREENSHOTS
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -108,12 +149,12 @@ def test_screenshots_of_the_matrix_and_my_credit(browser, exchange_site):  # noq
         context.add_cookies([{"name": "session", "value": exchange_site["cookies"]["learner"],
                               "url": exchange_site["url"]}])
         page = context.new_page()
-        page.goto(exchange_site["url"] + "/exchange/agreements/matrix")
-        page.screenshot(path=str(SCREENSHOTS / "exchange-matrix.png"), full_page=True)
-        page.goto(exchange_site["url"] + "/exchange/my-credit")
-        page.screenshot(path=str(SCREENSHOTS / "exchange-my-credit.png"), full_page=True)
+        response = page.goto(exchange_site["url"] + "/exchange/my-credit")
+        assert response.status == 200
+        assert page.locator(".site-header").is_visible()
         page.emulate_media(media="print")
         page.screenshot(path=str(SCREENSHOTS / "exchange-my-credit-print.png"), full_page=True)
         assert page.locator(".site-header").is_hidden()
+        assert page.locator("h1").is_visible()
     finally:
         context.close()

@@ -276,3 +276,37 @@ def test_the_exchange_is_in_the_openapi_document(app):
                  "/api/v1/transfer-requests/queue", "/api/v1/learners/me/credit"):
         assert path in paths
     assert THIRD  # the third member exists for refusals above
+
+
+def test_staff_see_what_changed_since_submission_and_the_decision_does_not_credit_it_twice(app, instance, members):
+    """Issue 11, finding 2: the same course in two open requests to one award is credited once."""
+    active_agreement(app, instance, members)
+    first, second = submitted(app, instance, members, 0), submitted(app, instance, members, 0, 1)
+    home = person(app, instance, members.home_registry)
+    assert home.get(f"/api/v1/transfer-requests/{second['id']}").json["recheck"]["changes"] == []
+    home.post(f"/api/v1/transfer-requests/{first['id']}/decision", json={"action": "accept"},
+              headers={"If-Match": str(first["version"])})
+    read = home.get(f"/api/v1/transfer-requests/{second['id']}").json
+    assert "already counts 15 credits towards MSC-DS" in read["recheck"]["changes"][0]
+    assert read["recheck"]["assessment"]["proposal"]["credits"] == "15.00"
+    learner = person(app, instance, members.learner)
+    assert learner.get(f"/api/v1/transfer-requests/{second['id']}").json["recheck"] is None
+    decided = home.post(f"/api/v1/transfer-requests/{second['id']}/decision", json={"action": "accept"},
+                        headers={"If-Match": str(second["version"])}).json
+    assert decided["decision"]["credits"] == {"2": "15.00"}
+    assert decided["decision"]["recheck"]["not_credited"][0]["achievement"] == 1
+    credit = learner.get("/api/v1/learners/me/credit").json
+    assert [(t["award_code"], t["credits"]) for t in credit["totals"]] == [("MSC-DS", "30.00")]
+
+
+def test_a_request_accepted_after_its_agreement_was_terminated_gets_no_credit(app, instance, members):
+    agreement = active_agreement(app, instance, members)
+    request = submitted(app, instance, members, 0)
+    home = person(app, instance, members.home_staff)
+    assert home.post(f"/api/v1/agreements/{agreement['id']}/terminate",
+                     json={"reason": "the partnership ended"}).status_code == 200
+    decided = home.post(f"/api/v1/transfer-requests/{request['id']}/decision", json={"action": "accept"},
+                        headers={"If-Match": str(request["version"])}).json
+    assert decided["state"] == "accepted" and decided["decision"]["credits"] == {}
+    assert "no agreement in force" in decided["decision"]["recheck"]["not_credited"][0]["why"]
+    assert person(app, instance, members.learner).get("/api/v1/learners/me/credit").json["totals"] == []

@@ -84,6 +84,28 @@ def test_staff_decide_on_the_request_page_with_a_csrf_protected_form(app, instan
     assert again.status_code == 409
 
 
+def test_the_request_page_shows_staff_what_changed_since_submission_before_they_decide(app, instance, members):
+    active_agreement(app, instance, members)
+    first, second = submitted(app, instance, members, 0), submitted(app, instance, members, 0)
+    staff = signed_in(app, instance, members.home_registry)
+    page = staff.get(f"/exchange/requests/{second['id']}").get_data(as_text=True)
+    assert "Nothing has changed since submission" in page
+    person(app, instance, members.home_staff).post(
+        f"/api/v1/transfer-requests/{first['id']}/decision", json={"action": "accept"},
+        headers={"If-Match": str(first["version"])})
+    page = staff.get(f"/exchange/requests/{second['id']}").get_data(as_text=True)
+    changed = page.index("It now finds:")
+    assert changed < page.index("Record the decision")
+    assert "recognised for 15.00 credits under agreement" in page[changed:]
+    assert "already counts 15 credits towards MSC-DS" in page[changed:]
+    learner = signed_in(app, instance, members.learner)
+    assert "Since submission" not in learner.get(f"/exchange/requests/{second['id']}").get_data(as_text=True)
+    staff.post(f"/exchange/requests/{second['id']}/decision",
+               data={"action": "accept", "version": str(second["version"]), "csrf_token": form_token(page)})
+    decided = learner.get(f"/exchange/requests/{second['id']}").get_data(as_text=True)
+    assert "Not credited when decided" in decided and "already counts 15 credits" in decided
+
+
 def test_a_learner_withdraws_or_appeals_on_the_request_page(app, instance, members):
     first, second = submitted(app, instance, members, 0), submitted(app, instance, members, 1)
     learner = signed_in(app, instance, members.learner)
