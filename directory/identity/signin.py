@@ -125,6 +125,12 @@ def _reserve_attempt(session: Session, user: User, policy: Policy, now: datetime
         .execution_options(synchronize_session=False)
     ).first()
     if reserved is None:
+        session.refresh(user)
+        if user.locked_until is None or user.locked_until <= now:
+            # Every attempt taken yet no lockout running: the limit was lowered since they were counted.
+            # Lock as the last of them would have, or the account could never be entered again.
+            user.locked_until, user.failed_sign_ins = now + policy.lockout, 0
+            session.flush()
         return False
     session.refresh(user)  # as it is now we hold its row (a password changed meanwhile is checked)
     return True
