@@ -181,6 +181,21 @@ class Settings:
     signin_address_window: int = _setting(
         900, _positive_int, "Seconds over which failed sign-ins from one address are counted."
     )
+    oauth_failure_window: int = _setting(
+        60, _positive_int,
+        "Seconds over which failed OAuth client authentications are counted; each address and client gets "
+        "at most one audit line of them per window.",
+    )
+    oauth_address_max_failures: int = _setting(
+        20, _positive_int,
+        "Failed OAuth client authentications from one address within the window after which its OAuth "
+        "requests get 429 (counted per web worker process).",
+    )
+    oauth_client_max_failures: int = _setting(
+        10, _positive_int,
+        "Failed authentications of one OAuth client id within the window after which the addresses it "
+        "failed from get 429 for it; other addresses still get through (counted per web worker process).",
+    )
     password_reset_lifetime: int = _setting(3600, _positive_int, "Seconds a password reset link works.")
     password_set_lifetime: int = _setting(
         604800, _positive_int, "Seconds a new account's set-password link works."

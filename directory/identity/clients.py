@@ -1,14 +1,16 @@
 """OAuth clients (member universities' systems) and the access tokens issued to them.
 
 The protocol itself is the web layer's (Authlib); this module keeps the records: secrets and tokens by
-SHA-256 digest, compared in constant time, every issue and revocation in the audit log.
+SHA-256 digest, compared in constant time, every issue and revocation in the audit log. Failed client
+authentications are throttled and audited in aggregate (``ClientThrottle``).
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -16,10 +18,12 @@ from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..errors import Invalid, NotFound
+from ..settings import Settings
 from .audit import Source, record
 from .identity import SCOPES, Identity, parse_scopes
 from .models import AccessToken, EventKind, OAuthClient, Organisation, Outcome
 from .signin import digest
+from .throttle import Report, SlidingWindow, Tally
 
 
 @dataclass(frozen=True)
@@ -128,3 +132,99 @@ def introspection(token: AccessToken, issuer: str) -> dict:
         "exp": int(token.expires.timestamp()), "iat": int(token.issued.timestamp()), "sub": token.client_id,
         "iss": issuer, "org_id": token.org_id,
     }
+
+
+# --- throttling failed client authentications ------------------------------------------------------
+
+
+@dataclass
+class Attempt:
+    """One request authenticating a client, counted as a failure until it is known not to be one."""
+
+    address: str | None
+    client_id: str | None  # as presented, before it is checked
+    retry_after: int = 0  # seconds the caller must wait first; 0: go ahead
+    stamps: dict[tuple, float] = field(default_factory=dict)
+
+
+class ClientThrottle:
+    """Failed client authentications at the OAuth endpoints, counted in this process (``throttle``): no
+    database write per failure, and with W web workers up to W times the limits get through.
+
+    - An address with ``address_limit`` failures within the window is refused, whatever it presents.
+    - A client id with ``client_limit`` failures within the window, from any addresses, is refused at the
+      addresses it failed from. An address that has not failed for it (the member's own system) still gets
+      through: knowing a client id is not enough to lock its member out.
+
+    An attempt counts as a failure from ``begin`` on, before its credentials are checked, and is taken back
+    by ``succeeded``, so requests running at once cannot pass a limit together. ``failed`` and ``write_due``
+    put failures in the audit log at most once per window per address and client, counted.
+    """
+
+    def __init__(self, address_limit: int, client_limit: int, window: timedelta, max_keys: int = 10_000) -> None:
+        self.address_limit, self.client_limit, self.window = address_limit, client_limit, window
+        self._lock = threading.Lock()
+        self._failures = SlidingWindow(window, max(address_limit, client_limit), max_keys)
+        self._tally = Tally(window, max_keys)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ClientThrottle:
+        return cls(settings.oauth_address_max_failures, settings.oauth_client_max_failures,
+                   timedelta(seconds=settings.oauth_failure_window))
+
+    def begin(self, address: str | None, client_id: str | None, now: datetime) -> Attempt:
+        """Count a new attempt, or, when a limit is reached, say how long to wait (``retry_after``)."""
+        client_id = (client_id or "")[:100] or None
+        attempt = Attempt(address, client_id)
+        keys = [("address", address)] if address else []
+        if client_id:
+            keys += [("client", client_id), ("pair", address, client_id)]
+        with self._lock:
+            attempt.retry_after = self._wait(address, client_id, now)
+            if not attempt.retry_after:
+                attempt.stamps = {key: self._failures.add(key, now) for key in keys}
+        return attempt
+
+    def _wait(self, address: str | None, client_id: str | None, now: datetime) -> int:
+        wait = self._failures.free_in(("address", address), now, self.address_limit) if address else 0
+        pair = ("pair", address, client_id)
+        if client_id and self._failures.count(("client", client_id), now) >= self.client_limit \
+                and self._failures.count(pair, now):
+            wait = max(wait, min(self._failures.free_in(("client", client_id), now, self.client_limit),
+                                 self._failures.free_in(pair, now, 1)))
+        return wait
+
+    def succeeded(self, attempt: Attempt) -> None:
+        """The attempt was no failed authentication: it no longer counts."""
+        self._take_back(attempt, attempt.stamps)
+
+    def failed(self, session: Session, attempt: Attempt, client_known: bool, now: datetime) -> None:
+        """The attempt failed to authenticate. Only a client that exists keeps it counted against its id
+        (made-up ids would only fill memory); the address always does."""
+        client_id = attempt.client_id if client_known else None
+        if not client_known:
+            self._take_back(attempt, {k: v for k, v in attempt.stamps.items() if k[0] != "address"})
+        with self._lock:
+            report = self._tally.add((attempt.address, client_id), now)
+        if report is not None:
+            self._write(session, report, now)
+
+    def write_due(self, session: Session, now: datetime) -> None:
+        """Audit the failures counted but not yet written whose window has passed."""
+        with self._lock:
+            reports = self._tally.due(now)
+        for report in reports:
+            self._write(session, report, now)
+
+    def _take_back(self, attempt: Attempt, stamps: dict[tuple, float]) -> None:
+        with self._lock:
+            for key, stamp in stamps.items():
+                self._failures.discard(key, stamp)
+
+    def _write(self, session: Session, report: Report, now: datetime) -> None:
+        address, client_id = report.key
+        record(session, EventKind.CLIENT_AUTHENTICATION, Outcome.FAILURE,
+               actor=f"client:{client_id}" if client_id else "anonymous", source=Source(address), at=now,
+               reason="wrong secret" if client_id else "unknown or revoked client, or no credentials",
+               failures=report.failures, since=report.since.isoformat(),
+               window_seconds=int(self.window.total_seconds()))

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
@@ -74,15 +74,22 @@ class SignIn:
 
 def sign_in(session: Session, email: str, password: str, source: Source, policy: Policy,
             now: datetime | None = None) -> SignIn:
-    """Check a password and, if it is right, start a new session."""
+    """Check a password and, if it is right, start a new session. Needs a writing session.
+
+    However many attempts run at once (threads, web workers), an account has at most
+    ``policy.max_failures`` passwords checked before it locks, and an address at most
+    ``policy.address_max_failures`` failures in its window: each attempt takes its place in both counts
+    before its password is checked (see ``_take_address_turn`` and ``_reserve_attempt``).
+    """
     now = now or utcnow()
     attempted = (email or "").strip().lower()[:320]
+    _take_address_turn(session, source.address)
     if audit.failures_from(session, source.address, now - policy.address_window) >= policy.address_max_failures:
         audit.record(session, EventKind.SIGN_IN, Outcome.DENIED, actor=f"email:{attempted}", source=source,
                      at=now, reason="too many failures from this address")
         return SignIn(SignInOutcome.THROTTLED)
     user = find_by_email(session, email)
-    if user is not None and user.locked_until is not None and user.locked_until > now:
+    if user is not None and not _reserve_attempt(session, user, policy, now):
         password_matches(None, password)  # the same work as any other attempt
         audit.record(session, EventKind.SIGN_IN, Outcome.DENIED, actor=f"user:{user.id}", source=source, at=now,
                      reason="account locked")
@@ -90,21 +97,53 @@ def sign_in(session: Session, email: str, password: str, source: Source, policy:
     if not password_matches(user, password) or not user.active:
         _count_failure(session, user, attempted, source, policy, now)
         return SignIn(SignInOutcome.BAD_CREDENTIALS)
-    user.failed_sign_ins, user.locked_until, user.last_sign_in = 0, None, now
+    user.failed_sign_ins, user.locked_until, user.last_sign_in = 0, None, now  # the reserved attempt is given back
     sid = start_session(session, user, source, policy, now)
     audit.record(session, EventKind.SIGN_IN, Outcome.SUCCESS, actor=f"user:{user.id}", source=source, at=now,
                  method="password")
     return SignIn(SignInOutcome.SIGNED_IN, user, sid)
 
 
+def _take_address_turn(session: Session, address: str | None) -> None:
+    """Sign-ins from one address wait for each other until the end of their transaction, so each counts
+    the failures of those before it (PostgreSQL: a transaction-scoped advisory lock, taken before any row
+    lock, so the lock order is the same for every sign-in). SQLite needs nothing: a writing transaction
+    holds the database's only write lock from its start."""
+    if address and session.get_bind().dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(f"sign-in from {address}".encode()).digest()[:8], "big", signed=True)
+        session.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+def _reserve_attempt(session: Session, user: User, policy: Policy, now: datetime) -> bool:
+    """Take one of the account's attempts before its password is checked; False when it is locked or
+    all are taken. One conditional update: the database lets each attempt through only while fewer than
+    ``max_failures`` are counted, and a parallel attempt waits for this row until this one is decided."""
+    reserved = session.execute(
+        update(User).where(User.id == user.id, User.failed_sign_ins < policy.max_failures,
+                           or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(failed_sign_ins=User.failed_sign_ins + 1).returning(User.failed_sign_ins)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if reserved is None:
+        session.refresh(user)
+        if user.locked_until is None or user.locked_until <= now:
+            # Every attempt taken yet no lockout running: the limit was lowered since they were counted.
+            # Lock as the last of them would have, or the account could never be entered again.
+            user.locked_until, user.failed_sign_ins = now + policy.lockout, 0
+            session.flush()
+        return False
+    session.refresh(user)  # as it is now we hold its row (a password changed meanwhile is checked)
+    return True
+
+
 def _count_failure(session: Session, user: User | None, attempted: str, source: Source, policy: Policy,
                    now: datetime) -> None:
+    """The attempt was counted when it was reserved: audit it, and lock the account on the last one."""
     actor = f"user:{user.id}" if user is not None else f"email:{attempted}"
     audit.record(session, EventKind.SIGN_IN, Outcome.FAILURE, actor=actor, source=source, at=now,
                  reason="bad credentials")
     if user is None:
         return
-    user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
     if user.failed_sign_ins >= policy.max_failures:
         user.locked_until, user.failed_sign_ins = now + policy.lockout, 0
         audit.record(session, EventKind.LOCKOUT, Outcome.SUCCESS, actor=actor, source=source, at=now,

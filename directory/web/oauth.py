@@ -2,6 +2,11 @@
 credentials grant, revocation (RFC 7009), introspection (RFC 7662) and server metadata (RFC 8414).
 
 Token endpoint errors are OAuth's own JSON errors (what client libraries expect), not problem documents.
+
+Every endpoint that authenticates a client is throttled (``clients.ClientThrottle``, in this worker
+process): past the limits of failed authentications a request is answered 429 with ``Retry-After`` and
+``{"error": "temporarily_unavailable"}`` before its credentials are looked at. Failures are audited in
+aggregate, at most one line per address and client per window, not one per request.
 """
 
 from __future__ import annotations
@@ -10,11 +15,11 @@ from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
-from flask import Blueprint, Flask, current_app, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 
-from ..identity import audit, clients
+from ..db import utcnow
+from ..identity import clients
 from ..identity.identity import SCOPES
-from ..identity.models import EventKind, Outcome
 from . import access
 from .context import db, instance
 from .tokens import AUTH_METHODS, Client, Token, source, writer
@@ -27,9 +32,8 @@ bp = Blueprint("oauth", __name__)
 def _query_client(client_id: str):
     record = clients.find_client(writer(), client_id)
     if record is None:
-        audit.record(writer(), EventKind.CLIENT_AUTHENTICATION, Outcome.FAILURE, actor=f"client:{client_id[:100]}",
-                     source=source(), reason="unknown or revoked client")
-        return None
+        return None  # audited, counted, by the view (``_authenticating``)
+    g.oauth_client_known = True
     return Client(record)
 
 
@@ -76,25 +80,62 @@ def _server() -> AuthorizationServer:
     return current_app.extensions["climbing_frame_oauth"]
 
 
-def _with_writer(respond):
+def _throttle() -> clients.ClientThrottle:
+    return current_app.extensions["climbing_frame_oauth_throttle"]
+
+
+def _presented_client_id() -> str | None:
+    """The client id a request presents (HTTP Basic, or the form), before anything is checked."""
+    auth = request.authorization
+    if auth is not None and auth.type == "basic":
+        return auth.username
+    return request.form.get("client_id")
+
+
+def _authenticating(respond):
+    """Run an endpoint that authenticates a client: throttled, in one writing transaction."""
+    throttle, now = _throttle(), utcnow()
+    attempt = throttle.begin(source().address, _presented_client_id(), now)
+    if attempt.retry_after:
+        return _too_many(attempt.retry_after)
+    failed = False
     with instance().sessions.begin() as session:
         g.oauth_session = session
         try:
-            return respond()
+            response = respond()
+            # Authlib answers 401 on these endpoints for invalid_client only.
+            failed = response.status_code == 401
+            if failed:
+                throttle.failed(session, attempt, g.get("oauth_client_known", False), now)
+            throttle.write_due(session, now)
+            return response
         finally:
+            if not failed:
+                throttle.succeeded(attempt)
             g.pop("oauth_session", None)
+            g.pop("oauth_client_known", None)
+
+
+def _too_many(retry_after: int) -> Response:
+    response = jsonify({
+        "error": "temporarily_unavailable",
+        "error_description": f"too many failed client authentications: try again in {retry_after} seconds",
+    })
+    response.status_code = 429
+    response.headers.update({"Retry-After": str(retry_after), "Cache-Control": "no-store", "Pragma": "no-cache"})
+    return response
 
 
 @bp.post(TOKEN_PATH)
 def token():
     """Issue an access token (client credentials grant only)."""
-    return _with_writer(_server().create_token_response)
+    return _authenticating(_server().create_token_response)
 
 
 @bp.post(REVOKE_PATH)
 def revoke():
     """RFC 7009: a client revokes one of its tokens."""
-    return _with_writer(lambda: _server().create_endpoint_response(Revocation.ENDPOINT_NAME))
+    return _authenticating(lambda: _server().create_endpoint_response(Revocation.ENDPOINT_NAME))
 
 
 @bp.post(INTROSPECT_PATH)
@@ -106,7 +147,7 @@ def introspect():
         if record is None or not clients.token_is_live(record):
             return jsonify({"active": False})
         return jsonify(clients.introspection(record, instance().settings.base_url))
-    return _with_writer(lambda: _server().create_endpoint_response(Introspection.ENDPOINT_NAME))
+    return _authenticating(lambda: _server().create_endpoint_response(Introspection.ENDPOINT_NAME))
 
 
 @bp.get("/.well-known/oauth-authorization-server")
@@ -140,4 +181,5 @@ def register(app: Flask) -> None:
     app_server.register_endpoint(Revocation)
     app_server.register_endpoint(Introspection)
     app.extensions["climbing_frame_oauth"] = app_server
+    app.extensions["climbing_frame_oauth_throttle"] = clients.ClientThrottle.from_settings(settings)
     app.register_blueprint(bp)

@@ -19,6 +19,7 @@ import pytest
 from directory.identity.identity import SCOPES, Permission, Role
 from harvester import pipeline, registry
 from tests.auth import ALL_PERMISSIONS, add_client, add_org, add_user, bearer_token, csrf_of, signed_in
+from tests.conftest import make_settings
 from tests.factories import course, feed_bytes
 
 A, B = "10000001", "10000002"
@@ -198,6 +199,13 @@ class Caller:
     token: str | None = None
     allowed: frozenset[str] = frozenset()  # scopes it may use for A
     admin: bool = False
+
+
+@pytest.fixture
+def settings(tmp_path, database_kind):
+    # Every caller fails client authentication at the OAuth endpoints from one address: more failures than
+    # the throttle lets through (tested in test_oauth_throttle), which would answer 429 instead of 401.
+    return make_settings(tmp_path, oauth_address_max_failures=1000, oauth_client_max_failures=1000)
 
 
 @pytest.fixture

@@ -136,6 +136,22 @@ def test_wrong_passwords_lock_the_account_for_a_while(client, person, instance):
     assert sign_in(client, person.email, PASSWORD).status_code == 303
 
 
+def test_failures_counted_under_a_higher_limit_lock_the_account_for_a_while(instance, person):
+    from directory.identity import signin
+
+    with instance.sessions.begin() as session:
+        session.execute(update(User).values(failed_sign_ins=4))  # counted while the limit was 5
+    policy, source = Policy(max_failures=3), Source("192.0.2.10")
+    with instance.sessions.begin() as session:
+        assert signin.sign_in(session, person.email, PASSWORD, source, policy).outcome.value == "locked"
+    with instance.sessions.begin() as session:
+        row = session.get(User, person.id)
+        assert row.locked_until > utcnow() and row.failed_sign_ins == 0
+        row.locked_until = utcnow() - timedelta(seconds=1)
+    with instance.sessions.begin() as session:
+        assert signin.sign_in(session, person.email, PASSWORD, source, policy).outcome.value == "signed_in"
+
+
 def test_an_administrator_can_unlock_an_account(app, client, person, instance):
     for _ in range(5):
         sign_in(client, person.email, "wrong password")
