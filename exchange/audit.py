@@ -262,12 +262,22 @@ def _walk(session: Session, key: bytes | None, legacy_seq: int, batch: int) -> V
     return Verification(True, count, prev)
 
 
+def _one_snapshot(session: Session) -> None:
+    # The head and the events are two reads: under READ COMMITTED an append committed between them
+    # would look like an event added past the head. A fresh session's transaction on PostgreSQL is made
+    # REPEATABLE READ; a transaction on SQLite reads one snapshot already.
+    if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 def verify(session: Session, *, expected_head: str | None = None, key: bytes | None = None,
            batch: int = 1000) -> Verification:
     """Check the head's signature, walk the chain from the start and compare its end with the head;
     report the first problem (an edit, deletion, reordering, truncation, a wrong key). ``key`` defaults to
-    the session's (AuditUnavailable without one); ``expected_head`` is a head hash kept elsewhere."""
+    the session's (AuditUnavailable without one); ``expected_head`` is a head hash kept elsewhere.
+    Reads one snapshot when given a session outside a transaction (or the caller's own snapshot)."""
     key = key if key is not None else key_of(session)
+    _one_snapshot(session)
     head = _head(session)
     if head is not None and head.mac is not None:
         # First, so that a wrong key is named as such rather than as an edit of the first keyed event.

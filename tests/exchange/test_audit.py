@@ -8,7 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.exc import IntegrityError
 
 from directory.app import Instance
@@ -270,3 +270,24 @@ def test_a_broken_legacy_chain_is_not_sealed(sessions, instance):
         assert not check(sessions).ok
     finally:
         upgrade(instance.engine)
+
+
+def test_an_append_committed_while_the_chain_is_read_is_no_false_alarm(sessions, instance):
+    write(sessions, 2)
+    appended = []
+
+    def append_between_the_reads(_conn, _cursor, statement, *_args):
+        # Once verify has read the head and is about to read the events, another writer commits.
+        if not appended and "FROM exchange_audit ORDER BY exchange_audit.seq" in statement:
+            appended.append("writing")
+            write(sessions, 1, start=2)
+
+    event.listen(instance.engine, "before_cursor_execute", append_between_the_reads)
+    try:
+        with instance.readers() as session:
+            result = audit.verify(session)
+    finally:
+        event.remove(instance.engine, "before_cursor_execute", append_between_the_reads)
+    assert appended
+    assert (result.ok, result.events) == (True, 2)
+    assert check(sessions).events == 3
