@@ -1,6 +1,6 @@
 """``climbing-frame audit verify`` after a workflow done over HTTP: the chain verifies (exit 0); an edited
 event, events removed from the end or a different key make it fail (exit 1) naming the problem; without
-a key it cannot check (exit 2). ``audit seal`` has nothing to seal on a chain that began keyed."""
+a key it cannot check (exit 2). ``audit seal`` signs a chain written before the upgrade, once."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from directory.cli import main
+from directory.migrate import downgrade, upgrade
 from tests.exchange.tampering import as_owner
+from tests.exchange.test_audit import write_legacy
 from tests.exchange.web.conftest import person
 from tests.exchange.web.test_api import active_agreement, submitted
 from tests.test_cli import env  # noqa: F401  (the fixture: CF_* variables pointing at the test database)
@@ -73,3 +75,21 @@ def test_seal_has_nothing_to_do_on_a_keyed_chain(workflow):
     assert result.exit_code == 1
     assert "nothing to seal" in result.output
     assert run("verify").exit_code == 0
+
+
+def test_a_chain_from_before_the_upgrade_verifies_once_sealed(instance, env, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("CF_SECRET_KEY", instance.settings.secret_key)
+    downgrade(instance.engine, "0006_exchange_web")
+    try:
+        with instance.sessions.begin() as session:
+            write_legacy(session, 2)
+        upgrade(instance.engine)
+        unsealed = run("verify")
+        assert unsealed.exit_code == 1
+        assert "climbing-frame audit seal" in unsealed.output
+        sealed = run("seal")
+        assert sealed.exit_code == 0, sealed.output
+        assert "2 events written before the upgrade" in sealed.output
+        assert run("verify").exit_code == 0
+    finally:
+        upgrade(instance.engine)  # leave the shared database as the suite found it
