@@ -109,12 +109,14 @@ def _append_only(_mapper, _connection, target) -> None:
 
 def derive_key(settings: Settings) -> bytes | None:
     """The instance's audit key: ``audit_key`` when set, else one derived from ``secret_key`` (HKDF-SHA256,
-    its own purpose string), else None (no key: appends are refused)."""
+    its own purpose string), else None (no key: appends are refused). The derived key is the hex text of
+    the HKDF output, so that before rotating ``secret_key`` it can be set as ``audit_key`` unchanged."""
     if settings.audit_key:
         return settings.audit_key.encode()
     if settings.secret_key:
-        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_KEY_PURPOSE).derive(
+        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_KEY_PURPOSE).derive(
             settings.secret_key.encode())
+        return derived.hex().encode()
     return None
 
 

@@ -180,7 +180,9 @@ def test_without_a_key_nothing_is_written(tmp_path, instance):
 
 def test_the_key_comes_from_audit_key_else_from_the_secret_key(tmp_path):
     derived = audit.derive_key(make_settings(tmp_path, secret_key="s"))
-    assert derived not in (None, b"s") and len(derived) == 32
+    assert derived not in (None, b"s") and len(derived) == 64
+    # Before rotating the secret key, the derived key can be pinned as audit_key: the chain stays valid.
+    assert audit.derive_key(make_settings(tmp_path, secret_key="new", audit_key=derived.decode())) == derived
     assert audit.derive_key(make_settings(tmp_path, secret_key="other")) != derived
     assert audit.derive_key(make_settings(tmp_path, secret_key="s", audit_key="k" * 40)) == b"k" * 40
     assert audit.derive_key(make_settings(tmp_path, secret_key="", audit_key="")) is None
