@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from exchange import audit
 from exchange.agreements.lookup import RegisterLookup
 from harvester import pipeline
 from harvester.pipeline import HarvestEnvironment
@@ -57,12 +58,22 @@ class Instance:
     @cached_property
     def sessions(self) -> sessionmaker:
         """Sessions that may write (on SQLite they take the write lock when a transaction begins)."""
-        return make_sessionmaker(self.engine)
+        return self._carrying_keys(make_sessionmaker(self.engine))
 
     @cached_property
     def readers(self) -> sessionmaker:
         """Sessions that only read: web requests, the read phase of a harvest, the indexer."""
-        return make_sessionmaker(self.engine, writer=False)
+        return self._carrying_keys(make_sessionmaker(self.engine, writer=False))
+
+    @cached_property
+    def _session_info(self) -> dict:
+        return audit.session_info(self.settings)
+
+    def _carrying_keys(self, factory: sessionmaker) -> sessionmaker:
+        # The exchange's audit key rides on every session (session.info), so its services need no new
+        # argument and the key never reaches the database.
+        factory.configure(info=dict(self._session_info))
+        return factory
 
     @cached_property
     def clock(self) -> Clock:

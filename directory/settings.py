@@ -115,6 +115,11 @@ class Settings:
     elasticsearch_url: str = _setting("http://127.0.0.1:9200", str, "Elasticsearch URL (scale-out).")
     elasticsearch_index: str = _setting("climbing-frame-courses", str, "Elasticsearch alias name.")
     secret_key: str = _setting("", str, "Signs sessions and tokens. Required outside development.")
+    audit_key: str = _setting(
+        "", str,
+        "Keys the exchange's audit chain (HMAC); never stored in the database. Empty: derived from secret_key; "
+        "with neither set the exchange refuses changes.",
+    )
     base_url: str = _setting("http://127.0.0.1:5000", str, "Public address of the directory.")
     proxy_hops: int = _setting(
         0, _non_negative_int,
