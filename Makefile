@@ -28,8 +28,10 @@ system-packages:
 install: $(STAMP)
 
 ## Set up, harvest the demo consortium from a local feed server, serve the directory on :5000.
+## The demo's secret key (sessions, sealed secrets, the audit chain's key) is made once and kept in var/.
 demo: $(STAMP)
-	CF_HARVEST_ALLOW_PRIVATE=1 $(BIN)/climbing-frame demo --port $(DEMO_PORT) --feeds-port $(DEMO_FEEDS_PORT)
+	@mkdir -p var && [ -s var/demo-secret-key ] || $(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > var/demo-secret-key
+	CF_SECRET_KEY="$${CF_SECRET_KEY:-$$(cat var/demo-secret-key)}" CF_HARVEST_ALLOW_PRIVATE=1 $(BIN)/climbing-frame demo --port $(DEMO_PORT) --feeds-port $(DEMO_FEEDS_PORT)
 
 ## The whole suite on the embedded default (SQLite + tantivy).
 test: $(STAMP) $(NODE_STAMP) system-packages
