@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from directory.errors import DomainError
+from directory.web import problems
 from directory.web.access import public, require
 from directory.web.context import db, instance
 
@@ -23,7 +23,7 @@ from ..requests import service as requests
 from . import schemas
 from .callers import caller, now, policy_of, today
 
-blp = Blueprint("exchange", __name__, url_prefix="/api/v1",
+blp = problems.Blueprint("exchange", __name__, url_prefix="/api/v1",
                 description="The credit exchange: agreements between members and credit transfer requests")
 
 READ_AGREEMENTS, APPROVE = "agreements:read", "agreements:approve"
@@ -85,7 +85,7 @@ class Agreements(MethodView):
         return body, 201, _etag(body["row_version"])
 
 
-@blp.route("/agreements/<int:agreement_id>")
+@blp.route("/agreements/<id:agreement_id>")
 class AgreementRecord(MethodView):
     @public
     @blp.response(200, schemas.AgreementOut)
@@ -109,7 +109,7 @@ class AgreementRecord(MethodView):
         return body, 200, _etag(body["row_version"])
 
 
-@blp.route("/agreements/<int:agreement_id>/versions")
+@blp.route("/agreements/<id:agreement_id>/versions")
 class AgreementVersions(MethodView):
     @public
     @blp.response(200, schemas.AgreementVersionListOut)
@@ -119,7 +119,7 @@ class AgreementVersions(MethodView):
         return {"results": [schemas.version_as_dict(v) for v in agreements.versions(db(), agreement_id)]}
 
 
-@blp.route("/agreements/<int:agreement_id>/diff")
+@blp.route("/agreements/<id:agreement_id>/diff")
 class AgreementDiff(MethodView):
     @public
     @blp.arguments(schemas.DiffArgs, location="query")
@@ -132,7 +132,7 @@ class AgreementDiff(MethodView):
                 "changes": [vars(c) for c in changes]}
 
 
-@blp.route("/agreements/<int:agreement_id>/approvals")
+@blp.route("/agreements/<id:agreement_id>/approvals")
 class AgreementApprovals(MethodView):
     @require(APPROVE)
     @blp.arguments(schemas.ApprovalIn)
@@ -156,7 +156,7 @@ def _lifecycle(agreement_id: int, move, reason: str | None = None):
     return body, 200, _etag(body["row_version"])
 
 
-@blp.route("/agreements/<int:agreement_id>/propose")
+@blp.route("/agreements/<id:agreement_id>/propose")
 class AgreementPropose(MethodView):
     @require(APPROVE)
     @blp.doc(**IF_MATCH)
@@ -166,7 +166,7 @@ class AgreementPropose(MethodView):
         return _lifecycle(agreement_id, agreements.propose)
 
 
-@blp.route("/agreements/<int:agreement_id>/suspend")
+@blp.route("/agreements/<id:agreement_id>/suspend")
 class AgreementSuspend(MethodView):
     @require(APPROVE)
     @blp.arguments(schemas.ReasonIn)
@@ -177,7 +177,7 @@ class AgreementSuspend(MethodView):
         return _lifecycle(agreement_id, agreements.suspend, args["reason"])
 
 
-@blp.route("/agreements/<int:agreement_id>/resume")
+@blp.route("/agreements/<id:agreement_id>/resume")
 class AgreementResume(MethodView):
     @require(APPROVE)
     @blp.arguments(schemas.ReasonIn)
@@ -188,7 +188,7 @@ class AgreementResume(MethodView):
         return _lifecycle(agreement_id, agreements.resume, args["reason"])
 
 
-@blp.route("/agreements/<int:agreement_id>/terminate")
+@blp.route("/agreements/<id:agreement_id>/terminate")
 class AgreementTerminate(MethodView):
     @require(APPROVE)
     @blp.arguments(schemas.ReasonIn)
@@ -265,7 +265,7 @@ class StaffQueue(MethodView):
         return {"results": [schemas.queue_item_as_dict(i) for i in items]}
 
 
-@blp.route("/transfer-requests/<int:request_id>")
+@blp.route("/transfer-requests/<id:request_id>")
 class TransferRequestRecord(MethodView):
     @require()
     @blp.response(200, schemas.TransferRequestOut)
@@ -278,7 +278,7 @@ class TransferRequestRecord(MethodView):
         return body, 200, _etag(body["version"])
 
 
-@blp.route("/transfer-requests/<int:request_id>/decision")
+@blp.route("/transfer-requests/<id:request_id>/decision")
 class TransferDecision(MethodView):
     @require(DECIDE)
     @blp.arguments(schemas.DecisionIn)
@@ -297,7 +297,7 @@ class TransferDecision(MethodView):
         return body, 200, _etag(body["version"])
 
 
-@blp.route("/transfer-requests/<int:request_id>/withdraw")
+@blp.route("/transfer-requests/<id:request_id>/withdraw")
 class TransferWithdraw(MethodView):
     @require()
     @blp.doc(**IF_MATCH)
@@ -311,7 +311,7 @@ class TransferWithdraw(MethodView):
         return body, 200, _etag(body["version"])
 
 
-@blp.route("/transfer-requests/<int:request_id>/appeal")
+@blp.route("/transfer-requests/<id:request_id>/appeal")
 class TransferAppeal(MethodView):
     @require()
     @blp.arguments(schemas.AppealIn)
