@@ -10,6 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from flask_wtf.csrf import generate_csrf
+from marshmallow import fields
 
 from ..catalogue import present
 from ..catalogue import service as catalogue
@@ -44,9 +45,12 @@ class ProblemApi(Api):
         self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
 
 
-def _decimals_as_numbers(_converter, _field, ret, **_):
+def _decimals_as_numbers(_converter, field, ret, **_):
     """apispec copies a Decimal field's bounds and default as Decimals, which JSON writes as strings
-    ("maximum": "1000"), an invalid document: they are numbers."""
+    ("maximum": "1000"), an invalid document: they are numbers. A Decimal answered as a string
+    (``as_string``) is documented as one."""
+    if isinstance(field, fields.Decimal) and field.as_string:
+        return {"type": "string", "format": "decimal"}
     return {key: (int(value) if value == value.to_integral_value() else float(value))
             for key, value in ret.items() if isinstance(value, Decimal)}
 
