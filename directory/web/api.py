@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from flask_wtf.csrf import generate_csrf
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from ..catalogue import present
 from ..catalogue import service as catalogue
@@ -53,6 +53,19 @@ def _decimals_as_numbers(_converter, field, ret, **_):
         return {"type": "string", "format": "decimal"}
     return {key: (int(value) if value == value.to_integral_value() else float(value))
             for key, value in ret.items() if isinstance(value, Decimal)}
+
+
+def _exclusive_bounds(_converter, field, ret, **_):
+    """apispec documents ``Range(min=0, min_inclusive=False)`` as ``minimum: 0``; OpenAPI 3.0 says
+    exclusive with ``exclusiveMinimum: true`` (and the same for maximum)."""
+    bounds = {}
+    for validator in field.validators:
+        if isinstance(validator, validate.Range):
+            if validator.min is not None and not validator.min_inclusive and "minimum" in ret:
+                bounds["exclusiveMinimum"] = True
+            if validator.max is not None and not validator.max_inclusive and "maximum" in ret:
+                bounds["exclusiveMaximum"] = True
+    return bounds
 
 
 
@@ -125,6 +138,7 @@ def register(app: Flask) -> Api:
     ids.register(app)
     api = ProblemApi(app)
     api.ma_plugin.converter.add_attribute_function(_decimals_as_numbers)
+    api.ma_plugin.converter.add_attribute_function(_exclusive_bounds)
     api.register_blueprint(blp)
     api.register_blueprint(search_api.blp)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})

@@ -15,6 +15,7 @@ from marshmallow import INCLUDE, Schema, fields
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from ..catalogue.schema import flatten_errors
 from ..errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -72,13 +73,19 @@ def _wants_json() -> bool:
 
 
 def _invalid_params(exc: HTTPException) -> list[dict[str, str]]:
-    """webargs/flask-smorest validation messages as RFC 9457 ``invalid-params``."""
+    """webargs/flask-smorest validation messages as RFC 9457 ``invalid-params``, nested fields named by
+    their path (``achievements[0].course_version_id``) as the planner names them."""
     messages = (getattr(exc, "data", None) or {}).get("messages") or {}
     params = []
-    for _location, named in messages.items():
-        if isinstance(named, dict):
-            for name, reasons in named.items():
-                reason = "; ".join(str(r) for r in reasons) if isinstance(reasons, list) else str(reasons)
+    for location, named in messages.items():
+        if not isinstance(named, dict):
+            continue
+        for name, reasons in named.items():
+            if location == "json":
+                params.extend({"name": e.field, "reason": e.reason} for e in flatten_errors(reasons, str(name)))
+            else:
+                # A query parameter is named as sent (a repeated one once), whichever of its values failed.
+                reason = "; ".join(e.reason for e in flatten_errors(reasons, str(name)))
                 params.append({"name": str(name), "reason": reason})
     return params
 
