@@ -4,11 +4,17 @@ rules a request must satisfy written down; and the app keeps to those bounds on 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from openapi_spec_validator import validate
 
+from directory.identity.identity import Role
 from directory.web.ids import MAX_ID
 from directory.web.problems import PROBLEM_JSON
+from exchange.awards import AwardSpec, register_award
+from tests.auth import add_org, add_user, csrf_of, signed_in
+from tests.exchange.conftest import ADMIN
 
 METHODS = ("get", "put", "post", "delete", "patch")
 
@@ -150,12 +156,32 @@ def test_an_id_outside_the_range_in_a_query_is_a_bad_request_naming_it(client, q
 
 
 def test_an_id_outside_the_range_in_a_body_is_a_bad_request_naming_it(app, instance):
-    from directory.identity.identity import Role
-    from tests.auth import add_user, csrf_of, signed_in
-
     learner = signed_in(app, instance, add_user(instance, "learner@example.org", Role.LEARNER))
     response = learner.post("/api/v1/transfer-requests", headers={"X-CSRFToken": csrf_of(learner)}, json={
         "target_org": "10000001", "award_code": "MSC", "purpose": "entry",
         "achievements": [{"awarded_on": "2025-01-01", "course_version_id": 2**63, "content_hash": "x"}]})
     assert response.status_code == 400
     assert [p["name"] for p in response.json["invalid_params"]] == ["achievements[0].course_version_id"]
+
+
+def test_a_version_in_if_match_that_is_no_number_is_a_428_not_an_error(app, instance):
+
+    admin = signed_in(app, instance, add_user(instance, "admin@example.org", Role.ADMIN))
+    for value in ('"²"', "9" * 5000):
+        response = admin.post("/api/v1/transfer-requests/1/decision", json={"action": "accept"},
+                              headers={"X-CSRFToken": csrf_of(admin), "If-Match": value})
+        assert response.status_code == 428 and response.mimetype == PROBLEM_JSON
+
+
+def test_an_idempotency_key_longer_than_its_column_is_a_bad_request(app, instance):
+    add_org(instance, "10000001")
+    with instance.sessions.begin() as session:  # so that the request would be stored, key and all
+        register_award(session, ADMIN, AwardSpec("10000001", "MSC", "MSc", Decimal(180), 7))
+    learner = signed_in(app, instance, add_user(instance, "learner@example.org", Role.LEARNER))
+    response = learner.post("/api/v1/transfer-requests", json={
+        "target_org": "10000001", "award_code": "MSC", "purpose": "advanced_standing",
+        "achievements": [{"awarded_on": "2025-01-01", "title": "Statistics", "provider_name": "Elsewhere",
+                          "credit": 10, "level": 6}]},
+        headers={"X-CSRFToken": csrf_of(learner), "Idempotency-Key": "k" * 201})
+    assert response.status_code == 400
+    assert [p["name"] for p in response.json["invalid_params"]] == ["Idempotency-Key"]

@@ -44,7 +44,7 @@ from tests.conftest import make_settings
 from tests.directory.pathways.helpers import A, B, build
 from tests.exchange.conftest import ADMIN, active_agreement
 
-MAX_EXAMPLES = 6
+MAX_EXAMPLES = 5
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           response_headers_conformance]
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from flask import request
 from flask.views import MethodView
 
-from directory.errors import DomainError
+from directory.errors import DomainError, Invalid
 from directory.web import problems
 from directory.web.access import public, require
 from directory.web.context import db, instance
@@ -43,9 +43,22 @@ def if_match(required: bool) -> int | None:
             raise PreconditionRequired("send If-Match with the version you read (its ETag)")
         return None
     value = value.removeprefix("W/").strip('"')
-    if not value.isdigit():
-        raise PreconditionRequired(f"If-Match must name a version number, not {value!r}")
+    # ASCII digits only: str.isdigit() also takes '²', which int() refuses; ten digits hold any version.
+    if not (value.isascii() and value.isdigit() and len(value) <= 10):
+        raise PreconditionRequired(f"If-Match must name a version number, not {value[:20]!r}")
     return int(value)
+
+
+MAX_IDEMPOTENCY_KEY = 200  # the column's width
+
+
+def idempotency_key() -> str | None:
+    """The ``Idempotency-Key`` sent, if any; 400 when it is longer than a key can be stored."""
+    key = request.headers.get("Idempotency-Key") or None
+    if key is not None and len(key) > MAX_IDEMPOTENCY_KEY:
+        raise Invalid(f"Idempotency-Key: at most {MAX_IDEMPOTENCY_KEY} characters",
+                      invalid_params=[{"name": "Idempotency-Key", "reason": f"longer than {MAX_IDEMPOTENCY_KEY}"}])
+    return key
 
 
 def _etag(version: int) -> dict[str, str]:
@@ -53,8 +66,10 @@ def _etag(version: int) -> dict[str, str]:
 
 
 IF_MATCH = {"parameters": [{"in": "header", "name": "If-Match", "schema": {"type": "string"},
-                            "description": "The version you read (ETag); a stale one answers 409"}]}
-IDEMPOTENCY_KEY = {"parameters": [{"in": "header", "name": "Idempotency-Key", "schema": {"type": "string"},
+                            "description": 'The version you read (its ETag: "3", 3 or W/"3"); a stale one '
+                                           "answers 409, anything else 428"}]}
+IDEMPOTENCY_KEY = {"parameters": [{"in": "header", "name": "Idempotency-Key",
+                                   "schema": {"type": "string", "maxLength": MAX_IDEMPOTENCY_KEY},
                                    "description": "Resubmitting with the same key and body returns the "
                                                   "first request (200) instead of a new one"}]}
 
@@ -243,7 +258,7 @@ class TransferRequests(MethodView):
         draft = requests.RequestDraft(
             target_org=args["target_org"], award_code=args["award_code"], purpose=args["purpose"],
             achievements=tuple(requests.AchievementClaim(**a) for a in args["achievements"]))
-        key = request.headers.get("Idempotency-Key") or None
+        key = idempotency_key()
         with instance().sessions.begin() as session:
             submitted = requests.submit(session, caller(), draft, today=today(), idempotency_key=key, now=now(),
                                         policy=policy_of(instance().settings))

@@ -266,8 +266,9 @@ class DecisionIn(Schema):
     action = fields.String(required=True, validate=validate.OneOf(["accept", "change", "refuse"]))
     note = fields.String(load_default="", validate=validate.Length(max=5000), metadata={
         "description": "Why (required, not blank, to change or refuse): the learner reads it"})
-    credits = fields.Dict(keys=fields.String(), values=fields.Decimal(validate=validate.Range(min=0, max=MAX_CREDIT)),
-                          load_default=dict, metadata={"description": "change: credits per achievement position"})
+    credits = fields.Dict(keys=fields.String(validate=validate.Regexp(r"^[0-9]{1,3}$", error="a position: 1, 2, ...")),
+                          values=fields.Decimal(validate=validate.Range(min=0, max=MAX_CREDIT)), load_default=dict,
+                          metadata={"description": "change: credits per achievement position ('1', '2', ...)"})
 
 
 class AppealIn(Schema):
