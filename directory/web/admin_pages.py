@@ -17,6 +17,7 @@ from ..pathways import consortium
 from ..pathways import service as pathways
 from .access import identity, require
 from .context import db, instance
+from .ids import MAX_ID
 from .tokens import source
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -139,13 +140,13 @@ def _user_page(user_id: int, error: str | None = None, status: int = 200):
                            permissions=list(Permission), error=error), status
 
 
-@bp.get("/users/<int:user_id>")
+@bp.get("/users/<id:user_id>")
 @require(admin=True)
 def user_page(user_id: int):
     return _user_page(user_id)
 
 
-@bp.post("/users/<int:user_id>")
+@bp.post("/users/<id:user_id>")
 @require(admin=True)
 def user_change(user_id: int):
     try:
@@ -159,7 +160,7 @@ def user_change(user_id: int):
     return redirect(url_for("admin.user_page", user_id=user_id), 303)
 
 
-@bp.post("/users/<int:user_id>/unlock")
+@bp.post("/users/<id:user_id>/unlock")
 @require(admin=True)
 def user_unlock(user_id: int):
     with instance().sessions.begin() as session:
@@ -255,6 +256,8 @@ def pathways_withdraw(pathway_id: str):
 @require(admin=True)
 def security_events():
     before = request.args.get("before", type=int)
+    if before is not None and not 1 <= before <= MAX_ID:
+        raise Invalid(f"before: an event id, 1 to {MAX_ID}")
     events = audit.recent(db(), identity(), before_id=before)
     return render_template("admin/security_events.html", events=events)
 

@@ -2,26 +2,70 @@
 
 from __future__ import annotations
 
+import http
+from decimal import Decimal
+
 from flask import Flask
 from flask.views import MethodView
-from flask_smorest import Api, Blueprint
+from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 from flask_wtf.csrf import generate_csrf
+from marshmallow import fields, validate
 
 from ..catalogue import present
 from ..catalogue import service as catalogue
 from ..identity.schema import IdentityOut, identity_as_dict
-from . import overlaps_api, pathways_api, problems, schemas, search_api
+from . import ids, overlaps_api, pathways_api, problems, schemas, search_api
 from .access import bearer_used, identity, public
 from .context import db
 
-blp = Blueprint("api", __name__, url_prefix="/api/v1", description="Climbing Frame catalogue API")
+blp = problems.Blueprint("api", __name__, url_prefix="/api/v1", description="Climbing Frame catalogue API")
 
 
 class ProblemApi(Api):
-    """flask-smorest, with its errors answered as problem documents like every other error."""
+    """flask-smorest, with its errors answered, and documented, as problem documents like every other
+    error (``application/problem+json``, ``problems.ProblemOut``)."""
+
+    ERROR_SCHEMA = problems.ProblemOut
 
     def handle_http_exception(self, error):
         return problems.handle_http_exception(error)
+
+    def _register_responses(self):
+        # flask-smorest's own registers each status's response (the ``default`` of every operation, and
+        # the 400 of every one taking arguments) as application/json; ours are problem documents.
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, problems.PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "An error: a problem document", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, problems.PROBLEM_JSON)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
+
+
+def _decimals_as_numbers(_converter, field, ret, **_):
+    """apispec copies a Decimal field's bounds and default as Decimals, which JSON writes as strings
+    ("maximum": "1000"), an invalid document: they are numbers. A Decimal answered as a string
+    (``as_string``) is documented as one."""
+    if isinstance(field, fields.Decimal) and field.as_string:
+        return {"type": "string", "format": "decimal"}
+    return {key: (int(value) if value == value.to_integral_value() else float(value))
+            for key, value in ret.items() if isinstance(value, Decimal)}
+
+
+def _exclusive_bounds(_converter, field, ret, **_):
+    """apispec documents ``Range(min=0, min_inclusive=False)`` as ``minimum: 0``; OpenAPI 3.0 says
+    exclusive with ``exclusiveMinimum: true`` (and the same for maximum)."""
+    bounds = {}
+    for validator in field.validators:
+        if isinstance(validator, validate.Range):
+            if validator.min is not None and not validator.min_inclusive and "minimum" in ret:
+                bounds["exclusiveMinimum"] = True
+            if validator.max is not None and not validator.max_inclusive and "maximum" in ret:
+                bounds["exclusiveMaximum"] = True
+    return bounds
 
 
 
@@ -91,7 +135,10 @@ def register(app: Flask) -> Api:
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
     )
+    ids.register(app)
     api = ProblemApi(app)
+    api.ma_plugin.converter.add_attribute_function(_decimals_as_numbers)
+    api.ma_plugin.converter.add_attribute_function(_exclusive_bounds)
     api.register_blueprint(blp)
     api.register_blueprint(search_api.blp)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})

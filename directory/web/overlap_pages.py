@@ -25,7 +25,7 @@ def review():
     return render_template("admin/overlaps.html", page=page, status=status, statuses=list(OverlapStatus))
 
 
-@bp.post("/<int:overlap_id>")
+@bp.post("/<id:overlap_id>")
 @require(admin=True)
 def decide(overlap_id: int):
     action = overlaps.confirm if request.form.get("decision") == "confirm" else overlaps.dismiss

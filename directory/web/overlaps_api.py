@@ -6,15 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ..overlaps import service as overlaps
-from . import schemas
+from . import problems, schemas
 from .access import identity, public, require
 from .context import db, instance
 
-blp = Blueprint("overlaps", __name__, url_prefix="/api/v1", description="Overlap annotations between courses")
+blp = problems.Blueprint("overlaps", __name__, url_prefix="/api/v1", description="Overlap annotations between courses")
 
 
 class OverlapArgs(schemas.PageArgs):
@@ -85,7 +84,7 @@ def _decided(overlap) -> dict[str, Any]:
             "decided_by": overlap.decided_by}
 
 
-@blp.route("/overlaps/<int:overlap_id>/confirm")
+@blp.route("/overlaps/<id:overlap_id>/confirm")
 class ConfirmOverlap(MethodView):
     @require("catalogue:publish")
     @blp.response(200, DecisionOut)
@@ -96,7 +95,7 @@ class ConfirmOverlap(MethodView):
             return _decided(overlaps.confirm(session, identity(), overlap_id))
 
 
-@blp.route("/overlaps/<int:overlap_id>/dismiss")
+@blp.route("/overlaps/<id:overlap_id>/dismiss")
 class DismissOverlap(MethodView):
     @require("catalogue:publish")
     @blp.response(200, DecisionOut)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import orjson
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
 from ..catalogue.schema import flatten_errors
@@ -14,11 +13,12 @@ from ..pathways import present
 from ..pathways import service as pathways
 from ..pathways.planner import Claim, plan
 from . import pathway_schemas as schemas
+from . import problems
 from .access import public
 from .context import db, instance
 from .pathway_pages import planner_options
 
-blp = Blueprint("pathways", __name__, url_prefix="/api/v1", description="Pathways and the planner")
+blp = problems.Blueprint("pathways", __name__, url_prefix="/api/v1", description="Pathways and the planner")
 
 
 @blp.route("/pathways")

@@ -9,14 +9,49 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import flask_smorest
 from flask import Flask, Response, jsonify, render_template, request
+from marshmallow import INCLUDE, Schema, fields
+from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from ..catalogue.schema import flatten_errors
 from ..errors import DomainError
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class InvalidParamOut(Schema):
+    name = fields.String(metadata={"description": "The parameter or field (dotted for nested fields)"})
+    reason = fields.String()
+
+
+class ProblemOut(Schema):
+    """What every error answers (``application/problem+json``); it documents the API's error responses."""
+
+    class Meta:
+        unknown = INCLUDE  # RFC 9457 extension members (``required``, a run ``report``, ...)
+
+    type = fields.String(metadata={"description": "about:blank"})
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    invalid_params = fields.List(fields.Nested(InvalidParamOut), metadata={
+        "description": "A 400 for bad parameters: each one named, with why"})
+
+
+class _Parser(FlaskParser):
+    # A bad query string or body is the client's bad request: 400 (answered and documented so), naming
+    # each parameter, rather than webargs' 422.
+    DEFAULT_VALIDATION_STATUS = 400
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint for every API blueprint: invalid arguments are a 400 problem."""
+
+    ARGUMENTS_PARSER = _Parser()
 
 
 def problem(status: int, title: str, detail: str | None = None, **extra: Any) -> Response:
@@ -38,13 +73,19 @@ def _wants_json() -> bool:
 
 
 def _invalid_params(exc: HTTPException) -> list[dict[str, str]]:
-    """webargs/flask-smorest validation messages as RFC 9457 ``invalid-params``."""
+    """webargs/flask-smorest validation messages as RFC 9457 ``invalid-params``, nested fields named by
+    their path (``achievements[0].course_version_id``) as the planner names them."""
     messages = (getattr(exc, "data", None) or {}).get("messages") or {}
     params = []
-    for _location, fields in messages.items():
-        if isinstance(fields, dict):
-            for name, reasons in fields.items():
-                reason = "; ".join(str(r) for r in reasons) if isinstance(reasons, list) else str(reasons)
+    for location, named in messages.items():
+        if not isinstance(named, dict):
+            continue
+        for name, reasons in named.items():
+            if location == "json":
+                params.extend({"name": e.field, "reason": e.reason} for e in flatten_errors(reasons, str(name)))
+            else:
+                # A query parameter is named as sent (a repeated one once), whichever of its values failed.
+                reason = "; ".join(e.reason for e in flatten_errors(reasons, str(name)))
                 params.append({"name": str(name), "reason": reason})
     return params
 
@@ -53,7 +94,8 @@ def handle_http_exception(exc: HTTPException):
     status = exc.code or 500
     invalid = _invalid_params(exc)
     if status == 422 and invalid:
-        # Query-string and body validation failures are the client's bad request, naming each parameter.
+        # Validation failures are the client's bad request, naming each parameter (the API's blueprints
+        # already raise them as 400; a parser of webargs' own says 422).
         status = 400
     title = "Bad request" if status == 400 and invalid else exc.name
     detail = (

@@ -14,6 +14,19 @@ from ..search.facets import CREDIT_BUCKETS
 from ..search.query import MAX_PER_PAGE
 
 
+class NotBlank(validate.Regexp):
+    """A string with something in it besides whitespace, as the services require; documented as the
+    pattern ``\\S``."""
+
+    def __init__(self) -> None:
+        super().__init__(r"\S", error="must not be blank")
+
+    def __call__(self, value: str) -> str:
+        if not value.strip():
+            raise ValidationError(self._format_error(value))
+        return value
+
+
 def page_as_dict(page: Page, convert: Callable[[Any], Any]) -> dict[str, Any]:
     """A service's page as every list answers it: ``{"total", "page", "per_page", "results"}``."""
     return {"total": page.total, "page": page.page, "per_page": page.per_page,
@@ -175,10 +188,11 @@ class SearchArgs(Schema):
     schedule = _many(fields.String(validate=validate.OneOf(SCHEDULES)),
                      "cohort (set start dates) or learner-led (start any time).")
     credit_min = fields.Float(validate=validate.Range(min=0, max=1000), metadata={
-        "description": "At least this many UK credits (CATS points), inclusive."})
+        "description": "At least this many UK credits (CATS points), inclusive; not more than credit_max."})
     credit_max = fields.Float(validate=validate.Range(min=0, max=1000), metadata={
         "description": "At most this many UK credits (CATS points), inclusive."})
-    starts_after = fields.Date(metadata={"description": "Starts on or after this day (ISO 8601); learner-led courses start any day."})
+    starts_after = fields.Date(metadata={"description": "Starts on or after this day (ISO 8601); learner-led "
+                                                        "courses start any day. Not after starts_before."})
     starts_before = fields.Date(metadata={"description": "Starts on or before this day (ISO 8601)."})
     language = _many(fields.String(validate=validate.Regexp(r"^[A-Za-z]{2,3}$", error="not a primary language subtag")),
                      "Language of teaching as a primary subtag: en, cy, gd.")
@@ -190,8 +204,10 @@ class SearchArgs(Schema):
                     "Pathway id: courses the pathway names (core, option or capstone) or that name it.")
     sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS), metadata={
         "description": "relevance (title when there are no words), start (soonest first), credit (smallest first) or title."})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_RESULT_WINDOW))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_RESULT_WINDOW), metadata={
+        "description": f"Page number; page times per_page must not exceed {MAX_RESULT_WINDOW} (400 otherwise)."})
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE), metadata={
+        "description": f"Results per page; page times per_page must not exceed {MAX_RESULT_WINDOW}."})
 
     @validates_schema
     def consistent(self, data, **_):

@@ -15,16 +15,15 @@ from typing import Any
 import orjson
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..catalogue import words
 from ..search.facets import credit_range
 from ..search.query import Filters, Hit, SearchQuery, SearchResult, Sort
-from . import schemas
+from . import problems, schemas
 from .access import public
 from .context import instance
 
-blp = Blueprint("search", __name__, url_prefix="/api/v1", description="Search the catalogue")
+blp = problems.Blueprint("search", __name__, url_prefix="/api/v1", description="Search the catalogue")
 
 SORTS = {"relevance": Sort.RELEVANCE, "start": Sort.SOONEST, "credit": Sort.CREDIT, "title": Sort.TITLE}
 

@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from directory.errors import DomainError
+from directory.errors import DomainError, Invalid
+from directory.web import problems
 from directory.web.access import public, require
 from directory.web.context import db, instance
 
@@ -23,7 +23,7 @@ from ..requests import service as requests
 from . import schemas
 from .callers import caller, now, policy_of, today
 
-blp = Blueprint("exchange", __name__, url_prefix="/api/v1",
+blp = problems.Blueprint("exchange", __name__, url_prefix="/api/v1",
                 description="The credit exchange: agreements between members and credit transfer requests")
 
 READ_AGREEMENTS, APPROVE = "agreements:read", "agreements:approve"
@@ -43,9 +43,22 @@ def if_match(required: bool) -> int | None:
             raise PreconditionRequired("send If-Match with the version you read (its ETag)")
         return None
     value = value.removeprefix("W/").strip('"')
-    if not value.isdigit():
-        raise PreconditionRequired(f"If-Match must name a version number, not {value!r}")
+    # ASCII digits only: str.isdigit() also takes '²', which int() refuses; ten digits hold any version.
+    if not (value.isascii() and value.isdigit() and len(value) <= 10):
+        raise PreconditionRequired(f"If-Match must name a version number, not {value[:20]!r}")
     return int(value)
+
+
+MAX_IDEMPOTENCY_KEY = 200  # the column's width
+
+
+def idempotency_key() -> str | None:
+    """The ``Idempotency-Key`` sent, if any; 400 when it is longer than a key can be stored."""
+    key = request.headers.get("Idempotency-Key") or None
+    if key is not None and len(key) > MAX_IDEMPOTENCY_KEY:
+        raise Invalid(f"Idempotency-Key: at most {MAX_IDEMPOTENCY_KEY} characters",
+                      invalid_params=[{"name": "Idempotency-Key", "reason": f"longer than {MAX_IDEMPOTENCY_KEY}"}])
+    return key
 
 
 def _etag(version: int) -> dict[str, str]:
@@ -53,8 +66,10 @@ def _etag(version: int) -> dict[str, str]:
 
 
 IF_MATCH = {"parameters": [{"in": "header", "name": "If-Match", "schema": {"type": "string"},
-                            "description": "The version you read (ETag); a stale one answers 409"}]}
-IDEMPOTENCY_KEY = {"parameters": [{"in": "header", "name": "Idempotency-Key", "schema": {"type": "string"},
+                            "description": 'The version you read (its ETag: "3", 3 or W/"3"); a stale one '
+                                           "answers 409, anything else 428"}]}
+IDEMPOTENCY_KEY = {"parameters": [{"in": "header", "name": "Idempotency-Key",
+                                   "schema": {"type": "string", "maxLength": MAX_IDEMPOTENCY_KEY},
                                    "description": "Resubmitting with the same key and body returns the "
                                                   "first request (200) instead of a new one"}]}
 
@@ -85,7 +100,7 @@ class Agreements(MethodView):
         return body, 201, _etag(body["row_version"])
 
 
-@blp.route("/agreements/<int:agreement_id>")
+@blp.route("/agreements/<id:agreement_id>")
 class AgreementRecord(MethodView):
     @public
     @blp.response(200, schemas.AgreementOut)
@@ -109,7 +124,7 @@ class AgreementRecord(MethodView):
         return body, 200, _etag(body["row_version"])
 
 
-@blp.route("/agreements/<int:agreement_id>/versions")
+@blp.route("/agreements/<id:agreement_id>/versions")
 class AgreementVersions(MethodView):
     @public
     @blp.response(200, schemas.AgreementVersionListOut)
@@ -119,7 +134,7 @@ class AgreementVersions(MethodView):
         return {"results": [schemas.version_as_dict(v) for v in agreements.versions(db(), agreement_id)]}
 
 
-@blp.route("/agreements/<int:agreement_id>/diff")
+@blp.route("/agreements/<id:agreement_id>/diff")
 class AgreementDiff(MethodView):
     @public
     @blp.arguments(schemas.DiffArgs, location="query")
@@ -132,7 +147,7 @@ class AgreementDiff(MethodView):
                 "changes": [vars(c) for c in changes]}
 
 
-@blp.route("/agreements/<int:agreement_id>/approvals")
+@blp.route("/agreements/<id:agreement_id>/approvals")
 class AgreementApprovals(MethodView):
     @require(APPROVE)
     @blp.arguments(schemas.ApprovalIn)
@@ -156,7 +171,7 @@ def _lifecycle(agreement_id: int, move, reason: str | None = None):
     return body, 200, _etag(body["row_version"])
 
 
-@blp.route("/agreements/<int:agreement_id>/propose")
+@blp.route("/agreements/<id:agreement_id>/propose")
 class AgreementPropose(MethodView):
     @require(APPROVE)
     @blp.doc(**IF_MATCH)
@@ -166,7 +181,7 @@ class AgreementPropose(MethodView):
         return _lifecycle(agreement_id, agreements.propose)
 
 
-@blp.route("/agreements/<int:agreement_id>/suspend")
+@blp.route("/agreements/<id:agreement_id>/suspend")
 class AgreementSuspend(MethodView):
     @require(APPROVE)
     @blp.arguments(schemas.ReasonIn)
@@ -177,7 +192,7 @@ class AgreementSuspend(MethodView):
         return _lifecycle(agreement_id, agreements.suspend, args["reason"])
 
 
-@blp.route("/agreements/<int:agreement_id>/resume")
+@blp.route("/agreements/<id:agreement_id>/resume")
 class AgreementResume(MethodView):
     @require(APPROVE)
     @blp.arguments(schemas.ReasonIn)
@@ -188,7 +203,7 @@ class AgreementResume(MethodView):
         return _lifecycle(agreement_id, agreements.resume, args["reason"])
 
 
-@blp.route("/agreements/<int:agreement_id>/terminate")
+@blp.route("/agreements/<id:agreement_id>/terminate")
 class AgreementTerminate(MethodView):
     @require(APPROVE)
     @blp.arguments(schemas.ReasonIn)
@@ -243,7 +258,7 @@ class TransferRequests(MethodView):
         draft = requests.RequestDraft(
             target_org=args["target_org"], award_code=args["award_code"], purpose=args["purpose"],
             achievements=tuple(requests.AchievementClaim(**a) for a in args["achievements"]))
-        key = request.headers.get("Idempotency-Key") or None
+        key = idempotency_key()
         with instance().sessions.begin() as session:
             submitted = requests.submit(session, caller(), draft, today=today(), idempotency_key=key, now=now(),
                                         policy=policy_of(instance().settings))
@@ -265,7 +280,7 @@ class StaffQueue(MethodView):
         return {"results": [schemas.queue_item_as_dict(i) for i in items]}
 
 
-@blp.route("/transfer-requests/<int:request_id>")
+@blp.route("/transfer-requests/<id:request_id>")
 class TransferRequestRecord(MethodView):
     @require()
     @blp.response(200, schemas.TransferRequestOut)
@@ -281,7 +296,7 @@ class TransferRequestRecord(MethodView):
         return body, 200, _etag(body["version"])
 
 
-@blp.route("/transfer-requests/<int:request_id>/decision")
+@blp.route("/transfer-requests/<id:request_id>/decision")
 class TransferDecision(MethodView):
     @require(DECIDE)
     @blp.arguments(schemas.DecisionIn)
@@ -303,7 +318,7 @@ class TransferDecision(MethodView):
         return body, 200, _etag(body["version"])
 
 
-@blp.route("/transfer-requests/<int:request_id>/withdraw")
+@blp.route("/transfer-requests/<id:request_id>/withdraw")
 class TransferWithdraw(MethodView):
     @require()
     @blp.doc(**IF_MATCH)
@@ -317,7 +332,7 @@ class TransferWithdraw(MethodView):
         return body, 200, _etag(body["version"])
 
 
-@blp.route("/transfer-requests/<int:request_id>/appeal")
+@blp.route("/transfer-requests/<id:request_id>/appeal")
 class TransferAppeal(MethodView):
     @require()
     @blp.arguments(schemas.AppealIn)

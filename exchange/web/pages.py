@@ -46,7 +46,7 @@ def agreements_matrix():
     return render_template("exchange/matrix.html", grid=grid, names=_org_names(), marks=STATE_MARKS)
 
 
-@bp.get("/agreements/<int:agreement_id>")
+@bp.get("/agreements/<id:agreement_id>")
 @public
 def agreement_page(agreement_id: int):
     agreement, current = agreements.read_agreement(db(), caller("agreements:read"), agreement_id)
@@ -66,7 +66,7 @@ def queue_page():
                            overdue=sum(1 for i in items if i.overdue))
 
 
-@bp.get("/requests/<int:request_id>")
+@bp.get("/requests/<id:request_id>")
 @require()
 def request_page(request_id: int):
     actor = caller("transfers:read")
@@ -107,7 +107,7 @@ def _credits() -> dict[int, Decimal]:
     return found
 
 
-@bp.post("/requests/<int:request_id>/decision")
+@bp.post("/requests/<id:request_id>/decision")
 @require("transfers:decide")
 def decide(request_id: int):
     form = _form(DecisionForm())
@@ -127,7 +127,7 @@ class AppealForm(VersionForm):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))
 
 
-@bp.post("/requests/<int:request_id>/withdraw")
+@bp.post("/requests/<id:request_id>/withdraw")
 @require()
 def withdraw(request_id: int):
     form = _form(VersionForm())
@@ -136,7 +136,7 @@ def withdraw(request_id: int):
     return redirect(url_for(".request_page", request_id=request_id), 303)
 
 
-@bp.post("/requests/<int:request_id>/appeal")
+@bp.post("/requests/<id:request_id>/appeal")
 @require()
 def appeal(request_id: int):
     form = _form(AppealForm())

@@ -9,6 +9,9 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from directory.web.ids import id_field
+from directory.web.schemas import NotBlank
+
 from ..agreements import terms as terms_module
 from ..agreements.lifecycle import AgreementState
 from ..agreements.models import Agreement
@@ -19,71 +22,91 @@ from ..requests.workflow import RequestAction, RequestState
 from ..rules import Purpose
 
 CREDIT = {"description": "CATS credits, a number or a decimal string"}
+# Bounds the services hold values to, declared here so that a request out of them is answered (and
+# documented) as a 400 naming the field, never stored wider than its column.
+MAX_CREDIT = 1000
+POSITIVE_CREDIT = validate.Range(min=0, min_inclusive=False, max=MAX_CREDIT)
+PERCENTAGE = validate.Range(min=0, max=100)
+EQF_LEVEL = validate.Range(1, 8)
+ORG_ID = validate.Length(min=1, max=100)
 
 
 # --- agreements ------------------------------------------------------------------------------------
 
 
 class CourseRefIn(Schema):
-    provider_id = fields.String(required=True)
-    course_id = fields.String(required=True)
+    provider_id = fields.String(required=True, validate=ORG_ID, metadata={"description": "A party's"})
+    course_id = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
 class ScopeIn(Schema):
-    courses = fields.List(fields.Nested(CourseRefIn), load_default=list)
-    source_providers = fields.List(fields.String(), load_default=list)
-    cah_groups = fields.List(fields.String(), load_default=list, metadata={"description": "CAH codes, any level"})
-    eqf_levels = fields.List(fields.Integer(validate=validate.Range(1, 8)), load_default=list)
-    min_credit = fields.Decimal(allow_none=True, load_default=None, metadata=CREDIT)
-    min_grade = fields.Decimal(allow_none=True, load_default=None, metadata={"description": "percentage mark"})
+    courses = fields.List(fields.Nested(CourseRefIn), load_default=list,
+                          metadata={"description": "Courses offered by the parties"})
+    source_providers = fields.List(fields.String(validate=ORG_ID), load_default=list,
+                                   metadata={"description": "Parties whose credit is recognised"})
+    cah_groups = fields.List(fields.String(validate=validate.Length(min=1, max=20)), load_default=list,
+                             metadata={"description": "CAH codes, any level"})
+    eqf_levels = fields.List(fields.Integer(validate=EQF_LEVEL), load_default=list)
+    min_credit = fields.Decimal(allow_none=True, load_default=None, metadata=CREDIT,
+                                validate=validate.Range(min=0, max=MAX_CREDIT))
+    min_grade = fields.Decimal(allow_none=True, load_default=None, validate=PERCENTAGE,
+                               metadata={"description": "percentage mark"})
 
 
 class TermsIn(Schema):
     recognition = fields.String(load_default="supports_application",
                                 validate=validate.OneOf(["guarantees_entry", "supports_application"]))
-    credit_factor = fields.Decimal(load_default=Decimal(1))
-    receiving_orgs = fields.List(fields.String(), load_default=list)
-    awards = fields.List(fields.String(), load_default=list)
-    max_credit_per_learner = fields.Decimal(allow_none=True, load_default=None, metadata=CREDIT)
-    max_share_of_award = fields.String(allow_none=True, load_default=None,
-                                       metadata={"description": "a fraction such as '2/3'"})
-    shelf_life_years = fields.Integer(allow_none=True, load_default=None)
+    credit_factor = fields.Decimal(load_default=Decimal(1), validate=validate.Range(
+        min=0, min_inclusive=False, max=1), metadata={"description": "Share of the credit recognised"})
+    receiving_orgs = fields.List(fields.String(validate=ORG_ID), load_default=list, metadata={
+        "description": "Parties that receive the credit (an articulation names one)"})
+    awards = fields.List(fields.String(validate=validate.Length(min=1, max=100)), load_default=list,
+                         metadata={"description": "Award codes the credit counts towards (an articulation names one)"})
+    max_credit_per_learner = fields.Decimal(allow_none=True, load_default=None, validate=POSITIVE_CREDIT,
+                                            metadata=CREDIT)
+    max_share_of_award = fields.String(allow_none=True, load_default=None, validate=validate.Regexp(
+        r"^(\d{1,4}/[1-9]\d{0,3}|[01]?\.\d{1,4}|1)$", error="a fraction more than 0 and at most 1, such as 2/3"),
+        metadata={"description": "A fraction more than 0 and at most 1: '2/3', 0.5"})
+    shelf_life_years = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(1, 100),
+                                      metadata={"description": "Years credit stays usable (none: no limit)"})
 
 
 class AgreementIn(Schema):
     """What an agreement says: one version's content (everything the parties approve)."""
 
-    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    title = fields.String(required=True, validate=[validate.Length(min=1, max=300), NotBlank()])
     kind = fields.String(required=True, validate=validate.OneOf(
-        ["mutual_recognition", "articulation", "consortium_pathway"]))
-    parties = fields.List(fields.String(), required=True, validate=validate.Length(min=1, max=50))
+        ["mutual_recognition", "articulation", "consortium_pathway"]), metadata={
+        "description": "An articulation names its receiving member and award (terms)"})
+    parties = fields.List(fields.String(validate=ORG_ID), required=True, validate=validate.Length(min=2, max=50),
+                          metadata={"description": "At least two different members"})
     scope = fields.Nested(ScopeIn, load_default=dict)
     terms = fields.Nested(TermsIn, load_default=dict)
     valid_from = fields.Date(required=True)
-    valid_until = fields.Date(allow_none=True, load_default=None)
-    document_ref = fields.String(allow_none=True, load_default=None)
+    valid_until = fields.Date(allow_none=True, load_default=None, metadata={"description": "Not before valid_from"})
+    document_ref = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=2000))
 
 
 class AgreementListArgs(Schema):
     org = fields.String(metadata={"description": "Only agreements this organisation is party to"})
     state = fields.Enum(AgreementState, by_value=True)
-    after = fields.Integer(metadata={"description": "Keyset: the last agreement id seen"})
+    after = id_field(minimum=0, metadata={"description": "Keyset: the last agreement id seen"})
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
 
 
 class ApprovalIn(Schema):
     terms_hash = fields.String(required=True, validate=validate.Length(equal=64),
                                metadata={"description": "The hash of the terms you read and approve"})
-    org_id = fields.String(metadata={"description": "Administrators: the party approved for"})
+    org_id = fields.String(validate=ORG_ID, metadata={"description": "Administrators: the party approved for"})
 
 
 class ReasonIn(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NotBlank()])
 
 
 class DiffArgs(Schema):
-    from_ = fields.Integer(required=True, data_key="from", metadata={"description": "Older version number"})
-    to = fields.Integer(required=True, metadata={"description": "Newer version number"})
+    from_ = id_field(required=True, data_key="from", metadata={"description": "Older version number"})
+    to = id_field(required=True, metadata={"description": "Newer version number"})
 
 
 class ApprovalOut(Schema):
@@ -178,11 +201,11 @@ def content_of(args: dict[str, Any]):
 
 
 class AwardIn(Schema):
-    org_id = fields.String(required=True, metadata={"description": "The awarding member"})
-    code = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    org_id = fields.String(required=True, validate=ORG_ID, metadata={"description": "The awarding member"})
+    code = fields.String(required=True, validate=[validate.Length(min=1, max=100), NotBlank()])
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    total_credit = fields.Decimal(required=True, metadata=CREDIT)
-    level = fields.Integer(required=True, validate=validate.Range(1, 8), metadata={"description": "EQF level"})
+    total_credit = fields.Decimal(required=True, validate=POSITIVE_CREDIT, metadata=CREDIT)
+    level = fields.Integer(required=True, validate=EQF_LEVEL, metadata={"description": "EQF level"})
 
 
 class AwardOut(Schema):
@@ -201,48 +224,55 @@ class TransferAchievementIn(Schema):
     """A directory course version (course_version_id and content_hash), or an external achievement
     (provider, title, credit, level)."""
 
-    awarded_on = fields.Date(required=True)
+    awarded_on = fields.Date(required=True, metadata={"description": "Not in the future"})
     evidence = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=2000))
-    grade = fields.Decimal(allow_none=True, load_default=None, metadata={"description": "percentage mark"})
-    course_version_id = fields.Integer(allow_none=True, load_default=None)
-    content_hash = fields.String(allow_none=True, load_default=None)
-    provider_id = fields.String(allow_none=True, load_default=None)
-    provider_name = fields.String(allow_none=True, load_default=None)
-    title = fields.String(allow_none=True, load_default=None)
-    credit = fields.Decimal(allow_none=True, load_default=None, metadata=CREDIT)
-    level = fields.Integer(allow_none=True, load_default=None, metadata={"description": "EQF level"})
+    grade = fields.Decimal(allow_none=True, load_default=None, validate=PERCENTAGE,
+                           metadata={"description": "percentage mark"})
+    course_version_id = id_field(allow_none=True, load_default=None, metadata={
+        "description": "A directory course version (with its content_hash)"})
+    content_hash = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=64))
+    provider_id = fields.String(allow_none=True, load_default=None, validate=ORG_ID, metadata={
+        "description": "External: the provider, if a member (or provider_name)"})
+    provider_name = fields.String(allow_none=True, load_default=None, validate=validate.Length(min=1, max=300))
+    title = fields.String(allow_none=True, load_default=None, validate=[validate.Length(min=1, max=500), NotBlank()],
+                          metadata={"description": "External: required"})
+    credit = fields.Decimal(allow_none=True, load_default=None, validate=POSITIVE_CREDIT,
+                            metadata={**CREDIT, "description": CREDIT["description"] + "; external: required"})
+    level = fields.Integer(allow_none=True, load_default=None, validate=EQF_LEVEL,
+                           metadata={"description": "EQF level; external: required"})
 
 
 class RequestIn(Schema):
-    target_org = fields.String(required=True, metadata={"description": "The receiving member"})
-    award_code = fields.String(required=True)
+    target_org = fields.String(required=True, validate=ORG_ID, metadata={"description": "The receiving member"})
+    award_code = fields.String(required=True, validate=validate.Length(min=1, max=100))
     purpose = fields.Enum(Purpose, by_value=True, required=True)
     achievements = fields.List(fields.Nested(TransferAchievementIn), required=True, validate=validate.Length(min=1, max=20))
 
 
 class RequestListArgs(Schema):
     state = fields.Enum(RequestState, by_value=True)
-    after = fields.Integer(metadata={"description": "Keyset: the last request id seen"})
+    after = id_field(minimum=0, metadata={"description": "Keyset: the last request id seen"})
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
 
 
 class QueueArgs(Schema):
     org = fields.String(metadata={"description": "Administrators: whose queue"})
     after_due = fields.Date(metadata={"description": "Keyset: the last item's due date"})
-    after_id = fields.Integer(metadata={"description": "Keyset: the last item's request id"})
+    after_id = id_field(minimum=0, metadata={"description": "Keyset: the last item's request id"})
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
 
 
 class DecisionIn(Schema):
     action = fields.String(required=True, validate=validate.OneOf(["accept", "change", "refuse"]))
-    note = fields.String(load_default="", validate=validate.Length(max=5000),
-                         metadata={"description": "Why (required to change or refuse): the learner reads it"})
-    credits = fields.Dict(keys=fields.String(), values=fields.Decimal(), load_default=dict,
-                          metadata={"description": "change: credits per achievement position"})
+    note = fields.String(load_default="", validate=validate.Length(max=5000), metadata={
+        "description": "Why (required, not blank, to change or refuse): the learner reads it"})
+    credits = fields.Dict(keys=fields.String(validate=validate.Regexp(r"^[0-9]{1,3}$", error="a position: 1, 2, ...")),
+                          values=fields.Decimal(validate=validate.Range(min=0, max=MAX_CREDIT)), load_default=dict,
+                          metadata={"description": "change: credits per achievement position ('1', '2', ...)"})
 
 
 class AppealIn(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=5000), NotBlank()])
 
 
 class RequestAchievementOut(Schema):

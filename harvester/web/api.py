@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from directory.errors import NotFound
 from directory.web import problems
@@ -19,7 +18,7 @@ from ..models import RunOutcome
 from ..report import quarantine_as_dict, run_as_dict
 from . import schemas
 
-blp = Blueprint("members", __name__, url_prefix="/api/v1",
+blp = problems.Blueprint("members", __name__, url_prefix="/api/v1",
                 description="Member universities: publishing, feed settings, run reports")
 PUBLISH = publishing.PUBLISH
 # The consortium-wide report lists were documented with the catalogue API before they moved here; they
@@ -31,12 +30,14 @@ CATALOGUE_API_TAG = "api"
 @blp.route("/providers/<provider_id>/catalogue")
 class Catalogue(MethodView):
     @require(PUBLISH)
-    @blp.doc(requestBody={"required": True, "content": {
-        "application/json": {"schema": {"type": "object"}, "description": "A native catalogue feed"},
-        "application/xml": {"schema": {"type": "string"}, "description": "An XCRI-CAP 1.2 catalogue"},
+    @blp.doc(requestBody={"required": True, "description": "A native catalogue feed (JSON) or an XCRI-CAP 1.2 "
+                                                         "catalogue (XML)", "content": {
+        "application/json": {"schema": {"type": "object", "description": "A native catalogue feed"}},
+        "application/xml": {"schema": {"type": "string", "description": "An XCRI-CAP 1.2 catalogue"}},
     }})
     @blp.response(200, schemas.HarvestRunOut)
-    @blp.alt_response(422, description="The document was unusable: a problem carrying the run report")
+    @blp.alt_response(422, schema=problems.ProblemOut, content_type=problems.PROBLEM_JSON,
+                      description="The document was unusable: a problem carrying the run report")
     def put(self, provider_id):
         """Publish the provider's whole catalogue (the same pipeline as a harvest); answers the run report."""
         run = publishing.publish(instance().harvest_environment(), identity(), provider_id,
