@@ -12,6 +12,7 @@ from directory.errors import NotFound
 from directory.web import problems
 from directory.web.access import identity, require
 from directory.web.context import db, instance
+from directory.web.limits import large_body
 from directory.web.schemas import page_as_dict
 
 from .. import pipeline, publishing
@@ -30,6 +31,7 @@ CATALOGUE_API_TAG = "api"
 
 @blp.route("/providers/<provider_id>/catalogue")
 class Catalogue(MethodView):
+    @large_body  # a whole catalogue: up to harvest_max_bytes, every other endpoint request_max_bytes
     @require(PUBLISH)
     @blp.doc(requestBody={"required": True, "content": {
         "application/json": {"schema": {"type": "object"}, "description": "A native catalogue feed"},
