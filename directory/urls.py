@@ -67,7 +67,7 @@ def url_refusal(value: Any) -> str | None:
     """The sentence a quarantine entry or a 400 answer shows for a refused ``value`` (naming the value and
     the reason), or None when ``value`` is an absolute http(s) address."""
     problem = web_url_problem(value)
-    return None if problem is None else f"not a web address (http or https): {_shown(value)} {problem}"
+    return None if problem is None else f"{_shown(value)} is not a web address (http or https): {problem}"
 
 
 class WebUrl:
