@@ -165,7 +165,8 @@ def create_app(settings: settings_module.Settings | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
         JSON_SORT_KEYS=False,
-        MAX_CONTENT_LENGTH=settings.harvest_max_bytes,
+        # The small limit unless an endpoint declares otherwise (directory.web.limits).
+        MAX_CONTENT_LENGTH=settings.request_max_bytes,
     )
     if settings.proxy_hops:
         # Only the hops configured: a client cannot claim another address by sending the header itself.
@@ -192,6 +193,8 @@ def _register_web(app: Flask) -> None:
         api,
         auth_pages,
         context,
+        headers,
+        limits,
         oauth,
         oidc_sign_in,
         overlap_pages,
@@ -201,6 +204,8 @@ def _register_web(app: Flask) -> None:
     )
 
     problems.register(app)
+    headers.register(app)
+    limits.register(app)
     access.register(app)
     oauth.register(app)
     json_api = api.register(app)

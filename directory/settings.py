@@ -141,6 +141,10 @@ class Settings:
     harvest_max_bytes: int = _setting(
         512 * 1024 * 1024, _positive_int, "Largest feed body accepted, in bytes."
     )
+    request_max_bytes: int = _setting(
+        1024 * 1024, _positive_int,
+        "Largest request body the API and forms accept, in bytes (publishing a catalogue: harvest_max_bytes).",
+    )
     harvest_max_redirects: int = _setting(5, int, "Redirects followed when fetching a feed.")
     harvest_retries: int = _setting(3, int, "Retries after a 5xx answer or connection error.")
     harvest_backoff: float = _setting(1.0, float, "First retry delay in seconds (doubles each retry).")

@@ -23,6 +23,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
 
+from ..urls import web_url
 from .vocab import (
     CREDIT_SCHEMES,
     LEVEL_FRAMEWORKS,
@@ -39,7 +40,6 @@ STATUSES = ("active", "withdrawn")
 PATHWAY_ROLES = ("core", "option")
 SCHEDULE_TYPES = ("cohort", "learner-led")
 
-_http_url = validate.URL(schemes={"http", "https"}, require_tld=False)
 _language_tag = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _currency = re.compile(r"^[A-Z]{3}$")
 
@@ -368,7 +368,7 @@ class CourseSchema(Schema):
     id = fields.String(required=True, validate=validate.Length(min=1, max=200))
     status = fields.String(load_default="active", validate=validate.OneOf(STATUSES))
     title = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    url = fields.String(required=True, validate=_http_url)
+    url = fields.String(required=True, validate=web_url)
     summary = fields.String(load_default=None)
     aims = fields.String(load_default=None)
     learning_outcomes = TextList(min_items=1, required=True)
@@ -384,7 +384,7 @@ class CourseSchema(Schema):
     assessment = TextList(load_default=list)
     assessment_supervision = fields.String(load_default=None, validate=validate.OneOf(SUPERVISION))
     identity_verified = fields.Boolean(load_default=None)
-    apply_url = fields.String(load_default=None, validate=_http_url)
+    apply_url = fields.String(load_default=None, validate=web_url)
     awarding_body = OrganisationRef(load_default=None)
     quality_assurance = fields.String(load_default=None)
     psrb_recognition = PsrbList(load_default=list)

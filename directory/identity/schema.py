@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates
 
+from ..urls import web_url
 from .identity import SCOPES, Permission, Role, parse_permissions, parse_scopes
 
 ROLES = [role.value for role in Role]
@@ -79,7 +80,7 @@ class OrganisationIn(FormSchema):
 class OrganisationSignInIn(FormSchema):
     """An organisation's OpenID Connect provider; a blank secret keeps the stored one."""
 
-    issuer = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    issuer = fields.String(required=True, validate=[validate.Length(min=1, max=500), web_url])
     client_id = fields.String(required=True, validate=validate.Length(min=1, max=255))
     client_secret = fields.String(load_default=None, allow_none=True, load_only=True)
     enabled = fields.Boolean(load_default=False)

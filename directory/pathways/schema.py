@@ -19,9 +19,9 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre
 
 from ..catalogue.schema import Credit, Level, _decimal, _integer, _items, _mapping, _number, _text
 from ..catalogue.vocab import eqf_level
+from ..urls import web_url
 
 PATHWAY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-_http_url = validate.URL(schemes={"http", "https"}, require_tld=False)
 
 
 def course_key(ref: Any, awarding_provider_id: str) -> str:
@@ -59,7 +59,7 @@ class PathwaySchema(Schema):
         PATHWAY_ID, error="letters, digits, '.', '_' and '-', starting with a letter or digit, at most 100"))
     title = fields.String(required=True, validate=validate.Length(min=1, max=500))
     description = fields.String(load_default=None)
-    url = fields.String(load_default=None, validate=_http_url)
+    url = fields.String(load_default=None, validate=web_url)
     level = Level(required=True)
     total_credit = Credit(required=True)
     rules = fields.Raw(required=True)

@@ -24,6 +24,7 @@ from ..overlaps import service as overlap_service
 from ..pathways import service as pathway_service
 from ..search.facets import CREDIT_BUCKETS, LANGUAGE_LABELS, MODE_LABELS, SCHEDULE_LABELS
 from ..search.query import FacetValue, SearchQuery, SearchResult
+from ..urls import safe_url
 from . import jsonld, schemas
 from .access import public
 from .context import db, instance
@@ -280,6 +281,7 @@ def register(app: Flask) -> None:
         language_words=_language_words,
         day_words=_iso_day_words,
         first_upper=_first_upper,
+        safe_url=safe_url,
     )
     app.jinja_env.globals.update(next_start_words=words.next_start_words)
     app.register_blueprint(bp)

@@ -9,6 +9,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from directory.urls import web_url
 from directory.web.ids import id_field
 from directory.web.schemas import NotBlank
 
@@ -428,7 +429,7 @@ def dump_json(data: Any) -> bytes:
 
 
 class WebhookIn(Schema):
-    url = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+    url = fields.String(required=True, validate=[validate.Length(min=1, max=2000), web_url],
                         metadata={"description": "Where the exchange POSTs its events (https; no private addresses)"})
 
 

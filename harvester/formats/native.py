@@ -1,20 +1,24 @@
 """The native Climbing Frame catalogue feed (JSON), documented in docs/feed-format.md.
 
 Records pass through untouched: the native format *is* the canonical field naming, so all validation
-happens once, in directory.catalogue.schema.
+happens once, in directory.catalogue.schema. The provider's own fields are read here; a ``provider.url``
+that is not an http(s) address (``directory.urls``) is left out and quarantined, the rest of the feed goes on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from itertools import chain
 from typing import Any
 
 import orjson
 
+from directory.urls import url_refusal
+
 from .base import FeedDocument, FeedError, ProviderInfo, Record, Rejection
 
 FORMAT = "native"
-VERSION = "1"
+VERSION = "2"  # 2: provider.url checked
 FORMAT_NAME = "climbing-frame/catalogue-feed"
 SUPPORTED_VERSIONS = ("1.0",)
 
@@ -38,15 +42,16 @@ def parse(data: bytes) -> FeedDocument:
     pathways = document.get("pathways") or []
     if not isinstance(pathways, list):
         raise FeedError("pathways must be a list when given")
+    provider, rejected = _provider(document.get("provider"))
     return FeedDocument(
-        provider=_provider(document.get("provider")),
-        items=_items(courses),
+        provider=provider,
+        items=chain(rejected, _items(courses)),
         total=len(courses),
         pathways=[p for p in pathways if isinstance(p, Mapping)],
     )
 
 
-def _provider(value: Any) -> ProviderInfo:
+def _provider(value: Any) -> tuple[ProviderInfo, list[Rejection]]:
     if not isinstance(value, dict):
         raise FeedError("provider must be an object with id and name")
     provider_id, name = value.get("id"), value.get("name")
@@ -59,13 +64,21 @@ def _provider(value: Any) -> ProviderInfo:
         item = value.get(key)
         return str(item) if isinstance(item, str | int) else None
 
-    return ProviderInfo(
+    url, rejected = value.get("url"), []
+    if isinstance(url, str) and not url.strip():
+        url = None  # blank is "not given", as null is
+    refusal = None if url is None else url_refusal(url)
+    if refusal is not None:
+        rejected.append(Rejection(None, "provider.url", refusal, _excerpt(url)))
+        url = None
+    info = ProviderInfo(
         id=str(provider_id).strip(),
         name=name.strip(),
         id_scheme=text("id_scheme"),
         country=(text("country") or "")[:2].upper() or None,
-        url=text("url"),
+        url=url,
     )
+    return info, rejected
 
 
 def _items(courses: list[Any]) -> Iterator[Record | Rejection]:

@@ -110,6 +110,8 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as SafeElementTree
 from defusedxml.common import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
+from directory.urls import is_web_url
+
 from .base import FeedDocument, FeedError, ProviderInfo, Record, Rejection
 
 FORMAT = "xcri-cap"
@@ -391,7 +393,8 @@ def _provider_info(element: Element, feed: _Feed) -> ProviderInfo | None:
     identifiers = [(_line(child), _xsi_type(child)) for child in _named(element, feed, "identifier")]
     identifiers = [(value, kind) for value, kind in identifiers if value]
     names = [_line(child) for child in _named(element, feed, "title")]
-    urls = [_line(child) for child in _named(element, feed, "url") if _URL.match(_line(child))]
+    # Only addresses the one rule (directory.urls) accepts: a provider page links to this one.
+    urls = [_line(child) for child in _named(element, feed, "url") if is_web_url(_line(child))]
     for child in _children(element):
         if feed.local(child) not in _PROVIDER_FIELDS:
             feed.note(f"provider/{feed.label(child.tag)}")
@@ -830,9 +833,9 @@ class _Presentation:
             if self.cost is None:
                 feed.note("presentation/mlo:cost (no amount and currency)")
         for element in by_name.get("applyTo", []):
-            if _URL.match(_line(element)) and self.apply_url is None:
+            if is_web_url(_line(element)) and self.apply_url is None:
                 self.apply_url = _line(element)
-            elif not _URL.match(_line(element)):
+            elif not is_web_url(_line(element)):
                 feed.note("presentation/xcri:applyTo (not a web address)")
         for element in by_name.get("engagement", []):
             self.study_hours = self.study_hours or _hours(_text(element))

@@ -11,6 +11,7 @@ from directory.errors import NotFound
 from directory.web import problems
 from directory.web.access import identity, require
 from directory.web.context import db, instance
+from directory.web.limits import large_body
 from directory.web.schemas import page_as_dict
 
 from .. import pipeline, publishing
@@ -29,6 +30,7 @@ CATALOGUE_API_TAG = "api"
 
 @blp.route("/providers/<provider_id>/catalogue")
 class Catalogue(MethodView):
+    @large_body  # a whole catalogue: up to harvest_max_bytes, every other endpoint request_max_bytes
     @require(PUBLISH)
     @blp.doc(requestBody={"required": True, "description": "A native catalogue feed (JSON) or an XCRI-CAP 1.2 "
                                                          "catalogue (XML)", "content": {
