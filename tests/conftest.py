@@ -23,6 +23,8 @@ from directory.migrate import upgrade
 from tests.clock import CLOCK_START
 
 ROOT = Path(__file__).resolve().parent.parent
+# The twin loopback servers of the DNS-rebinding tests (feeds, webhooks, sign-in).
+pytest_plugins = ["tests.rebinding"]
 
 # CI (which sets CI=true) runs the same examples every time and never fails a test for being slow on a
 # busy machine; a developer's run keeps Hypothesis's defaults.

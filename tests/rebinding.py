@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import pytest
 from pytest_httpserver import HTTPServer
 
 from directory.outbound import AddressPolicy
@@ -89,3 +90,14 @@ def twin_servers(**options) -> Iterator[Twins]:
             internal.stop()
         return
     raise RuntimeError("no port free on both 127.0.0.1 and 127.0.0.2")
+
+
+@pytest.fixture(scope="module")
+def twin_pair():
+    with twin_servers() as servers:  # started once: stopping a server takes half a second
+        yield servers
+
+
+@pytest.fixture
+def twins(twin_pair):
+    return twin_pair.reset()

@@ -102,17 +102,6 @@ def test_the_policy_resolves_with_its_resolver_and_judges_with_its_rule() -> Non
 # --- connecting to the address checked: plain HTTP ------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def twin_pair():
-    with twin_servers() as servers:  # started once: stopping a server takes half a second
-        yield servers
-
-
-@pytest.fixture
-def twins(twin_pair):
-    return twin_pair.reset()
-
-
 def pinned_session(addresses: AddressPolicy) -> requests.Session:
     session = requests.Session()
     adapter = PinnedAdapter(addresses)

@@ -21,7 +21,7 @@ from pytest_httpserver import HTTPServer
 from directory.settings import Settings
 from harvester import fetch
 from harvester.fetch import FetchError, FetchOptions
-from tests.rebinding import INTERNAL, PUBLIC, ScriptedResolver, policy, twin_servers
+from tests.rebinding import INTERNAL, PUBLIC, ScriptedResolver, policy
 
 # Local servers are on loopback, so every test that really fetches allows private addresses.
 FAST = FetchOptions(allow_private=True, retries=2, backoff=0.01, connect_timeout=2.0, read_timeout=2.0)
@@ -473,17 +473,6 @@ def test_private_feed_url_is_refused_before_any_request(httpserver: HTTPServer) 
     assert caught.value.reason == "refused: 127.0.0.1 resolves to private address 127.0.0.1"
     assert caught.value.status is None
     assert httpserver.log == []
-
-
-@pytest.fixture(scope="module")
-def twin_pair():
-    with twin_servers() as servers:  # started once: stopping a server takes half a second
-        yield servers
-
-
-@pytest.fixture
-def twins(twin_pair):
-    return twin_pair.reset()
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ from harvester.scheduler import build_scheduler
 from tests.exchange.conftest import ADMIN, HOME, active_agreement
 from tests.exchange.web.conftest import person
 from tests.exchange.web.test_api import submitted
-from tests.rebinding import INTERNAL, PUBLIC, ScriptedResolver, policy, twin_servers
+from tests.rebinding import INTERNAL, PUBLIC, ScriptedResolver, policy
 
 
 def set_hook(app, instance, members, url) -> str:
@@ -180,17 +180,6 @@ def test_the_webhook_secret_is_stored_sealed(instance):
 
 
 # --- DNS rebinding: each attempt posts to the address it checked ------------------------------------
-
-
-@pytest.fixture(scope="module")
-def twin_pair():
-    with twin_servers() as servers:  # started once: stopping a server takes half a second
-        yield servers
-
-
-@pytest.fixture
-def twins(twin_pair):
-    return twin_pair.reset()
 
 
 def hook_at(instance, url: str) -> str:
