@@ -19,7 +19,7 @@ from rich.table import Table
 from exchange import cli as exchange_cli
 from exchange import jobs as exchange_jobs
 from harvester import pipeline, registry
-from harvester.report import run_as_dict
+from harvester.report import quarantine_record, run_as_dict
 
 from . import settings as settings_module
 from .app import Instance, create_app, harvest_in_parallel
@@ -132,10 +132,9 @@ def feeds_list(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    table = Table("id", "name", "format", "every", "url")
-    for row in rows:
-        table.add_row(row["id"], row["name"], row["format"], f"{row['every_seconds'] // 60} min", row["url"] or "")
-    Console().print(table)
+    _print_table(("id", "name", "format", "every", "url"),
+                 [(row["id"], row["name"], row["format"], f"{row['every_seconds'] // 60} min", row["url"] or "")
+                  for row in rows])
 
 
 @feeds_group.command("remove")
@@ -186,13 +185,15 @@ HELD_EXIT_STATUS = 3
 @click.pass_context
 @with_appcontext
 def harvest_group(ctx: click.Context, feed_id: str | None, as_json: bool, jobs: int) -> None:
-    """Harvest feeds now (`harvest report`, `harvest confirm` and `harvest unlock` are subcommands).
+    """Harvest feeds now (`harvest report`, `harvest confirm`, `harvest reject` and `harvest unlock` are
+    subcommands).
 
     \b
     Exit status, for monitors:
       0  every run succeeded
       1  a run failed, or a feed could not be harvested (e.g. another run holds it)
       3  no run failed, but a run is held: its withdrawals wait for `harvest confirm RUN_ID`
+         (or `harvest reject RUN_ID`)
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -240,33 +241,72 @@ def _harvest_feeds(feed_ids: list[str], as_json: bool, jobs: int = 1) -> list[di
     return reports
 
 
+# Quarantined records listed under the plain report (per run); --json gives them all.
+QUARANTINE_LISTED = 20
+
+
 @harvest_group.command("report")
 @click.option("--feed", "feed_id", default=None, help="Only this feed's latest run.")
-@click.option("--json", "as_json", is_flag=True, help="The run as the API's run object.")
+@click.option("--json", "as_json", is_flag=True,
+              help="The run as the API's run object, with its quarantined records (`quarantine`).")
 @with_appcontext
 def harvest_report(feed_id: str | None, as_json: bool) -> None:
-    """Print the latest run report (of each feed, or of one)."""
+    """Print the latest run report (of each feed, or of one), with the records it quarantined and why."""
     with _instance().sessions() as session:
         feed_ids = [feed_id] if feed_id else [f.id for f in registry.list_feeds(session)]
         runs = [r for fid in feed_ids for r in pipeline.latest_runs(session, fid, 1, 1).results]
+        reports = [{**run_as_dict(run), "quarantine": [quarantine_record(e) for e in
+                                                       pipeline.run_quarantine(session, run.id)]} for run in runs]
     if feed_id and not runs:
         raise click.ClickException(f"feed {feed_id} has no runs yet")
     if as_json and feed_id:
-        click.echo(json.dumps(run_as_dict(runs[0]), indent=2))
-    else:
-        _print_reports([run_as_dict(run) for run in runs], as_json)
+        click.echo(json.dumps(reports[0], indent=2))
+        return
+    _print_reports(reports, as_json)
+    if not as_json:
+        _print_quarantine(reports)
+
+
+def _print_quarantine(reports: list[dict]) -> None:
+    for report in reports:
+        records = report["quarantine"]
+        if not records:
+            continue
+        click.echo(f"\nfeed {report['feed']} (run {report['id']}): {len(records)} records quarantined")
+        for record in records[:QUARANTINE_LISTED]:
+            title = f" {record['title']!r}" if record["title"] else ""
+            for problem in record["problems"]:
+                value = "" if problem["value"] is None else f" = {json.dumps(problem['value'], ensure_ascii=False)}"
+                click.echo(f"  {record['course_id'] or '(no id)'}{title}: {problem['field']}{value}: "
+                           f"{problem['reason']}")
+        if len(records) > QUARANTINE_LISTED:
+            click.echo(f"  ... and {len(records) - QUARANTINE_LISTED} more "
+                       f"(all of them: climbing-frame harvest report --feed {report['feed']} --json)")
 
 
 @harvest_group.command("confirm")
 @click.argument("run_id", type=int)
 @with_appcontext
 def harvest_confirm(run_id: int) -> None:
-    """Apply the withdrawals that held run RUN_ID is waiting for."""
+    """Apply the withdrawals that held run RUN_ID is waiting for (or the run a repeat of it names)."""
     try:
         run = pipeline.confirm_withdrawals(_instance().harvest_environment(), run_id)
     except DomainError as exc:
         _fail(exc)
-    click.echo(f"run {run_id}: {run.withdrawn} courses withdrawn")
+    click.echo(f"run {run.id}: {run.withdrawn} courses withdrawn")
+
+
+@harvest_group.command("reject")
+@click.argument("run_id", type=int)
+@with_appcontext
+def harvest_reject(run_id: int) -> None:
+    """Drop the withdrawals that held run RUN_ID is waiting for: the courses stay active (recorded on the
+    run). Runs of the unchanged feed then succeed; a changed feed is judged afresh."""
+    try:
+        run = pipeline.reject_withdrawals(_instance().harvest_environment(), run_id)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"run {run.id}: withdrawals rejected; {len(run.held_withdrawals)} courses stay active")
 
 
 @harvest_group.command("unlock")
@@ -291,19 +331,32 @@ def _print_reports(reports: list[dict], as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(reports, indent=2))
         return
-    table = Table("run", "feed", "outcome", "http", "seen", "new", "changed", "unchanged", "withdrawn",
-                  "quarantined", "complete")
+    rows = []
     for report in reports:
         counts = report["counts"]
         mean = report["completeness"]["mean"]
-        table.add_row(str(report["id"]), report["feed"], report["outcome"], str(report["http_status"] or ""),
-                      *(str(counts[k]) for k in ("seen", "new", "changed", "unchanged", "withdrawn", "quarantined")),
-                      f"{mean:.0%}" if mean is not None else "")
-    Console().print(table)
+        rows.append((str(report["id"]), report["feed"], report["outcome"], str(report["http_status"] or ""),
+                     *(str(counts[k]) for k in ("seen", "new", "changed", "unchanged", "withdrawn", "quarantined")),
+                     f"{mean:.0%}" if mean is not None else ""))
+    _print_table(("run", "feed", "outcome", "http", "seen", "new", "changed", "unchanged", "withdrawn",
+                  "quarantined", "complete"), rows)
     # Reasons in full, one a line: a table column would cut them short.
     for report in reports:
         for error in report["errors"]:
             click.echo(f"feed {report['feed']} (run {report['id']}): {error}")
+
+
+def _print_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """A table on a terminal; otherwise (a pipe, a file, a test) tab-separated lines with a header line, so
+    that nothing is cut to a guessed width and every line splits on tabs."""
+    if sys.stdout.isatty():
+        table = Table(*headers)
+        for row in rows:
+            table.add_row(*row)
+        Console().print(table)
+        return
+    for line in (headers, *rows):
+        click.echo("\t".join(" ".join(cell.split()) for cell in line))
 
 
 @main.command("scheduler")

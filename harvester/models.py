@@ -83,6 +83,11 @@ class HarvestRun(Base):
     # Course ids whose withdrawal waits for confirmation (outcome HELD).
     held_withdrawals: Mapped[list[str]] = mapped_column(JSONType, default=list)
     withdrawals_confirmed: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When an administrator rejected the held withdrawals: none applied, the courses stay active.
+    withdrawals_rejected: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A run that found the document unchanged since a held run (a 304, or the same bytes) repeats that run's
+    # outcome as it stands: this is the held run's id. The hold stays the held run's to confirm or reject.
+    held_run_id: Mapped[int | None] = mapped_column(Integer)
     completeness_mean: Mapped[float | None] = mapped_column(Float)
     # The least complete records of this run: [{"course_id", "score", "missing": [...]}].
     incomplete: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)

@@ -12,10 +12,14 @@ Guarantees a caller may rely on:
 - A record whose raw form is unchanged since the last run is neither validated, rewritten nor indexed.
 - Duplicate course ids in one feed: the first wins, the others are quarantined.
 - Withdrawals (courses missing from a successful feed, or marked withdrawn) are held for confirmation
-  when they would exceed ``harvest_withdraw_guard`` of the provider's active courses.
-- A 304 Not Modified repeats the last successful run. With no successful run to repeat (the last one was
-  held, or none succeeded yet) the document is fetched again without validators; a server that answers
-  304 to that too fails the run ("no earlier copy").
+  when they would exceed ``harvest_withdraw_guard`` of the provider's active courses. A hold stands until
+  an administrator confirms or rejects it (``confirm_withdrawals``, ``reject_withdrawals``) or a run reads
+  a changed document (which supersedes it). Courses whose withdrawal is held are not marked seen.
+- A 304 Not Modified, or the same bytes again, repeats the last run that read a document: a success as a
+  success; a standing hold as held again (``held_run_id`` names the held run, nothing is withdrawn or
+  confirmed, and the held run can still be confirmed or rejected); a decided hold as decided. With no run
+  to repeat the document is fetched again without validators; a server that answers 304 to that too
+  fails the run ("no earlier copy").
 - Indexing and other side effects run after the commit, from the run's change set.
 - The run's counts add up as harvester.report describes.
 """
@@ -31,7 +35,7 @@ from types import ModuleType
 
 import orjson
 from marshmallow import ValidationError
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -94,11 +98,11 @@ def _harvest(env: HarvestEnvironment, feed: Feed, lease: leases.Lease, started: 
     try:
         fetched = _fetch(env, feed, conditional=True)
         if fetched.status == 304:
-            # Not modified: the same outcome as the last successful run, without reading the document.
+            # Not modified: the same outcome as the last run that read the document, without reading it.
             repeated = _repeat_unchanged(env, lease, feed, started, trigger, 304, None)
             if repeated is not None:
                 return repeated
-            # Nothing to repeat (the last run was held, or none succeeded): ask for the document itself.
+            # Nothing to repeat (no run has read a document yet): ask for the document itself.
             if feed.etag or feed.last_modified:
                 fetched = _fetch(env, feed, conditional=False)
     except FetchError as exc:
@@ -178,23 +182,33 @@ def _remember_validators(session: Session, feed: Feed, validators: tuple[str | N
 
 def _repeat_unchanged(env: HarvestEnvironment, lease: leases.Lease, feed: Feed, started: datetime, trigger: str,
                       http_status: int | None, validators) -> HarvestRun | None:
-    """A run for a document byte-identical to the one the last successful run applied: the same outcome
-    without parsing or validating (its quarantine carried over). None when that run was not a success."""
+    """A run for the document the last run that read one applied (byte-identical, or a 304): the same outcome
+    without parsing or validating (its quarantine carried over). A standing hold is repeated as held, naming
+    the held run (``held_run_id``) and withdrawing or confirming nothing; a decided hold as decided (a
+    success). None when no run has read a document yet."""
     with env.sessions.begin() as session:
         previous = session.scalar(select(HarvestRun).where(
             HarvestRun.feed_id == feed.id, HarvestRun.outcome != RunOutcome.FAILED).order_by(HarvestRun.id.desc()))
-        if previous is None or previous.outcome is not RunOutcome.SUCCEEDED:
+        if previous is None:
             return None
+        held = session.get(HarvestRun, previous.held_run_id) if previous.held_run_id is not None else previous
+        if held is None or held.outcome is not RunOutcome.HELD:
+            held = None
+        standing = held is not None and held.withdrawals_confirmed is None and held.withdrawals_rejected is None
         lease.confirm(session)
-        catalogue.mark_seen(session, feed.provider_id, env.clock())
+        # The feed still does not list the courses of a hold that stands or was rejected: not seen.
+        unconfirmed = held.held_withdrawals if held is not None and held.withdrawals_confirmed is None else []
+        catalogue.mark_seen(session, feed.provider_id, env.clock(), except_ids=unconfirmed)
         # The same records again, in the same buckets, except that nothing is new or changed a second time.
         run = HarvestRun(
             feed_id=feed.id, provider_id=feed.provider_id, trigger=trigger, started=started, finished=env.clock(),
-            outcome=RunOutcome.SUCCEEDED, http_status=http_status, seen=previous.seen, new=0, changed=0,
+            outcome=RunOutcome.HELD if standing else RunOutcome.SUCCEEDED, http_status=http_status,
+            seen=previous.seen, new=0, changed=0,
             unchanged=previous.new + previous.changed + previous.unchanged, withdrawn=0,
             quarantined=previous.quarantined, marked_withdrawn=previous.marked_withdrawn,
             pathways_seen=previous.pathways_seen, pathways_quarantined=previous.pathways_quarantined,
-            errors=[], held_withdrawals=[],
+            errors=_repeat_notes(held, standing), held_withdrawals=list(held.held_withdrawals) if standing else [],
+            held_run_id=held.id if held is not None else None,
             completeness_mean=previous.completeness_mean, incomplete=previous.incomplete,
             unmapped=previous.unmapped,
         )
@@ -207,6 +221,17 @@ def _repeat_unchanged(env: HarvestEnvironment, lease: leases.Lease, feed: Feed, 
         )
         _remember_validators(session, feed, validators)
     return run
+
+
+def _repeat_notes(held: HarvestRun | None, standing: bool) -> list[str]:
+    if held is None or held.withdrawals_confirmed is not None:
+        return []
+    count = len(held.held_withdrawals)
+    if standing:
+        return [f"held: the feed is unchanged since run {held.id}, whose withdrawal of {count} courses still "
+                f"waits for an administrator: `harvest confirm {held.id}` or `harvest reject {held.id}`"]
+    return [f"the feed is unchanged since run {held.id}, whose withdrawals were rejected: the {count} courses "
+            "missing from it stay active"]
 
 
 def _check_provider(feed: Feed, document: FeedDocument) -> None:
@@ -269,7 +294,8 @@ def _apply(session: Session, env: HarvestEnvironment, feed: Feed, document: Feed
         ]
     else:
         changes.withdrawn = catalogue.withdraw(session, feed.provider_id, leaving, now)
-    catalogue.mark_seen(session, feed.provider_id, now)
+    catalogue.mark_seen(session, feed.provider_id, now,
+                        except_ids=run.held_withdrawals if run.outcome is RunOutcome.HELD else ())
     pathways = store_feed_pathways(session, feed.provider_id, document.pathways, now,
                                    withdraw_missing=run.outcome is not RunOutcome.HELD)
     changes.reindex = sorted(pathways.course_keys)
@@ -398,25 +424,59 @@ def _acquire(env: HarvestEnvironment, feed_id: str, trigger: str) -> tuple[Feed,
 
 
 def confirm_withdrawals(env: HarvestEnvironment, run_id: int) -> HarvestRun:
-    """Apply the withdrawals a held run is waiting for, if it is still its feed's latest run."""
+    """Apply the withdrawals a held run is waiting for, unless a later run read a changed document (runs that
+    found it unchanged repeat the hold and do not supersede it). Naming such a repeating run confirms the
+    held run it repeats. Returns the held run, its ``withdrawn`` count set."""
     with env.sessions.begin() as session:
-        run = session.get(HarvestRun, run_id)
-        if run is None:
-            raise NotFound(f"no harvest run {run_id}")
-        if run.outcome is not RunOutcome.HELD or run.withdrawals_confirmed is not None:
-            raise Invalid(f"run {run_id} holds no withdrawals waiting for confirmation")
-        latest = session.scalar(select(func.max(HarvestRun.id)).where(
-            HarvestRun.feed_id == run.feed_id, HarvestRun.outcome != RunOutcome.FAILED))
-        if latest != run.id:
-            raise Conflict(f"run {run_id} was superseded by run {latest}; its withdrawals no longer apply")
+        run = _standing_hold(session, run_id)
         now = env.clock()
         withdrawn = catalogue.withdraw(session, run.provider_id, run.held_withdrawals, now)
         run.withdrawn = len(withdrawn)
         run.withdrawals_confirmed = now
+        _decide_repeats(session, run, withdrawals_confirmed=now)
         changes = catalogue.ChangeSet(run.provider_id, withdrawn=withdrawn)
     if changes:
         env.on_changes(changes)
     return run
+
+
+def reject_withdrawals(env: HarvestEnvironment, run_id: int) -> HarvestRun:
+    """Drop the withdrawals a held run is waiting for (the same conditions as ``confirm_withdrawals``): the
+    courses stay active, recorded on the run (``withdrawals_rejected``). Runs of the unchanged document
+    repeat the decision; the next changed document is judged afresh. Returns the held run."""
+    with env.sessions.begin() as session:
+        run = _standing_hold(session, run_id)
+        run.withdrawals_rejected = env.clock()
+        _decide_repeats(session, run, withdrawals_rejected=run.withdrawals_rejected)
+    log.info("held withdrawals of run %s (feed %s) rejected", run.id, run.feed_id)
+    return run
+
+
+def _standing_hold(session: Session, run_id: int) -> HarvestRun:
+    named = session.get(HarvestRun, run_id)
+    if named is None:
+        raise NotFound(f"no harvest run {run_id}")
+    run = session.get(HarvestRun, named.held_run_id) if named.held_run_id is not None else named
+    if run is None or run.outcome is not RunOutcome.HELD:
+        raise Invalid(f"run {run_id} holds no withdrawals waiting for confirmation")
+    if run.withdrawals_confirmed is not None or run.withdrawals_rejected is not None:
+        decided = ("confirmed", run.withdrawals_confirmed) if run.withdrawals_confirmed else \
+            ("rejected", run.withdrawals_rejected)
+        raise Invalid(f"run {run.id}'s withdrawals were {decided[0]} at {decided[1]:%Y-%m-%d %H:%M} UTC; "
+                      "nothing waits for a decision")
+    superseding = session.scalar(select(func.min(HarvestRun.id)).where(
+        HarvestRun.feed_id == run.feed_id, HarvestRun.outcome != RunOutcome.FAILED, HarvestRun.id > run.id,
+        or_(HarvestRun.held_run_id.is_(None), HarvestRun.held_run_id != run.id)))
+    if superseding is not None:
+        raise Conflict(f"run {run.id} was superseded by run {superseding}, which read a changed document; "
+                       "its withdrawals no longer apply")
+    return run
+
+
+def _decide_repeats(session: Session, run: HarvestRun, **decision: datetime) -> None:
+    """The runs that repeated the hold carry its decision too, so that none of them looks undecided."""
+    session.execute(update(HarvestRun).where(HarvestRun.held_run_id == run.id).values(**decision),
+                    execution_options={"synchronize_session": False})
 
 
 def latest_runs(session: Session, feed_id: str | None, page: int, per_page: int) -> catalogue.Page:
@@ -439,3 +499,9 @@ def current_quarantine(session: Session, feed_id: str | None, page: int, per_pag
                               .order_by(QuarantineEntry.feed_id, QuarantineEntry.id)
                               .limit(per_page).offset((page - 1) * per_page)).all()
     return catalogue.Page(total, page, per_page, list(entries))
+
+
+def run_quarantine(session: Session, run_id: int) -> list[QuarantineEntry]:
+    """Every record one run quarantined (courses, then pathways as they came), in the order it met them."""
+    return list(session.scalars(select(QuarantineEntry).where(QuarantineEntry.run_id == run_id)
+                                .order_by(QuarantineEntry.id)))

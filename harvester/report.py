@@ -13,11 +13,22 @@ How the counts add up (``counts``), for every run that read a document:
   rejected. Their quarantine entries are in the same list as the courses', with record ids ``pathway:ID``.
 - A run that repeats the last successful one (same bytes, or 304 Not Modified) repeats its buckets, with
   ``new`` and ``changed`` moved to ``unchanged``. A failed run read nothing: every count is 0.
+
+A run that repeats a held run (the document unchanged while its hold stands) is ``held`` itself, names the
+held run (``held_run``) and lists the same ``held_withdrawals``; the hold is decided on the held run
+(``withdrawals_confirmed`` or ``withdrawals_rejected``), and the runs that repeated it carry the decision.
+
+``quarantine_record`` is one quarantined record as the API's quarantine endpoint gives it, with what a
+reader needs beside: the course id, its title and each problem's bad value, when the stored excerpt shows
+them (``None`` otherwise: an XCRI-CAP record rejected before mapping, an excerpt cut short).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+import orjson
 
 from .models import HarvestRun, QuarantineEntry
 
@@ -45,6 +56,8 @@ def run_as_dict(run: HarvestRun) -> dict[str, Any]:
         "errors": list(run.errors or []),
         "held_withdrawals": list(run.held_withdrawals or []),
         "withdrawals_confirmed": run.withdrawals_confirmed.isoformat() if run.withdrawals_confirmed else None,
+        "withdrawals_rejected": run.withdrawals_rejected.isoformat() if run.withdrawals_rejected else None,
+        "held_run": run.held_run_id,
         "completeness": {"mean": run.completeness_mean, "least_complete": list(run.incomplete or [])},
         "unmapped": list(run.unmapped or []),
     }
@@ -63,3 +76,50 @@ def quarantine_as_dict(entry: QuarantineEntry) -> dict[str, Any]:
         "excerpt": entry.excerpt,
         "created": entry.created.isoformat() if entry.created else None,
     }
+
+
+def quarantine_record(entry: QuarantineEntry) -> dict[str, Any]:
+    record = _record_of(entry.excerpt or "")
+    problems = entry.problems or [{"field": entry.field, "reason": entry.reason}]
+    return {
+        **quarantine_as_dict(entry),
+        "course_id": entry.record_id,
+        "title": _title(record, entry.excerpt or ""),
+        "value": _value(record, entry.field),
+        "problems": [{**p, "value": _value(record, p.get("field", ""))} for p in problems],
+    }
+
+
+_TITLE = re.compile(r'"title":("(?:[^"\\]|\\.)*")')
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _record_of(excerpt: str) -> dict[str, Any] | None:
+    try:
+        record = orjson.loads(excerpt)
+    except orjson.JSONDecodeError:
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _title(record: dict[str, Any] | None, excerpt: str) -> str | None:
+    if record is not None:
+        title = record.get("title")
+        return title if isinstance(title, str) else None
+    # An excerpt cut at its length limit is no longer JSON, but its title (sorted keys: early) often survives.
+    match = _TITLE.search(excerpt)
+    return orjson.loads(match.group(1)) if match else None
+
+
+def _value(record: dict[str, Any] | None, path: str) -> Any:
+    """The value at a field path such as ``credit.scheme`` or ``subjects[0].code``; None when the record
+    does not show it (missing, or the path is not a field)."""
+    value: Any = record
+    for name, index in _STEP.findall(path):
+        if name and isinstance(value, dict):
+            value = value.get(name)
+        elif index and isinstance(value, list) and int(index) < len(value):
+            value = value[int(index)]
+        else:
+            return None
+    return None if value is record else value

@@ -205,13 +205,19 @@ def withdraw(session: Session, provider_id: str, course_ids: Iterable[str], now:
     return sorted(withdrawn)
 
 
-def mark_seen(session: Session, provider_id: str, now: datetime) -> None:
-    """Record that a successful run saw every active course's current version."""
-    session.execute(
-        update(Course).where(Course.provider_id == provider_id, Course.status == CourseStatus.ACTIVE)
-        .values(last_seen=now),
-        execution_options={"synchronize_session": False},
-    )
+def mark_seen(session: Session, provider_id: str, now: datetime, *, except_ids: Iterable[str] = ()) -> None:
+    """Record that a successful run saw every active course's current version, except ``except_ids``
+    (courses missing from the feed whose withdrawal is held: the feed did not confirm them)."""
+    active = (Course.provider_id == provider_id, Course.status == CourseStatus.ACTIVE)
+    kept = set(except_ids)
+    if not kept:
+        session.execute(update(Course).where(*active).values(last_seen=now),
+                        execution_options={"synchronize_session": False})
+        return
+    seen = sorted(set(session.scalars(select(Course.course_id).where(*active))) - kept)
+    for start in range(0, len(seen), 500):
+        session.execute(update(Course).where(*active, Course.course_id.in_(seen[start : start + 500]))
+                        .values(last_seen=now), execution_options={"synchronize_session": False})
 
 
 # --- reading -------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from directory.cli import HELD_EXIT_STATUS, main
+from harvester.models import HarvestRun
 from tests.conftest import TEST_DATABASE_URL
 from tests.factories import course, feed_bytes
 
@@ -75,3 +76,39 @@ def test_a_failure_outranks_a_held_run(env, httpserver):
 def test_the_exit_statuses_are_in_the_help(env):
     text = " ".join(run("harvest", "--help").output.split())
     assert "0 every run succeeded" in text and "1 a run failed" in text and "3 no run failed, but a run is held" in text
+
+
+def held_run(httpserver) -> dict:
+    add(httpserver, "10000001", "/a.json")
+    serve(httpserver, "/a.json", [course(f"M{i}") for i in range(10)], "10000001")
+    assert run("harvest").exit_code == 0
+    serve(httpserver, "/a.json", [course("M0")], "10000001")
+    held = run("harvest", "--json")
+    assert held.exit_code == 3, held.output
+    (report,) = json.loads(held.output[held.output.index("["):])
+    return report
+
+
+def test_an_unchanged_feed_stays_held_and_the_held_run_can_be_confirmed(env, httpserver):
+    held = held_run(httpserver)
+    again = run("harvest", "--json")  # the same bytes: the hold stands, the exit status says so again
+    assert again.exit_code == 3, again.output
+    (report,) = json.loads(again.output[again.output.index("["):])
+    assert report["outcome"] == "held" and report["held_run"] == held["id"] and report["counts"]["withdrawn"] == 0
+    confirmed = run("harvest", "confirm", str(held["id"]))
+    assert confirmed.exit_code == 0 and f"run {held['id']}: 9 courses withdrawn" in confirmed.output
+    assert run("harvest").exit_code == 0
+
+
+def test_harvest_reject_keeps_the_courses_and_is_recorded(env, instance, httpserver):
+    held = held_run(httpserver)
+    rejected = run("harvest", "reject", str(held["id"]))
+    assert rejected.exit_code == 0 and "9 courses stay active" in rejected.output
+    assert run("harvest").exit_code == 0
+    report = json.loads(run("harvest", "report", "--feed", "10000001", "--json").output)
+    assert report["outcome"] == "succeeded" and report["held_run"] == held["id"]
+    assert report["counts"]["withdrawn"] == 0 and "withdrawals were rejected" in report["errors"][0]
+    with instance.sessions() as session:
+        assert session.get(HarvestRun, held["id"]).withdrawals_rejected is not None
+    again = CliRunner().invoke(main, ["harvest", "confirm", str(held["id"])])
+    assert again.exit_code == 1 and "rejected" in again.output

@@ -33,3 +33,18 @@ def test_the_lease_columns_come_and_go_with_their_revision(tmp_path, database_ki
     finally:
         upgrade(engine)  # leave the shared database as the suite found it
         engine.dispose()
+
+
+def test_the_held_run_columns_come_and_go_with_their_revision(tmp_path, database_kind):
+    url = TEST_DATABASE_URL if database_kind == "postgresql" else f"sqlite:///{tmp_path / 'migrate.db'}"
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        assert "0014_held_runs" in current(engine)
+        assert columns(engine, "harvest_runs") == {c.name for c in HarvestRun.__table__.columns}
+        downgrade(engine, "0014_held_runs@-1")
+        assert "0014_held_runs" not in current(engine) and "0010_harvest_lease" in current(engine)
+        assert not {"withdrawals_rejected", "held_run_id"} & columns(engine, "harvest_runs")
+    finally:
+        upgrade(engine)  # leave the shared database as the suite found it
+        engine.dispose()

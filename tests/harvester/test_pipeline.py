@@ -466,29 +466,111 @@ def test_after_a_store_error_the_same_document_is_applied_in_full(instance, http
     assert active_ids(instance) == ["A1", "A2", "NEW1"]
 
 
-def test_not_modified_with_no_successful_run_to_repeat_asks_for_the_document(instance, httpserver, feed):
-    """The last run was held: a 304 has no successful outcome to repeat, so the run fetches the document
-    itself (no validators) rather than recording an empty success that would supersede the held run."""
-    document = feed_bytes([course(f"M{i}") for i in range(4)])
-    serve(httpserver, document)
-    harvest(instance)
-    serve(httpserver, feed_bytes([course("M0")]), headers={"ETag": '"held"'})
-    held = harvest(instance)
-    assert held.outcome is RunOutcome.HELD
-    asked = []
+# --- a held run stands until it is decided or the feed changes (issue 12) ------------------------------
 
-    def answer(request):
-        asked.append(request.headers.get("If-None-Match"))
-        if request.headers.get("If-None-Match") == '"held"':
-            return Response(b"", status=304)
-        return Response(feed_bytes([course("M0")]), headers={"ETag": '"held"'}, content_type="application/json")
 
+def last_seen(instance, course_id: str):
+    with instance.sessions() as session:
+        return catalogue.get_course(session, PROVIDER, course_id).last_seen
+
+
+def serve_unchanged(httpserver, body: bytes, how: str) -> None:
+    """The feed as it was at the held run: the server answers 304 to its ETag, or sends the same bytes."""
     httpserver.clear()
-    httpserver.expect_request("/feed.json").respond_with_handler(answer)
+    if how == "304":
+        httpserver.expect_request("/feed.json", headers={"If-None-Match": '"held"'}).respond_with_data("", status=304)
+    else:
+        httpserver.expect_request("/feed.json").respond_with_data(body, content_type="application/json")
+
+
+@pytest.fixture
+def held(instance, httpserver, feed):
+    """Ten courses, then a document that lists one: run held, nine withdrawals waiting."""
+    serve(httpserver, feed_bytes([course(f"M{i}") for i in range(10)]))
+    harvest(instance)
+    body = feed_bytes([course("M0")])
+    serve(httpserver, body, headers={"ETag": '"held"'})
     run = harvest(instance)
-    assert asked == ['"held"', None]
-    assert run.outcome is RunOutcome.HELD and run.seen == 1 and run.held_withdrawals == ["M1", "M2", "M3"]
-    assert pipeline.confirm_withdrawals(instance.harvest_environment(), run.id).withdrawn == 3
+    assert run.outcome is RunOutcome.HELD and run.held_withdrawals == [f"M{i}" for i in range(1, 10)]
+    return run, body
+
+
+@pytest.mark.parametrize("how", ["304", "same bytes"])
+def test_an_unchanged_feed_repeats_the_hold_and_the_held_run_can_still_be_confirmed(instance, httpserver, held,
+                                                                                    how):
+    run, body = held
+    serve_unchanged(httpserver, body, how)
+    again = harvest(instance)
+    assert again.outcome is RunOutcome.HELD and again.held_run_id == run.id
+    assert again.held_withdrawals == run.held_withdrawals and again.withdrawn == 0
+    assert f"unchanged since run {run.id}" in again.errors[0] and f"harvest confirm {run.id}" in again.errors[0]
+    assert len(active_ids(instance)) == 10
+    third = harvest(instance)  # and again: still the first held run's hold
+    assert third.outcome is RunOutcome.HELD and third.held_run_id == run.id
+
+    confirmed = pipeline.confirm_withdrawals(instance.harvest_environment(), run.id)
+    assert confirmed.id == run.id and confirmed.withdrawn == 9
+    assert active_ids(instance) == ["M0"] and searchable_ids(instance) == ["M0"]
+    with instance.sessions() as session:
+        assert session.get(HarvestRun, again.id).withdrawals_confirmed == confirmed.withdrawals_confirmed
+    after = harvest(instance)  # decided: the unchanged feed is now a plain success
+    assert after.outcome is RunOutcome.SUCCEEDED and after.withdrawn == 0 and after.errors == []
+
+
+def test_courses_whose_withdrawal_is_held_are_not_marked_seen(instance, httpserver, held):
+    run, body = held
+    with instance.sessions() as session:
+        first_run = session.scalar(select(HarvestRun).where(HarvestRun.id < run.id).order_by(HarvestRun.id.desc()))
+    assert last_seen(instance, "M5") <= first_run.finished < run.started <= last_seen(instance, "M0")
+    serve_unchanged(httpserver, body, "304")
+    again = harvest(instance)
+    assert last_seen(instance, "M5") <= first_run.finished and last_seen(instance, "M0") >= again.started
+
+
+def test_a_repeating_run_named_for_confirmation_confirms_the_held_run(instance, httpserver, held):
+    run, body = held
+    serve_unchanged(httpserver, body, "same bytes")
+    again = harvest(instance)
+    assert pipeline.confirm_withdrawals(instance.harvest_environment(), again.id).id == run.id
+    assert active_ids(instance) == ["M0"]
+    with pytest.raises(Invalid):
+        pipeline.confirm_withdrawals(instance.harvest_environment(), run.id)
+
+
+def test_a_rejected_hold_keeps_the_courses_and_the_unchanged_feed_then_succeeds(instance, httpserver, held):
+    run, body = held
+    serve_unchanged(httpserver, body, "304")
+    repeat = harvest(instance)
+    rejected = pipeline.reject_withdrawals(instance.harvest_environment(), repeat.id)
+    assert rejected.id == run.id and rejected.withdrawals_rejected is not None and rejected.withdrawn == 0
+    assert len(active_ids(instance)) == 10
+    for how in ("304", "same bytes"):
+        serve_unchanged(httpserver, body, how)
+        again = harvest(instance)
+        assert again.outcome is RunOutcome.SUCCEEDED and again.withdrawn == 0 and again.held_withdrawals == []
+        assert "withdrawals were rejected" in again.errors[0] and again.held_run_id == run.id
+    assert len(active_ids(instance)) == 10
+    assert last_seen(instance, "M5") < run.started  # still not listed by the feed: not marked seen
+    for decide in (pipeline.confirm_withdrawals, pipeline.reject_withdrawals):
+        with pytest.raises(Invalid, match="rejected"):
+            decide(instance.harvest_environment(), run.id)
+    # A changed document is judged afresh: still missing nine of ten, it is held again.
+    serve(httpserver, feed_bytes([course("M0", title="Revised")]))
+    changed = harvest(instance)
+    assert changed.outcome is RunOutcome.HELD and changed.held_run_id is None and len(changed.held_withdrawals) == 9
+
+
+def test_a_changed_feed_supersedes_a_standing_hold(instance, httpserver, held):
+    run, body = held
+    serve_unchanged(httpserver, body, "304")
+    harvest(instance)
+    serve(httpserver, feed_bytes([course(f"M{i}") for i in range(10)]))
+    restored = harvest(instance)
+    assert restored.outcome is RunOutcome.SUCCEEDED
+    for decide in (pipeline.confirm_withdrawals, pipeline.reject_withdrawals):
+        with pytest.raises(Conflict, match=f"superseded by run {restored.id}"):
+            decide(instance.harvest_environment(), run.id)
+    assert len(active_ids(instance)) == 10
 
 
 def test_not_modified_without_any_earlier_copy_fails_the_run(instance, httpserver, feed):
