@@ -106,9 +106,12 @@ class QuarantineEntry(Base):
     feed_id: Mapped[str] = mapped_column(String(100))
     provider_id: Mapped[str] = mapped_column(String(100))
     record_id: Mapped[str | None] = mapped_column(String(200))
+    # The record's title, when it has one a reader can be shown.
+    title: Mapped[str | None] = mapped_column(String(500))
     field: Mapped[str] = mapped_column(String(300))
     reason: Mapped[str] = mapped_column(Text)
-    # Every (field, reason) when a record has several problems.
+    # Every problem as {"field", "reason"}, and "value" (the bad value as the record gave it, long values
+    # cut short) when the record has a value there.
     problems: Mapped[list[dict[str, str]]] = mapped_column(JSONType, default=list)
     excerpt: Mapped[str] = mapped_column(Text, default="")
     created: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -50,7 +50,7 @@ from directory.identity import organisations
 from directory.pathways.service import store_feed_pathways
 from directory.settings import Settings
 
-from . import formats
+from . import formats, report
 from . import lease as leases
 from .fetch import FetchError, FetchOptions, FetchResult, fetch_feed
 from .formats import FeedDocument, FeedError, Record, Rejection
@@ -216,7 +216,7 @@ def _repeat_unchanged(env: HarvestEnvironment, lease: leases.Lease, feed: Feed, 
         session.flush()
         session.add_all(
             QuarantineEntry(run_id=run.id, feed_id=e.feed_id, provider_id=e.provider_id, record_id=e.record_id,
-                            field=e.field, reason=e.reason, problems=e.problems, excerpt=e.excerpt)
+                            title=e.title, field=e.field, reason=e.reason, problems=e.problems, excerpt=e.excerpt)
             for e in session.scalars(select(QuarantineEntry).where(QuarantineEntry.run_id == previous.id))
         )
         _remember_validators(session, feed, validators)
@@ -321,10 +321,14 @@ def _sort_records(env: HarvestEnvironment, feed: Feed, adapter: ModuleType, docu
     salt = f"{adapter.FORMAT}:{adapter.VERSION}:{RULES_VERSION}:".encode()
     sorting = _Sorting()
 
-    def quarantine(record_id: str | None, problems: list[tuple[str, str]], excerpt: str) -> None:
+    def quarantine(record_id: str | None, problems: list[tuple[str, str]], excerpt: str,
+                   raw: dict | None = None) -> None:
+        # The title and the bad values from the record itself: the excerpt is cut at 1000 characters.
+        title = raw.get("title") if raw is not None else None
         sorting.quarantine.append(QuarantineEntry(
-            feed_id=feed.id, provider_id=feed.provider_id, record_id=record_id, field=problems[0][0],
-            reason=problems[0][1], problems=[{"field": f, "reason": r} for f, r in problems],
+            feed_id=feed.id, provider_id=feed.provider_id, record_id=record_id,
+            title=title[:500] if isinstance(title, str) else None, field=problems[0][0], reason=problems[0][1],
+            problems=[{"field": f, "reason": r, **report.bad_value(raw, f)} for f, r in problems],
             excerpt=excerpt[:1000],
         ))
 
@@ -352,7 +356,8 @@ def _sort_record(item: Record, sorting: _Sorting, states, validator: CourseValid
     except TypeError as exc:  # an adapter handed over a value JSON has no form for
         raw_bytes, excerpt, unusable = b"", repr(item.raw), f"not representable as JSON: {exc}"
     if item.id in sorting.seen:
-        quarantine(item.id, [("id", "duplicate course id in this feed: the first record with it was used")], excerpt)
+        quarantine(item.id, [("id", "duplicate course id in this feed: the first record with it was used")], excerpt,
+                   item.raw if unusable is None else None)
         return
     # Seen even when unusable: a course whose new record is bad keeps its last good version.
     sorting.seen.add(item.id)
@@ -371,7 +376,7 @@ def _sort_record(item: Record, sorting: _Sorting, states, validator: CourseValid
         record = validator.load(item.raw)
     except ValidationError as exc:
         problems = [(e.field, e.reason) for e in validator.errors(exc)]
-        quarantine(item.id, problems or [("(record)", "invalid")], raw_bytes.decode("utf-8", "replace"))
+        quarantine(item.id, problems or [("(record)", "invalid")], raw_bytes.decode("utf-8", "replace"), item.raw)
         return
     if record["id"] != item.id:
         record["id"] = item.id

@@ -79,15 +79,32 @@ def quarantine_as_dict(entry: QuarantineEntry) -> dict[str, Any]:
 
 
 def quarantine_record(entry: QuarantineEntry) -> dict[str, Any]:
+    # Entries stored before titles and values were kept: read what the excerpt still shows.
     record = _record_of(entry.excerpt or "")
-    problems = entry.problems or [{"field": entry.field, "reason": entry.reason}]
+    problems = [{**p, "value": p["value"] if "value" in p else _value(record, p.get("field", ""))}
+                for p in entry.problems or [{"field": entry.field, "reason": entry.reason}]]
     return {
         **quarantine_as_dict(entry),
         "course_id": entry.record_id,
-        "title": _title(record, entry.excerpt or ""),
-        "value": _value(record, entry.field),
-        "problems": [{**p, "value": _value(record, p.get("field", ""))} for p in problems],
+        "title": entry.title or _title(record, entry.excerpt or ""),
+        "value": problems[0]["value"],
+        "problems": problems,
     }
+
+
+SHOWN_VALUE = 300  # characters of a bad value kept with its problem
+
+
+def bad_value(raw: dict[str, Any] | None, path: str) -> dict[str, Any]:
+    """``{"value": ...}``: what the record gives at a problem's field path, a long value cut short as text;
+    ``{}`` when it gives nothing there."""
+    value = _value(raw, path)
+    if value is None:
+        return {}
+    shown = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+    if len(shown) > SHOWN_VALUE:
+        return {"value": shown.decode("utf-8", "replace")[:SHOWN_VALUE] + "…"}
+    return {"value": value}
 
 
 _TITLE = re.compile(r'"title":("(?:[^"\\]|\\.)*")')

@@ -132,3 +132,53 @@ def test_a_demo_run_again_fills_a_search_index_made_anew(env, instance):
     from directory.search.tantivy_backend import TantivyBackend
 
     assert TantivyBackend(index_dir, instance.vocab).count() >= 320
+
+
+# --- harvest report: the quarantined records, and output that is not a terminal (issue 12) ---------------
+
+LONG_NAME = "The University of Testing, Continuing and Professional Education Centre (Micro-credentials)"
+RUN_HEADERS = ["run", "feed", "outcome", "http", "seen", "new", "changed", "unchanged", "withdrawn", "quarantined",
+               "complete"]
+
+
+def test_harvest_report_gives_the_quarantined_records_and_why(env, httpserver):
+    bad = [course(f"B{i:02}", mode=[]) for i in range(23)]
+    httpserver.expect_request("/f.json").respond_with_data(
+        feed_bytes([course("A1"), course("U1", url="javascript:alert(1)"), *bad]))
+    run("feeds", "add", "--provider-id", "10000001", "--name", "U", "--url", httpserver.url_for("/f.json"))
+    assert run("harvest").exit_code == 0
+    report = json.loads(run("harvest", "report", "--feed", "10000001", "--json").output)
+    assert report["counts"]["quarantined"] == 24 and len(report["quarantine"]) == 24
+    first = report["quarantine"][0]
+    assert first["run_id"] == report["id"] and first["record_id"] == first["course_id"] == "U1"
+    assert (first["title"], first["field"], first["value"]) == ("Applied topic U1", "url", "javascript:alert(1)")
+    assert first["reason"] and first["problems"][0]["value"] == "javascript:alert(1)"
+    assert {"id", "feed", "provider_id", "problems", "excerpt", "created"} <= set(first)  # the API's entry
+    assert [(q["course_id"], q["field"], q["value"]) for q in report["quarantine"][1:3]] == [
+        ("B00", "mode", []), ("B01", "mode", [])]
+    listed = json.loads(run("harvest", "report", "--json").output)
+    assert [r["quarantine"] for r in listed] == [report["quarantine"]]
+
+    plain = run("harvest", "report").output
+    assert "run 1): 24 records quarantined" in plain
+    assert "U1 'Applied topic U1': url = \"javascript:alert(1)\": " + first["reason"] in plain
+    assert "B00 'Applied topic B00': mode = []: " in plain and "B18 " in plain and "B19 " not in plain
+    assert "... and 4 more (all of them: climbing-frame harvest report --feed 10000001 --json)" in plain
+
+
+def test_tables_are_not_cut_when_the_output_is_not_a_terminal(env, httpserver):
+    url = httpserver.url_for("/a/long/path/to/the/university/catalogue/feed/for/continuing/education.json")
+    httpserver.expect_request("/a/long/path/to/the/university/catalogue/feed/for/continuing/education.json") \
+        .respond_with_data(feed_bytes([course("A1"), course("BAD", mode=[])]))
+    assert run("feeds", "add", "--provider-id", "10000001", "--name", LONG_NAME, "--url", url,
+               "--every", "1d").exit_code == 0
+    lines = run("feeds", "list").output.splitlines()
+    assert [line.split("\t") for line in lines] == [["id", "name", "format", "every", "url"],
+                                                     ["10000001", LONG_NAME, "native", "1440 min", url]]
+    for output in (run("harvest").output, run("harvest", "report").output):
+        rows = [line.split("\t") for line in output.splitlines() if "\t" in line]
+        assert rows[0] == RUN_HEADERS
+        assert dict(zip(RUN_HEADERS, rows[1], strict=True)) | {"run": "?"} == {
+            "run": "?", "feed": "10000001", "outcome": "succeeded", "http": "200", "seen": "2", "new": rows[1][5],
+            "changed": "0", "unchanged": rows[1][7], "withdrawn": "0", "quarantined": "1", "complete": rows[1][10]}
+    assert "…" not in run("harvest", "report").output
