@@ -7,7 +7,7 @@ from sqlalchemy import inspect
 
 from directory.db import make_engine
 from directory.migrate import current, downgrade, upgrade
-from harvester.models import Feed, HarvestRun
+from harvester.models import Feed, HarvestRun, QuarantineEntry
 from tests.conftest import TEST_DATABASE_URL
 
 ADDED = {"feeds": {"lease_holder", "lease_started", "lease_trigger"},
@@ -42,10 +42,12 @@ def test_the_held_run_columns_come_and_go_with_their_revision(tmp_path, database
     try:
         upgrade(engine)
         assert "0014_held_runs" in current(engine)
-        assert columns(engine, "harvest_runs") == {c.name for c in HarvestRun.__table__.columns}
+        for model in (HarvestRun, QuarantineEntry):
+            assert columns(engine, model.__tablename__) == {c.name for c in model.__table__.columns}
         downgrade(engine, "0014_held_runs@-1")
         assert "0014_held_runs" not in current(engine) and "0010_harvest_lease" in current(engine)
         assert not {"withdrawals_rejected", "held_run_id"} & columns(engine, "harvest_runs")
+        assert "title" not in columns(engine, "quarantine") and "reason" in columns(engine, "quarantine")
     finally:
         upgrade(engine)  # leave the shared database as the suite found it
         engine.dispose()
