@@ -43,6 +43,12 @@ class HarvestRunOut(Schema):
     counts = fields.Nested(RunCounts)
     errors = fields.List(fields.String())
     held_withdrawals = fields.List(fields.String())
+    withdrawals_confirmed = fields.String(allow_none=True, metadata={
+        "format": "date-time", "description": "When an administrator confirmed the held withdrawals."})
+    withdrawals_rejected = fields.String(allow_none=True, metadata={
+        "format": "date-time", "description": "When an administrator rejected them (the courses stay listed)."})
+    held_run = fields.Integer(allow_none=True, metadata={
+        "description": "The held run an unchanged run repeats: confirm or reject that one."})
     completeness = fields.Dict(metadata={"description": "mean score and the least complete records"})
     unmapped = fields.List(fields.String())
 
