@@ -380,10 +380,10 @@ def _sort_record(item: Record, sorting: _Sorting, states, validator: CourseValid
         return
     if record["id"] != item.id:
         record["id"] = item.id
-    score, missing = completeness(record)
     if record.get("awarding_body") is None:
         # Unless a feed says otherwise, a provider awards its own micro-credentials.
         record["awarding_body"] = {"id": None, "name": provider_name}
+    score, missing = completeness(record)  # of the record as stored, default included
     content = catalogue.Content(item.id, source_hash, record, catalogue.content_hash(record), score, missing)
     if state is None:
         sorting.new.append(content)

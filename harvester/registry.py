@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from directory.errors import Conflict, Invalid, NotFound
+from directory.identity import organisations
 from directory.outbound import AddressRefused, check_url
 from directory.settings import SettingsError, parse_interval
 
@@ -43,13 +44,15 @@ def _validate(spec: FeedSpec, allow_private: bool) -> int:
 
 
 def add_feed(session: Session, spec: FeedSpec, *, allow_private: bool) -> Feed:
-    """Register a feed; its id is the provider id (one feed per provider)."""
+    """Register a feed; its id is the provider id (one feed per provider). The provider's organisation is
+    created too, or the existing one named, before any harvest has run."""
     seconds = _validate(spec, allow_private)
     if session.get(Feed, spec.provider_id) is not None:
         raise Conflict(f"provider {spec.provider_id!r} already has a feed")
     feed = Feed(id=spec.provider_id, provider_id=spec.provider_id, name=spec.name, url=spec.url,
                 format=spec.format, interval_seconds=seconds, enabled=True)
     session.add(feed)
+    organisations.ensure_for_feed(session, spec.provider_id, spec.name)
     session.flush()
     return feed
 
@@ -61,6 +64,8 @@ def update_feed(session: Session, spec: FeedSpec, *, allow_private: bool) -> Fee
         # A new source answers for itself: its validators say nothing about the old one's.
         feed.etag = feed.last_modified = None
     feed.name, feed.url, feed.format, feed.interval_seconds = spec.name, spec.url, spec.format, seconds
+    # Feeds registered before organisations came with registration get theirs now.
+    organisations.ensure_for_feed(session, spec.provider_id, spec.name)
     session.flush()
     return feed
 

@@ -187,8 +187,17 @@ class Credit(_Field):
 
 
 class Level(_Field):
+    """``{framework, value}``, with the EQF level derived. A feed adapter that could not place its source's
+    level text sends ``{source, problem}`` instead (``source`` may also come beside framework and value):
+    the error then quotes the text, so a publisher sees what their feed said."""
+
     def check(self, value):
         data, errors = _mapping(value), {}
+        source = _text(data.get("source"))
+        if source is not None and data.get("framework") is None and data.get("value") is None:
+            problem = _text(data.get("problem")) or "it names no level framework we know"
+            raise ValidationError(f"level {source!r} cannot be placed: {problem} "
+                                  f"(known frameworks: {', '.join(LEVEL_FRAMEWORKS)})")
         framework = data.get("framework")
         if framework is None:
             errors["framework"] = ["Missing data for required field."]
@@ -204,7 +213,7 @@ class Level(_Field):
             try:
                 return {"framework": framework, "value": number, "eqf": eqf_level(framework, number)}
             except VocabularyError as exc:
-                errors["value"] = [str(exc)]
+                errors["value"] = [f"{exc} (the feed said {source!r})" if source else str(exc)]
         raise ValidationError(errors)
 
 

@@ -2,9 +2,17 @@
 
 Subjects: HECoS (with its Common Aggregation Hierarchy, CAH), legacy JACS 3.0 (mapped to CAH) and ISCED-F
 2013, loaded from the data files in ``config/vocab/`` (HESA's vocabularies, CC BY 4.0; see the README
-there). Credit and level normalisation follow the UK frameworks' published equivalences:
-2 CATS = 1 ECTS, SCQF and CQFW credit = CATS; FHEQ/CQFW levels 4-5 -> EQF 5, 6 -> 6, 7 -> 7, 8 -> 8 and
-SCQF 7-8 -> EQF 5, 9-10 -> 6, 11 -> 7, 12 -> 8.
+there). Credit and level normalisation follow the UK frameworks' published equivalences (the UK's and
+Scotland's EQF referencing reports): 2 CATS = 1 ECTS, SCQF and CQFW credit = CATS; levels
+
+    FHEQ       4 -> EQF 5, 5 -> 5, 6 -> 6, 7 -> 7, 8 -> 8 (the FHEQ has no other levels)
+    RQF, CQFW  1 -> EQF 2, 2 -> 3, 3 -> 4, 4 -> 5, 5 -> 5, 6 -> 6, 7 -> 7, 8 -> 8
+    SCQF       3 -> EQF 1, 4 -> 2, 5 -> 3, 6 -> 4, 7-8 -> 5, 9-10 -> 6, 11 -> 7, 12 -> 8
+    EQF        1-8
+
+Levels below higher education (SCQF 3-6, RQF and CQFW 1-3, EQF 1-4) are levels like any other; whether a
+course at them is listed is the listing policy's business. SCQF 1 and 2 (and the RQF's and CQFW's entry
+levels, which have no number) sit below EQF level 1, so they have no EQF level and are refused.
 """
 
 from __future__ import annotations
@@ -17,27 +25,42 @@ from functools import lru_cache
 from pathlib import Path
 
 CREDIT_SCHEMES = ("CATS", "ECTS", "SCQF", "CQFW")
-LEVEL_FRAMEWORKS = ("FHEQ", "SCQF", "CQFW", "EQF")
+LEVEL_FRAMEWORKS = ("FHEQ", "SCQF", "CQFW", "RQF", "EQF")
 SUBJECT_SCHEMES = ("HECoS", "JACS3", "ISCED-F")
 
+# The levels each framework has (a value outside them is no level at all).
+FRAMEWORK_LEVELS = {
+    "FHEQ": range(4, 9),
+    "SCQF": range(1, 13),
+    "CQFW": range(1, 9),
+    "RQF": range(1, 9),
+    "EQF": range(1, 9),
+}
 _FHEQ_TO_EQF = {4: 5, 5: 5, 6: 6, 7: 7, 8: 8}
-_SCQF_TO_EQF = {7: 5, 8: 5, 9: 6, 10: 6, 11: 7, 12: 8}
+_RQF_TO_EQF = {1: 2, 2: 3, 3: 4, 4: 5, 5: 5, 6: 6, 7: 7, 8: 8}
+_SCQF_TO_EQF = {3: 1, 4: 2, 5: 3, 6: 4, 7: 5, 8: 5, 9: 6, 10: 6, 11: 7, 12: 8}
 _EQF_LEVELS = {level: level for level in range(1, 9)}
 EQF_BY_FRAMEWORK = {
     "FHEQ": _FHEQ_TO_EQF,
-    "CQFW": _FHEQ_TO_EQF,
+    "CQFW": _RQF_TO_EQF,
+    "RQF": _RQF_TO_EQF,
     "SCQF": _SCQF_TO_EQF,
     "EQF": _EQF_LEVELS,
 }
 
 # Plain-language names, because the QAA statement asks us to avoid unexplained acronyms.
 EQF_LEVEL_WORDS = {
+    1: "entry level (basic skills)",
+    2: "introductory level (GCSE grades 3 to 1, Scottish National 4)",
+    3: "intermediate level (GCSE grades 9 to 4, Scottish National 5)",
+    4: "advanced school level (A level, Scottish Higher)",
     5: "undergraduate level (first years of a degree)",
     6: "bachelor's degree level",
     7: "master's level",
     8: "doctoral level",
 }
-EQF_LEVEL_SHORT = {5: "foundation level", 6: "bachelor's level", 7: "master's level", 8: "doctoral level"}
+EQF_LEVEL_SHORT = {1: "entry level", 2: "introductory level", 3: "intermediate level", 4: "advanced school level",
+                   5: "foundation level", 6: "bachelor's level", 7: "master's level", 8: "doctoral level"}
 
 
 class VocabularyError(ValueError):
@@ -45,13 +68,20 @@ class VocabularyError(ValueError):
 
 
 def eqf_level(framework: str, value: int) -> int:
-    """The EQF level of ``value`` in ``framework``; VocabularyError when the level has no HE counterpart."""
+    """The EQF level of ``value`` in ``framework``; VocabularyError when the framework has no such level, or
+    the level has no EQF counterpart (SCQF 1 and 2)."""
     table = EQF_BY_FRAMEWORK.get(framework)
     if table is None:
         raise VocabularyError(f"unknown level framework {framework!r}; use one of {', '.join(LEVEL_FRAMEWORKS)}")
+    levels = FRAMEWORK_LEVELS[framework]
+    if value not in levels:
+        known = f"{levels.start} to {levels.stop - 1}"
+        if framework == "FHEQ":
+            raise VocabularyError(f"FHEQ level {value} is not a higher-education level (the FHEQ's levels are {known})")
+        raise VocabularyError(f"{framework} level {value} does not exist (the {framework}'s levels are {known})")
     if value not in table:
-        known = ", ".join(str(v) for v in sorted(table))
-        raise VocabularyError(f"{framework} level {value} is not a higher-education level (expected {known})")
+        lowest = min(table, key=table.__getitem__)
+        raise VocabularyError(f"{framework} level {value} has no EQF level: it is below EQF level 1 ({framework} {lowest})")
     return table[value]
 
 

@@ -1,4 +1,5 @@
-"""Member universities as organisations: one per provider with a feed."""
+"""Member universities as organisations: one per provider with a feed, created when the feed is registered
+(so a member whose first harvest fails can still be given staff and API clients)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,16 @@ def ensure_for_provider(session: Session, provider_id: str, name: str) -> Organi
         session.add(organisation)
         session.flush()
     return organisation
+
+
+def ensure_for_feed(session: Session, provider_id: str, name: str) -> Organisation:
+    """The organisation of a feed's provider, created with its provider record when the feed is registered.
+    An existing provider or organisation keeps its name (a harvest or an administrator named it)."""
+    try:
+        catalogue.get_provider(session, provider_id)
+    except NotFound:
+        catalogue.upsert_provider(session, provider_id, name)
+    return ensure_for_provider(session, provider_id, name)
 
 
 def add(session: Session, actor: Identity, provider_id: str, name: str) -> Organisation:

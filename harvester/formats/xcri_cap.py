@@ -54,9 +54,21 @@ description[studyHours],                            ``study_hours`` (the first n
 presentation/mlo:engagement
 mlo:credit (credit:scheme, credit:value)            ``credit``: the first block whose scheme names CATS, ECTS,
                                                     SCQF or CQFW (any case, or inside a URL) and has a value
-credit:level, course/mlo:level,                     ``level``: "7", "Level 6", "FHEQ 7", "SCQF 11", "EQF 7";
-mlo:qualification/mlo:level                         a bare number is FHEQ unless its credit block's scheme is
-                                                    SCQF or CQFW
+credit:level, course/mlo:level,                     ``level``, from the chosen credit block, then the other
+mlo:qualification/mlo:level                         blocks, then mlo:level: a named framework ("FHEQ 7",
+                                                    "SCQF 11", "CQFW 3", "EQF 4", "RQF/NQF/QCF Level 3" ->
+                                                    RQF); an SVQ level at the SCQF's broad placing (SVQ 1-5 ->
+                                                    SCQF 4, 5, 6, 8, 11); Scottish qualification names at
+                                                    their SCQF level (National 1-5, Access 1-3, Intermediate
+                                                    1-2 -> 4-5, Foundation/General/Credit Standard Grade ->
+                                                    3-5, Higher -> 6, Advanced Higher and Scottish
+                                                    Baccalaureate -> 7). A bare label is read in its credit
+                                                    block's numbering: SCQF and CQFW numbers as such; in a
+                                                    CATS block or a university's own points scheme the old
+                                                    CATS numbering (1, 2, 3, M and C, I, H, M, D -> FHEQ 4, 5,
+                                                    6, 7, 8) and 4-8 as FHEQ; elsewhere 4-8 as FHEQ. A level
+                                                    that cannot be placed is sent as {source, problem} so the
+                                                    validator's reason quotes the feed's text
 dc:subject (xsi:type/identifier/text)               ``subjects``: JACS3 (``A123``, type naming JACS), HECoS
                                                     (``100xxx``, type naming HECoS), ISCED-F (type naming
                                                     ISCED); free text -> extension key ``subject_keywords``
@@ -115,7 +127,7 @@ from directory.urls import is_web_url
 from .base import FeedDocument, FeedError, ProviderInfo, Record, Rejection
 
 FORMAT = "xcri-cap"
-VERSION = "1"
+VERSION = "2"  # 2: levels read in their own framework (old CATS numbering, Scottish names, RQF)
 
 XCRI = "http://xcri.org/profiles/1.2/catalog"
 XCRI_TERMS = "http://xcri.org/profiles/1.2/catalog/terms"
@@ -560,20 +572,25 @@ class _CourseMapping:
                 self.feed.note("course/mlo:credit (no numeric credit:value)")
         chosen = usable[0] if usable else None
         credit = {"value": chosen.value, "scheme": chosen.scheme} if chosen else None
+        # The chosen credit's own level first, then the other blocks' (a university's own scheme too: its
+        # level labels are CATS levels), then the course's and its qualification's mlo:level.
         ordered = ([chosen] if chosen else []) + [b for b in blocks if b.scheme and b is not chosen]
-        candidates = [(b.level, b.scheme if b.scheme in ("SCQF", "CQFW") else "FHEQ") for b in ordered]
-        candidates += [(_level_text(e), "FHEQ") for e in self.all("level")]
+        ordered += [b for b in blocks if not b.scheme]
+        candidates = [(b.level, b.numbering) for b in ordered]
+        candidates += [(_level_text(e), None) for e in self.all("level")]
         for qualification in self.all("qualification"):
-            candidates += [(_level_text(e), "FHEQ") for e in _named(qualification, self.feed, "level")]
-        level = None
-        for text, framework in candidates:
-            if text:
-                level = _level(text, framework)
-                if level is None:
-                    self.feed.note("course/level (no level number in a known framework)")
-            if level:
-                break
-        return {"credit": credit, "level": level}
+            candidates += [(_level_text(e), None) for e in _named(qualification, self.feed, "level")]
+        unplaced = None
+        for text, numbering in candidates:
+            if not text:
+                continue
+            level = _level(text, numbering)
+            if isinstance(level, dict):
+                return {"credit": credit, "level": level}
+            self.feed.note("course/level (not placed in a known framework)")
+            unplaced = unplaced or {"source": text, "problem": level}
+        # Nothing placed: the validator quotes the feed's text in the quarantine reason.
+        return {"credit": credit, "level": unplaced}
 
     def qualification(self) -> dict[str, Any]:
         awarding, psrb = None, []
@@ -666,9 +683,10 @@ _SCHEMES = (
 
 @dataclass(frozen=True)
 class _CreditBlock:
-    scheme: str | None
+    scheme: str | None  # CATS, ECTS, SCQF or CQFW when the scheme text names one
     value: int | float | None
     level: str
+    scheme_text: str = ""
 
     @classmethod
     def read(cls, element: Element, feed: _Feed) -> _CreditBlock:
@@ -681,7 +699,15 @@ class _CreditBlock:
                 feed.note(f"course/mlo:credit/{feed.label(child.tag)}")
         scheme_text = parts.get("scheme", "").upper()
         scheme = next((name for name, pattern in _SCHEMES if pattern.search(scheme_text)), None)
-        return cls(scheme, _positive_number(parts.get("value", "")), parts.get("level", ""))
+        return cls(scheme, _positive_number(parts.get("value", "")), parts.get("level", ""), parts.get("scheme", ""))
+
+    @property
+    def numbering(self) -> str | None:
+        """How a bare level label in this block is read: SCQF, CQFW, CATS (also a university's own points
+        scheme, which counts in CATS points and CATS levels), or None (ECTS, no scheme: no numbering)."""
+        if self.scheme in ("SCQF", "CQFW", "CATS"):
+            return self.scheme
+        return "CATS" if self.scheme is None and self.scheme_text else None
 
 
 def _positive_number(text: str) -> int | float | None:
@@ -695,20 +721,87 @@ def _positive_number(text: str) -> int | float | None:
 
 
 def _level_text(element: Element) -> str:
-    return " ".join(filter(None, (element.get(f"{{{XSI}}}type"), _line(element))))
+    """The level's text, after its xsi:type when that names a framework (``xsi:type="x:SCQF"`` + "7")."""
+    kind = (element.get(f"{{{XSI}}}type") or "").rpartition(":")[2].strip()
+    named = _FRAMEWORK_MENTION.search(kind.upper())
+    return " ".join(filter(None, (kind if named else "", _line(element))))
 
 
-def _level(text: str, default_framework: str) -> dict[str, Any] | None:
-    upper = text.upper()
-    if re.search(r"\b(RQF|NQF|QCF)\b", upper):
-        return None
-    number = re.search(r"(?<![0-9.])([0-9]{1,2})(?![0-9.])", upper)
-    if not number:
-        return None
-    framework = next(
-        (f for f in ("FHEQ", "SCQF", "CQFW", "EQF") if re.search(rf"\b{f}\b", upper)), default_framework
-    )
-    return {"framework": framework, "value": int(number.group(1))}
+_NAMED_FRAMEWORKS = (
+    ("SCQF", r"SCQF|FQHEIS|SCOTTISH CREDIT AND QUALIFICATIONS FRAMEWORK"),
+    ("CQFW", r"CQFW|CREDIT AND QUALIFICATIONS FRAMEWORK FOR WALES"),
+    ("RQF", r"RQF|NQF|QCF|REGULATED QUALIFICATIONS FRAMEWORK|NATIONAL QUALIFICATIONS FRAMEWORK"),
+    ("FHEQ", r"FHEQ|FRAMEWORK FOR HIGHER EDUCATION QUALIFICATIONS"),
+    ("EQF", r"EQF|EUROPEAN QUALIFICATIONS FRAMEWORK"),
+    ("SVQ", r"S/?NVQ|SVQ"),
+)
+_FRAMEWORK_MENTION = re.compile(
+    "|".join(f"(?P<{name}>(?<![A-Z]){pattern}(?![A-Z]))" for name, pattern in _NAMED_FRAMEWORKS)
+)
+_LEVEL_NUMBER = re.compile(r"(?<![0-9.])([0-9]{1,2})(?![0-9.])")
+# The SCQF's broad placing of SVQs (an SVQ is credit-rated on its own and may sit a level higher).
+_SVQ_TO_SCQF = {1: 4, 2: 5, 3: 6, 4: 8, 5: 11}
+# Scottish qualification names and the SCQF level the framework gives them.
+_SCOTTISH_NAMES = (
+    (re.compile(r"(?<![A-Z])ADVANCED HIGHER(?![A-Z])"), lambda found: 7),
+    (re.compile(r"(?<![A-Z])SCOTTISH BACCALAUREATE(?![A-Z])"), lambda found: 7),
+    (re.compile(r"(?<![A-Z])NATIONAL ([1-5])(?![0-9])"), lambda found: int(found.group(1))),
+    (re.compile(r"(?<![A-Z])INTERMEDIATE ([12])(?![0-9])"), lambda found: 3 + int(found.group(1))),
+    (re.compile(r"(?<![A-Z])ACCESS ([1-3])(?![0-9])"), lambda found: int(found.group(1))),
+    (re.compile(r"(?<![A-Z])(FOUNDATION|GENERAL|CREDIT)(?: LEVEL)? STANDARD GRADE(?![A-Z])"
+                r"|(?<![A-Z])STANDARD GRADE \(?(FOUNDATION|GENERAL|CREDIT)(?![A-Z])"),
+     lambda found: {"FOUNDATION": 3, "GENERAL": 4, "CREDIT": 5}[found.group(1) or found.group(2)]),
+)
+_LABEL_FILLER = frozenset("SQA SCOTTISH NQ COURSE AWARD UNIT LEVEL QUALIFICATION GRADE".split())
+# The old CATS numbering (and universities' own points schemes): 1, 2, 3, M or C, I, H, M, D.
+_CATS_LABELS = {"1": 4, "2": 5, "3": 6, "C": 4, "I": 5, "H": 6, "M": 7, "D": 8}
+_FHEQ = range(4, 9)
+_RANGES = {"FHEQ": _FHEQ, "SCQF": range(1, 13), "CQFW": range(1, 9), "RQF": range(1, 9), "EQF": range(1, 9)}
+
+
+def _level(text: str, numbering: str | None) -> dict[str, Any] | str:
+    """The level a level text names, or why it cannot be placed. ``numbering`` is how a bare label is read
+    (the credit block's SCQF, CQFW or CATS; None outside a credit block or in an ECTS block)."""
+    upper = " ".join(re.sub(r"[^A-Z0-9/()]+", " ", text.upper()).split())
+    mention = _FRAMEWORK_MENTION.search(upper)
+    if mention:
+        framework = mention.lastgroup or ""
+        number = _LEVEL_NUMBER.search(upper, mention.end()) or _LEVEL_NUMBER.search(upper)
+        if not number:
+            return f"it names the {framework} but no level number"
+        value = int(number.group(1))
+        if framework == "SVQ":
+            if value not in _SVQ_TO_SCQF:
+                return f"SVQs have levels 1 to 5, not {value}"
+            return {"framework": "SCQF", "value": _SVQ_TO_SCQF[value]}
+        return _within(framework, value)
+    for pattern, scqf in _SCOTTISH_NAMES:
+        found = pattern.search(upper)
+        if found:
+            return {"framework": "SCQF", "value": scqf(found)}
+    words = [word for word in re.findall(r"[A-Z0-9]+", upper) if word not in _LABEL_FILLER]
+    if words == ["HIGHER"]:
+        return {"framework": "SCQF", "value": 6}
+    label = "".join(words)
+    if numbering in ("SCQF", "CQFW") and label.isdigit():
+        return _within(numbering, int(label))
+    if numbering == "CATS" and label in _CATS_LABELS:
+        return {"framework": "FHEQ", "value": _CATS_LABELS[label]}
+    if label.isdigit() and int(label) in _FHEQ:
+        return {"framework": "FHEQ", "value": int(label)}
+    if label.isdigit():
+        value = int(label)
+        examples = " or ".join(f"'{f} {value}'" for f in ("SCQF", "RQF") if value in _RANGES[f]) or "'SCQF 7'"
+        return (f"a bare level {value} names no framework and the FHEQ's levels are 4 to 8: "
+                f"name the framework (for example {examples})")
+    return "no level number in a known framework, and not a qualification name we know"
+
+
+def _within(framework: str, value: int) -> dict[str, Any] | str:
+    levels = _RANGES[framework]
+    if value not in levels:
+        return f"the {framework} has no level {value} (its levels are {levels.start} to {levels.stop - 1})"
+    return {"framework": framework, "value": value}
 
 
 def _hours(text: str) -> int | None:

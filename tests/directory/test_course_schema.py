@@ -72,3 +72,18 @@ def test_completeness_against_the_minimum_information_set():
                              if k not in ("aims", "cost")})
     score, missing = completeness(sparse)
     assert set(missing) == {"aims", "cost", "subjects.HECoS"} and score < 1
+
+
+@pytest.mark.parametrize(("level", "eqf"), [
+    ({"framework": "SCQF", "value": 6}, 4), ({"framework": "SCQF", "value": 3}, 1), ({"framework": "EQF", "value": 2}, 2),
+    ({"framework": "RQF", "value": 3}, 4), ({"framework": "CQFW", "value": 1}, 2),
+])
+def test_levels_below_higher_education_are_valid_levels(level, eqf):
+    assert VALIDATOR.load(course("X1", level=level))["level"] == {**level, "eqf": eqf}
+
+
+def test_a_level_the_feed_adapter_could_not_place_is_refused_quoting_the_feed():
+    found = problems(course("X1", level={"source": "Intermediate 9", "problem": "not a qualification name we know"}))
+    assert found["level"].startswith("level 'Intermediate 9' cannot be placed: not a qualification name we know")
+    placed_but_absent = problems(course("X1", level={"framework": "FHEQ", "value": 2, "source": "FHEQ 2"}))
+    assert "(the feed said 'FHEQ 2')" in placed_but_absent["level.value"]

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,14 +13,26 @@ VOCAB = vocabularies(Path(__file__).resolve().parents[2] / "config" / "vocab")
     ("FHEQ", 4, 5), ("FHEQ", 5, 5), ("FHEQ", 6, 6), ("FHEQ", 7, 7), ("FHEQ", 8, 8),
     ("SCQF", 7, 5), ("SCQF", 8, 5), ("SCQF", 9, 6), ("SCQF", 10, 6), ("SCQF", 11, 7), ("SCQF", 12, 8),
     ("CQFW", 4, 5), ("CQFW", 7, 7), ("EQF", 6, 6),
+    # Below higher education: levels like any other (the listing policy decides what is listed).
+    ("SCQF", 3, 1), ("SCQF", 4, 2), ("SCQF", 5, 3), ("SCQF", 6, 4), ("EQF", 1, 1), ("EQF", 4, 4),
+    ("RQF", 1, 2), ("RQF", 3, 4), ("RQF", 4, 5), ("RQF", 7, 7), ("CQFW", 2, 3), ("CQFW", 3, 4),
 ])
 def test_levels_normalise_to_eqf(framework, value, eqf):
     assert eqf_level(framework, value) == eqf
 
 
-@pytest.mark.parametrize("framework, value", [("FHEQ", 3), ("FHEQ", 9), ("SCQF", 6), ("SCQF", 13), ("RQF", 4)])
-def test_levels_outside_higher_education_are_refused(framework, value):
-    with pytest.raises(VocabularyError):
+@pytest.mark.parametrize(("framework", "value", "says"), [
+    ("FHEQ", 3, "FHEQ level 3 is not a higher-education level (the FHEQ's levels are 4 to 8)"),
+    ("FHEQ", 9, "the FHEQ's levels are 4 to 8"),
+    ("SCQF", 13, "SCQF level 13 does not exist (the SCQF's levels are 1 to 12)"),
+    ("RQF", 0, "the RQF's levels are 1 to 8"),
+    ("EQF", 9, "the EQF's levels are 1 to 8"),
+    # SCQF 1 and 2 are SCQF levels, but below EQF level 1: there is no EQF level to store.
+    ("SCQF", 2, "SCQF level 2 has no EQF level: it is below EQF level 1 (SCQF 3)"),
+    ("NVQ", 3, "unknown level framework 'NVQ'"),
+])
+def test_levels_a_framework_does_not_have_are_refused_saying_why(framework, value, says):
+    with pytest.raises(VocabularyError, match=re.escape(says)):
         eqf_level(framework, value)
 
 

@@ -100,7 +100,7 @@ def error_fields(validator: CourseValidator, raw: dict) -> set[str]:
 
 def test_adapter_declares_its_format_and_version():
     assert xcri_cap.FORMAT == "xcri-cap"
-    assert xcri_cap.VERSION == "1"
+    assert xcri_cap.VERSION == "2"  # 2: levels read in their own framework
 
 
 # --- real member feeds ------------------------------------------------------------------------------------
@@ -500,6 +500,105 @@ def test_levels_name_their_framework_or_default_to_fheq(level, expected, validat
 def test_a_bare_level_inside_an_scqf_credit_block_is_an_scqf_level():
     credit = "<mlo:credit><credit:scheme>scqf</credit:scheme><credit:level>9</credit:level><credit:value>20</credit:value></mlo:credit>"
     assert only(catalog(course(credit=credit)))["level"] == {"framework": "SCQF", "value": 9}
+
+
+def credit_block(scheme: str, level: str, value: str = "15") -> str:
+    return (f"<mlo:credit><credit:scheme>{escape(scheme)}</credit:scheme><credit:level>{escape(level)}</credit:level>"
+            f"<credit:value>{value}</credit:value></mlo:credit>")
+
+
+@pytest.mark.parametrize(
+    ("scheme", "level", "fheq"),
+    [
+        # The old CATS numbering: 1, 2, 3, M (and C, I, H, M, D) are FHEQ 4, 5, 6, 7 (8), not FHEQ 1, 2, 3.
+        ("CATS", "1", 4), ("CATS", "2", 5), ("CATS", "3", 6), ("CATS", "M", 7), ("CATS", "Level 3", 6),
+        ("CATS", "C", 4), ("CATS", "I", 5), ("CATS", "H", 6), ("CATS", "Level M", 7), ("CATS", "D", 8),
+        ("CATS", "Level 6", 6), ("CATS", "4", 4),  # FHEQ numbers are FHEQ levels in a CATS block too
+        # A university's own points scheme (CATS points, CATS levels): its level is understood, its credit
+        # is not a scheme we know (a mapping profile names it).
+        ("University of Northgate", "1", 4), ("University of Northgate", "M", 7),
+    ],
+)
+def test_cats_and_university_points_levels_are_read_in_the_old_cats_numbering(scheme, level, fheq, validator):
+    raw = only(catalog(course(credit=credit_block(scheme, level))))
+    assert raw["level"] == {"framework": "FHEQ", "value": fheq}
+    if scheme == "CATS":
+        assert validator.load(raw)["level"]["eqf"] == {4: 5, 5: 5, 6: 6, 7: 7, 8: 8}[fheq]
+    else:
+        assert "credit" not in raw
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [
+        ("Intermediate 2", {"framework": "SCQF", "value": 5}),
+        ("Intermediate 1", {"framework": "SCQF", "value": 4}),
+        ("Higher", {"framework": "SCQF", "value": 6}),
+        ("SQA Higher", {"framework": "SCQF", "value": 6}),
+        ("Advanced Higher", {"framework": "SCQF", "value": 7}),
+        ("National 5", {"framework": "SCQF", "value": 5}),
+        ("National 3", {"framework": "SCQF", "value": 3}),
+        ("Access 3", {"framework": "SCQF", "value": 3}),
+        ("Credit Standard Grade", {"framework": "SCQF", "value": 5}),
+        ("SVQ Level 3", {"framework": "SCQF", "value": 6}),
+        ("SVQ 2", {"framework": "SCQF", "value": 5}),
+        ("SCQF Level 6", {"framework": "SCQF", "value": 6}),
+        ("RQF Level 3", {"framework": "RQF", "value": 3}),
+        ("NQF Level 2", {"framework": "RQF", "value": 2}),
+        ("QCF level 1", {"framework": "RQF", "value": 1}),
+        ("CQFW 3", {"framework": "CQFW", "value": 3}),
+        ("EQF 4", {"framework": "EQF", "value": 4}),
+        ("Level 7", {"framework": "FHEQ", "value": 7}),
+    ],
+)
+def test_course_levels_name_scottish_qualifications_and_other_frameworks(level, expected, validator):
+    """mlo:level outside a credit block: Scottish names at their SCQF level, not as FHEQ numbers."""
+    raw = only(catalog(course(f"<mlo:level>{escape(level)}</mlo:level>", credit="")))
+    assert raw["level"] == expected
+    assert error_fields(validator, raw) == {"credit"}  # the level is understood, below higher education too
+
+
+def test_a_level_typed_with_its_framework_reads_the_number_in_it():
+    level = '<mlo:level xsi:type="xcriTerms:SVQ">3</mlo:level><mlo:level>Level 7</mlo:level>'
+    assert only(catalog(course(level, credit="")))["level"] == {"framework": "SCQF", "value": 6}
+
+
+@pytest.mark.parametrize(
+    ("level", "why"),
+    [
+        ("Level 3", "a bare level 3 names no framework"),
+        ("FHEQ 3", "the FHEQ has no level 3"),
+        ("Intermediate", "not a qualification name we know"),
+        ("SCQF", "it names the SCQF but no level number"),
+    ],
+)
+def test_a_level_that_cannot_be_placed_is_quarantined_quoting_the_feed(level, why, validator):
+    document = xcri_cap.parse(catalog(course(f"<mlo:level>{escape(level)}</mlo:level>", credit="")))
+    (raw,) = records(document).values()
+    assert raw["level"]["source"] == level and why in raw["level"]["problem"]
+    with pytest.raises(ValidationError) as caught:
+        validator.load(raw)
+    reasons = {e.field: e.reason for e in validator.errors(caught.value)}
+    assert reasons["level"].startswith(f"level {level!r} cannot be placed: ")
+    assert "course/level (not placed in a known framework)" in document.unmapped
+
+
+def test_the_first_level_that_can_be_placed_wins():
+    level = "<mlo:level>Postgraduate</mlo:level><mlo:qualification><mlo:level>SCQF 11</mlo:level></mlo:qualification>"
+    assert only(catalog(course(level, credit="")))["level"] == {"framework": "SCQF", "value": 11}
+
+
+@needs_samples
+def test_the_open_universitys_own_level_1_is_fheq_4_when_it_stands_alone(validator):
+    """The OU's a174 carries its credit twice: in its own points scheme (level "1") and as SCQF 7. With the
+    SCQF block gone, the OU's level 1 is read in the old CATS numbering (FHEQ 4), not as FHEQ 1."""
+    data = (SAMPLES / "ou-example.xml").read_bytes()
+    scqf = data.index(b"<credit:scheme>SCQF</credit:scheme>")
+    start, end = data.rindex(b"<mlo:credit>", 0, scqf), data.index(b"</mlo:credit>", scqf) + len(b"</mlo:credit>")
+    fiction = records(xcri_cap.parse(data[:start] + data[end:]))["http://data.open.ac.uk/course/a174"]
+    assert fiction["level"] == {"framework": "FHEQ", "value": 4}
+    assert "credit" not in fiction  # "The Open University" points: a scheme only a mapping profile can name
+    assert "level" not in error_fields(validator, fiction)
 
 
 @pytest.mark.parametrize(

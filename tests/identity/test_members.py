@@ -34,11 +34,12 @@ def members(app, instance):
     return signed_in(app, instance, staff_a), signed_in(app, instance, staff_b)
 
 
-def test_an_organisation_is_created_with_a_providers_first_harvest(instance):
+def test_an_organisation_is_created_when_its_feed_is_registered_and_keeps_that_name(instance):
+    # Registered as "University"; the document calls its provider "University of Testing".
     publish(instance, A, [course("A1")])
     with instance.readers() as session:
         organisation = session.get(Organisation, A)
-    assert organisation.name == "University of Testing"
+    assert organisation.name == "University"
 
 
 def test_staff_see_their_own_quarantine_on_my_catalogue(members):
