@@ -108,11 +108,14 @@ def feeds_group() -> None:
 @click.option("--format", "format_name", default="native", show_default=True,
               type=click.Choice(["native", "xcri-cap"]))
 @click.option("--every", default=None, help="Harvest interval, e.g. 30m, 6h, 1d (default: setting).")
+@click.option("--alias", "aliases", multiple=True,
+              help="Another identifier the member's documents carry (web address, code); repeatable.")
 @with_appcontext
-def feeds_add(provider_id: str, name: str, url: str, format_name: str, every: str | None) -> None:
+def feeds_add(provider_id: str, name: str, url: str, format_name: str, every: str | None,
+              aliases: tuple[str, ...]) -> None:
     instance = _instance()
     spec = registry.FeedSpec(provider_id, name, url, format_name,
-                             every or instance.settings.harvest_default_interval)
+                             every or instance.settings.harvest_default_interval, aliases=aliases)
     try:
         with instance.sessions.begin() as session:
             feed = registry.add_feed(session, spec, allow_private=instance.settings.harvest_allow_private)
@@ -126,15 +129,29 @@ def feeds_add(provider_id: str, name: str, url: str, format_name: str, every: st
 @with_appcontext
 def feeds_list(as_json: bool) -> None:
     with _instance().sessions() as session:
-        feeds = registry.list_feeds(session)
-    rows = [{"id": f.id, "name": f.name, "url": f.url, "format": f.format,
-             "every_seconds": f.interval_seconds, "enabled": f.enabled} for f in feeds]
+        rows = [{"id": f.id, "name": f.name, "url": f.url, "format": f.format,
+                 "every_seconds": f.interval_seconds, "enabled": f.enabled,
+                 "aliases": registry.feed_aliases(session, f)} for f in registry.list_feeds(session)]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    _print_table(("id", "name", "format", "every", "url"),
-                 [(row["id"], row["name"], row["format"], f"{row['every_seconds'] // 60} min", row["url"] or "")
-                  for row in rows])
+    _print_table(("id", "name", "format", "every", "url", "aliases"),
+                 [(row["id"], row["name"], row["format"], f"{row['every_seconds'] // 60} min", row["url"] or "",
+                   " ".join(row["aliases"])) for row in rows])
+
+
+@feeds_group.command("alias")
+@click.argument("feed_id")
+@click.argument("identifiers", nargs=-1, required=True)
+@with_appcontext
+def feeds_alias(feed_id: str, identifiers: tuple[str, ...]) -> None:
+    """Add IDENTIFIERS (web address, code...) to the member of FEED_ID: documents naming any are its."""
+    try:
+        with _instance().sessions.begin() as session:
+            aliases = registry.alias_feed(session, feed_id, list(identifiers))
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"feed {feed_id} aliases: {' '.join(aliases)}")
 
 
 @feeds_group.command("remove")

@@ -150,7 +150,8 @@ def _ingest(env, lease: leases.Lease, feed: Feed, body: bytes, started: datetime
             return repeated
     try:
         document = adapter.parse(body)
-        _check_provider(feed, document)
+        with env.readers() as session:
+            _check_provider(session, feed, document)
         # Sorting (validation) reads the store but writes nothing, so the write transaction below is short
         # and other feeds' runs can write meanwhile. The feed lease keeps this feed's courses still.
         with env.readers() as session:
@@ -234,11 +235,31 @@ def _repeat_notes(held: HarvestRun | None, standing: bool) -> list[str]:
             "missing from it stay active"]
 
 
-def _check_provider(feed: Feed, document: FeedDocument) -> None:
-    if document.provider is not None and document.provider.id != feed.provider_id:
-        raise FeedError(
-            f"the document is for provider {document.provider.id!r}, this feed is {feed.provider_id!r}'s"
-        )
+def _check_provider(session: Session, feed: Feed, document: FeedDocument) -> None:
+    """A document is this feed's when any identifier it gives its provider names the feed's member (its id or
+    one of its aliases, organisations.identifier_key compares them); its courses are then stored under the
+    member's id, never under the document's identifier."""
+    if document.provider is None:
+        return
+    identifiers = document.provider.all_identifiers()
+    if any(value.strip() == feed.provider_id for value, _ in identifiers):
+        return  # also for a feed registered before its organisation was created with it
+    members = organisations.members_named(session, [value for value, _ in identifiers])
+    if feed.provider_id in members:
+        return
+    named = ", ".join(f"{value!r} ({scheme})" if scheme else repr(value) for value, scheme in identifiers)
+    if members:
+        raise FeedError(f"the document is for provider {named}, which is member {sorted(members)[0]!r}; "
+                        f"this feed is {feed.provider_id!r}'s")
+    raise FeedError(
+        f"the document is for a provider this consortium does not know, identified as {named}; this feed is "
+        f"{feed.provider_id!r}'s. If the document is this member's, alias its identifier: "
+        f"`climbing-frame feeds alias {feed.id} {_shell_quote(document.provider.id)}`"
+    )
+
+
+def _shell_quote(value: str) -> str:
+    return "'" + value.replace("'", "'\\''") + "'"
 
 
 @dataclass
@@ -260,7 +281,11 @@ def _apply(session: Session, env: HarvestEnvironment, feed: Feed, document: Feed
            http_status: int | None) -> tuple[HarvestRun, catalogue.ChangeSet]:
     provider = document.provider
     if provider is not None:
-        catalogue.upsert_provider(session, provider.id, provider.name, id_scheme=provider.id_scheme,
+        # Under the member's id whatever identifier the document used (_check_provider matched it): a web
+        # address cannot be a path segment of the course's address. Its scheme only when it is that id.
+        same = provider.id == feed.provider_id
+        catalogue.upsert_provider(session, feed.provider_id, provider.name,
+                                  id_scheme=provider.id_scheme if same else None,
                                   country=provider.country, url=provider.url)
     else:
         catalogue.upsert_provider(session, feed.provider_id, feed.name)

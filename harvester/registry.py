@@ -25,11 +25,19 @@ class FeedSpec:
     url: str | None
     format: str = "native"
     every: str = "6h"
+    # Other identifiers the member's documents may name it by (web address, internal code...).
+    aliases: tuple[str, ...] = ()
 
 
 def _validate(spec: FeedSpec, allow_private: bool) -> int:
     if not spec.provider_id.strip():
         raise Invalid("a feed needs a provider id")
+    if "/" in spec.provider_id or spec.provider_id != spec.provider_id.strip():
+        # The member id is a segment of every course's address (/courses/<provider>/<course>).
+        raise Invalid(f"a member is registered under a stable id such as its UKPRN, not {spec.provider_id!r}: "
+                      "give the identifier its documents carry as an alias (--alias, aliases = [...])")
+    if any(not alias.strip() for alias in spec.aliases):
+        raise Invalid("an alias cannot be empty")
     try:
         formats.adapter(spec.format)
         seconds = parse_interval(spec.every)
@@ -53,6 +61,7 @@ def add_feed(session: Session, spec: FeedSpec, *, allow_private: bool) -> Feed:
                 format=spec.format, interval_seconds=seconds, enabled=True)
     session.add(feed)
     organisations.ensure_for_feed(session, spec.provider_id, spec.name)
+    _add_aliases(session, spec.provider_id, spec.aliases)
     session.flush()
     return feed
 
@@ -66,8 +75,26 @@ def update_feed(session: Session, spec: FeedSpec, *, allow_private: bool) -> Fee
     feed.name, feed.url, feed.format, feed.interval_seconds = spec.name, spec.url, spec.format, seconds
     # Feeds registered before organisations came with registration get theirs now.
     organisations.ensure_for_feed(session, spec.provider_id, spec.name)
+    # Aliases are added, never removed here: others may have been added with `feeds alias`.
+    _add_aliases(session, spec.provider_id, spec.aliases)
     session.flush()
     return feed
+
+
+def _add_aliases(session: Session, provider_id: str, aliases: tuple[str, ...]) -> None:
+    for alias in aliases:
+        organisations.add_identifier(session, provider_id, alias)
+
+
+def alias_feed(session: Session, feed_id: str, aliases: list[str]) -> list[str]:
+    """Add identifiers to a feed's member (documents naming any of them are the feed's); all its aliases."""
+    feed = get_feed(session, feed_id)
+    _add_aliases(session, feed.provider_id, tuple(aliases))
+    return feed_aliases(session, feed)
+
+
+def feed_aliases(session: Session, feed: Feed) -> list[str]:
+    return [identifier.value for identifier in organisations.identifiers_of(session, feed.provider_id)]
 
 
 def sync_feeds(session: Session, specs: list[FeedSpec], *, allow_private: bool) -> list[Feed]:
@@ -98,7 +125,8 @@ def remove_feed(session: Session, feed_id: str) -> None:
 
 
 def read_feeds_file(path: Path, base_url: str | None = None) -> list[FeedSpec]:
-    """Feeds from a TOML file of ``[[feed]]`` tables (provider_id, name, url or file, format, every).
+    """Feeds from a TOML file of ``[[feed]]`` tables (provider_id, name, url or file, format, every,
+    aliases: a list of other identifiers of the member).
 
     ``file`` entries (the demo) are relative paths served under ``base_url``.
     """
@@ -111,9 +139,13 @@ def read_feeds_file(path: Path, base_url: str | None = None) -> list[FeedSpec]:
         url = entry.get("url")
         if url is None and entry.get("file") and base_url:
             url = f"{base_url.rstrip('/')}/{entry['file']}"
+        aliases = entry.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str | int) for a in aliases):
+            raise Invalid(f"{path}: feed {index + 1}: aliases must be a list of identifiers")
         try:
             specs.append(FeedSpec(provider_id=str(entry["provider_id"]), name=entry["name"], url=url,
-                                  format=entry.get("format", "native"), every=entry.get("every", "6h")))
+                                  format=entry.get("format", "native"), every=entry.get("every", "6h"),
+                                  aliases=tuple(str(a) for a in aliases)))
         except KeyError as exc:
             raise Invalid(f"{path}: feed {index + 1} lacks {exc.args[0]}") from None
     return specs

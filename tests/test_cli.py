@@ -48,7 +48,7 @@ def test_feeds_add_list_harvest_report_remove(env, httpserver):
     assert added.exit_code == 0, added.output
     listed = json.loads(run("feeds", "list", "--json").output)
     assert listed == [{"id": "10000001", "name": "University of Testing", "url": httpserver.url_for("/f.json"),
-                       "format": "native", "every_seconds": 7200, "enabled": True}]
+                       "format": "native", "every_seconds": 7200, "enabled": True, "aliases": []}]
 
     harvested = run("harvest", "--feed", "10000001", "--json")
     assert harvested.exit_code == 0, harvested.output
@@ -173,8 +173,8 @@ def test_tables_are_not_cut_when_the_output_is_not_a_terminal(env, httpserver):
     assert run("feeds", "add", "--provider-id", "10000001", "--name", LONG_NAME, "--url", url,
                "--every", "1d").exit_code == 0
     lines = run("feeds", "list").output.splitlines()
-    assert [line.split("\t") for line in lines] == [["id", "name", "format", "every", "url"],
-                                                     ["10000001", LONG_NAME, "native", "1440 min", url]]
+    assert [line.split("\t") for line in lines] == [["id", "name", "format", "every", "url", "aliases"],
+                                                     ["10000001", LONG_NAME, "native", "1440 min", url, ""]]
     for output in (run("harvest").output, run("harvest", "report").output):
         rows = [line.split("\t") for line in output.splitlines() if "\t" in line]
         assert rows[0] == RUN_HEADERS
@@ -182,3 +182,35 @@ def test_tables_are_not_cut_when_the_output_is_not_a_terminal(env, httpserver):
             "run": "?", "feed": "10000001", "outcome": "succeeded", "http": "200", "seen": "2", "new": rows[1][5],
             "changed": "0", "unchanged": rows[1][7], "withdrawn": "0", "quarantined": "1", "complete": rows[1][10]}
     assert "…" not in run("harvest", "report").output
+
+
+def test_feed_aliases_from_the_command_line_and_the_feeds_file(env, httpserver, tmp_path):
+    web = "http://www.example.ac.uk/"
+    httpserver.expect_request("/f.json").respond_with_data(feed_bytes([course("A1")], provider_id=web))
+    url = httpserver.url_for("/f.json")
+    assert run("feeds", "add", "--provider-id", "10099123", "--name", "Example University", "--url", url,
+               "--alias", "EXU-01").exit_code == 0
+    failed = json.loads(run("harvest", "--feed", "10099123", "--json").output)[0]
+    assert failed["outcome"] == "failed"
+    assert f"identified as '{web}'" in failed["errors"][0]
+    assert f"`climbing-frame feeds alias 10099123 '{web}'`" in failed["errors"][0]
+
+    aliased = run("feeds", "alias", "10099123", web)
+    assert aliased.exit_code == 0 and aliased.output.strip() == f"feed 10099123 aliases: EXU-01 {web}"
+    assert json.loads(run("feeds", "list", "--json").output)[0]["aliases"] == ["EXU-01", web]
+    assert json.loads(run("harvest", "--feed", "10099123", "--json").output)[0]["outcome"] == "succeeded"
+    assert run("feeds", "alias", "nobody", web).exit_code == 1
+
+    # The feeds file adds identifiers too, and refuses one another member already has.
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(f'[[feed]]\nprovider_id = "10099123"\nname = "Example University"\nurl = "{url}"\n'
+                     'aliases = ["https://www.example.ac.uk", "UK EXAMPLE01"]\n'
+                     f'[[feed]]\nprovider_id = "10000002"\nname = "Other"\nurl = "{url}"\n', encoding="utf-8")
+    assert run("feeds", "sync", "--file", str(feeds)).exit_code == 0
+    listed = {f["id"]: f["aliases"] for f in json.loads(run("feeds", "list", "--json").output)}
+    assert listed == {"10099123": ["EXU-01", web, "UK EXAMPLE01"], "10000002": []}
+    feeds.write_text(f'[[feed]]\nprovider_id = "10000002"\nname = "Other"\nurl = "{url}"\n'
+                     f'aliases = ["{web}"]\n', encoding="utf-8")
+    refused = run("feeds", "sync", "--file", str(feeds))
+    assert refused.exit_code == 1 and "already an identifier of member '10099123'" in refused.output
+    assert run("feeds", "add", "--provider-id", web, "--name", "W", "--url", url).exit_code == 1

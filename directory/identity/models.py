@@ -33,6 +33,22 @@ class Organisation(Base):
     created: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class OrganisationIdentifier(Base):
+    """Another identifier a member is known by in documents (a web address, an internal code, a UKPRN
+    where the member id is something else; for European members an Erasmus code, SCHAC code or PIC).
+    ``key`` is the value normalised for matching (organisations.identifier_key); one member per key."""
+
+    __tablename__ = "organisation_identifiers"
+    __table_args__ = (UniqueConstraint("key", name="uq_organisation_identifiers_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    scheme: Mapped[str] = mapped_column(String(30))
+    value: Mapped[str] = mapped_column(String(500))
+    key: Mapped[str] = mapped_column(String(500))
+    created: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class User(Base):
     """A person. Local accounts have a password hash; people signing in through their university's
     identity provider (OpenID Connect) have an issuer and subject instead, and may have no password."""

@@ -3,14 +3,23 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..catalogue import service as catalogue
-from ..errors import Invalid, NotFound
+from ..errors import Conflict, Invalid, NotFound
 from .audit import record
 from .identity import Identity
-from .models import EventKind, Organisation, Outcome
+from .models import EventKind, Organisation, OrganisationIdentifier, Outcome
+
+_UKPRN = re.compile(r"^1[0-9]{7}$")
+_PIC = re.compile(r"^[0-9]{9}$")
+_ERASMUS = re.compile(r"^[A-Z]{1,3} +[A-Z][A-Z-]*[0-9]{2}$")
+_SCHAC = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$", re.I)
 
 
 def ensure_for_provider(session: Session, provider_id: str, name: str) -> Organisation:
@@ -59,3 +68,78 @@ def get(session: Session, identity: Identity, org_id: str) -> Organisation:
     if organisation is None:
         raise NotFound(f"no organisation {org_id!r}")
     return organisation
+
+
+# --- identifiers -----------------------------------------------------------------------------------------
+
+
+def identifier_key(value: str) -> str:
+    """The form identifiers are matched in: web addresses without their scheme (http and https name the same
+    provider), host lower-cased, default port and trailing slash dropped; other values stripped and
+    case-folded, inner spaces collapsed."""
+    value = " ".join(value.split())
+    if re.match(r"^https?://", value, re.I):
+        parts = urlsplit(value)
+        host = (parts.hostname or "").lower()
+        port = f":{parts.port}" if parts.port not in (None, 80, 443) else ""
+        query = f"?{parts.query}" if parts.query else ""
+        return f"{host}{port}{parts.path.rstrip('/')}{query}"
+    return value.casefold()
+
+
+def guess_scheme(value: str) -> str:
+    """The scheme an identifier given without one most likely belongs to: UKPRN, URL, PIC, Erasmus, SCHAC,
+    else internal (a member's own code)."""
+    value = " ".join(value.split())
+    if _UKPRN.match(value):
+        return "UKPRN"
+    if re.match(r"^https?://", value, re.I):
+        return "URL"
+    if _PIC.match(value):
+        return "PIC"
+    if _ERASMUS.match(value):
+        return "Erasmus"
+    if _SCHAC.match(value):
+        return "SCHAC"
+    return "internal"
+
+
+def add_identifier(session: Session, org_id: str, value: str, scheme: str | None = None) -> OrganisationIdentifier:
+    """Record another identifier of a member (idempotent). Conflict when another member already has it, as an
+    identifier or as its id: a document naming it must lead to one member only."""
+    value = " ".join(value.split())
+    if not value:
+        raise Invalid("an identifier cannot be empty")
+    if session.get(Organisation, org_id) is None:
+        raise NotFound(f"no organisation {org_id!r}")
+    key = identifier_key(value)
+    existing = session.scalar(select(OrganisationIdentifier).where(OrganisationIdentifier.key == key))
+    if existing is not None:
+        if existing.org_id != org_id:
+            raise Conflict(f"{value!r} is already an identifier of member {existing.org_id!r}")
+        return existing
+    other = session.get(Organisation, value)
+    if other is not None and other.id != org_id:
+        raise Conflict(f"{value!r} is the id of member {other.id!r}")
+    identifier = OrganisationIdentifier(org_id=org_id, scheme=scheme or guess_scheme(value), value=value, key=key)
+    session.add(identifier)
+    session.flush()
+    return identifier
+
+
+def identifiers_of(session: Session, org_id: str) -> list[OrganisationIdentifier]:
+    return list(session.scalars(
+        select(OrganisationIdentifier).where(OrganisationIdentifier.org_id == org_id)
+        .order_by(OrganisationIdentifier.id)))
+
+
+def members_named(session: Session, values: Iterable[str]) -> set[str]:
+    """The members (organisation ids) any of these document identifiers names: by id, or by an identifier."""
+    values = [" ".join(v.split()) for v in values if v and v.strip()]
+    if not values:
+        return set()
+    by_id = set(session.scalars(select(Organisation.id).where(Organisation.id.in_(values))))
+    keys = {identifier_key(v) for v in values}
+    by_alias = set(session.scalars(
+        select(OrganisationIdentifier.org_id).where(OrganisationIdentifier.key.in_(keys))))
+    return by_id | by_alias

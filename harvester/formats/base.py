@@ -27,6 +27,12 @@ class ProviderInfo:
     id_scheme: str | None = None
     country: str | None = None
     url: str | None = None
+    # Every identifier the document gives the provider, as (value, scheme or None), ``id`` among them; the
+    # feed's member is the one any of them names. Empty: ``id`` alone.
+    identifiers: tuple[tuple[str, str | None], ...] = ()
+
+    def all_identifiers(self) -> tuple[tuple[str, str | None], ...]:
+        return self.identifiers or ((self.id, self.id_scheme),)
 
 
 @dataclass(frozen=True)

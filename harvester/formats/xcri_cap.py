@@ -421,7 +421,21 @@ def _provider_info(element: Element, feed: _Feed) -> ProviderInfo | None:
         id_scheme=scheme,
         country="GB" if scheme == "UKPRN" else None,
         url=urls[0] if urls else None,
+        identifiers=_all_identifiers(chosen, identifiers, urls),
     )
+
+
+def _all_identifiers(chosen: tuple[str, str | None], identifiers: list[tuple[str, str]],
+                     urls: list[str]) -> tuple[tuple[str, str | None], ...]:
+    """The chosen id first, then every other dc:identifier (scheme from its xsi:type) and provider url."""
+    found = [chosen]
+    for value, kind in identifiers:
+        found.append((value, "UKPRN" if "ukprn" in kind else (kind or None)))
+    found.extend((url, "URL") for url in urls)
+    unique: dict[str, tuple[str, str | None]] = {}
+    for value, scheme in found:
+        unique.setdefault(value, (value, scheme))
+    return tuple(unique.values())
 
 
 def _provider_id(identifiers: list[tuple[str, str]], urls: list[str]) -> tuple[str, str | None] | None:
