@@ -49,6 +49,9 @@ def add(session: Session, actor: Identity, provider_id: str, name: str) -> Organ
     provider_id, name = provider_id.strip(), name.strip()
     if not provider_id or not name:
         raise Invalid("an organisation needs a provider id and a name")
+    if "/" in provider_id:
+        # The id is a segment of every course's address; a web address is an identifier, not an id.
+        raise Invalid(f"a member's id is a stable id such as its UKPRN, not {provider_id!r}")
     catalogue.upsert_provider(session, provider_id, name)
     organisation = ensure_for_provider(session, provider_id, name)
     organisation.name = name
