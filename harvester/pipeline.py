@@ -7,6 +7,9 @@ Guarantees a caller may rely on:
   without finishing holds its feed for at most ``harvest_lease_seconds``; the next run records it as failed.
   A run that has lost its lease (unlocked by an administrator) writes nothing and raises Conflict.
 - A feed that cannot be fetched or parsed changes nothing in the catalogue.
+- A document is the feed's when any identifier of its provider names the feed's member (its id or an alias,
+  directory.identity.organisations); its courses are stored under the member's id, never under the
+  document's identifier. Any other document fails the run, naming its identifiers.
 - A bad record is quarantined with its field path and reason; the rest of the feed goes on. A course
   whose new record is bad keeps its last good version and is not withdrawn.
 - A record whose raw form is unchanged since the last run is neither validated, rewritten nor indexed.
