@@ -140,6 +140,29 @@ def feeds_list(as_json: bool) -> None:
                    " ".join(row["aliases"])) for row in rows])
 
 
+@feeds_group.command("show")
+@click.argument("feed_id")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def feeds_show(feed_id: str, as_json: bool) -> None:
+    """One feed and the identifiers its member's documents may carry (aliases, with their schemes)."""
+    try:
+        with _instance().sessions() as session:
+            feed = registry.get_feed(session, feed_id)
+            aliases = [{"value": value, "scheme": scheme} for value, scheme in registry.feed_identifiers(session, feed)]
+            row = {"id": feed.id, "provider_id": feed.provider_id, "name": feed.name, "url": feed.url,
+                   "format": feed.format, "every_seconds": feed.interval_seconds, "enabled": feed.enabled,
+                   "aliases": aliases}
+    except DomainError as exc:
+        _fail(exc)
+    if as_json:
+        click.echo(json.dumps(row, indent=2))
+        return
+    for key in ("id", "provider_id", "name", "url", "format", "every_seconds", "enabled"):
+        click.echo(f"{key}: {row[key] if row[key] is not None else ''}")
+    click.echo("aliases:" + "".join(f"\n  {a['value']} ({a['scheme']})" for a in aliases))
+
+
 @feeds_group.command("alias")
 @click.argument("feed_id")
 @click.argument("identifiers", nargs=-1, required=True)

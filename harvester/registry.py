@@ -94,7 +94,12 @@ def alias_feed(session: Session, feed_id: str, aliases: list[str]) -> list[str]:
 
 
 def feed_aliases(session: Session, feed: Feed) -> list[str]:
-    return [identifier.value for identifier in organisations.identifiers_of(session, feed.provider_id)]
+    return [value for value, _ in feed_identifiers(session, feed)]
+
+
+def feed_identifiers(session: Session, feed: Feed) -> list[tuple[str, str]]:
+    """The aliases of a feed's member as (value, scheme), in the order they were added."""
+    return [(i.value, i.scheme) for i in organisations.identifiers_of(session, feed.provider_id)]
 
 
 def sync_feeds(session: Session, specs: list[FeedSpec], *, allow_private: bool) -> list[Feed]:

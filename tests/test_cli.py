@@ -213,4 +213,10 @@ def test_feed_aliases_from_the_command_line_and_the_feeds_file(env, httpserver, 
                      f'aliases = ["{web}"]\n', encoding="utf-8")
     refused = run("feeds", "sync", "--file", str(feeds))
     assert refused.exit_code == 1 and "already an identifier of member '10099123'" in refused.output
+    shown = json.loads(run("feeds", "show", "10099123", "--json").output)
+    assert shown["aliases"] == [{"value": "EXU-01", "scheme": "internal"}, {"value": web, "scheme": "URL"},
+                                {"value": "UK EXAMPLE01", "scheme": "Erasmus"}]
+    plain = run("feeds", "show", "10099123").output
+    assert f"  {web} (URL)" in plain and "provider_id: 10099123" in plain
+    assert run("feeds", "show", "nobody").exit_code == 1
     assert run("feeds", "add", "--provider-id", web, "--name", "W", "--url", url).exit_code == 1
