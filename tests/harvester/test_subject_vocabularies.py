@@ -87,3 +87,11 @@ def test_an_unknown_ldcs_code_quarantines_its_course_with_field_value_and_reason
     assert entry.record_id == "FE-UNKNOWN"
     assert entry.field == "subjects[0].code"
     assert {"field": "subjects[0].code", "value": "ZZ.9", "reason": "'ZZ.9' is not a LDCS code"} in entry.problems
+
+
+def test_the_course_page_names_the_ldcs_scheme_and_the_cah_group(client, harvested):
+    response = client.get(f"/courses/{PROVIDER}/FE-WRITING")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "creative writing (Learndirect Classification System code KC.3;" in html
+    assert "Common Aggregation Hierarchy group CAH19-01-05" in html
