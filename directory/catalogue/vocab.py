@@ -138,7 +138,8 @@ class Vocabularies:
             key = code.strip()
         found = table.get(key)
         if found is None:
-            raise VocabularyError(f"{code!r} is not a {scheme} code")
+            article = "an" if scheme in ("LDCS", "ISCED-F") else "a"  # "an LDCS code", "an ISCED-F code"
+            raise VocabularyError(f"{code!r} is not {article} {scheme} code")
         return found
 
     def cah_name(self, code: str) -> str | None:

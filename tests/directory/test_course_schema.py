@@ -63,7 +63,7 @@ def test_ldcs_and_jacs_subjects_are_valid_and_roll_up_to_their_cah_groups():
 
 def test_an_unknown_ldcs_code_is_refused_naming_the_code_and_the_scheme():
     found = problems(course("X1", subjects=[{"scheme": "HECoS", "code": "100366"}, {"scheme": "LDCS", "code": "ZZ.9"}]))
-    assert found == {"subjects[1].code": "'ZZ.9' is not a LDCS code"}
+    assert found == {"subjects[1].code": "'ZZ.9' is not an LDCS code"}
     assert "LDCS" in problems(course("X1", subjects=[{"scheme": "LCSH", "code": "x"}]))["subjects[0].scheme"]
 
 

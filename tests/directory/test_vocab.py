@@ -97,5 +97,5 @@ def test_ldcs_codes_published_without_a_name_are_named_after_their_jacs_subject(
 
 @pytest.mark.parametrize("code", ["CP.1", "KC.99", "ZZ.", "100366", "B100", ""])
 def test_unknown_ldcs_codes_are_errors_naming_the_code(code):
-    with pytest.raises(VocabularyError, match=re.escape(f"{code!r} is not a LDCS code")):
+    with pytest.raises(VocabularyError, match=re.escape(f"{code!r} is not an LDCS code")):
         VOCAB.subject("LDCS", code)

@@ -86,7 +86,7 @@ def test_an_unknown_ldcs_code_quarantines_its_course_with_field_value_and_reason
         (entry,) = session.scalars(select(QuarantineEntry))
     assert entry.record_id == "FE-UNKNOWN"
     assert entry.field == "subjects[0].code"
-    assert {"field": "subjects[0].code", "value": "ZZ.9", "reason": "'ZZ.9' is not a LDCS code"} in entry.problems
+    assert {"field": "subjects[0].code", "value": "ZZ.9", "reason": "'ZZ.9' is not an LDCS code"} in entry.problems
 
 
 def test_the_course_page_names_the_ldcs_scheme_and_the_cah_group(client, harvested):

@@ -692,7 +692,7 @@ def test_an_unknown_ldcs_code_is_sent_on_for_the_validator_to_refuse_by_name(val
     with pytest.raises(ValidationError) as caught:
         validator.load(raw)
     assert [(e.field, e.reason) for e in validator.errors(caught.value)] == [
-        ("subjects[0].code", "'ZZ.9' is not a LDCS code")
+        ("subjects[0].code", "'ZZ.9' is not an LDCS code")
     ]
 
 
