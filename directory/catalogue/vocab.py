@@ -1,6 +1,7 @@
 """Vocabularies and the normalisation rules built on them.
 
-Subjects: HECoS (with its Common Aggregation Hierarchy, CAH), legacy JACS 3.0 (mapped to CAH) and ISCED-F
+Subjects: HECoS (with its Common Aggregation Hierarchy, CAH), legacy JACS 3.0 (mapped to CAH), LDCS (the
+Learndirect Classification System of further-education feeds, mapped through JACS 3.0 to CAH) and ISCED-F
 2013, loaded from the data files in ``config/vocab/`` (HESA's vocabularies, CC BY 4.0; see the README
 there). Credit and level normalisation follow the UK frameworks' published equivalences (the UK's and
 Scotland's EQF referencing reports): 2 CATS = 1 ECTS, SCQF and CQFW credit = CATS; levels
@@ -26,7 +27,7 @@ from pathlib import Path
 
 CREDIT_SCHEMES = ("CATS", "ECTS", "SCQF", "CQFW")
 LEVEL_FRAMEWORKS = ("FHEQ", "SCQF", "CQFW", "RQF", "EQF")
-SUBJECT_SCHEMES = ("HECoS", "JACS3", "ISCED-F")
+SUBJECT_SCHEMES = ("HECoS", "JACS3", "LDCS", "ISCED-F")
 
 # The levels each framework has (a value outside them is no level at all).
 FRAMEWORK_LEVELS = {
@@ -100,6 +101,7 @@ class Subject:
     cah3: str | None
     cah2: str | None
     cah1: str | None
+    jacs3: str | None = None  # the JACS 3.0 code an LDCS code maps to (its CAH groups come through it)
 
 
 @dataclass(frozen=True)
@@ -118,19 +120,26 @@ class Vocabularies:
         self.cah = self._load_cah(folder / "cah.csv")
         self.hecos = self._load_hecos(folder / "hecos.csv")
         self.jacs = self._load_jacs(folder / "jacs3.csv")
+        self.ldcs = self._load_ldcs(folder / "ldcs.csv")
         self.isced = self._load_isced(folder / "isced-f.json")
 
     def subject(self, scheme: str, code: str) -> Subject:
         """The subject ``code`` of ``scheme`` with its CAH groups; VocabularyError when unknown."""
-        table = {"HECoS": self.hecos, "JACS3": self.jacs, "ISCED-F": self.isced}.get(scheme)
+        table = {"HECoS": self.hecos, "JACS3": self.jacs, "LDCS": self.ldcs, "ISCED-F": self.isced}.get(scheme)
         if table is None:
             raise VocabularyError(
                 f"unknown subject scheme {scheme!r}; use one of {', '.join(SUBJECT_SCHEMES)}"
             )
-        key = code.strip().upper() if scheme == "JACS3" else code.strip()
+        if scheme == "JACS3":
+            key = code.strip().upper()
+        elif scheme == "LDCS":
+            key = ldcs_code(code)
+        else:
+            key = code.strip()
         found = table.get(key)
         if found is None:
-            raise VocabularyError(f"{code!r} is not a {scheme} code")
+            article = "an" if scheme in ("LDCS", "ISCED-F") else "a"  # "an LDCS code", "an ISCED-F code"
+            raise VocabularyError(f"{code!r} is not {article} {scheme} code")
         return found
 
     def cah_name(self, code: str) -> str | None:
@@ -167,12 +176,38 @@ class Vocabularies:
                 subjects[code] = Subject("JACS3", code, name, cah3, cah2, cah1)
         return subjects
 
+    def _load_ldcs(self, path: Path) -> dict[str, Subject]:
+        subjects = {}
+        with path.open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                code = ldcs_code(row["ldcs_code"])
+                jacs = self.jacs.get(row["jacs3"].strip().upper()) if row["jacs3"] else None
+                cah3 = row["cah3"] or None
+                cah2 = self.cah[cah3].parent if cah3 in self.cah else None
+                cah1 = self.cah[cah2].parent if cah2 in self.cah else None
+                # Codes published without a name are named after the JACS subject or CAH group they map to.
+                name = row["name"]
+                if name == row["ldcs_code"]:
+                    named = jacs is not None and jacs.name != jacs.code
+                    name = (jacs.name if named else None) or self.cah_name(cah3) or code
+                subjects[code] = Subject("LDCS", code, name, cah3, cah2, cah1, jacs.code if jacs else None)
+        return subjects
+
     def _load_isced(self, path: Path) -> dict[str, Subject]:
         entries = json.loads(path.read_text(encoding="utf-8"))
         return {
             e["fieldsOfStudyId"]: Subject("ISCED-F", e["fieldsOfStudyId"], e["txtEn"], None, None, None)
             for e in entries
         }
+
+
+def ldcs_code(code: str) -> str:
+    """An LDCS code as the vocabulary spells it: upper case, and a two-letter group with its full stop
+    (feeds write ``db`` or ``DB`` for ``DB.``)."""
+    key = code.strip().upper()
+    if len(key) == 2 and key.isalpha() and key.isascii():
+        key += "."
+    return key
 
 
 @lru_cache(maxsize=4)

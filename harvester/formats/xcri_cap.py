@@ -69,9 +69,13 @@ mlo:qualification/mlo:level                         blocks, then mlo:level: a na
                                                     6, 7, 8) and 4-8 as FHEQ; elsewhere 4-8 as FHEQ. A level
                                                     that cannot be placed is sent as {source, problem} so the
                                                     validator's reason quotes the feed's text
-dc:subject (xsi:type/identifier/text)               ``subjects``: JACS3 (``A123``, type naming JACS), HECoS
-                                                    (``100xxx``, type naming HECoS), ISCED-F (type naming
-                                                    ISCED); free text -> extension key ``subject_keywords``
+dc:subject (xsi:type/identifier/text)               ``subjects``: JACS3 (``A123``, type naming JACS; also
+                                                    "JACS3: A123", "A123 Name" under a JACS type, a code's
+                                                    URI), HECoS (``100xxx``, type naming HECoS), LDCS (type
+                                                    naming LDCS, ``KC.3``/``DB.``/``A``; untyped: an
+                                                    identifier or upper-case text shaped ``KC.3``/``DB.``;
+                                                    "LDCS1: DB."), ISCED-F (type naming ISCED); free text
+                                                    -> extension key ``subject_keywords``
 presentation/xcri:attendanceMode (identifier or    ``mode``, across all presentations: CM -> on-campus,
 text), then studyMode / attendancePattern text      DS, ON -> online-asynchronous, MM, BL -> blended,
                                                     DA (distance *with* attendance) -> blended, WB ->
@@ -127,7 +131,7 @@ from directory.urls import is_web_url
 from .base import FeedDocument, FeedError, ProviderInfo, Record, Rejection
 
 FORMAT = "xcri-cap"
-VERSION = "2"  # 2: levels read in their own framework (old CATS numbering, Scottish names, RQF)
+VERSION = "3"  # 2: levels read in their own framework (old CATS numbering, Scottish names, RQF); 3: LDCS subjects
 
 XCRI = "http://xcri.org/profiles/1.2/catalog"
 XCRI_TERMS = "http://xcri.org/profiles/1.2/catalog/terms"
@@ -643,6 +647,14 @@ def _course_id(identifiers: list[Element], url: str | None) -> str | None:
 _JACS = re.compile(r"^[A-Z][0-9]{3}$")
 _HECOS = re.compile(r"^10[0-9]{4}$")
 _ISCED = re.compile(r"^[0-9]{2,4}$")
+# LDCS: a one-letter area (``A``), a two-letter group with its full stop (``DB.``), a subject in it (``KC.3``).
+_LDCS = re.compile(r"^[A-Z]{1,2}(?:\.[0-9]*)?$")
+# Without a type naming LDCS only the full-stop shape is taken for one (JACS and HECoS codes never have it).
+_LDCS_BARE = re.compile(r"^[A-Z]{2}\.[0-9]*$")
+# "JACS3: G400", "HECoS 100366", "LDCS1: DB." (the OU's numbered LDCS subjects) written into the text
+_LABELLED = re.compile(r"^(JACS(?:\s*3(?:\.0)?)?|HECOS|LDCS\s*[0-9]?|ISCED(?:-F)?)\s*[:\-]?\s*([\w.]+)$", re.I)
+# A JACS code written before its name in the text: "G400 Computer science", "(G400) Computer science"
+_CODE_FIRST = re.compile(r"^\(?([A-Za-z][0-9]{3})\)?(?:\s+|\s*[:\-]\s*)\S")
 
 
 def _subjects(elements: list[Element], feed: _Feed) -> dict[str, Any]:
@@ -667,19 +679,29 @@ def _subjects(elements: list[Element], feed: _Feed) -> dict[str, Any]:
 
 
 def _subject_code(kind: str, identifier: str, text: str) -> dict[str, str] | None:
+    # An identifier may be a code's URI (http://jacs.dataincubator.org/g400): its last segment is the code.
+    if "/" in identifier:
+        identifier = identifier.rstrip("/").rsplit("/", 1)[-1]
     candidates = [c for c in (identifier, text) if c]
-    # "JACS3: G400" or "HECoS 100366" written into the text
-    labelled = re.match(r"^(JACS3?|HECOS|ISCED(?:-F)?)\s*[:\-]?\s*(\w+)$", text, re.I)
+    labelled = _LABELLED.match(text)
     if labelled:
-        kind = kind or labelled.group(1).upper()
+        kind = kind or re.sub(r"[\s.0-9]", "", labelled.group(1).upper())
         candidates.append(labelled.group(2))
-    for code in (c.strip().upper() for c in candidates):
+    if "JACS" in kind and (code_first := _CODE_FIRST.match(text)):
+        candidates.append(code_first.group(1))
+    for written in candidates:
+        code = written.strip().upper()
         if "JACS" in kind or (not kind and _JACS.match(code)):
             if _JACS.match(code):
                 return {"scheme": "JACS3", "code": code}
         elif "HECOS" in kind or (not kind and _HECOS.match(code)):
             if _HECOS.match(code):
                 return {"scheme": "HECoS", "code": code}
+        elif "LDCS" in kind:
+            if _LDCS.match(code):
+                return {"scheme": "LDCS", "code": code}
+        elif not kind and (written is identifier or written.strip().isupper()) and _LDCS_BARE.match(code):
+            return {"scheme": "LDCS", "code": code}
         elif "ISCED" in kind and _ISCED.match(code):
             return {"scheme": "ISCED-F", "code": code}
     return None

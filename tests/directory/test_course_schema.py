@@ -7,7 +7,7 @@ from marshmallow import ValidationError
 
 from directory.catalogue.completeness import completeness
 from directory.catalogue.schema import CourseValidator
-from directory.catalogue.vocab import vocabularies
+from directory.catalogue.vocab import SUBJECT_SCHEMES, vocabularies
 from tests.factories import course, feed_document
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +47,45 @@ def test_errors_name_the_field_path():
     assert "credit.value" in found
     assert "subjects[1].code" in found and "JACS3" in found["subjects[1].code"]
     assert "mode[0]" in found
+
+
+def test_ldcs_and_jacs_subjects_are_valid_and_roll_up_to_their_cah_groups():
+    record = VALIDATOR.load(course("X1", subjects=[{"scheme": "LDCS", "code": "kc.3"}, {"scheme": "LDCS", "code": "DB"},
+                                                   {"scheme": "JACS3", "code": "B100"}]))
+    assert record["subjects"] == [
+        {"scheme": "LDCS", "code": "KC.3", "name": "creative writing",
+         "cah3": "CAH19-01-05", "cah2": "CAH19-01", "cah1": "CAH19"},
+        {"scheme": "LDCS", "code": "DB.", "name": "HISTORY", "cah3": "CAH23-01-03", "cah2": "CAH23-01", "cah1": "CAH23"},
+        {"scheme": "JACS3", "code": "B100", "name": "Anatomy, physiology & pathology",
+         "cah3": "CAH02-05-04", "cah2": "CAH02-05", "cah1": "CAH02"},
+    ]
+
+
+def test_an_unknown_ldcs_code_is_refused_naming_the_code_and_the_scheme():
+    found = problems(course("X1", subjects=[{"scheme": "HECoS", "code": "100366"}, {"scheme": "LDCS", "code": "ZZ.9"}]))
+    assert found == {"subjects[1].code": "'ZZ.9' is not an LDCS code"}
+    assert "LDCS" in problems(course("X1", subjects=[{"scheme": "LCSH", "code": "x"}]))["subjects[0].scheme"]
+
+
+def test_the_documented_subject_schemes_are_the_validators():
+    assert _find_subject_schemes(FEED_SCHEMA) == list(SUBJECT_SCHEMES)
+    documented = (ROOT / "docs" / "feed-format.md").read_text()
+    row = next(line for line in documented.splitlines() if line.startswith("| `subjects`"))
+    assert all(f"`{scheme}`" in row for scheme in SUBJECT_SCHEMES)
+    for scheme in SUBJECT_SCHEMES:
+        jsonschema.validate(feed_document([course("X1", subjects=[{"scheme": scheme, "code": "x"}])]), FEED_SCHEMA)
+
+
+def _find_subject_schemes(node):
+    if isinstance(node, dict):
+        if "subjects" in node.get("properties", {}):
+            return node["properties"]["subjects"]["items"]["properties"]["scheme"]["enum"]
+        children = node.values()
+    elif isinstance(node, list):
+        children = node
+    else:
+        return None
+    return next((found for child in children if (found := _find_subject_schemes(child)) is not None), None)
 
 
 def test_a_cohort_course_needs_a_presentation_and_dates_in_order():

@@ -60,3 +60,42 @@ def test_unknown_codes_are_errors():
     with pytest.raises(VocabularyError):
         VOCAB.subject("LCSH", "x")
 
+
+
+def test_every_jacs_code_with_a_cah_group_rolls_up_to_cah_levels_2_and_1():
+    # The JACS mapping came in CAH v1.2 codes that v1.3 rescinded: those subjects had no CAH level 1
+    # group and so no subject facet.
+    mapped = [s for s in VOCAB.jacs.values() if s.cah3]
+    assert len(mapped) == len(VOCAB.jacs) - 9
+    assert all(s.cah3 in VOCAB.cah and s.cah2 and s.cah1 for s in mapped)
+    anatomy = VOCAB.subject("JACS3", "B100")
+    assert (anatomy.cah3, anatomy.cah2, anatomy.cah1) == ("CAH02-05-04", "CAH02-05", "CAH02")
+
+
+def test_ldcs_codes_map_through_jacs_to_cah():
+    writing = VOCAB.subject("LDCS", "KC.3")
+    assert (writing.scheme, writing.code, writing.name, writing.jacs3) == (
+        "LDCS", "KC.3", "creative writing", "W830"
+    )
+    assert (writing.cah3, writing.cah2, writing.cah1) == ("CAH19-01-05", "CAH19-01", "CAH19")
+    assert VOCAB.subject("LDCS", "A").cah1 == "CAH17"  # a one-letter top-level group
+    assert len(VOCAB.ldcs) == 4475
+    # Every LDCS code the mapping places rolls up to a CAH group of the vocabulary we ship.
+    assert all(s.cah3 in VOCAB.cah and s.cah1 for s in VOCAB.ldcs.values() if s.cah3)
+
+
+@pytest.mark.parametrize("written", ["DB.", "DB", "db.", " db "])
+def test_ldcs_group_codes_are_found_with_or_without_their_full_stop_in_any_case(written):
+    history = VOCAB.subject("LDCS", written)
+    assert (history.code, history.name, history.cah3) == ("DB.", "HISTORY", "CAH23-01-03")
+
+
+def test_ldcs_codes_published_without_a_name_are_named_after_their_jacs_subject():
+    unnamed = VOCAB.subject("LDCS", "CP.")
+    assert unnamed.name == VOCAB.subject("JACS3", "Z990").name != "CP."
+
+
+@pytest.mark.parametrize("code", ["CP.1", "KC.99", "ZZ.", "100366", "B100", ""])
+def test_unknown_ldcs_codes_are_errors_naming_the_code(code):
+    with pytest.raises(VocabularyError, match=re.escape(f"{code!r} is not an LDCS code")):
+        VOCAB.subject("LDCS", code)

@@ -100,7 +100,7 @@ def error_fields(validator: CourseValidator, raw: dict) -> set[str]:
 
 def test_adapter_declares_its_format_and_version():
     assert xcri_cap.FORMAT == "xcri-cap"
-    assert xcri_cap.VERSION == "2"  # 2: levels read in their own framework
+    assert xcri_cap.VERSION == "3"  # 2: levels read in their own framework; 3: LDCS subjects
 
 
 # --- real member feeds ------------------------------------------------------------------------------------
@@ -117,10 +117,12 @@ def test_every_item_of_a_real_feed_is_a_valid_record_or_a_named_validation_error
             assert item.reason
             continue
         orjson.dumps(item.raw)
-        # None of the three samples publishes learning outcomes or a coded subject; only the OU's a174
-        # has a credit scheme we know (SCQF). The validator must say exactly that, and nothing else.
+        # None of the three samples publishes learning outcomes; only the OU's courses carry a coded subject
+        # (LDCS) and only its a174 a credit scheme we know (SCQF). The validator must say exactly that, and
+        # nothing else.
         assert error_fields(validator, item.raw) <= {"learning_outcomes", "subjects", "credit", "level"}
-        assert {"learning_outcomes", "subjects"} <= error_fields(validator, item.raw)
+        assert "learning_outcomes" in error_fields(validator, item.raw)
+        assert ("subjects" in error_fields(validator, item.raw)) == (name != "ou-example.xml")
 
 
 @needs_samples
@@ -146,6 +148,7 @@ def test_open_university_courses_keep_their_scqf_credit_presentations_and_apply_
     assert fiction["assessment"][0].startswith("You can choose whether to submit")
     assert "<" not in fiction["assessment"][0]
     assert fiction["subject_keywords"] == ["Literature and Creative Writing"]
+    assert fiction["subjects"] == [{"scheme": "LDCS", "code": "KC.3"}]  # <dc:subject identifier="KC.3">
     assert fiction["awarding_body"] == {"name": "The Open University"}
 
 
@@ -156,7 +159,9 @@ def test_open_university_degree_with_a_1900_placeholder_start_is_learner_led_wit
     assert history["title"] == "BA (Honours) History"
     assert history["schedule"] == {"type": "learner-led"}
     assert "credit" not in history and "cost" not in history
-    assert error_fields(validator, history) == {"learning_outcomes", "subjects", "credit", "level"}
+    assert history["subjects"] == [{"scheme": "LDCS", "code": "DB."}]  # <dc:subject>LDCS1: DB.</dc:subject>
+    assert history["subject_keywords"] == ["History"]
+    assert error_fields(validator, history) == {"learning_outcomes", "credit", "level"}
     assert "presentation/mlo:cost (no amount and currency)" in document.unmapped
     assert "course/mlo:credit (credit:scheme not CATS, ECTS, SCQF or CQFW)" in document.unmapped
 
@@ -241,17 +246,19 @@ def test_provider_is_identified_by_ukprn_and_each_course_by_its_own_provider(mem
     }
 
 
-def test_subjects_come_from_jacs_and_hecos_types_identifiers_and_bare_codes(member_feed, validator):
+def test_subjects_come_from_jacs_hecos_and_ldcs_types_identifiers_and_bare_codes(member_feed, validator):
     found = records(member_feed)
     assert found["DSPP-7"]["subjects"] == [
         {"scheme": "JACS3", "code": "I100"},
         {"scheme": "HECoS", "code": "100647"},
+        {"scheme": "LDCS", "code": "CK.1"},
     ]
+    assert validator.load(found["DSPP-7"])["subjects"][2]["cah1"] == "CAH11"
     assert found["EDU-OPEN-6"]["subjects"] == [{"scheme": "HECoS", "code": "100459"}]
     assert found["ECON-WB-5"]["subjects"] == [{"scheme": "JACS3", "code": "L100"}]
     assert validator.load(found["ECON-WB-5"])["subjects"][0]["name"] == "Economics"
     assert found["ECON-WB-5"]["subject_keywords"] == ["Economics"]
-    assert "course/dc:subject[courseDataProgramme:LDCS]" in member_feed.unmapped
+    assert not any("dc:subject[" in note for note in member_feed.unmapped)
     assert (
         member_feed.unmapped.count("course/dc:subject (free text, kept as extension 'subject_keywords')") == 1
     )
@@ -642,6 +649,51 @@ def test_isced_f_subjects_need_their_scheme_named(validator):
     raw = only(catalog(course(subject=subject)))
     assert raw["subjects"] == [{"scheme": "ISCED-F", "code": "0613"}]
     validator.load(raw)
+
+
+@pytest.mark.parametrize(("subject", "expected"), [
+    # LDCS as further-education feeds mark it: a type naming LDCS, with the code as identifier or text
+    ('<dc:subject xsi:type="courseDataProgramme:LDCS" identifier="KC.3">Creative writing</dc:subject>',
+     {"scheme": "LDCS", "code": "KC.3"}),
+    ('<dc:subject xsi:type="xcriTerms:LDCS">db.</dc:subject>', {"scheme": "LDCS", "code": "DB."}),
+    ('<dc:subject xsi:type="xcriTerms:LDCS" identifier="A">Business</dc:subject>', {"scheme": "LDCS", "code": "A"}),
+    # untyped: the full-stop shape of an identifier, upper-case text, or the label the OU writes
+    ('<dc:subject identifier="KC.3">KC.3</dc:subject>', {"scheme": "LDCS", "code": "KC.3"}),
+    ("<dc:subject>CK.1</dc:subject>", {"scheme": "LDCS", "code": "CK.1"}),
+    ("<dc:subject>LDCS1: DB.</dc:subject>", {"scheme": "LDCS", "code": "DB."}),
+    ("<dc:subject>LDCS: KC.3</dc:subject>", {"scheme": "LDCS", "code": "KC.3"}),
+    # JACS 3.0 in the forms feeds use
+    ('<dc:subject xsi:type="courseDataProgramme:JACS3" identifier="g400">Computer science</dc:subject>',
+     {"scheme": "JACS3", "code": "G400"}),
+    ('<dc:subject xsi:type="hesa:jacs" identifier="http://jacs.dataincubator.org/g400">Computer science</dc:subject>',
+     {"scheme": "JACS3", "code": "G400"}),
+    ('<dc:subject xsi:type="courseDataProgramme:JACS3">G400 Computer science</dc:subject>',
+     {"scheme": "JACS3", "code": "G400"}),
+    ('<dc:subject xsi:type="courseDataProgramme:JACS3">(W830) Creative writing</dc:subject>',
+     {"scheme": "JACS3", "code": "W830"}),
+    ("<dc:subject>JACS 3.0: V100</dc:subject>", {"scheme": "JACS3", "code": "V100"}),
+    ("<dc:subject>G400</dc:subject>", {"scheme": "JACS3", "code": "G400"}),
+])
+def test_ldcs_and_jacs_subjects_are_read_in_the_forms_feeds_write_them(subject, expected, validator):
+    raw = only(catalog(course(subject=subject)))
+    assert raw["subjects"] == [expected]
+    assert validator.load(raw)["subjects"][0]["cah1"]
+
+
+@pytest.mark.parametrize("text", ["St.", "Dr.", "Art", "Business studies", "Level 3"])
+def test_words_are_not_taken_for_ldcs_codes(text):
+    raw = only(catalog(course(subject=f"<dc:subject>{text}</dc:subject>")))
+    assert "subjects" not in raw and raw["subject_keywords"] == [text]
+
+
+def test_an_unknown_ldcs_code_is_sent_on_for_the_validator_to_refuse_by_name(validator):
+    raw = only(catalog(course(subject='<dc:subject xsi:type="courseDataProgramme:LDCS" identifier="ZZ.9"/>')))
+    assert raw["subjects"] == [{"scheme": "LDCS", "code": "ZZ.9"}]
+    with pytest.raises(ValidationError) as caught:
+        validator.load(raw)
+    assert [(e.field, e.reason) for e in validator.errors(caught.value)] == [
+        ("subjects[0].code", "'ZZ.9' is not an LDCS code")
+    ]
 
 
 def test_absurd_numbers_and_odd_markup_are_left_out_rather_than_breaking_the_record():
