@@ -64,7 +64,7 @@ log = logging.getLogger(__name__)
 INCOMPLETE_LISTED = 50
 # Bump when validation rules or derived fields change: every record is then validated again, even in
 # feeds whose bytes have not changed.
-RULES_VERSION = "2"  # 2: LDCS subjects; JACS 3.0 mapped to the CAH v1.3 groups
+RULES_VERSION = "3"  # 2: LDCS subjects; JACS 3.0 mapped to the CAH v1.3 groups; 3: mapping profiles
 
 
 @dataclass(frozen=True)
