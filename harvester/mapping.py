@@ -470,7 +470,7 @@ def _key_on_line(text: str, line: int | None) -> str | None:
 # --- writing ----------------------------------------------------------------------------------------
 
 
-def _toml_string(value: str) -> str:
+def toml_string(value: str) -> str:
     escaped = []
     for ch in value:
         if ch in '"\\':
@@ -487,7 +487,7 @@ def _toml_string(value: str) -> str:
 
 
 def _toml_key(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", key) else _toml_string(key)
+    return key if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", key) else toml_string(key)
 
 
 def _toml_value(value: Any) -> str:
@@ -498,7 +498,7 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, str):
-        return _toml_string(value)
+        return toml_string(value)
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, Mapping):
