@@ -58,7 +58,7 @@ from directory.identity import organisations
 from directory.pathways.service import store_feed_pathways
 from directory.settings import Settings
 
-from . import formats, mapping, report
+from . import formats, mapping, registry, report
 from . import lease as leases
 from .fetch import FetchError, FetchOptions, FetchResult, fetch_feed
 from .formats import FeedDocument, FeedError, Record, Rejection
@@ -193,9 +193,20 @@ def _ingest(env, lease: leases.Lease, feed: Feed, body: bytes, started: datetime
 
 def feed_profile(feed: Feed) -> MappingProfile:
     """The feed's stored mapping profile (``mapping.EMPTY`` when it has none)."""
-    if not feed.mapping:
-        return mapping.EMPTY
-    return mapping.profile_from_table(feed.mapping, source=f"feed {feed.id}'s mapping profile")
+    return registry.stored_profile(feed)
+
+
+def change_profile(env: HarvestEnvironment, feed_id: str, profile: MappingProfile) -> HarvestRun | None:
+    """Store the feed's mapping profile (``mapping.EMPTY`` clears it) and, when it changed and a run has read
+    a document, sort that document again at once (the run returned; None when nothing was sorted). The
+    profile is stored first: when a run of the feed is under way (Conflict) it stays stored, and the next run
+    sorts with it."""
+    with env.sessions.begin() as session:
+        changed = registry.set_mapping(session, feed_id, profile)
+        kept = session.get(StoredDocument, feed_id) is not None
+    if not changed or not kept:
+        return None
+    return resort(env, feed_id)
 
 
 def _salt(adapter: ModuleType, profile: MappingProfile) -> bytes:
@@ -309,6 +320,16 @@ def _check_provider(session: Session, feed: Feed, document: FeedDocument) -> Non
         f"{feed.provider_id!r}'s. If the document is this member's, alias its identifier: "
         f"`climbing-frame feeds alias {feed.id} {_shell_quote(document.provider.id)}`"
     )
+
+
+def provider_refusal(session: Session, provider_id: str, document: FeedDocument) -> str | None:
+    """Why a feed of member ``provider_id`` would refuse the document (its provider is someone else), or
+    None when it would take it: the dry run's check, by the harvest's own rule."""
+    try:
+        _check_provider(session, Feed(id=provider_id, provider_id=provider_id), document)
+    except FeedError as exc:
+        return str(exc)
+    return None
 
 
 def _shell_quote(value: str) -> str:
