@@ -11,12 +11,14 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from directory.catalogue import service as catalogue
 from directory.catalogue.models import Course
 from directory.cli import main
 from directory.errors import Invalid
-from harvester import pipeline, registry
+from harvester import mapping, pipeline, registry
 from harvester.models import HarvestRun, StoredDocument
 from tests.conftest import TEST_DATABASE_URL
+from tests.factories import course, feed_bytes
 from tests.shared import shared_path
 
 MEMBER = "10099123"
@@ -339,3 +341,30 @@ def test_a_feed_no_run_has_read_has_no_document_to_sort_again(env, httpserver, i
     cleared = run("feeds", "mapping", MEMBER, "--clear")
     assert cleared.exit_code == 0 and "cleared" in cleared.output
     assert json_of(run("harvest", "report", "--feed", MEMBER, "--json"))["unmapped"][0]["value"] == SCHEME
+
+
+def test_a_native_feed_is_mapped_too_and_a_changed_profile_changes_the_stored_courses(instance, httpserver):
+    with instance.sessions.begin() as session:
+        registry.add_feed(session, registry.FeedSpec("10000001", "U", httpserver.url_for("/f.json")),
+                          allow_private=True)
+    httpserver.expect_request("/f.json").respond_with_data(feed_bytes(
+        [course("A1", credit={"value": 20, "scheme": "Uni Points"}, mode=[]), course("A2")]))
+    env = instance.harvest_environment()
+    first = pipeline.harvest(env, "10000001")
+    assert (first.new, first.quarantined) == (1, 1)
+    assert [u["value"] for u in first.unmapped_values] == ["Uni Points", None]  # 1 record each
+
+    half = mapping.profile_from_table({"credit_schemes": {"Uni Points": {"system": "ECTS", "factor": 0.5}},
+                                       "defaults": {"mode": ["blended"]}}, source="p")
+    run = pipeline.change_profile(env, "10000001", half)
+    assert (run.new, run.unchanged, run.quarantined) == (1, 1, 0) and run.unmapped_values == []
+    with instance.sessions() as session:
+        stored = catalogue.get_course(session, "10000001", "A1").current_version.content
+    assert stored["credit"] == {"value": 10, "scheme": "ECTS", "cats": 20, "ects": 10}
+    assert stored["mode"] == ["blended"]
+
+    whole = mapping.profile_from_table({"credit_schemes": {"Uni Points": {"system": "ECTS", "factor": 1}},
+                                        "defaults": {"mode": ["blended"]}}, source="p")
+    again = pipeline.change_profile(env, "10000001", whole)
+    assert (again.changed, again.unchanged) == (1, 1)  # every record sorted again; only A1's content changed
+    assert pipeline.change_profile(env, "10000001", whole) is None  # the same profile: nothing to do
