@@ -23,7 +23,7 @@ from harvester.report import quarantine_record, run_as_dict
 
 from . import settings as settings_module
 from .app import Instance, create_app, harvest_in_parallel
-from .errors import DomainError
+from .errors import Conflict, DomainError
 from .identity import cli as identity_cli
 from .overlaps.cli import overlaps_group
 from .pathways.cli import pathways_group
@@ -198,6 +198,10 @@ def feeds_mapping(feed_id: str, path: Path | None, clear: bool, show: bool) -> N
             text = _read_text(path)
             profile = mapping.parse_profile_text(text, source=str(path), vocab=instance.vocab)
         run = pipeline.change_profile(instance.harvest_environment(), feed_id, profile)
+    except Conflict as exc:  # stored, but a run of the feed is under way: the next run sorts with it
+        click.echo(f"feed {feed_id}: mapping profile stored; not sorted again now ({exc.detail}); the feed's next "
+                   "run uses it")
+        return
     except DomainError as exc:
         _fail(exc)
     what = "cleared" if clear else "stored"

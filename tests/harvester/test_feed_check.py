@@ -6,6 +6,7 @@ requests), the real database, the CLI as a person runs it."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -15,6 +16,7 @@ from directory.catalogue import service as catalogue
 from directory.catalogue.models import Course
 from directory.cli import main
 from directory.errors import Invalid
+from harvester import lease as leases
 from harvester import mapping, pipeline, registry
 from harvester.models import HarvestRun, StoredDocument
 from tests.conftest import TEST_DATABASE_URL
@@ -368,3 +370,15 @@ def test_a_native_feed_is_mapped_too_and_a_changed_profile_changes_the_stored_co
     again = pipeline.change_profile(env, "10000001", whole)
     assert (again.changed, again.unchanged) == (1, 1)  # every record sorted again; only A1's content changed
     assert pipeline.change_profile(env, "10000001", whole) is None  # the same profile: nothing to do
+
+
+def test_a_profile_saved_while_a_run_holds_the_feed_is_stored_and_used_by_the_next_run(env, httpserver, instance):
+    register(httpserver)
+    assert run("harvest").exit_code == 0
+    _, held = leases.take(instance.sessions, MEMBER, trigger="manual", duration=timedelta(minutes=5),
+                          clock=instance.harvest_environment().clock)
+    result = run("feeds", "mapping", MEMBER, write(env, "profile.toml", PROFILE))
+    assert result.exit_code == 0 and "mapping profile stored; not sorted again now" in result.output
+    held.release()
+    assert run("harvest").exit_code == 0  # the same bytes, but a new profile: sorted again
+    assert json_of(run("harvest", "report", "--feed", MEMBER, "--json"))["counts"]["new"] > 0
