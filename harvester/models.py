@@ -59,6 +59,9 @@ class StoredDocument(Base):
     feed_id: Mapped[str] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True)
     format: Mapped[str] = mapped_column(String(30))
     body: Mapped[bytes] = mapped_column(LargeBinary)
+    # The adapter, rules and profile it was last sorted under (pipeline._salt): a 304 of a document sorted
+    # under another profile sorts it again instead of repeating the last run.
+    sorted_with: Mapped[str] = mapped_column(String(200), default="")
     stored: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -107,6 +107,11 @@ def _harvest(env: HarvestEnvironment, feed: Feed, lease: leases.Lease, started: 
         return _record_failure(env, lease, feed, started, trigger, None, "feed has no URL (it is published by push)")
     try:
         fetched = _fetch(env, feed, conditional=True)
+        stale = _sorted_otherwise(env, feed) if fetched.status == 304 else None
+        if stale is not None:
+            # Unchanged, but kept under another profile (or adapter, or rules): sort the kept copy again.
+            body, format_name = stale
+            return _ingest(env, lease, feed, body, started, trigger, 304, progress, format_name=format_name)
         if fetched.status == 304:
             # Not modified: the same outcome as the last run that read the document, without reading it.
             repeated = _repeat_unchanged(env, lease, feed, started, trigger, 304, None)
@@ -176,7 +181,7 @@ def _ingest(env, lease: leases.Lease, feed: Feed, body: bytes, started: datetime
             run, changes = _apply(session, env, feed, document, states, sorting, started, trigger, http_status)
             run.unmapped_values = sorting.unmapped.as_list()
             session.execute(update(Feed).where(Feed.id == feed.id).values(body_hash=body_hash))
-            _keep_document(session, feed.id, adapter.FORMAT, body, env.clock())
+            _keep_document(session, feed.id, adapter, profile, body, env.clock())
             _remember_validators(session, feed, validators)
             # Last, so the feed's row is locked only for the moment before the commit (the heartbeat goes on).
             lease.confirm(session)
@@ -214,9 +219,29 @@ def _salt(adapter: ModuleType, profile: MappingProfile) -> bytes:
     return f"{adapter.FORMAT}:{adapter.VERSION}:{RULES_VERSION}:{profile.digest}:".encode()
 
 
-def _keep_document(session: Session, feed_id: str, format_name: str, body: bytes, now: datetime) -> None:
+def _keep_document(session: Session, feed_id: str, adapter: ModuleType, profile: MappingProfile, body: bytes,
+                   now: datetime) -> None:
     session.execute(delete(StoredDocument).where(StoredDocument.feed_id == feed_id))
-    session.add(StoredDocument(feed_id=feed_id, format=format_name, body=body, stored=now))
+    session.add(StoredDocument(feed_id=feed_id, format=adapter.FORMAT, body=body, stored=now,
+                               sorted_with=_salt(adapter, profile).decode()))
+
+
+def _sorted_otherwise(env: HarvestEnvironment, feed: Feed) -> tuple[bytes, str] | None:
+    """The kept document and its format when it was last sorted under another profile, adapter or rule set
+    than the feed's now; None when repeating the last run is right (or nothing is kept)."""
+    with env.readers() as session:
+        kept = session.execute(select(StoredDocument.sorted_with, StoredDocument.format)
+                               .where(StoredDocument.feed_id == feed.id)).first()
+        if kept is None:
+            return None
+        try:
+            current = _salt(formats.adapter(kept.format), feed_profile(feed)).decode()
+        except (ValueError, ProfileError):
+            return None  # _ingest reports a refused profile when the document is read
+        if current == kept.sorted_with:
+            return None
+        body = session.scalar(select(StoredDocument.body).where(StoredDocument.feed_id == feed.id))
+    return body, kept.format
 
 
 def resort(env: HarvestEnvironment, feed_id: str, *, trigger: str = "profile",

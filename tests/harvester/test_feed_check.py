@@ -382,3 +382,20 @@ def test_a_profile_saved_while_a_run_holds_the_feed_is_stored_and_used_by_the_ne
     held.release()
     assert run("harvest").exit_code == 0  # the same bytes, but a new profile: sorted again
     assert json_of(run("harvest", "report", "--feed", MEMBER, "--json"))["counts"]["new"] > 0
+
+
+def test_a_304_after_the_profile_changed_sorts_the_kept_document_under_the_new_profile(env, httpserver, instance):
+    httpserver.expect_request("/xcri.xml", headers={"If-None-Match": '"v1"'}).respond_with_data("", status=304)
+    httpserver.expect_request("/xcri.xml").respond_with_data(university_feed(), headers={"ETag": '"v1"'})
+    assert run("feeds", "add", "--provider-id", MEMBER, "--name", "Example University", "--url",
+               httpserver.url_for("/xcri.xml"), "--format", "xcri-cap").exit_code == 0
+    assert run("harvest").exit_code == 0
+    with instance.sessions.begin() as session:  # as the scheduler's feeds file does: stored, not re-sorted
+        registry.set_mapping(session, MEMBER, mapping.parse_profile_text(PROFILE, source="p"))
+    assert run("harvest").exit_code == 0
+    sorted_again = json_of(run("harvest", "report", "--feed", MEMBER, "--json"))
+    assert sorted_again["http_status"] == 304 and sorted_again["counts"]["new"] > 0
+    assert sorted_again["unmapped"] == []
+    assert run("harvest").exit_code == 0
+    repeated = json_of(run("harvest", "report", "--feed", MEMBER, "--json"))
+    assert repeated["counts"]["new"] == 0 and repeated["counts"]["unchanged"] == sorted_again["counts"]["new"]

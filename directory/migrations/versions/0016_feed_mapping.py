@@ -26,6 +26,7 @@ def upgrade() -> None:
     sa.Column('feed_id', sa.String(length=100), nullable=False),
     sa.Column('format', sa.String(length=30), nullable=False),
     sa.Column('body', sa.LargeBinary(), nullable=False),
+    sa.Column('sorted_with', sa.String(length=200), nullable=False),
     sa.Column('stored', directory.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['feed_id'], ['feeds.id'], name=op.f('fk_feed_documents_feed_id_feeds'),
                             ondelete='CASCADE'),
