@@ -18,12 +18,12 @@ from rich.table import Table
 
 from exchange import cli as exchange_cli
 from exchange import jobs as exchange_jobs
-from harvester import pipeline, registry
+from harvester import check, mapping, pipeline, registry
 from harvester.report import quarantine_record, run_as_dict
 
 from . import settings as settings_module
 from .app import Instance, create_app, harvest_in_parallel
-from .errors import DomainError
+from .errors import Conflict, DomainError
 from .identity import cli as identity_cli
 from .overlaps.cli import overlaps_group
 from .pathways.cli import pathways_group
@@ -150,9 +150,10 @@ def feeds_show(feed_id: str, as_json: bool) -> None:
         with _instance().sessions() as session:
             feed = registry.get_feed(session, feed_id)
             aliases = [{"value": value, "scheme": scheme} for value, scheme in registry.feed_identifiers(session, feed)]
+            profile = registry.stored_profile(feed)
             row = {"id": feed.id, "provider_id": feed.provider_id, "name": feed.name, "url": feed.url,
                    "format": feed.format, "every_seconds": feed.interval_seconds, "enabled": feed.enabled,
-                   "aliases": aliases}
+                   "aliases": aliases, "mapping": profile.to_table() if not profile.is_empty else None}
     except DomainError as exc:
         _fail(exc)
     if as_json:
@@ -161,6 +162,130 @@ def feeds_show(feed_id: str, as_json: bool) -> None:
     for key in ("id", "provider_id", "name", "url", "format", "every_seconds", "enabled"):
         click.echo(f"{key}: {row[key] if row[key] is not None else ''}")
     click.echo("aliases:" + "".join(f"\n  {a['value']} ({a['scheme']})" for a in aliases))
+    if profile.is_empty:
+        click.echo("mapping: (no mapping profile)")
+    else:
+        click.echo("mapping:\n" + "".join(f"  {line}\n" if line else "\n"
+                                           for line in profile.to_toml("feed.mapping.").splitlines()).rstrip())
+
+
+@feeds_group.command("mapping")
+@click.argument("feed_id")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--clear", is_flag=True, help="Remove the feed's mapping profile.")
+@click.option("--show", is_flag=True, help="Print the feed's mapping profile as TOML (the default with no FILE).")
+@with_appcontext
+def feeds_mapping(feed_id: str, path: Path | None, clear: bool, show: bool) -> None:
+    """Set FEED_ID's mapping profile from FILE (TOML: [credit_schemes."..."], [levels], [defaults],
+    [subjects], [listing], [qualifications] at the top level), or --clear it, or --show it. A changed
+    profile sorts the feed's last document again at once, without fetching it, and prints the new counts.
+    A refused profile changes nothing (exit 1, naming the key and its line)."""
+    instance = _instance()
+    if path is not None and clear:
+        raise click.ClickException("give a FILE or --clear, not both")
+    if path is None and not clear:
+        try:
+            with instance.sessions() as session:
+                profile = registry.stored_profile(registry.get_feed(session, feed_id))
+        except DomainError as exc:
+            _fail(exc)
+        click.echo(profile.to_toml().rstrip() if not profile.is_empty else f"feed {feed_id} has no mapping profile")
+        return
+    try:
+        if clear:
+            profile = mapping.EMPTY
+        else:
+            text = _read_text(path)
+            profile = mapping.parse_profile_text(text, source=str(path), vocab=instance.vocab)
+        run = pipeline.change_profile(instance.harvest_environment(), feed_id, profile)
+    except Conflict as exc:  # stored, but a run of the feed is under way: the next run sorts with it
+        click.echo(f"feed {feed_id}: mapping profile stored; not sorted again now ({exc.detail}); the feed's next "
+                   "run uses it")
+        return
+    except DomainError as exc:
+        _fail(exc)
+    what = "cleared" if clear else "stored"
+    if run is None:
+        click.echo(f"feed {feed_id}: mapping profile {what} (no run has read a document yet, or the profile is "
+                   "the same: nothing to sort again)")
+    else:
+        click.echo(f"feed {feed_id}: mapping profile {what}; its last document sorted again (run {run.id}, "
+                   f"{run.outcome.value}):")
+        click.echo(_counts_line(run_as_dict(run)["counts"]))
+        _print_unmapped(run.unmapped_values or [])
+    if show and not profile.is_empty:
+        click.echo(profile.to_toml().rstrip())
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{path}: cannot read it: {exc}") from None
+
+
+def _counts_line(counts: dict) -> str:
+    listable = counts["new"] + counts["changed"] + counts["unchanged"]
+    return (f"  seen {counts['seen']}, listable {listable} (new {counts['new']}, changed {counts['changed']}, "
+            f"unchanged {counts['unchanged']}), quarantined {counts['quarantined']}, "
+            f"withdrawn {counts['withdrawn']}")
+
+
+def _print_unmapped(unmapped: list[dict], heading: str = "values no profile maps yet") -> None:
+    """Each unmapped value with its count, examples and the profile line that would map it."""
+    if not unmapped:
+        return
+    click.echo(f"{heading}:")
+    for group in unmapped:
+        value = "(none given)" if group["value"] is None else json.dumps(group["value"], ensure_ascii=False)
+        examples = ", ".join(group.get("examples") or [])
+        records = "record" if group["count"] == 1 else "records"
+        click.echo(f"  {group['field']} {value}: {group['count']} {records}" + (f" (e.g. {examples})" if examples else ""))
+        if group.get("profile_line"):
+            click.echo(f"      {group['profile_line']}")
+
+
+@feeds_group.command("check")
+@click.argument("source")
+@click.option("--format", "format_name", default=None, type=click.Choice(["native", "xcri-cap"]),
+              help="The document's format (default: detected from its content).")
+@click.option("--mapping", "mapping_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="A mapping profile (TOML, the tables of [feed.mapping] at the top level) to apply.")
+@click.option("--provider-id", default=None, help="Check the document's provider against this member.")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def feeds_check(source: str, format_name: str | None, mapping_path: Path | None, provider_id: str | None,
+                as_json: bool) -> None:
+    """Dry run: what a harvest would make of SOURCE (a URL or a file), with nothing stored: counts (seen,
+    listable, quarantined), every value no profile maps with the line that would map it, and every problem."""
+    instance = _instance()
+    try:
+        profile = mapping.EMPTY
+        if mapping_path is not None:
+            profile = mapping.parse_profile_text(_read_text(mapping_path), source=str(mapping_path),
+                                                 vocab=instance.vocab)
+        body, content_type = check.fetch_source(source, instance.settings)
+        with instance.readers() as session:
+            found = check.check_document(instance.vocab, body, format_name=format_name, profile=profile,
+                                         provider_id=provider_id, session=session, settings=instance.settings,
+                                         content_type=content_type)
+    except DomainError as exc:
+        _fail(exc)
+    if as_json:
+        click.echo(json.dumps(found.as_dict(), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{source} ({found.format}): seen {found.seen}, listable {found.listable}, "
+               f"quarantined {found.quarantined}" + (f", marked withdrawn {found.marked_withdrawn}"
+                                                     if found.marked_withdrawn else ""))
+    if found.provider_check is not None:
+        click.echo(f"provider: {found.provider_check}")
+    _print_unmapped(found.unmapped)
+    if found.problems:
+        click.echo("problems:")
+        _print_table(("course_id", "title", "field", "value", "reason"),
+                     [(p.course_id or "(no id)", p.title or "", p.field,
+                       "" if p.value is None else json.dumps(p.value, ensure_ascii=False), p.reason)
+                      for p in found.problems])
 
 
 @feeds_group.command("alias")
@@ -202,12 +327,22 @@ def feeds_sync(path: Path | None, base_url: str | None) -> None:
     if path is None:
         raise click.ClickException("no feeds file: pass --file or set CF_FEEDS_FILE")
     try:
-        specs = registry.read_feeds_file(path, base_url)
+        specs = registry.read_feeds_file(path, base_url, vocab=instance.vocab)
         with instance.sessions.begin() as session:
-            feeds = registry.sync_feeds(session, specs, allow_private=instance.settings.harvest_allow_private)
+            synced = registry.sync(session, specs, allow_private=instance.settings.harvest_allow_private)
     except DomainError as exc:
         _fail(exc)
-    click.echo(f"{len(feeds)} feeds registered from {path}")
+    click.echo(f"{len(synced.feeds)} feeds registered from {path}")
+    # A changed profile sorts the feed's last document again now, not at its next harvest.
+    env = instance.harvest_environment()
+    for feed_id in synced.reprofiled:
+        try:
+            run = pipeline.resort(env, feed_id)
+        except DomainError as exc:
+            click.echo(f"feed {feed_id}: mapping profile changed; {exc.detail}")
+            continue
+        click.echo(f"feed {feed_id}: mapping profile changed; its last document sorted again (run {run.id}):")
+        click.echo(_counts_line(run_as_dict(run)["counts"]))
 
 
 # --- harvesting ---------------------------------------------------------------------------------
@@ -313,6 +448,7 @@ def _print_quarantine(reports: list[dict]) -> None:
         if not records:
             continue
         click.echo(f"\nfeed {report['feed']} (run {report['id']}): {len(records)} records quarantined")
+        _print_unmapped(report.get("unmapped") or [])
         for record in records[:QUARANTINE_LISTED]:
             title = f" {record['title']!r}" if record["title"] else ""
             for problem in record["problems"]:

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Enum, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Enum, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from directory.db import Base, JSONType, UTCDateTime, utcnow
@@ -45,7 +45,24 @@ class Feed(Base):
     lease_holder: Mapped[str | None] = mapped_column(String(200))
     lease_started: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lease_trigger: Mapped[str | None] = mapped_column(String(20))
+    # The feed's mapping profile (harvester.mapping), as its canonical table; None: no profile.
+    mapping: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
     created: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StoredDocument(Base):
+    """The last document a run of the feed read, kept so that a changed mapping profile can sort it again
+    without fetching it (pipeline.resort). Replaced in the transaction of each run that reads one."""
+
+    __tablename__ = "feed_documents"
+
+    feed_id: Mapped[str] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True)
+    format: Mapped[str] = mapped_column(String(30))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    # The adapter, rules and profile it was last sorted under (pipeline._salt): a 304 of a document sorted
+    # under another profile sorts it again instead of repeating the last run.
+    sorted_with: Mapped[str] = mapped_column(String(200), default="")
+    stored: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class HarvestRun(Base):
@@ -91,7 +108,11 @@ class HarvestRun(Base):
     completeness_mean: Mapped[float | None] = mapped_column(Float)
     # The least complete records of this run: [{"course_id", "score", "missing": [...]}].
     incomplete: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    # What the adapter read but has no field for (element and attribute names): ``unread`` in the report.
     unmapped: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # Values the run could not map, grouped (harvester.unmapped): [{"field", "value", "count", "examples",
+    # "profile_line"}].
+    unmapped_values: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list, server_default="[]")
 
 
 class QuarantineEntry(Base):

@@ -25,6 +25,11 @@ Guarantees a caller may rely on:
   fails the run ("no earlier copy").
 - Indexing and other side effects run after the commit, from the run's change set.
 - The run's counts add up as harvester.report describes.
+- The feed's mapping profile (harvester.mapping) is applied to every record before it is hashed and
+  validated; the record and document hashes include the profile's digest, so a changed profile sorts every
+  record again. Each run that reads a document keeps it (``feed_documents``, in the run's transaction), and
+  ``resort`` sorts that document again without fetching it. Values no profile maps are reported grouped on
+  the run (``unmapped_values``, harvester.unmapped); a repeat of an unchanged document repeats them.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from types import ModuleType
 
 import orjson
 from marshmallow import ValidationError
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -53,18 +58,20 @@ from directory.identity import organisations
 from directory.pathways.service import store_feed_pathways
 from directory.settings import Settings
 
-from . import formats, report
+from . import formats, mapping, registry, report
 from . import lease as leases
 from .fetch import FetchError, FetchOptions, FetchResult, fetch_feed
 from .formats import FeedDocument, FeedError, Record, Rejection
-from .models import Feed, HarvestRun, QuarantineEntry, RunOutcome
+from .mapping import MappingProfile, ProfileError
+from .models import Feed, HarvestRun, QuarantineEntry, RunOutcome, StoredDocument
+from .unmapped import UnmappedValues
 
 log = logging.getLogger(__name__)
 
 INCOMPLETE_LISTED = 50
 # Bump when validation rules or derived fields change: every record is then validated again, even in
 # feeds whose bytes have not changed.
-RULES_VERSION = "2"  # 2: LDCS subjects; JACS 3.0 mapped to the CAH v1.3 groups
+RULES_VERSION = "3"  # 2: LDCS subjects; JACS 3.0 mapped to the CAH v1.3 groups; 3: mapping profiles
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,11 @@ def _harvest(env: HarvestEnvironment, feed: Feed, lease: leases.Lease, started: 
         return _record_failure(env, lease, feed, started, trigger, None, "feed has no URL (it is published by push)")
     try:
         fetched = _fetch(env, feed, conditional=True)
+        stale = _sorted_otherwise(env, feed) if fetched.status == 304 else None
+        if stale is not None:
+            # Unchanged, but kept under another profile (or adapter, or rules): sort the kept copy again.
+            body, format_name = stale
+            return _ingest(env, lease, feed, body, started, trigger, 304, progress, format_name=format_name)
         if fetched.status == 304:
             # Not modified: the same outcome as the last run that read the document, without reading it.
             repeated = _repeat_unchanged(env, lease, feed, started, trigger, 304, None)
@@ -146,7 +158,12 @@ def _ingest(env, lease: leases.Lease, feed: Feed, body: bytes, started: datetime
             http_status: int | None, progress: Progress | None, *,
             validators: tuple[str | None, str | None] | None = None, format_name: str | None = None) -> HarvestRun:
     adapter = formats.adapter(format_name or feed.format)
-    body_hash = hashlib.sha256(f"{adapter.FORMAT}:{adapter.VERSION}:{RULES_VERSION}:".encode() + body).hexdigest()
+    try:
+        profile = feed_profile(feed)
+    except ProfileError as exc:  # stored before a rule it breaks (a vocabulary changed): say so, change nothing
+        return _record_failure(env, lease, feed, started, trigger, http_status,
+                               f"the feed's mapping profile is refused: {exc.detail}")
+    body_hash = hashlib.sha256(_salt(adapter, profile) + body).hexdigest()
     if body_hash == feed.body_hash:
         repeated = _repeat_unchanged(env, lease, feed, started, trigger, http_status, validators)
         if repeated is not None:
@@ -159,10 +176,12 @@ def _ingest(env, lease: leases.Lease, feed: Feed, body: bytes, started: datetime
         # and other feeds' runs can write meanwhile. The feed lease keeps this feed's courses still.
         with env.readers() as session:
             states = catalogue.course_states(session, feed.provider_id)
-        sorting = _sort_records(env, feed, adapter, document, states, progress)
+        sorting = _sort_records(env, feed, adapter, document, states, progress, profile)
         with env.sessions.begin() as session:
             run, changes = _apply(session, env, feed, document, states, sorting, started, trigger, http_status)
+            run.unmapped_values = sorting.unmapped.as_list()
             session.execute(update(Feed).where(Feed.id == feed.id).values(body_hash=body_hash))
+            _keep_document(session, feed.id, adapter, profile, body, env.clock())
             _remember_validators(session, feed, validators)
             # Last, so the feed's row is locked only for the moment before the commit (the heartbeat goes on).
             lease.confirm(session)
@@ -175,6 +194,73 @@ def _ingest(env, lease: leases.Lease, feed: Feed, body: bytes, started: datetime
     if changes:
         env.on_changes(changes)
     return run
+
+
+def feed_profile(feed: Feed) -> MappingProfile:
+    """The feed's stored mapping profile (``mapping.EMPTY`` when it has none)."""
+    return registry.stored_profile(feed)
+
+
+def change_profile(env: HarvestEnvironment, feed_id: str, profile: MappingProfile) -> HarvestRun | None:
+    """Store the feed's mapping profile (``mapping.EMPTY`` clears it) and, when it changed and a run has read
+    a document, sort that document again at once (the run returned; None when nothing was sorted). The
+    profile is stored first: when a run of the feed is under way (Conflict) it stays stored, and the next run
+    sorts with it."""
+    with env.sessions.begin() as session:
+        changed = registry.set_mapping(session, feed_id, profile)
+        kept = session.get(StoredDocument, feed_id) is not None
+    if not changed or not kept:
+        return None
+    return resort(env, feed_id)
+
+
+def _salt(adapter: ModuleType, profile: MappingProfile) -> bytes:
+    """What every record hash and the document hash start with: a new adapter, rule set or profile re-sorts."""
+    return f"{adapter.FORMAT}:{adapter.VERSION}:{RULES_VERSION}:{profile.digest}:".encode()
+
+
+def _keep_document(session: Session, feed_id: str, adapter: ModuleType, profile: MappingProfile, body: bytes,
+                   now: datetime) -> None:
+    session.execute(delete(StoredDocument).where(StoredDocument.feed_id == feed_id))
+    session.add(StoredDocument(feed_id=feed_id, format=adapter.FORMAT, body=body, stored=now,
+                               sorted_with=_salt(adapter, profile).decode()))
+
+
+def _sorted_otherwise(env: HarvestEnvironment, feed: Feed) -> tuple[bytes, str] | None:
+    """The kept document and its format when it was last sorted under another profile, adapter or rule set
+    than the feed's now; None when repeating the last run is right (or nothing is kept)."""
+    with env.readers() as session:
+        kept = session.execute(select(StoredDocument.sorted_with, StoredDocument.format)
+                               .where(StoredDocument.feed_id == feed.id)).first()
+        if kept is None:
+            return None
+        try:
+            current = _salt(formats.adapter(kept.format), feed_profile(feed)).decode()
+        except (ValueError, ProfileError):
+            return None  # _ingest reports a refused profile when the document is read
+        if current == kept.sorted_with:
+            return None
+        body = session.scalar(select(StoredDocument.body).where(StoredDocument.feed_id == feed.id))
+    return body, kept.format
+
+
+def resort(env: HarvestEnvironment, feed_id: str, *, trigger: str = "profile",
+           progress: Progress | None = None) -> HarvestRun:
+    """Sort the feed's last document again (its mapping profile changed) without fetching it: a run like any
+    other, recorded with ``trigger``. Invalid when no run has read a document of the feed yet; Conflict when
+    a run of the feed is under way."""
+    with env.readers() as session:
+        if session.get(Feed, feed_id) is None:
+            raise NotFound(f"no feed {feed_id!r}")
+        stored = session.get(StoredDocument, feed_id)
+        if stored is None:
+            raise Invalid(f"feed {feed_id} has no document yet: no run has read one, so there is nothing to sort "
+                          "again (its next harvest uses the profile)")
+        body, format_name = stored.body, stored.format
+    started = env.clock()
+    feed, lease = _acquire(env, feed_id, trigger)
+    with leases.Heartbeat(lease, env.settings.harvest_lease_renew_seconds):
+        return _ingest(env, lease, feed, body, started, trigger, None, progress, format_name=format_name)
 
 
 def _remember_validators(session: Session, feed: Feed, validators: tuple[str | None, str | None] | None) -> None:
@@ -214,7 +300,7 @@ def _repeat_unchanged(env: HarvestEnvironment, lease: leases.Lease, feed: Feed, 
             errors=_repeat_notes(held, standing), held_withdrawals=list(held.held_withdrawals) if standing else [],
             held_run_id=held.id if held is not None else None,
             completeness_mean=previous.completeness_mean, incomplete=previous.incomplete,
-            unmapped=previous.unmapped,
+            unmapped=previous.unmapped, unmapped_values=list(previous.unmapped_values or []),
         )
         session.add(run)
         session.flush()
@@ -261,6 +347,16 @@ def _check_provider(session: Session, feed: Feed, document: FeedDocument) -> Non
     )
 
 
+def provider_refusal(session: Session, provider_id: str, document: FeedDocument) -> str | None:
+    """Why a feed of member ``provider_id`` would refuse the document (its provider is someone else), or
+    None when it would take it: the dry run's check, by the harvest's own rule."""
+    try:
+        _check_provider(session, Feed(id=provider_id, provider_id=provider_id), document)
+    except FeedError as exc:
+        return str(exc)
+    return None
+
+
 def _shell_quote(value: str) -> str:
     return "'" + value.replace("'", "'\\''") + "'"
 
@@ -277,6 +373,11 @@ class _Sorting:
     marked_withdrawn: list[str] = field(default_factory=list)
     quarantine: list[QuarantineEntry] = field(default_factory=list)
     count: int = 0
+    unmapped: UnmappedValues = field(default_factory=UnmappedValues)
+
+    @property
+    def listable(self) -> int:
+        return len(self.new) + len(self.changed) + self.unchanged
 
 
 def _apply(session: Session, env: HarvestEnvironment, feed: Feed, document: FeedDocument,
@@ -343,10 +444,30 @@ def _apply(session: Session, env: HarvestEnvironment, feed: Feed, document: Feed
     return run, changes
 
 
+def make_validator(vocab: Vocabularies, settings: Settings, profile: MappingProfile) -> CourseValidator:
+    """The validator a harvest and a dry run (harvester.check) both sort with, so they report alike."""
+    return CourseValidator(vocab)
+
+
 def _sort_records(env: HarvestEnvironment, feed: Feed, adapter: ModuleType, document: FeedDocument,
-                  states: dict[str, catalogue.CourseState], progress: Progress | None) -> _Sorting:
-    validator = CourseValidator(env.vocab)
-    salt = f"{adapter.FORMAT}:{adapter.VERSION}:{RULES_VERSION}:".encode()
+                  states: dict[str, catalogue.CourseState], progress: Progress | None,
+                  profile: MappingProfile = mapping.EMPTY) -> _Sorting:
+    validator = make_validator(env.vocab, env.settings, profile)
+    return sort_document(validator, document, profile=profile, salt=_salt(adapter, profile), states=states,
+                         feed_id=feed.id, provider_id=feed.provider_id, provider_name=feed.name, progress=progress)
+
+
+Sorting = _Sorting
+
+
+def sort_document(validator: CourseValidator, document: FeedDocument, *, profile: MappingProfile,
+                  salt: bytes = b"", states: dict[str, catalogue.CourseState] | None = None,
+                  feed_id: str | None = None, provider_id: str | None = None, provider_name: str = "",
+                  progress: Progress | None = None) -> _Sorting:
+    """Sort every record of a parsed document (the profile applied to each first) into new, changed,
+    unchanged, marked withdrawn and quarantined, collecting the values no profile maps. Reads and writes
+    nothing: a harvest stores the result (``_apply``), a dry run only reports it (harvester.check)."""
+    states = states if states is not None else {}
     sorting = _Sorting()
 
     def quarantine(record_id: str | None, problems: list[tuple[str, str]], excerpt: str,
@@ -354,7 +475,7 @@ def _sort_records(env: HarvestEnvironment, feed: Feed, adapter: ModuleType, docu
         # The title and the bad values from the record itself: the excerpt is cut at 1000 characters.
         title = raw.get("title") if raw is not None else None
         sorting.quarantine.append(QuarantineEntry(
-            feed_id=feed.id, provider_id=feed.provider_id, record_id=record_id,
+            feed_id=feed_id, provider_id=provider_id, record_id=record_id,
             title=title[:500] if isinstance(title, str) else None, field=problems[0][0], reason=problems[0][1],
             problems=[{"field": f, "reason": r, **report.bad_value(raw, f)} for f, r in problems],
             excerpt=excerpt[:1000],
@@ -369,7 +490,9 @@ def _sort_records(env: HarvestEnvironment, feed: Feed, adapter: ModuleType, docu
                 sorting.seen.add(item.record_id)
             quarantine(item.record_id, [(item.field, item.reason)], item.excerpt)
             continue
-        _sort_record(item, sorting, states, validator, salt, quarantine, feed.name)
+        if not profile.is_empty:
+            item = Record(item.id, mapping.apply(profile, item.raw))
+        _sort_record(item, sorting, states, validator, salt, quarantine, provider_name)
     if progress is not None:
         progress(sorting.count, document.total)
     return sorting
@@ -405,6 +528,7 @@ def _sort_record(item: Record, sorting: _Sorting, states, validator: CourseValid
     except ValidationError as exc:
         problems = [(e.field, e.reason) for e in validator.errors(exc)]
         quarantine(item.id, problems or [("(record)", "invalid")], raw_bytes.decode("utf-8", "replace"), item.raw)
+        sorting.unmapped.note(item.id, item.raw, problems)
         return
     if record["id"] != item.id:
         record["id"] = item.id

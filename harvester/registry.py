@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from directory.catalogue.vocab import Vocabularies
 from directory.errors import Conflict, Invalid, NotFound
 from directory.identity import organisations
 from directory.outbound import AddressRefused, check_url
 from directory.settings import SettingsError, parse_interval
 
 from . import formats
+from .mapping import EMPTY, MappingProfile, profile_from_table
 from .models import Feed
 
 
@@ -27,6 +29,9 @@ class FeedSpec:
     every: str = "6h"
     # Other identifiers the member's documents may name it by (web address, internal code...).
     aliases: tuple[str, ...] = ()
+    # The feed's mapping profile ([feed.mapping] in feeds.toml); None: the file gives none, and the feed keeps
+    # the profile it has (set with `feeds mapping` or on the web).
+    mapping: MappingProfile | None = None
 
 
 def _validate(spec: FeedSpec, allow_private: bool) -> int:
@@ -58,7 +63,8 @@ def add_feed(session: Session, spec: FeedSpec, *, allow_private: bool) -> Feed:
     if session.get(Feed, spec.provider_id) is not None:
         raise Conflict(f"provider {spec.provider_id!r} already has a feed")
     feed = Feed(id=spec.provider_id, provider_id=spec.provider_id, name=spec.name, url=spec.url,
-                format=spec.format, interval_seconds=seconds, enabled=True)
+                format=spec.format, interval_seconds=seconds, enabled=True,
+                mapping=_stored(spec.mapping) if spec.mapping is not None else None)
     session.add(feed)
     organisations.ensure_for_feed(session, spec.provider_id, spec.name)
     _add_aliases(session, spec.provider_id, spec.aliases)
@@ -73,6 +79,8 @@ def update_feed(session: Session, spec: FeedSpec, *, allow_private: bool) -> Fee
         # A new source answers for itself: its validators say nothing about the old one's.
         feed.etag = feed.last_modified = None
     feed.name, feed.url, feed.format, feed.interval_seconds = spec.name, spec.url, spec.format, seconds
+    if spec.mapping is not None:
+        feed.mapping = _stored(spec.mapping)
     # Feeds registered before organisations came with registration get theirs now.
     organisations.ensure_for_feed(session, spec.provider_id, spec.name)
     # Aliases are added, never removed here: others may have been added with `feeds alias`.
@@ -102,14 +110,52 @@ def feed_identifiers(session: Session, feed: Feed) -> list[tuple[str, str]]:
     return [(i.value, i.scheme) for i in organisations.identifiers_of(session, feed.provider_id)]
 
 
+def _stored(profile: MappingProfile) -> dict | None:
+    return None if profile.is_empty else profile.to_table()
+
+
+def stored_profile(feed: Feed) -> MappingProfile:
+    """The feed's mapping profile (EMPTY when it has none)."""
+    return profile_from_table(feed.mapping, source=f"feed {feed.id}'s mapping profile") if feed.mapping else EMPTY
+
+
+def set_mapping(session: Session, feed_id: str, profile: MappingProfile) -> bool:
+    """Store ``profile`` as the feed's mapping profile (EMPTY clears it); True when it differs from the one
+    stored. The caller re-sorts the feed's last document (pipeline.change_profile does both)."""
+    feed = get_feed(session, feed_id)
+    changed = stored_profile(feed).digest != profile.digest
+    feed.mapping = _stored(profile)
+    session.flush()
+    return changed
+
+
+@dataclass
+class SyncResult:
+    feeds: list[Feed]
+    # Feeds whose mapping profile the file changed: their last document should be sorted again.
+    reprofiled: list[str] = field(default_factory=list)
+
+
+def sync(session: Session, specs: list[FeedSpec], *, allow_private: bool) -> SyncResult:
+    """Make the registry hold each spec (add or update); feeds not named are left alone. A spec with a
+    mapping profile stores it; one without leaves the feed's profile as it is."""
+    result = SyncResult([])
+    for spec in specs:
+        existing = session.get(Feed, spec.provider_id)
+        before = stored_profile(existing).digest if existing is not None else None
+        if existing is not None:
+            feed = update_feed(session, spec, allow_private=allow_private)
+        else:
+            feed = add_feed(session, spec, allow_private=allow_private)
+        if before is not None and stored_profile(feed).digest != before:
+            result.reprofiled.append(feed.id)
+        result.feeds.append(feed)
+    return result
+
+
 def sync_feeds(session: Session, specs: list[FeedSpec], *, allow_private: bool) -> list[Feed]:
-    """Make the registry hold each spec (add or update); feeds not named are left alone."""
-    return [
-        update_feed(session, spec, allow_private=allow_private)
-        if session.get(Feed, spec.provider_id) is not None
-        else add_feed(session, spec, allow_private=allow_private)
-        for spec in specs
-    ]
+    """``sync``'s feeds."""
+    return sync(session, specs, allow_private=allow_private).feeds
 
 
 def get_feed(session: Session, feed_id: str) -> Feed:
@@ -129,14 +175,16 @@ def remove_feed(session: Session, feed_id: str) -> None:
     session.flush()
 
 
-def read_feeds_file(path: Path, base_url: str | None = None) -> list[FeedSpec]:
+def read_feeds_file(path: Path, base_url: str | None = None, *, vocab: Vocabularies | None = None) -> list[FeedSpec]:
     """Feeds from a TOML file of ``[[feed]]`` tables (provider_id, name, url or file, format, every,
-    aliases: a list of other identifiers of the member).
+    aliases: a list of other identifiers of the member, mapping: the feed's mapping profile).
 
-    ``file`` entries (the demo) are relative paths served under ``base_url``.
+    ``file`` entries (the demo) are relative paths served under ``base_url``. A profile that is refused
+    raises ``mapping.ProfileError`` naming the key and its line; with ``vocab`` subject codes are checked.
     """
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise Invalid(f"{path}: {exc}") from None
     specs = []
@@ -147,10 +195,14 @@ def read_feeds_file(path: Path, base_url: str | None = None) -> list[FeedSpec]:
         aliases = entry.get("aliases", [])
         if not isinstance(aliases, list) or not all(isinstance(a, str | int) for a in aliases):
             raise Invalid(f"{path}: feed {index + 1}: aliases must be a list of identifiers")
+        profile = None
+        if "mapping" in entry:
+            profile = profile_from_table(entry["mapping"], source=f"{path}: feed {index + 1}'s mapping", text=text,
+                                         vocab=vocab, root=("feed", "mapping"), occurrence=index)
         try:
             specs.append(FeedSpec(provider_id=str(entry["provider_id"]), name=entry["name"], url=url,
                                   format=entry.get("format", "native"), every=entry.get("every", "6h"),
-                                  aliases=tuple(str(a) for a in aliases)))
+                                  aliases=tuple(str(a) for a in aliases), mapping=profile))
         except KeyError as exc:
             raise Invalid(f"{path}: feed {index + 1} lacks {exc.args[0]}") from None
     return specs

@@ -18,6 +18,9 @@ A run that repeats a held run (the document unchanged while its hold stands) is 
 held run (``held_run``) and lists the same ``held_withdrawals``; the hold is decided on the held run
 (``withdrawals_confirmed`` or ``withdrawals_rejected``), and the runs that repeated it carry the decision.
 
+``unmapped`` lists the values the run could not map (harvester.unmapped), each with the feeds.toml line that
+would map it; ``unread`` what the adapter read but has no field for.
+
 ``quarantine_record`` is one quarantined record as the API's quarantine endpoint gives it, with what a
 reader needs beside: the course id, its title and each problem's bad value, when the stored excerpt shows
 them (``None`` otherwise: an XCRI-CAP record rejected before mapping, an excerpt cut short).
@@ -59,7 +62,10 @@ def run_as_dict(run: HarvestRun) -> dict[str, Any]:
         "withdrawals_rejected": run.withdrawals_rejected.isoformat() if run.withdrawals_rejected else None,
         "held_run": run.held_run_id,
         "completeness": {"mean": run.completeness_mean, "least_complete": list(run.incomplete or [])},
-        "unmapped": list(run.unmapped or []),
+        # Values no mapping profile maps yet, grouped: {"field", "value", "count", "examples", "profile_line"}.
+        "unmapped": list(run.unmapped_values or []),
+        # What the adapter read but has no field for (element and attribute names).
+        "unread": list(run.unmapped or []),
     }
 
 

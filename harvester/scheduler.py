@@ -105,8 +105,10 @@ def register_configured_feeds(instance: Instance) -> int:
     """Add or update the feeds of the deployment's feeds file (setting ``feeds_file``), if any."""
     if not instance.settings.feeds_file:
         return 0
-    specs = registry.read_feeds_file(Path(instance.settings.feeds_file))
+    specs = registry.read_feeds_file(Path(instance.settings.feeds_file), vocab=instance.vocab)
     with instance.sessions.begin() as session:
+        # A feed whose profile changed is sorted again by its next scheduled run (the document hash
+        # includes the profile's digest), so the scheduler does not re-sort here.
         registry.sync_feeds(session, specs, allow_private=instance.settings.harvest_allow_private)
     return len(specs)
 

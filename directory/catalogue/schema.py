@@ -46,6 +46,11 @@ _currency = re.compile(r"^[A-Z]{3}$")
 Errors = dict[Any, Any]
 
 
+def is_language_tag(value: object) -> bool:
+    """A BCP 47 language tag as records carry them (``en``, ``cy``, ``en-GB``): the one rule for profiles too."""
+    return isinstance(value, str) and _language_tag.match(value) is not None
+
+
 def _one_of(allowed: tuple[str, ...]) -> str:
     return f"Must be one of: {', '.join(allowed)}."
 

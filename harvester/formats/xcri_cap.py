@@ -53,7 +53,11 @@ mlo:assessment, description[assessmentStrategy]     ``assessment`` (one item per
 description[studyHours],                            ``study_hours`` (the first number of hours)
 presentation/mlo:engagement
 mlo:credit (credit:scheme, credit:value)            ``credit``: the first block whose scheme names CATS, ECTS,
-                                                    SCQF or CQFW (any case, or inside a URL) and has a value
+                                                    SCQF or CQFW (any case, or inside a URL) and has a value;
+                                                    else the first block with a scheme and a value, under the
+                                                    feed's scheme label (``{"value": 10, "scheme": "The Open
+                                                    University"}``): the validator refuses the label (an
+                                                    unmapped value) unless the feed's mapping profile maps it
 credit:level, course/mlo:level,                     ``level``, from the chosen credit block, then the other
 mlo:qualification/mlo:level                         blocks, then mlo:level: a named framework ("FHEQ 7",
                                                     "SCQF 11", "CQFW 3", "EQF 4", "RQF/NQF/QCF Level 3" ->
@@ -68,7 +72,11 @@ mlo:qualification/mlo:level                         blocks, then mlo:level: a na
                                                     CATS numbering (1, 2, 3, M and C, I, H, M, D -> FHEQ 4, 5,
                                                     6, 7, 8) and 4-8 as FHEQ; elsewhere 4-8 as FHEQ. A level
                                                     that cannot be placed is sent as {source, problem} so the
-                                                    validator's reason quotes the feed's text
+                                                    validator's reason quotes the feed's text. Every level
+                                                    carries ``source`` (the feed's text) and, from a credit
+                                                    block, ``scheme`` (the block's scheme label) beside
+                                                    framework and value: a mapping profile places labels by
+                                                    them, overriding these default placements
 dc:subject (xsi:type/identifier/text)               ``subjects``: JACS3 (``A123``, type naming JACS; also
                                                     "JACS3: A123", "A123 Name" under a JACS type, a code's
                                                     URI), HECoS (``100xxx``, type naming HECoS), LDCS (type
@@ -131,7 +139,8 @@ from directory.urls import is_web_url
 from .base import FeedDocument, FeedError, ProviderInfo, Record, Rejection
 
 FORMAT = "xcri-cap"
-VERSION = "3"  # 2: levels read in their own framework (old CATS numbering, Scottish names, RQF); 3: LDCS subjects
+VERSION = "4"  # 2: levels read in their own framework (old CATS numbering, Scottish names, RQF); 3: LDCS subjects
+# 4: a university's own credit scheme sent under its label; levels keep the feed's text (source, scheme)
 
 XCRI = "http://xcri.org/profiles/1.2/catalog"
 XCRI_TERMS = "http://xcri.org/profiles/1.2/catalog/terms"
@@ -590,23 +599,32 @@ class _CourseMapping:
                 self.feed.note("course/mlo:credit (no numeric credit:value)")
         chosen = usable[0] if usable else None
         credit = {"value": chosen.value, "scheme": chosen.scheme} if chosen else None
+        if credit is None:
+            # A university's own points scheme: sent under the feed's label, which the validator refuses
+            # (an unmapped value) unless the feed's mapping profile names the system it counts in.
+            labelled = next((b for b in blocks if b.scheme_text.strip() and b.value is not None), None)
+            if labelled is not None:
+                credit = {"value": labelled.value, "scheme": " ".join(labelled.scheme_text.split())}
         # The chosen credit's own level first, then the other blocks' (a university's own scheme too: its
         # level labels are CATS levels), then the course's and its qualification's mlo:level.
         ordered = ([chosen] if chosen else []) + [b for b in blocks if b.scheme and b is not chosen]
         ordered += [b for b in blocks if not b.scheme]
-        candidates = [(b.level, b.numbering) for b in ordered]
-        candidates += [(_level_text(e), None) for e in self.all("level")]
+        candidates = [(b.level, b.numbering, " ".join(b.scheme_text.split())) for b in ordered]
+        candidates += [(_level_text(e), None, "") for e in self.all("level")]
         for qualification in self.all("qualification"):
-            candidates += [(_level_text(e), None) for e in _named(qualification, self.feed, "level")]
+            candidates += [(_level_text(e), None, "") for e in _named(qualification, self.feed, "level")]
         unplaced = None
-        for text, numbering in candidates:
+        for text, numbering, scheme_label in candidates:
             if not text:
                 continue
+            # The feed's own text (and its credit block's scheme label) go beside the placement, so that a
+            # mapping profile can place the label otherwise (harvester.mapping); the validator ignores them.
+            source = {"source": text, "scheme": scheme_label} if scheme_label else {"source": text}
             level = _level(text, numbering)
             if isinstance(level, dict):
-                return {"credit": credit, "level": level}
+                return {"credit": credit, "level": {**level, **source}}
             self.feed.note("course/level (not placed in a known framework)")
-            unplaced = unplaced or {"source": text, "problem": level}
+            unplaced = unplaced or {**source, "problem": level}
         # Nothing placed: the validator quotes the feed's text in the quarantine reason.
         return {"credit": credit, "level": unplaced}
 

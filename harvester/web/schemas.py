@@ -31,6 +31,14 @@ class RunCounts(Schema):
     pathways = fields.Nested(PathwayCounts)
 
 
+class UnmappedValueOut(Schema):
+    field = fields.String(metadata={"description": "credit.scheme, level, subjects or mode"})
+    value = fields.Raw(allow_none=True, metadata={"description": "The feed's value (null: none given)."})
+    count = fields.Integer(metadata={"description": "Records carrying it."})
+    examples = fields.List(fields.String(), metadata={"description": "Up to two of their course ids."})
+    profile_line = fields.String(metadata={"description": "The feeds.toml line that would map it."})
+
+
 class HarvestRunOut(Schema):
     id = fields.Integer()
     feed = fields.String()
@@ -50,7 +58,10 @@ class HarvestRunOut(Schema):
     held_run = fields.Integer(allow_none=True, metadata={
         "description": "The held run an unchanged run repeats: confirm or reject that one."})
     completeness = fields.Dict(metadata={"description": "mean score and the least complete records"})
-    unmapped = fields.List(fields.String())
+    unmapped = fields.List(fields.Nested(UnmappedValueOut), metadata={
+        "description": "Values the run could not map, grouped, with the profile line that would map them."})
+    unread = fields.List(fields.String(), metadata={
+        "description": "What the feed carries that the directory has no field for (element names)."})
 
 
 class QuarantineOut(Schema):

@@ -82,6 +82,11 @@ def rejections(document: FeedDocument) -> list[Rejection]:
     return [item for item in document.items if isinstance(item, Rejection)]
 
 
+def placed(level: dict) -> dict:
+    """A level's placement, without the feed's text the adapter keeps beside it (source, scheme)."""
+    return {key: value for key, value in level.items() if key in ("framework", "value")}
+
+
 def only(data: bytes) -> dict:
     (raw,) = records(xcri_cap.parse(data)).values()
     return raw
@@ -100,7 +105,7 @@ def error_fields(validator: CourseValidator, raw: dict) -> set[str]:
 
 def test_adapter_declares_its_format_and_version():
     assert xcri_cap.FORMAT == "xcri-cap"
-    assert xcri_cap.VERSION == "3"  # 2: levels read in their own framework; 3: LDCS subjects
+    assert xcri_cap.VERSION == "4"  # 2: levels in their own framework; 3: LDCS; 4: scheme labels, level sources
 
 
 # --- real member feeds ------------------------------------------------------------------------------------
@@ -120,7 +125,9 @@ def test_every_item_of_a_real_feed_is_a_valid_record_or_a_named_validation_error
         # None of the three samples publishes learning outcomes; only the OU's courses carry a coded subject
         # (LDCS) and only its a174 a credit scheme we know (SCQF). The validator must say exactly that, and
         # nothing else.
-        assert error_fields(validator, item.raw) <= {"learning_outcomes", "subjects", "credit", "level"}
+        # The OU's own points scheme is sent under its label, which the validator refuses (credit.scheme).
+        assert error_fields(validator, item.raw) <= {"learning_outcomes", "subjects", "credit", "credit.scheme",
+                                                     "level"}
         assert "learning_outcomes" in error_fields(validator, item.raw)
         assert ("subjects" in error_fields(validator, item.raw)) == (name != "ou-example.xml")
 
@@ -133,7 +140,7 @@ def test_open_university_courses_keep_their_scqf_credit_presentations_and_apply_
     fiction = records(document)["http://data.open.ac.uk/course/a174"]  # its only identifier is a URL
     assert fiction["title"] == "Start writing fiction"
     assert fiction["credit"] == {"value": 10, "scheme": "SCQF"}  # the "The Open University" scheme is skipped
-    assert fiction["level"] == {"framework": "SCQF", "value": 7}
+    assert placed(fiction["level"]) == {"framework": "SCQF", "value": 7}
     assert fiction["schedule"]["type"] == "cohort"
     assert fiction["schedule"]["presentations"][0] == {
         "start": "2011-05-07",
@@ -158,10 +165,11 @@ def test_open_university_degree_with_a_1900_placeholder_start_is_learner_led_wit
     history = records(document)["B01"]  # preferred to the URL-less "NLD: 3900010611" by order
     assert history["title"] == "BA (Honours) History"
     assert history["schedule"] == {"type": "learner-led"}
-    assert "credit" not in history and "cost" not in history
+    # 360 points of "The Open University" scheme: sent under its label for a mapping profile to name.
+    assert history["credit"] == {"value": 360, "scheme": "The Open University"} and "cost" not in history
     assert history["subjects"] == [{"scheme": "LDCS", "code": "DB."}]  # <dc:subject>LDCS1: DB.</dc:subject>
     assert history["subject_keywords"] == ["History"]
-    assert error_fields(validator, history) == {"learning_outcomes", "credit", "level"}
+    assert error_fields(validator, history) == {"learning_outcomes", "credit.scheme", "level"}
     assert "presentation/mlo:cost (no amount and currency)" in document.unmapped
     assert "course/mlo:credit (credit:scheme not CATS, ECTS, SCQF or CQFW)" in document.unmapped
 
@@ -309,9 +317,9 @@ def test_escaped_html_in_a_description_is_reduced_to_text(member_feed):
 def test_credit_scheme_is_recognised_in_any_case_or_inside_a_url(member_feed):
     found = records(member_feed)
     assert found["DSPP-7"]["credit"] == {"value": 15, "scheme": "CATS"}
-    assert found["DSPP-7"]["level"] == {"framework": "FHEQ", "value": 7}
+    assert placed(found["DSPP-7"]["level"]) == {"framework": "FHEQ", "value": 7}
     assert found["EDU-OPEN-6"]["credit"] == {"value": 5, "scheme": "ECTS"}
-    assert found["EDU-OPEN-6"]["level"] == {"framework": "FHEQ", "value": 6}  # course mlo:level "Level 6"
+    assert placed(found["EDU-OPEN-6"]["level"]) == {"framework": "FHEQ", "value": 6}  # course mlo:level "Level 6"
     assert found["ECON-WB-5"]["credit"] == {"value": 30, "scheme": "CATS"}
 
 
@@ -378,7 +386,7 @@ def test_iso_8859_1_feed_with_prefixed_namespace_maps_pound_sign_and_scqf_credit
     assert gaelic["title"] == "Gàidhlig for Professionals"
     assert gaelic["cost"] == {"amount": "850.00", "currency": "GBP"}
     assert gaelic["credit"] == {"value": 15, "scheme": "SCQF"}
-    assert gaelic["level"] == {"framework": "SCQF", "value": 11}
+    assert placed(gaelic["level"]) == {"framework": "SCQF", "value": 11}
     assert gaelic["subjects"] == [{"scheme": "HECoS", "code": "101120"}]
     assert gaelic["languages"] == ["gd", "en"]
     assert gaelic["schedule"]["presentations"] == [
@@ -432,7 +440,7 @@ def test_a_catalog_without_any_namespace_is_read_by_local_names(validator):
     raw = records(document)["P-1"]
     assert document.provider.name == "Plain University"
     assert raw["credit"] == {"value": 7.5, "scheme": "ECTS"}
-    assert raw["level"] == {"framework": "EQF", "value": 6}
+    assert placed(raw["level"]) == {"framework": "EQF", "value": 6}
     assert validator.load(raw)["credit"]["cats"] == 15
 
 
@@ -500,13 +508,13 @@ def test_without_any_attendance_mode_the_mode_is_left_out_for_the_validator_to_q
 def test_levels_name_their_framework_or_default_to_fheq(level, expected, validator):
     credit = CREDIT.replace("<credit:level>7</credit:level>", f"<credit:level>{level}</credit:level>")
     raw = only(catalog(course(credit=credit)))
-    assert raw["level"] == expected
+    assert placed(raw["level"]) == expected
     validator.load(raw)
 
 
 def test_a_bare_level_inside_an_scqf_credit_block_is_an_scqf_level():
     credit = "<mlo:credit><credit:scheme>scqf</credit:scheme><credit:level>9</credit:level><credit:value>20</credit:value></mlo:credit>"
-    assert only(catalog(course(credit=credit)))["level"] == {"framework": "SCQF", "value": 9}
+    assert placed(only(catalog(course(credit=credit)))["level"]) == {"framework": "SCQF", "value": 9}
 
 
 def credit_block(scheme: str, level: str, value: str = "15") -> str:
@@ -528,11 +536,11 @@ def credit_block(scheme: str, level: str, value: str = "15") -> str:
 )
 def test_cats_and_university_points_levels_are_read_in_the_old_cats_numbering(scheme, level, fheq, validator):
     raw = only(catalog(course(credit=credit_block(scheme, level))))
-    assert raw["level"] == {"framework": "FHEQ", "value": fheq}
+    assert placed(raw["level"]) == {"framework": "FHEQ", "value": fheq}
     if scheme == "CATS":
         assert validator.load(raw)["level"]["eqf"] == {4: 5, 5: 5, 6: 6, 7: 7, 8: 8}[fheq]
-    else:
-        assert "credit" not in raw
+    else:  # a university's own scheme: under its label, for a mapping profile to name
+        assert raw["credit"]["scheme"] == raw["level"]["scheme"] == scheme
 
 
 @pytest.mark.parametrize(
@@ -561,13 +569,13 @@ def test_cats_and_university_points_levels_are_read_in_the_old_cats_numbering(sc
 def test_course_levels_name_scottish_qualifications_and_other_frameworks(level, expected, validator):
     """mlo:level outside a credit block: Scottish names at their SCQF level, not as FHEQ numbers."""
     raw = only(catalog(course(f"<mlo:level>{escape(level)}</mlo:level>", credit="")))
-    assert raw["level"] == expected
+    assert placed(raw["level"]) == expected
     assert error_fields(validator, raw) == {"credit"}  # the level is understood, below higher education too
 
 
 def test_a_level_typed_with_its_framework_reads_the_number_in_it():
     level = '<mlo:level xsi:type="xcriTerms:SVQ">3</mlo:level><mlo:level>Level 7</mlo:level>'
-    assert only(catalog(course(level, credit="")))["level"] == {"framework": "SCQF", "value": 6}
+    assert placed(only(catalog(course(level, credit="")))["level"]) == {"framework": "SCQF", "value": 6}
 
 
 @pytest.mark.parametrize(
@@ -592,7 +600,7 @@ def test_a_level_that_cannot_be_placed_is_quarantined_quoting_the_feed(level, wh
 
 def test_the_first_level_that_can_be_placed_wins():
     level = "<mlo:level>Postgraduate</mlo:level><mlo:qualification><mlo:level>SCQF 11</mlo:level></mlo:qualification>"
-    assert only(catalog(course(level, credit="")))["level"] == {"framework": "SCQF", "value": 11}
+    assert placed(only(catalog(course(level, credit="")))["level"]) == {"framework": "SCQF", "value": 11}
 
 
 @needs_samples
@@ -603,8 +611,10 @@ def test_the_open_universitys_own_level_1_is_fheq_4_when_it_stands_alone(validat
     scqf = data.index(b"<credit:scheme>SCQF</credit:scheme>")
     start, end = data.rindex(b"<mlo:credit>", 0, scqf), data.index(b"</mlo:credit>", scqf) + len(b"</mlo:credit>")
     fiction = records(xcri_cap.parse(data[:start] + data[end:]))["http://data.open.ac.uk/course/a174"]
-    assert fiction["level"] == {"framework": "FHEQ", "value": 4}
-    assert "credit" not in fiction  # "The Open University" points: a scheme only a mapping profile can name
+    assert placed(fiction["level"]) == {"framework": "FHEQ", "value": 4}
+    # "The Open University" points: a scheme only a mapping profile can name, sent under the feed's label
+    assert fiction["credit"] == {"value": 10, "scheme": "The Open University"}
+    assert fiction["level"]["source"] == "1" and fiction["level"]["scheme"] == "The Open University"
     assert "level" not in error_fields(validator, fiction)
 
 

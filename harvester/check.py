@@ -1,0 +1,138 @@
+"""The dry run: what a harvest would make of a document, with nothing stored.
+
+``check_document`` parses the document with its format's adapter, applies the mapping profile and sorts the
+records with the very functions a harvest uses (``pipeline.make_validator``, ``pipeline.sort_document``),
+so a dry run and a harvest of the same document under the same profile give the same counts, unmapped
+values and problems. It reads the store only to check the document's provider against a member's
+identifiers (``provider_id`` with a ``session``) and writes nothing. ``fetch_source`` reads a URL with the
+harvester's own fetch (outbound checks, size limits) or a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from directory.catalogue.vocab import Vocabularies
+from directory.errors import Invalid
+from directory.identity.models import Organisation
+from directory.settings import Settings
+
+from . import formats, pipeline
+from .fetch import FetchError, FetchOptions, fetch_feed
+from .formats import FeedError
+from .mapping import EMPTY, MappingProfile
+
+
+@dataclass(frozen=True)
+class Problem:
+    course_id: str | None
+    title: str | None
+    field: str
+    value: Any
+    reason: str
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """One dry run: ``as_dict()`` is what ``feeds check --json`` prints."""
+
+    format: str
+    seen: int
+    listable: int
+    quarantined: int
+    marked_withdrawn: int
+    unmapped: list[dict[str, Any]]
+    problems: list[Problem]
+    provider: dict[str, Any] | None = None
+    # How the document's provider compares with the member named (--provider-id); None when none was named.
+    provider_check: str | None = None
+    provider_ok: bool | None = None
+    unread: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "counts": {"seen": self.seen, "listable": self.listable, "quarantined": self.quarantined,
+                       "marked_withdrawn": self.marked_withdrawn},
+            "unmapped": [dict(u) for u in self.unmapped],
+            "problems": [{"course_id": p.course_id, "title": p.title, "field": p.field, "value": p.value,
+                          "reason": p.reason} for p in self.problems],
+            "provider": self.provider,
+            "provider_check": {"ok": self.provider_ok, "message": self.provider_check}
+            if self.provider_check is not None else None,
+            "unread": list(self.unread),
+        }
+
+
+def check_document(vocab: Vocabularies, body: bytes, *, format_name: str | None = None,
+                   profile: MappingProfile = EMPTY, provider_id: str | None = None,
+                   session: Session | None = None, settings: Settings | None = None,
+                   content_type: str | None = None) -> CheckReport:
+    """The report a harvest of ``body`` would give. Invalid when the document cannot be read at all (the
+    reason a harvest would fail with), or the format is unknown."""
+    name = format_name or formats.sniff(body, content_type)
+    try:
+        adapter = formats.adapter(name)
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+    try:
+        document = adapter.parse(body)
+        items = list(document.items)  # parse errors of lazy adapters surface here, as in a harvest
+    except FeedError as exc:
+        raise Invalid(f"unusable document ({name}): {exc}") from None
+    document.items = items
+    check = _provider_check(session, provider_id, document)
+    validator = pipeline.make_validator(vocab, settings, profile)
+    sorting = pipeline.sort_document(validator, document, profile=profile, provider_name=_provider_name(document))
+    problems = [
+        Problem(entry.record_id, entry.title, problem.get("field", entry.field), problem.get("value"),
+                problem.get("reason", entry.reason))
+        for entry in sorting.quarantine for problem in (entry.problems or [{}])
+    ]
+    provider = document.provider
+    return CheckReport(
+        format=name, seen=sorting.count, listable=sorting.listable, quarantined=len(sorting.quarantine),
+        marked_withdrawn=len(sorting.marked_withdrawn), unmapped=sorting.unmapped.as_list(), problems=problems,
+        provider={"id": provider.id, "name": provider.name,
+                  "identifiers": [value for value, _ in provider.all_identifiers()]} if provider else None,
+        provider_check=check[0] if check else None, provider_ok=check[1] if check else None,
+        unread=sorted(set(document.unmapped)),
+    )
+
+
+def _provider_name(document: formats.FeedDocument) -> str:
+    return document.provider.name if document.provider is not None else ""
+
+
+def _provider_check(session: Session | None, provider_id: str | None,
+                    document: formats.FeedDocument) -> tuple[str, bool | None] | None:
+    if provider_id is None:
+        return None
+    if session is None:
+        return f"not checked: no database to look member {provider_id!r} up in", None
+    if session.get(Organisation, provider_id) is None:
+        return (f"not checked: the database knows no member {provider_id!r} (register its feed first, or "
+                "check without --provider-id)"), None
+    refusal = pipeline.provider_refusal(session, provider_id, document)
+    if refusal is None:
+        return f"the document's provider is member {provider_id!r}'s", True
+    return refusal, False
+
+
+def fetch_source(source: str, settings: Settings) -> tuple[bytes, str | None]:
+    """The bytes of SOURCE (an http(s) URL, fetched with the harvester's outbound checks, or a file) and the
+    content type the server declared. Invalid when it cannot be read."""
+    if source.startswith(("http://", "https://")):
+        try:
+            fetched = fetch_feed(source, options=FetchOptions.from_settings(settings))
+        except FetchError as exc:
+            raise Invalid(f"{source}: fetch failed: {exc.reason}") from None
+        return fetched.body or b"", fetched.content_type
+    try:
+        return Path(source).read_bytes(), None
+    except OSError as exc:
+        raise Invalid(f"{source}: cannot read the file: {exc.strerror or exc}") from None
