@@ -243,17 +243,19 @@ def qualifications_page():
 
 
 def _decide_offer(offer_id: int, decide):
-    """Run one decision; on a refusal show the page again with the reason, the code typed kept."""
-    org = _offers_org()
+    """Run one decision; on a refusal show the offer's page again with the reason, the code typed kept."""
     typed = {offer_id: request.form.get("code", "")}
     try:
         form = _form(OfferForm())
         form = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in form.items()}
         with instance().sessions.begin() as session:
-            decide(session, form)
+            org = decide(session, form).offer.provider_id
     except (Invalid, Conflict) as exc:
+        # The member whose page it is: the offer's (NotFound when the caller may not see it).
+        org = qualifications.get_offer(db(), caller("agreements:read"), offer_id).offer.provider_id
         return _offers_page(org, error=exc.detail, typed=typed, status=exc.status)
-    return redirect(url_for(".qualifications_page", org=org if identity().is_admin else None) + f"#offer-{offer_id}", 303)
+    return redirect(url_for(".qualifications_page", org=org if identity().is_admin else None) + f"#offer-{offer_id}",
+                    303)
 
 
 @bp.post("/qualifications/<id:offer_id>/confirm")
