@@ -222,27 +222,22 @@ class OfferForm(Schema):
     link = fields.String(load_default=None, validate=validate.Length(max=100))
 
 
-def _offers_org() -> str:
-    who = caller("agreements:read")
-    org = request.values.get("org") or who.org_id
-    if not org:
-        raise Invalid("name the member whose qualifications to show (?org=)")
-    return org
-
-
-def _offers_page(org: str, *, error: str | None = None, typed: dict[int, str] | None = None, status: int = 200):
-    views = qualifications.list_offers(db(), caller("agreements:read"), org)
-    return render_template("exchange/qualifications.html", views=views, org=org, org_name=_org_names().get(org, org),
+def _offers_page(org: str | None, *, error: str | None = None, typed: dict[int, str] | None = None,
+                 status: int = 200):
+    # Administrators act for no member of their own: they choose one (``org``) first.
+    views = qualifications.list_offers(db(), caller("agreements:read"), org) if org else []
+    return render_template("exchange/qualifications.html", views=views, org=org or "",
+                           org_name=_org_names().get(org, org) if org else None,
                            error=error, typed=typed or {}, admin=identity().is_admin), status
 
 
 @bp.get("/qualifications")
 @require("agreements:read")
 def qualifications_page():
-    return _offers_page(_offers_org())
+    return _offers_page(request.args.get("org") or caller("agreements:read").org_id)
 
 
-def _decide_offer(offer_id: int, decide):
+def _decide_offer(offer_id: int, decide, verb: str):
     """Run one decision; on a refusal show the offer's page again with the reason, the code typed kept."""
     typed = {offer_id: request.form.get("code", "")}
     try:
@@ -252,8 +247,9 @@ def _decide_offer(offer_id: int, decide):
             org = decide(session, form).offer.provider_id
     except (Invalid, Conflict) as exc:
         # The member whose page it is: the offer's (NotFound when the caller may not see it).
-        org = qualifications.get_offer(db(), caller("agreements:read"), offer_id).offer.provider_id
-        return _offers_page(org, error=exc.detail, typed=typed, status=exc.status)
+        offer = qualifications.get_offer(db(), caller("agreements:read"), offer_id).offer
+        return _offers_page(offer.provider_id, error=f"“{offer.title}” was not {verb}: {exc.detail}", typed=typed,
+                            status=exc.status)
     return redirect(url_for(".qualifications_page", org=org if identity().is_admin else None) + f"#offer-{offer_id}",
                     303)
 
@@ -262,14 +258,14 @@ def _decide_offer(offer_id: int, decide):
 @require("agreements:approve")
 def confirm_offer(offer_id: int):
     return _decide_offer(offer_id, lambda session, form: qualifications.confirm(
-        session, caller("agreements:approve"), offer_id, code=form["code"], link=form["link"], now=now()))
+        session, caller("agreements:approve"), offer_id, code=form["code"], link=form["link"], now=now()), "confirmed")
 
 
 @bp.post("/qualifications/<id:offer_id>/dismiss")
 @require("agreements:approve")
 def dismiss_offer(offer_id: int):
     return _decide_offer(offer_id, lambda session, form: qualifications.dismiss(
-        session, caller("agreements:approve"), offer_id, now=now()))
+        session, caller("agreements:approve"), offer_id, now=now()), "dismissed")
 
 
 def register(app: Flask) -> None:
