@@ -229,6 +229,15 @@ def test_the_real_samples_dry_run_to_what_they_publish(env, name):
         assert list(unmapped) == [("subjects", "Webcomics")]
 
 
+def test_the_plain_dry_run_names_the_qualifications_it_keeps_out_of_the_catalogue(env):
+    result = run("feeds", "check", shared_path("data", "xcri-cap", "ou-example.xml"))
+    assert result.exit_code == 0, result.output
+    assert "seen 2, listable 0, quarantined 1, qualifications 1" in result.output
+    assert "B01 'BA (Honours) History': FHEQ 6, 360 points of the feed's own scheme 'The Open University'" \
+        in result.output
+    assert "why: its qualification block names the record itself" in result.output
+
+
 # --- a harvest, then the profile ---------------------------------------------------------------------------
 
 
