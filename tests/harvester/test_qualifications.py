@@ -14,6 +14,8 @@ from harvester.formats import xcri_cap
 from harvester.mapping import EMPTY, parse_profile_text
 from harvester.models import RunOutcome
 from harvester.report import run_as_dict
+from directory.identity.identity import Role
+from tests.auth import add_user, signed_in
 from tests.factories import course, feed_bytes
 from tests.shared import shared_path
 
@@ -200,3 +202,14 @@ def test_a_changed_qualification_updates_its_offer_and_a_dropped_one_is_no_longe
 def test_a_second_record_with_a_qualifications_id_is_quarantined(instance, feed):
     run = pipeline.ingest(feed, PROVIDER, feed_bytes([degree("X1"), course("X1")], provider_id=PROVIDER))
     assert (run.seen, len(run.qualifications), run.quarantined, run.new) == (2, 1, 1, 0)
+
+
+def test_the_run_report_of_the_api_lists_the_qualifications(app, instance, feed):
+    pipeline.ingest(feed, PROVIDER, feed_bytes([course("C1"), degree()], provider_id=PROVIDER))
+    admin = signed_in(app, instance, add_user(instance, "admin@example.org", Role.ADMIN))
+    [latest] = admin.get(f"/api/v1/harvest/runs?feed={PROVIDER}").json["results"]
+    assert latest["counts"]["qualifications"] == 1 and latest["counts"]["seen"] == 2
+    [found] = latest["qualifications"]
+    assert found["id"] == "BSC1" and found["title"] == "BSc (Hons) Applied Topics"
+    assert found["credit"] == {"value": "360", "system": "CATS", "scheme": "CATS"}
+    assert found["level"] == {"framework": "FHEQ", "value": 6, "source": None}
