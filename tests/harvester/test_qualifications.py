@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from directory.catalogue.models import Course, CourseStatus
 from directory.catalogue.qualifications import OfferState, QualificationOffer
+from directory.identity.identity import Role
 from harvester import pipeline, qualifications, registry
 from harvester.formats import xcri_cap
 from harvester.mapping import EMPTY, parse_profile_text
 from harvester.models import RunOutcome
 from harvester.report import run_as_dict
-from directory.identity.identity import Role
 from tests.auth import add_user, signed_in
 from tests.factories import course, feed_bytes
 from tests.shared import shared_path
