@@ -56,6 +56,9 @@ def test_staff_confirm_an_offer_on_the_page_and_it_joins_the_awards_register(app
     assert "BSc (Hons) Applied Topics" in html and "Waiting for your decision" in html
     assert "FHEQ level 6 (EQF level 6)" in html and "360 CATS credits" in html
     offer_id = offers_of(person(app, instance, members.home_staff))["BSC-AT"]["id"]
+    request_form = f"/exchange/requests/new?course={OTHER}/C1&target={HOME}"
+    learner = signed_in(app, instance, members.learner)
+    assert "BSC-AT" not in learner.get(request_form).get_data(as_text=True)  # not an award yet
     form = {"code": "BSC-AT"}
     assert staff.post(f"{PAGE}/{offer_id}/confirm", data=form).status_code == 400  # no CSRF token
     assert "BSC-AT" not in awards(instance)
@@ -64,6 +67,9 @@ def test_staff_confirm_an_offer_on_the_page_and_it_joins_the_awards_register(app
     assert awards(instance)["BSC-AT"] == ("BSc (Hons) Applied Topics", Decimal("360.00"), 6)
     html = staff.get(PAGE).get_data(as_text=True)
     assert "Confirmed: award BSC-AT" in html
+    # A learner asking HOME for credit can now name it.
+    asked = learner.get(request_form)
+    assert asked.status_code == 200 and "BSC-AT" in asked.get_data(as_text=True)
 
 
 def test_a_refused_confirmation_shows_the_page_again_with_the_reason_and_the_code_typed(app, instance, members):
