@@ -213,3 +213,31 @@ def test_the_run_report_of_the_api_lists_the_qualifications(app, instance, feed)
     assert found["id"] == "BSC1" and found["title"] == "BSc (Hons) Applied Topics"
     assert found["credit"] == {"value": "360", "system": "CATS", "scheme": "CATS"}
     assert found["level"] == {"framework": "FHEQ", "value": 6, "source": None}
+
+
+def test_the_open_university_sample_offers_its_degree_and_a_profile_makes_it_confirmable(instance):
+    """The real OU feed through the whole pipeline: the degree is offered (its points unmapped), the module is
+    quarantined for its learning outcomes; mapping the OU's points as CATS re-sorts the kept document and the
+    offer then carries 360 CATS; the same bytes again change nothing."""
+    ukprn = "10007773"
+    with instance.sessions.begin() as session:
+        registry.add_feed(session, registry.FeedSpec(ukprn, "The Open University", None, format="xcri-cap",
+                                                     aliases=("http://www.open.ac.uk/",)), allow_private=False)
+    env = instance.harvest_environment()
+    body = shared_path("data", "xcri-cap", "ou-example.xml").read_bytes()
+    run = pipeline.ingest(env, ukprn, body, format_name="xcri-cap")
+    assert (run.seen, run.new, run.quarantined, len(run.qualifications)) == (2, 0, 1, 1), run.errors
+    with instance.sessions() as session:
+        [offer] = session.scalars(select(QualificationOffer).where(QualificationOffer.provider_id == ukprn))
+        assert (offer.qualification_id, offer.credit_value, offer.credit_system, offer.credit_scheme) == \
+            ("B01", 360, None, "The Open University")
+    profile = parse_profile_text('[credit_schemes."The Open University"]\nsystem = "CATS"\nfactor = 1\n', source="p")
+    resorted = pipeline.change_profile(env, ukprn, profile)
+    assert resorted is not None and len(resorted.qualifications) == 1
+    with instance.sessions() as session:
+        offer = session.scalar(select(QualificationOffer).where(QualificationOffer.provider_id == ukprn))
+        assert (offer.credit_value, offer.credit_system, offer.level_framework, offer.level_value) == \
+            (360, "CATS", "FHEQ", 6)
+    before = offers(instance)
+    again = pipeline.ingest(env, ukprn, body, format_name="xcri-cap")
+    assert len(again.qualifications) == 1 and offers(instance) == before
