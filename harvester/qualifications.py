@@ -92,6 +92,7 @@ AWARDS: tuple[Award, ...] = (
     _award("certificate of higher education", 4, 120, r"CertHE", r"certificate\s+of\s+higher\s+education"),
     _award("higher national certificate", 4, 120, r"HNC", r"higher\s+national\s+certificate"),
 )
+_MAX_CREDIT = Decimal(1_000_000)
 _HONOURS = re.compile(r"\((?:hons|honours)\)", re.I)
 _BACHELORS = next(a for a in AWARDS if a.name == "bachelor's degree")
 
@@ -116,7 +117,10 @@ class Qualification:
 
 
 def recognise(record_id: str, raw: Mapping[str, Any], profile: MappingProfile) -> Qualification | None:
-    """The qualification ``raw`` describes, with the rule that recognised it; None for a course."""
+    """The qualification ``raw`` describes, with the rule that recognised it; None for a course (and for
+    anything that is not a record: the validator says what is wrong with it)."""
+    if not isinstance(raw, Mapping):
+        return None
     title = _text(raw.get("title"))
     url = _text(raw.get("url")) or None
     reason = _reason(title, url, raw, profile)
@@ -207,7 +211,8 @@ def _decimal(value: Any) -> Decimal | None:
         found = Decimal(str(value).strip())
     except InvalidOperation:
         return None
-    return found if found.is_finite() and found >= 0 else None
+    # No award is a million credits: a larger (or hostile, "1e999999") value is no credit to compare or show.
+    return found if found.is_finite() and 0 <= found < _MAX_CREDIT else None
 
 
 def _plain(value: Decimal) -> str:

@@ -4,7 +4,10 @@ nothing when the same bytes come again."""
 
 from __future__ import annotations
 
+import orjson
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from directory.catalogue.models import Course, CourseStatus
@@ -24,6 +27,9 @@ PROVIDER = "10000001"
 
 def recognised(raw: dict, profile=EMPTY):
     return qualifications.recognise(raw.get("id", "X"), raw, profile)
+
+
+recognise = qualifications.recognise
 
 
 def sample(name: str) -> list:
@@ -116,6 +122,29 @@ def test_the_records_own_level_is_offered_before_the_awards():
                         "credit": {"value": 180, "scheme": "SCQF"}})
     assert found.level == {"framework": "SCQF", "value": 11, "source": "11"}
     assert found.credit == {"value": "180", "system": "SCQF", "scheme": "SCQF"}
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=8)
+                    | st.sampled_from(["1e999999", "NaN", "-5", "BSc (Hons) X", "MSc", "CATS", "ECTS"]),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+                    max_leaves=8)
+FIELDS = st.sampled_from(["id", "title", "url", "credit", "level", "qualification", "awarding_body"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(FIELDS, JSON | st.fixed_dictionaries(
+    {}, optional={"value": JSON, "scheme": JSON, "title": JSON, "framework": JSON, "name": JSON}), max_size=7))
+@example({"title": "BSc (Hons) X", "credit": {"value": "1e999999", "scheme": "CATS"}})
+@example({"title": ["BSc"], "qualification": "BSc", "credit": [1], "level": {"framework": "FHEQ", "value": True}})
+def test_any_record_is_classified_without_an_error_and_what_is_offered_is_json(raw):
+    found = recognise(raw.get("id", "X") if isinstance(raw.get("id"), str) else "X", raw, PATTERNS)
+    if found is not None:
+        orjson.dumps(found.as_dict())
+        assert found.reason and isinstance(found.title, str)
+        assert found.credit is None or len(found.credit["value"]) < 20
+
+
+PATTERNS = parse_profile_text('[qualifications]\nurl_pattern = "/q/"\ntitle_pattern = "Degree"\n', source="p")
 
 
 # --- a harvest -------------------------------------------------------------------------------------------------
