@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from directory.catalogue.vocab import CREDIT_SCHEMES, LEVEL_FRAMEWORKS, credit_in_cats
+from directory.catalogue.vocab import CREDIT_SCHEMES, FRAMEWORK_LEVELS, credit_in_cats
 
 from .mapping import MappingProfile
 
@@ -196,8 +196,10 @@ def _credit(credit: Any) -> dict[str, Any] | None:
 
 
 def _level(level: Any, award: Award | None) -> dict[str, Any] | None:
-    if isinstance(level, Mapping) and level.get("framework") in LEVEL_FRAMEWORKS \
-            and isinstance(level.get("value"), int) and not isinstance(level.get("value"), bool):
+    # A level its framework has; anything else ("FHEQ 12", an id-sized number) is no level to offer.
+    if isinstance(level, Mapping) and level.get("framework") in FRAMEWORK_LEVELS \
+            and isinstance(level.get("value"), int) and not isinstance(level.get("value"), bool) \
+            and level["value"] in FRAMEWORK_LEVELS[level["framework"]]:
         return {"framework": level["framework"], "value": level["value"], "source": _text(level.get("source")) or None}
     if award is not None:
         return {"framework": "FHEQ", "value": award.fheq, "source": "award"}

@@ -135,6 +135,7 @@ FIELDS = st.sampled_from(["id", "title", "url", "credit", "level", "qualificatio
 @given(st.dictionaries(FIELDS, JSON | st.fixed_dictionaries(
     {}, optional={"value": JSON, "scheme": JSON, "title": JSON, "framework": JSON, "name": JSON}), max_size=7))
 @example({"title": "BSc (Hons) X", "credit": {"value": "1e999999", "scheme": "CATS"}})
+@example({"title": "MSc X", "level": {"framework": "FHEQ", "value": 10 ** 20}})
 @example({"title": ["BSc"], "qualification": "BSc", "credit": [1], "level": {"framework": "FHEQ", "value": True}})
 def test_any_record_is_classified_without_an_error_and_what_is_offered_is_json(raw):
     found = recognise(raw.get("id", "X") if isinstance(raw.get("id"), str) else "X", raw, PATTERNS)
@@ -142,6 +143,7 @@ def test_any_record_is_classified_without_an_error_and_what_is_offered_is_json(r
         orjson.dumps(found.as_dict())
         assert found.reason and isinstance(found.title, str)
         assert found.credit is None or len(found.credit["value"]) < 20
+        assert found.level is None or found.level["value"] in range(1, 13)  # a level its framework has
 
 
 PATTERNS = parse_profile_text('[qualifications]\nurl_pattern = "/q/"\ntitle_pattern = "Degree"\n', source="p")
