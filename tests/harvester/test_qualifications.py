@@ -272,3 +272,13 @@ def test_the_open_university_sample_offers_its_degree_and_a_profile_makes_it_con
     before = offers(instance)
     again = pipeline.ingest(env, ukprn, body, format_name="xcri-cap")
     assert len(again.qualifications) == 1 and offers(instance) == before
+
+
+def test_a_mass_reclassification_is_held_by_the_withdrawal_guard_like_any_mass_withdrawal(instance, feed):
+    """A title pattern that suddenly takes every course for a qualification must not empty the catalogue."""
+    pipeline.ingest(feed, PROVIDER, feed_bytes([course("C1"), course("C2")], provider_id=PROVIDER))
+    run = pipeline.ingest(feed, PROVIDER, feed_bytes([degree("C1"), degree("C2")], provider_id=PROVIDER))
+    assert run.outcome is RunOutcome.HELD and sorted(run.held_withdrawals) == ["C1", "C2"]
+    assert set(statuses(instance).values()) == {CourseStatus.ACTIVE}
+    assert {q["course"] for q in run_as_dict(run)["qualifications"]} == {
+        "held: withdrawn from the catalogue when an administrator confirms the run's withdrawals"}
