@@ -55,7 +55,8 @@ from .mapping import MappingProfile
 
 @dataclass(frozen=True)
 class Award:
-    """A kind of higher-education award: how its name is written, its FHEQ level, its smallest credit."""
+    """A kind of higher-education award: how its name is written (``pattern``, matched at the start of a
+    title), its FHEQ level, its smallest credit."""
 
     name: str
     pattern: re.Pattern[str]
@@ -71,7 +72,7 @@ def _award(name: str, fheq: int, least_cats: int, abbreviations: str = "", words
         parts.append(r"(?-i:(?:" + abbreviations + r"))(?=[\s(,:]|$)")
     if words:
         parts.append(r"(?:" + words + r")\b")
-    return Award(name, re.compile(r"^\s*(?:" + "|".join(parts) + ")", re.I), fheq, least_cats)
+    return Award(name, re.compile("|".join(parts), re.I), fheq, least_cats)
 
 
 # Most specific first: "Postgraduate Certificate" before "Certificate of Higher Education", "MPhil" before
@@ -92,6 +93,10 @@ AWARDS: tuple[Award, ...] = (
     _award("certificate of higher education", 4, 120, r"CertHE", r"certificate\s+of\s+higher\s+education"),
     _award("higher national certificate", 4, 120, r"HNC", r"higher\s+national\s+certificate"),
 )
+# Every award's name in one expression, in the order above (the first that matches names the award): one
+# search per record, since every record of every feed is classified.
+_ANY_AWARD = re.compile(r"^\s*(?:" + "|".join(f"(?P<a{i}>{a.pattern.pattern})" for i, a in enumerate(AWARDS)) + ")",
+                        re.I)
 _MAX_CREDIT = Decimal(1_000_000)
 _HONOURS = re.compile(r"\((?:hons|honours)\)", re.I)
 _BACHELORS = next(a for a in AWARDS if a.name == "bachelor's degree")
@@ -138,10 +143,10 @@ def recognise(record_id: str, raw: Mapping[str, Any], profile: MappingProfile) -
 
 def award_named(title: str) -> Award | None:
     """The kind of award a title starts with ("(Hons)" anywhere: a bachelor's degree), or None."""
-    for award in AWARDS:
-        if award.pattern.search(title):
-            return award
-    return _BACHELORS if _HONOURS.search(title) else None
+    found = _ANY_AWARD.match(title)
+    if found is not None:
+        return AWARDS[int(found.lastgroup[1:])]
+    return _BACHELORS if "(" in title and _HONOURS.search(title) else None
 
 
 def _reason(title: str, url: str | None, raw: Mapping[str, Any], profile: MappingProfile) -> str | None:
