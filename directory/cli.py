@@ -228,7 +228,24 @@ def _counts_line(counts: dict) -> str:
     listable = counts["new"] + counts["changed"] + counts["unchanged"]
     return (f"  seen {counts['seen']}, listable {listable} (new {counts['new']}, changed {counts['changed']}, "
             f"unchanged {counts['unchanged']}), quarantined {counts['quarantined']}, "
-            f"withdrawn {counts['withdrawn']}")
+            f"withdrawn {counts['withdrawn']}"
+            + (f", qualifications {counts['qualifications']}" if counts.get("qualifications") else ""))
+
+
+def _print_qualifications(found: list[dict]) -> None:
+    """Records describing a whole qualification: not courses, offered to the awards register."""
+    if not found:
+        return
+    click.echo("qualifications (not listed as courses; offered to the awards register for the member to confirm):")
+    for q in found:
+        level = q.get("level") or {}
+        credit = q.get("total_credit", q.get("credit")) or {}
+        level_text = f"{level['framework']} {level['value']}" if level else "no level"
+        credit_text = "no credit" if not credit else f"{credit['value']} {credit['system']}" if credit.get("system") \
+            else f"{credit['value']} points of the feed's own scheme {credit.get('scheme')!r}"
+        click.echo(f"  {q['id']} {q['title']!r}: {level_text}, {credit_text}"
+                   + (f"; {q['course']}" if q.get("course") else ""))
+        click.echo(f"      why: {q['reason']}")
 
 
 def _print_unmapped(unmapped: list[dict], heading: str = "values no profile maps yet") -> None:
@@ -276,10 +293,12 @@ def feeds_check(source: str, format_name: str | None, mapping_path: Path | None,
         return
     click.echo(f"{source} ({found.format}): seen {found.seen}, listable {found.listable}, "
                f"quarantined {found.quarantined}" + (f", marked withdrawn {found.marked_withdrawn}"
-                                                     if found.marked_withdrawn else ""))
+                                                     if found.marked_withdrawn else "")
+               + (f", qualifications {len(found.qualifications)}" if found.qualifications else ""))
     if found.provider_check is not None:
         click.echo(f"provider: {found.provider_check}")
     _print_unmapped(found.unmapped)
+    _print_qualifications(found.qualifications)
     if found.problems:
         click.echo("problems:")
         _print_table(("course_id", "title", "field", "value", "reason"),
@@ -444,6 +463,9 @@ def harvest_report(feed_id: str | None, as_json: bool) -> None:
 
 def _print_quarantine(reports: list[dict]) -> None:
     for report in reports:
+        if report.get("qualifications"):
+            click.echo(f"\nfeed {report['feed']} (run {report['id']}):")
+            _print_qualifications(report["qualifications"])
         records = report["quarantine"]
         if not records:
             continue

@@ -52,12 +52,14 @@ class CheckReport:
     provider_check: str | None = None
     provider_ok: bool | None = None
     unread: list[str] = field(default_factory=list)
+    # Records describing a whole qualification (harvester.qualifications): neither listable nor quarantined.
+    qualifications: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "format": self.format,
             "counts": {"seen": self.seen, "listable": self.listable, "quarantined": self.quarantined,
-                       "marked_withdrawn": self.marked_withdrawn},
+                       "marked_withdrawn": self.marked_withdrawn, "qualifications": len(self.qualifications)},
             "unmapped": [dict(u) for u in self.unmapped],
             "problems": [{"course_id": p.course_id, "title": p.title, "field": p.field, "value": p.value,
                           "reason": p.reason} for p in self.problems],
@@ -65,6 +67,7 @@ class CheckReport:
             "provider_check": {"ok": self.provider_ok, "message": self.provider_check}
             if self.provider_check is not None else None,
             "unread": list(self.unread),
+            "qualifications": [dict(q) for q in self.qualifications],
         }
 
 
@@ -101,7 +104,14 @@ def check_document(vocab: Vocabularies, body: bytes, *, format_name: str | None 
                   "identifiers": [value for value, _ in provider.all_identifiers()]} if provider else None,
         provider_check=check[0] if check else None, provider_ok=check[1] if check else None,
         unread=sorted(set(document.unmapped)),
+        qualifications=[_qualification(q) for q in sorting.qualifications],
     )
+
+
+def _qualification(found) -> dict[str, Any]:
+    """What the dry run says of one qualification: title, level, total credit, url (and id and why)."""
+    return {"id": found.id, "title": found.title, "level": found.level, "total_credit": found.credit,
+            "url": found.url, "reason": found.reason}
 
 
 def _provider_name(document: formats.FeedDocument) -> str:

@@ -69,9 +69,9 @@ class HarvestRun(Base):
     """The report of one run. Written once, when the run ends, in the same transaction as its changes.
 
     The counts add up (harvester.report says how): ``seen`` course records = ``new`` + ``changed`` +
-    ``unchanged`` + ``quarantined`` + ``marked_withdrawn``; ``withdrawn`` counts catalogue courses this run
-    withdrew (missing from the feed, or marked withdrawn in it), apart from that sum; pathways have their
-    own counts."""
+    ``unchanged`` + ``quarantined`` + ``marked_withdrawn`` + qualifications (``len(qualifications)``);
+    ``withdrawn`` counts catalogue courses this run withdrew (missing from the feed, or marked withdrawn in
+    it), apart from that sum; pathways have their own counts."""
 
     __tablename__ = "harvest_runs"
     __table_args__ = (Index("ix_harvest_runs_feed", "feed_id", "id"),)
@@ -113,6 +113,10 @@ class HarvestRun(Base):
     # Values the run could not map, grouped (harvester.unmapped): [{"field", "value", "count", "examples",
     # "profile_line"}].
     unmapped_values: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list, server_default="[]")
+    # Records recognised as whole qualifications (harvester.qualifications), a bucket of ``seen`` (its count
+    # is the list's length), and what the run made of each: harvester.qualifications.Qualification.as_dict(),
+    # with "course" when it withdrew (or holds the withdrawal of) a course the catalogue listed.
+    qualifications: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list, server_default="[]")
 
 
 class QuarantineEntry(Base):

@@ -30,6 +30,10 @@ Guarantees a caller may rely on:
   record again. Each run that reads a document keeps it (``feed_documents``, in the run's transaction), and
   ``resort`` sorts that document again without fetching it. Values no profile maps are reported grouped on
   the run (``unmapped_values``, harvester.unmapped); a repeat of an unchanged document repeats them.
+- A record describing a whole qualification (harvester.qualifications) is neither listed nor quarantined:
+  it is kept on the run (``qualifications``) and offered to the awards register (directory.catalogue.
+  qualifications). A course listed before and recognised as a qualification now is not seen, so it is
+  withdrawn like a course the feed dropped (the guard applies), its run entry saying so.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from directory.catalogue import qualifications as offers
 from directory.catalogue import service as catalogue
 from directory.catalogue.completeness import completeness
 from directory.catalogue.models import Course, CourseStatus, CourseVersion
@@ -58,7 +63,7 @@ from directory.identity import organisations
 from directory.pathways.service import store_feed_pathways
 from directory.settings import Settings
 
-from . import formats, mapping, registry, report
+from . import formats, mapping, qualifications, registry, report
 from . import lease as leases
 from .fetch import FetchError, FetchOptions, FetchResult, fetch_feed
 from .formats import FeedDocument, FeedError, Record, Rejection
@@ -71,7 +76,8 @@ log = logging.getLogger(__name__)
 INCOMPLETE_LISTED = 50
 # Bump when validation rules or derived fields change: every record is then validated again, even in
 # feeds whose bytes have not changed.
-RULES_VERSION = "3"  # 2: LDCS subjects; JACS 3.0 mapped to the CAH v1.3 groups; 3: mapping profiles
+RULES_VERSION = "4"  # 2: LDCS subjects; JACS 3.0 mapped to the CAH v1.3 groups; 3: mapping profiles;
+# 4: qualifications recognised (harvester.qualifications)
 
 
 @dataclass(frozen=True)
@@ -301,6 +307,7 @@ def _repeat_unchanged(env: HarvestEnvironment, lease: leases.Lease, feed: Feed, 
             held_run_id=held.id if held is not None else None,
             completeness_mean=previous.completeness_mean, incomplete=previous.incomplete,
             unmapped=previous.unmapped, unmapped_values=list(previous.unmapped_values or []),
+            qualifications=list(previous.qualifications or []),
         )
         session.add(run)
         session.flush()
@@ -372,6 +379,8 @@ class _Sorting:
     unchanged: int = 0
     marked_withdrawn: list[str] = field(default_factory=list)
     quarantine: list[QuarantineEntry] = field(default_factory=list)
+    qualifications: list[qualifications.Qualification] = field(default_factory=list)
+    qualification_ids: set[str] = field(default_factory=set)
     count: int = 0
     unmapped: UnmappedValues = field(default_factory=UnmappedValues)
 
@@ -425,6 +434,7 @@ def _apply(session: Session, env: HarvestEnvironment, feed: Feed, document: Feed
         changes.withdrawn = catalogue.withdraw(session, feed.provider_id, leaving, now)
     catalogue.mark_seen(session, feed.provider_id, now,
                         except_ids=run.held_withdrawals if run.outcome is RunOutcome.HELD else ())
+    run.qualifications = _offer_qualifications(session, feed, sorting, active, leaving, run, now)
     pathways = store_feed_pathways(session, feed.provider_id, document.pathways, now,
                                    withdraw_missing=run.outcome is not RunOutcome.HELD)
     changes.reindex = sorted(pathways.course_keys)
@@ -442,6 +452,22 @@ def _apply(session: Session, env: HarvestEnvironment, feed: Feed, document: Feed
     run.finished = env.clock()
     session.flush()
     return run, changes
+
+
+def _offer_qualifications(session: Session, feed: Feed, sorting: _Sorting, active: set[str], leaving: list[str],
+                          run: HarvestRun, now: datetime) -> list[dict]:
+    """The run's qualifications as reported, each saying whether it withdrew a listed course; offered to the
+    awards register."""
+    entries = []
+    for found in sorting.qualifications:
+        entry = found.as_dict()
+        if found.id in active:
+            entry["course"] = ("held: withdrawn from the catalogue when an administrator confirms the run's "
+                               "withdrawals" if run.outcome is RunOutcome.HELD and found.id in leaving else
+                               "withdrawn from the catalogue: the feed now describes it as a qualification")
+        entries.append(entry)
+    offers.offer_from_feed(session, feed.provider_id, feed.id, entries, now)
+    return entries
 
 
 def make_validator(vocab: Vocabularies, settings: Settings, profile: MappingProfile) -> CourseValidator:
@@ -492,7 +518,16 @@ def sort_document(validator: CourseValidator, document: FeedDocument, *, profile
             continue
         if not profile.is_empty:
             item = Record(item.id, mapping.apply(profile, item.raw))
-        _sort_record(item, sorting, states, validator, salt, quarantine, provider_name)
+        taken = item.id in sorting.seen or item.id in sorting.qualification_ids
+        found = None if taken else qualifications.recognise(item.id, item.raw, profile)
+        if found is not None:  # not a course: offered to the awards register, never listed
+            sorting.qualifications.append(found)
+            sorting.qualification_ids.add(found.id)
+        elif item.id in sorting.qualification_ids:
+            quarantine(item.id, [("id", "duplicate id in this feed: the first record with it, a qualification, "
+                                        "was used")], str(item.raw.get("title") or ""), dict(item.raw))
+        else:
+            _sort_record(item, sorting, states, validator, salt, quarantine, provider_name)
     if progress is not None:
         progress(sorting.count, document.total)
     return sorting

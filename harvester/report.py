@@ -3,9 +3,12 @@
 How the counts add up (``counts``), for every run that read a document:
 
 - ``seen`` is the number of course records in the document, and each lands in exactly one bucket:
-  ``seen = new + changed + unchanged + quarantined + marked_withdrawn``. ``quarantined`` counts course
-  records only (invalid, unusable, duplicate ids); ``marked_withdrawn`` the records that say
-  ``"status": "withdrawn"``.
+  ``seen = new + changed + unchanged + quarantined + marked_withdrawn + qualifications``. ``quarantined``
+  counts course records only (invalid, unusable, duplicate ids); ``marked_withdrawn`` the records that say
+  ``"status": "withdrawn"``; ``qualifications`` the records describing a whole award (harvester.
+  qualifications), neither listed nor quarantined but offered to the awards register, each listed under
+  ``qualifications`` (title, level, credit, url, the rule that recognised it, and ``course`` when it
+  withdrew a course the catalogue listed).
 - ``withdrawn`` is not a bucket of ``seen``: it counts the catalogue's active courses this run withdrew,
   those missing from the document and those marked withdrawn in it (0 while a held run's withdrawals wait;
   confirming them sets it). A record marked withdrawn for a course that was not active withdraws nothing.
@@ -54,6 +57,7 @@ def run_as_dict(run: HarvestRun) -> dict[str, Any]:
             "withdrawn": run.withdrawn or 0,
             "quarantined": run.quarantined or 0,
             "marked_withdrawn": run.marked_withdrawn or 0,
+            "qualifications": len(run.qualifications or []),
             "pathways": {"seen": run.pathways_seen or 0, "quarantined": run.pathways_quarantined or 0},
         },
         "errors": list(run.errors or []),
@@ -66,6 +70,8 @@ def run_as_dict(run: HarvestRun) -> dict[str, Any]:
         "unmapped": list(run.unmapped_values or []),
         # What the adapter read but has no field for (element and attribute names).
         "unread": list(run.unmapped or []),
+        # Whole qualifications the feed lists (not courses): offered to the awards register.
+        "qualifications": list(run.qualifications or []),
     }
 
 

@@ -11,6 +11,7 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 
 import directory.catalogue.models  # noqa: F401  (complete metadata)
+import directory.catalogue.qualifications  # noqa: F401
 import directory.identity.models  # noqa: F401
 import directory.overlaps.models  # noqa: F401
 import directory.pathways.models  # noqa: F401

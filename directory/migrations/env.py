@@ -3,6 +3,7 @@
 from alembic import context
 
 import directory.catalogue.models  # noqa: F401  (every model module, so the metadata is complete)
+import directory.catalogue.qualifications  # noqa: F401
 import directory.identity.models  # noqa: F401
 import directory.overlaps.models  # noqa: F401
 import directory.pathways.models  # noqa: F401

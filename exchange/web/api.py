@@ -17,7 +17,7 @@ from directory.web import problems
 from directory.web.access import public, require
 from directory.web.context import db, instance
 
-from .. import awards, webhooks
+from .. import awards, qualifications, webhooks
 from ..agreements import service as agreements
 from ..requests import service as requests
 from . import schemas
@@ -230,6 +230,57 @@ class Awards(MethodView):
             award = awards.register_award(session, caller(APPROVE), spec)
             return {"id": award.id, "org_id": award.org_id, "code": award.code, "title": award.title,
                     "total_credit": award.total_credit, "level": award.level}
+
+
+# --- qualifications offered by members' feeds -----------------------------------------------------
+
+
+def _offers_org(requested: str | None) -> str:
+    """Whose offers: staff read their own organisation's; administrators name one (``org``)."""
+    who = caller(READ_AGREEMENTS)
+    org = requested or who.org_id
+    if not org:
+        raise Invalid("name the member whose offers to read (?org=)",
+                      invalid_params=[{"name": "org", "reason": "required for administrators"}])
+    return org
+
+
+@blp.route("/qualification-offers")
+class QualificationOffers(MethodView):
+    @require(READ_AGREEMENTS)
+    @blp.arguments(schemas.OfferListArgs, location="query")
+    @blp.response(200, schemas.OfferListOut)
+    def get(self, args):
+        """The qualifications the member's feeds list (degrees, diplomas, certificates: not courses), offered
+        to the awards register, those waiting for a decision first (staff of the member, or administrators)."""
+        state = qualifications.OfferState(args["state"]) if "state" in args else None
+        views = qualifications.list_offers(db(), caller(READ_AGREEMENTS), _offers_org(args.get("org")), state)
+        return {"results": [schemas.offer_as_dict(v) for v in views]}
+
+
+@blp.route("/qualification-offers/<id:offer_id>/confirm")
+class QualificationOfferConfirm(MethodView):
+    @require(APPROVE)
+    @blp.arguments(schemas.OfferConfirmIn)
+    @blp.response(200, schemas.OfferOut)
+    def post(self, args, offer_id):
+        """Make the offer an award of the register (``code``, the feed's id by default), or link it to the
+        member's existing award ``link``; confirming a confirmed offer again carries the feed's changes over.
+        409 when the code is taken or an award of the same title exists (link to it instead)."""
+        with instance().sessions.begin() as session:
+            view = qualifications.confirm(session, caller(APPROVE), offer_id, code=args["code"], link=args["link"],
+                                          now=now())
+            return schemas.offer_as_dict(view)
+
+
+@blp.route("/qualification-offers/<id:offer_id>/dismiss")
+class QualificationOfferDismiss(MethodView):
+    @require(APPROVE)
+    @blp.response(200, schemas.OfferOut)
+    def post(self, offer_id):
+        """Not an award of the register (the decision stands when the feed offers it again)."""
+        with instance().sessions.begin() as session:
+            return schemas.offer_as_dict(qualifications.dismiss(session, caller(APPROVE), offer_id, now=now()))
 
 
 # --- transfer requests -----------------------------------------------------------------------------

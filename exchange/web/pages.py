@@ -1,6 +1,6 @@
 """The exchange's pages: who recognises whom (the matrix), each agreement with its versions, the staff
 queue, a request (staff decide; learners withdraw and appeal), a learner's "My credit" (printable, and as
-JSON) and the form to ask for credit. Each view parses the form, calls the service, renders."""
+JSON), the form to ask for credit, and the qualifications a member's feed offers to the awards register. Each view parses the form, calls the service, renders."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.exceptions import BadRequest
 
 from directory.catalogue import service as catalogue
-from directory.errors import Invalid
+from directory.errors import Conflict, Invalid
 from directory.identity import organisations
 from directory.web.access import identity, public, require
 from directory.web.context import db, instance
 
-from .. import awards, transcript
+from .. import awards, qualifications, transcript
 from ..agreements import matrix
 from ..agreements import service as agreements
 from ..agreements.lifecycle import AgreementState
@@ -212,6 +212,60 @@ def submit_request():
                                     now=now(), policy=policy_of(instance().settings))
         request_id = submitted.request.id
     return redirect(url_for(".request_page", request_id=request_id), 303)
+
+
+# --- qualifications offered by the member's feed ----------------------------------------------------
+
+
+class OfferForm(Schema):
+    code = fields.String(load_default=None, validate=validate.Length(max=100))
+    link = fields.String(load_default=None, validate=validate.Length(max=100))
+
+
+def _offers_page(org: str | None, *, error: str | None = None, typed: dict[int, str] | None = None,
+                 status: int = 200):
+    # Administrators act for no member of their own: they choose one (``org``) first.
+    views = qualifications.list_offers(db(), caller("agreements:read"), org) if org else []
+    return render_template("exchange/qualifications.html", views=views, org=org or "",
+                           org_name=_org_names().get(org, org) if org else None,
+                           error=error, typed=typed or {}, admin=identity().is_admin), status
+
+
+@bp.get("/qualifications")
+@require("agreements:read")
+def qualifications_page():
+    return _offers_page(request.args.get("org") or caller("agreements:read").org_id)
+
+
+def _decide_offer(offer_id: int, decide, verb: str):
+    """Run one decision; on a refusal show the offer's page again with the reason, the code typed kept."""
+    typed = {offer_id: request.form.get("code", "")}
+    try:
+        form = _form(OfferForm())
+        form = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in form.items()}
+        with instance().sessions.begin() as session:
+            org = decide(session, form).offer.provider_id
+    except (Invalid, Conflict) as exc:
+        # The member whose page it is: the offer's (NotFound when the caller may not see it).
+        offer = qualifications.get_offer(db(), caller("agreements:read"), offer_id).offer
+        return _offers_page(offer.provider_id, error=f"“{offer.title}” was not {verb}: {exc.detail}", typed=typed,
+                            status=exc.status)
+    return redirect(url_for(".qualifications_page", org=org if identity().is_admin else None) + f"#offer-{offer_id}",
+                    303)
+
+
+@bp.post("/qualifications/<id:offer_id>/confirm")
+@require("agreements:approve")
+def confirm_offer(offer_id: int):
+    return _decide_offer(offer_id, lambda session, form: qualifications.confirm(
+        session, caller("agreements:approve"), offer_id, code=form["code"], link=form["link"], now=now()), "confirmed")
+
+
+@bp.post("/qualifications/<id:offer_id>/dismiss")
+@require("agreements:approve")
+def dismiss_offer(offer_id: int):
+    return _decide_offer(offer_id, lambda session, form: qualifications.dismiss(
+        session, caller("agreements:approve"), offer_id, now=now()), "dismissed")
 
 
 def register(app: Flask) -> None:

@@ -218,6 +218,85 @@ class AwardOut(Schema):
     level = fields.Integer()
 
 
+# --- qualifications offered by members' feeds -----------------------------------------------------
+
+
+class OfferListArgs(Schema):
+    org = fields.String(validate=ORG_ID, metadata={"description": "The member (administrators); staff: their own"})
+    state = fields.String(validate=validate.OneOf(["offered", "confirmed", "dismissed"]))
+
+
+class OfferConfirmIn(Schema):
+    code = fields.String(load_default=None, validate=[validate.Length(min=1, max=100), NotBlank()],
+                         metadata={"description": "The new award's code (default: the feed's id of the qualification)"})
+    link = fields.String(load_default=None, validate=[validate.Length(min=1, max=100), NotBlank()],
+                         metadata={"description": "Link to this existing award of the member instead of making one"})
+
+
+class OfferLevelOut(Schema):
+    framework = fields.String()
+    value = fields.Integer()
+    source = fields.String(allow_none=True, metadata={"description": "The feed's text, or 'award' (the FHEQ level "
+                                                                     "of the award the title names)"})
+    eqf = fields.Integer(allow_none=True)
+
+
+class OfferCreditOut(Schema):
+    value = fields.Decimal(as_string=True)
+    system = fields.String(allow_none=True, metadata={"description": "CATS, ECTS, SCQF or CQFW; null: the feed's own "
+                                                                     "scheme, not mapped yet"})
+    scheme = fields.String(allow_none=True, metadata={"description": "The scheme as the feed names it"})
+    cats = fields.Decimal(as_string=True, allow_none=True)
+
+
+class OfferOut(Schema):
+    id = fields.Integer()
+    org_id = fields.String()
+    qualification_id = fields.String(metadata={"description": "The feed's id of the qualification"})
+    title = fields.String()
+    level = fields.Nested(OfferLevelOut, allow_none=True)
+    total_credit = fields.Nested(OfferCreditOut, allow_none=True)
+    url = fields.String(allow_none=True)
+    awarding_body = fields.String(allow_none=True)
+    reason = fields.String(metadata={"description": "Why the harvester took the record for a qualification"})
+    state = fields.String(metadata={"description": "offered | confirmed | dismissed"})
+    in_feed = fields.Boolean(metadata={"description": "The feed's latest run still lists it"})
+    changed = fields.Boolean(metadata={"description": "Confirmed, and the feed has said something else since: "
+                                                      "confirm again to carry it over to the award"})
+    award = fields.Nested(AwardOut, allow_none=True)
+    same_title_award = fields.Nested(AwardOut, allow_none=True, metadata={
+        "description": "An award of the member with this title: link to it rather than make a second one"})
+    blocked = fields.String(allow_none=True, metadata={"description": "Why it cannot become an award as the feed "
+                                                                      "gives it"})
+    decided_at = fields.DateTime(allow_none=True)
+
+
+class OfferListOut(Schema):
+    results = fields.List(fields.Nested(OfferOut))
+
+
+def award_as_dict(award) -> dict[str, Any] | None:
+    if award is None:
+        return None
+    return {"id": award.id, "org_id": award.org_id, "code": award.code, "title": award.title,
+            "total_credit": award.total_credit, "level": award.level}
+
+
+def offer_as_dict(view) -> dict[str, Any]:
+    offer = view.offer
+    level = None if offer.level_framework is None else {
+        "framework": offer.level_framework, "value": offer.level_value, "source": offer.level_source, "eqf": view.eqf}
+    credit = None if offer.credit_value is None else {
+        "value": offer.credit_value, "system": offer.credit_system, "scheme": offer.credit_scheme,
+        "cats": view.total_cats}
+    return {"id": offer.id, "org_id": offer.provider_id, "qualification_id": offer.qualification_id,
+            "title": offer.title, "level": level, "total_credit": credit, "url": offer.url,
+            "awarding_body": offer.awarding_body, "reason": offer.reason, "state": offer.state.value,
+            "in_feed": offer.in_feed, "changed": offer.changed, "award": award_as_dict(view.award),
+            "same_title_award": award_as_dict(view.same_title), "blocked": view.blocked,
+            "decided_at": offer.decided_at}
+
+
 # --- transfer requests -----------------------------------------------------------------------------
 
 

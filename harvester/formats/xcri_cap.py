@@ -106,6 +106,9 @@ presentation/xcri:applyTo                           ``apply_url`` (the first web
 presentation/mlo:languageOfInstruction              ``languages`` (BCP 47 tags or English language names)
 mlo:qualification/xcri:awardedBy                    ``awarding_body`` {name}
 mlo:qualification/xcri:accreditedBy                 ``psrb_recognition`` [{body, nature: "accreditation"}]
+mlo:qualification/dc:title, abbr, dcterms:type,     extension key ``qualification`` {title, abbreviation, type,
+dcterms:educationLevel (the first block)            education_level, awarded_by}: harvester.qualifications
+                                                    tells a whole award (a degree) from a module by it
 provider (dc:identifier, dc:title, mlo:url)         ``ProviderInfo`` (id: a UKPRN, else a URL identifier, else
                                                     the first identifier, else mlo:url); each record also
                                                     gets extension key ``provider`` {id, name} of the
@@ -139,7 +142,7 @@ from directory.urls import is_web_url
 from .base import FeedDocument, FeedError, ProviderInfo, Record, Rejection
 
 FORMAT = "xcri-cap"
-VERSION = "4"  # 2: levels read in their own framework (old CATS numbering, Scottish names, RQF); 3: LDCS subjects
+VERSION = "5"  # 5: the qualification block kept (extension ``qualification``); 2: levels read in their own framework (old CATS numbering, Scottish names, RQF); 3: LDCS subjects
 # 4: a university's own credit scheme sent under its label; levels keep the feed's text (source, scheme)
 
 XCRI = "http://xcri.org/profiles/1.2/catalog"
@@ -630,6 +633,10 @@ class _CourseMapping:
 
     def qualification(self) -> dict[str, Any]:
         awarding, psrb = None, []
+        # What the blocks say of the award, each element from the first block giving it (extension key
+        # ``qualification``): harvester.qualifications reads it to tell a record describing a whole award
+        # from a module that leads to one.
+        block: dict[str, str] = {}
         for element in self.all("qualification"):
             for child in _children(element):
                 name = self.feed.local(child)
@@ -637,9 +644,17 @@ class _CourseMapping:
                     awarding = {"name": _line(child)}
                 elif name == "accreditedBy" and _line(child):
                     psrb.append({"body": _line(child), "nature": "accreditation"})
+                elif name in _QUALIFICATION_TEXT and _line(child):
+                    block.setdefault(_QUALIFICATION_TEXT[name], _line(child))
                 elif name != "level":
                     self.feed.note(f"course/mlo:qualification/{self.feed.label(child.tag)}")
-        return {"awarding_body": awarding, "psrb_recognition": psrb}
+        if block and awarding:
+            block["awarded_by"] = awarding["name"]
+        return {"awarding_body": awarding, "psrb_recognition": psrb, "qualification": block or None}
+
+
+# mlo:qualification's descriptive elements, by the extension key they are kept under.
+_QUALIFICATION_TEXT = {"title": "title", "abbr": "abbreviation", "type": "type", "educationLevel": "education_level"}
 
 
 def _course_id(identifiers: list[Element], url: str | None) -> str | None:

@@ -17,7 +17,7 @@ class PathwayCounts(Schema):
 
 
 class RunCounts(Schema):
-    """seen = new + changed + unchanged + quarantined + marked_withdrawn (harvester.report)."""
+    """seen = new + changed + unchanged + quarantined + marked_withdrawn + qualifications (harvester.report)."""
 
     seen = fields.Integer(metadata={"description": "Course records in the document."})
     new = fields.Integer()
@@ -28,6 +28,8 @@ class RunCounts(Schema):
                        "it); not part of seen."})
     quarantined = fields.Integer(metadata={"description": "Course records quarantined (pathways: see pathways)."})
     marked_withdrawn = fields.Integer(metadata={"description": "Course records that say status withdrawn."})
+    qualifications = fields.Integer(metadata={
+        "description": "Records describing a whole qualification (not courses): offered to the awards register."})
     pathways = fields.Nested(PathwayCounts)
 
 
@@ -37,6 +39,20 @@ class UnmappedValueOut(Schema):
     count = fields.Integer(metadata={"description": "Records carrying it."})
     examples = fields.List(fields.String(), metadata={"description": "Up to two of their course ids."})
     profile_line = fields.String(metadata={"description": "The feeds.toml line that would map it."})
+
+
+class QualificationFoundOut(Schema):
+    id = fields.String(metadata={"description": "The feed's id of the qualification."})
+    title = fields.String()
+    url = fields.String(allow_none=True)
+    level = fields.Dict(allow_none=True, metadata={"description": "{framework, value, source}; source 'award': "
+                                                                 "the FHEQ level of the award the title names"})
+    credit = fields.Dict(allow_none=True, metadata={"description": "{value, system (null: the feed's own scheme, "
+                                                                  "not mapped), scheme}"})
+    awarding_body = fields.String(allow_none=True)
+    reason = fields.String(metadata={"description": "The rule that recognised it."})
+    course = fields.String(metadata={"description": "Present when it withdrew (or holds the withdrawal of) a "
+                                                    "course the catalogue listed."})
 
 
 class HarvestRunOut(Schema):
@@ -62,6 +78,9 @@ class HarvestRunOut(Schema):
         "description": "Values the run could not map, grouped, with the profile line that would map them."})
     unread = fields.List(fields.String(), metadata={
         "description": "What the feed carries that the directory has no field for (element names)."})
+    qualifications = fields.List(fields.Nested(QualificationFoundOut), metadata={
+        "description": "Whole qualifications the document lists: neither listed nor quarantined, offered to the "
+                       "exchange's awards register for the member to confirm."})
 
 
 class QuarantineOut(Schema):

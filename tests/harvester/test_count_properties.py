@@ -1,8 +1,9 @@
 """The run counts add up, whatever a feed sends: random sequences of documents (valid, invalid, duplicate,
 unusable and withdrawn records, valid and invalid pathways) through the real pipeline on the real database.
 
-seen = new + changed + unchanged + quarantined + marked_withdrawn; withdrawn counts the active courses the
-run withdrew (apart from that sum); pathways are counted apart (harvester.report)."""
+seen = new + changed + unchanged + quarantined + marked_withdrawn + qualifications; withdrawn counts the
+active courses the run withdrew (apart from that sum), a course now described as a qualification among them;
+pathways are counted apart (harvester.report)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from tests.factories import course, feed_bytes
 IDS = ["C0", "C1", "C2", "C3", "C4"]
 PROVIDERS = (f"3{n:07d}" for n in itertools.count())
 
-RECORD_KINDS = st.sampled_from(["valid", "revised", "invalid", "withdrawn", "no id", "not an object"])
+RECORD_KINDS = st.sampled_from(["valid", "revised", "invalid", "withdrawn", "no id", "not an object", "qualification"])
 records = st.lists(st.tuples(RECORD_KINDS, st.sampled_from(IDS)), max_size=7)
 pathway_kinds = st.lists(st.sampled_from(["valid", "invalid"]), max_size=2)
 documents = st.lists(st.tuples(records, pathway_kinds), min_size=1, max_size=4)
@@ -35,6 +36,8 @@ def record(kind: str, course_id: str):
         "withdrawn": lambda: course(course_id, status="withdrawn"),
         "no id": lambda: {k: v for k, v in course(course_id).items() if k != "id"},
         "not an object": lambda: [course_id],
+        "qualification": lambda: course(course_id, title=f"MSc Applied Topics {course_id}",
+                                        credit={"value": 180, "scheme": "CATS"}),
     }[kind]()
 
 
@@ -51,20 +54,24 @@ def statuses(session, provider_id: str) -> dict[str, CourseStatus]:
     return dict(session.execute(select(Course.course_id, Course.status).where(Course.provider_id == provider_id)).all())
 
 
-def expected_buckets(items: list[tuple[str, str]]) -> tuple[int, int, set[str], set[str]]:
-    """What the document says, read independently of the pipeline: (quarantined, marked withdrawn, ids in
-    the document, ids marked withdrawn). A repeated id is quarantined whatever its record says."""
-    quarantined, seen, marked = 0, set(), set()
+def expected_buckets(items: list[tuple[str, str]]) -> tuple[int, int, set[str], set[str], int]:
+    """What the document says, read independently of the pipeline: (quarantined, marked withdrawn, course ids
+    in the document, ids marked withdrawn, qualifications). A repeated id is quarantined whatever its record
+    says; a qualification's id is not a course's."""
+    quarantined, seen, marked, qualifications = 0, set(), set(), set()
     for kind, course_id in items:
-        if kind in ("no id", "not an object") or course_id in seen:
+        if kind in ("no id", "not an object") or course_id in seen | qualifications:
             quarantined += 1
+            continue
+        if kind == "qualification":
+            qualifications.add(course_id)
             continue
         seen.add(course_id)
         if kind == "withdrawn":
             marked.add(course_id)
         elif kind == "invalid":
             quarantined += 1
-    return quarantined, len(marked), seen, marked
+    return quarantined, len(marked), seen, marked, len(qualifications)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -85,9 +92,11 @@ def test_the_counts_of_every_run_add_up(instance, sequence):
             after = statuses(session, provider_id)
             entries = list(session.scalars(select(QuarantineEntry).where(QuarantineEntry.run_id == run.id)))
 
-        quarantined, marked_withdrawn, in_document, marked = expected_buckets(items)
+        quarantined, marked_withdrawn, in_document, marked, qualifications = expected_buckets(items)
         assert run.seen == len(courses)
-        assert run.seen == run.new + run.changed + run.unchanged + run.quarantined + run.marked_withdrawn
+        assert run.seen == run.new + run.changed + run.unchanged + run.quarantined + run.marked_withdrawn \
+            + len(run.qualifications)
+        assert len(run.qualifications) == qualifications
         assert (run.quarantined, run.marked_withdrawn) == (quarantined, marked_withdrawn)
         assert run.new == len(set(after) - set(before))
 
@@ -107,5 +116,5 @@ def test_the_counts_of_every_run_add_up(instance, sequence):
         counts = run_as_dict(run)["counts"]
         assert counts == {"seen": run.seen, "new": run.new, "changed": run.changed, "unchanged": run.unchanged,
                           "withdrawn": run.withdrawn, "quarantined": run.quarantined,
-                          "marked_withdrawn": run.marked_withdrawn,
+                          "marked_withdrawn": run.marked_withdrawn, "qualifications": len(run.qualifications),
                           "pathways": {"seen": run.pathways_seen, "quarantined": run.pathways_quarantined}}

@@ -130,7 +130,8 @@ def test_a_dry_run_of_a_university_scheme_feed_names_the_scheme_once_with_its_co
     feed = env / "feed.xml"
     feed.write_bytes(university_feed())
     report = json_of(run("feeds", "check", feed, "--json"))
-    assert report["counts"] == {"seen": COURSES, "listable": 0, "quarantined": COURSES, "marked_withdrawn": 0}
+    assert report["counts"] == {"seen": COURSES, "listable": 0, "quarantined": COURSES, "marked_withdrawn": 0,
+                                "qualifications": 0}
     credit = next(u for u in report["unmapped"] if u["field"] == "credit.scheme")
     assert credit == {"field": "credit.scheme", "value": SCHEME, "count": COURSES, "examples": ["EU000", "EU001"],
                       "profile_line": f'[feed.mapping.credit_schemes."{SCHEME}"]'}
@@ -200,21 +201,41 @@ def test_a_document_that_cannot_be_read_is_a_plain_error(env):
 def test_the_real_samples_dry_run_to_what_they_publish(env, name):
     report = json_of(run("feeds", "check", shared_path("data", "xcri-cap", name), "--json"))
     counts = report["counts"]
-    assert counts["listable"] + counts["quarantined"] == counts["seen"] > 0
+    assert counts["listable"] + counts["quarantined"] + counts["qualifications"] == counts["seen"] > 0
     assert counts["listable"] == 0  # none of the three publishes learning outcomes
     assert {p["course_id"] for p in report["problems"] if p["field"] == "learning_outcomes"} == \
         {p["course_id"] for p in report["problems"]}
     unmapped = {(u["field"], u["value"]): u for u in report["unmapped"]}
     if name == "ou-example.xml":
-        # The OU's BA (Honours) History carries only the OU's own points: the one value a profile maps.
-        assert list(unmapped) == [("credit.scheme", "The Open University")]
-        assert unmapped["credit.scheme", "The Open University"]["examples"] == ["B01"]
+        # The OU's BA (Honours) History is the degree itself, not a module: offered as a qualification (its
+        # credit in the OU's own points, which alone no profile maps yet), so nothing is left unmapped.
+        assert list(unmapped) == []
+        assert report["qualifications"] == [{
+            "id": "B01", "title": "BA (Honours) History",
+            "level": {"framework": "FHEQ", "value": 6, "source": "award"},
+            "total_credit": {"value": "360", "system": None, "scheme": "The Open University"},
+            "url": "http://www3.open.ac.uk/study/undergraduate/qualification/B01.htm",
+            "reason": "its qualification block names the record itself (an award, not a module leading to one)"}]
+        assert counts == {"seen": 2, "listable": 0, "quarantined": 1, "marked_withdrawn": 0, "qualifications": 1}
+    else:
+        assert report["qualifications"] == []
+    if name == "ou-example.xml":
+        pass
     elif name == "oxford-moxie-xcri.xml":
         assert unmapped["subjects", "Graduate Training"]["count"] == 3
         assert unmapped["subjects", "Graduate Training"]["profile_line"] == \
             '[feed.mapping.subjects] "Graduate Training" = "<HECoS code>"'
     else:
         assert list(unmapped) == [("subjects", "Webcomics")]
+
+
+def test_the_plain_dry_run_names_the_qualifications_it_keeps_out_of_the_catalogue(env):
+    result = run("feeds", "check", shared_path("data", "xcri-cap", "ou-example.xml"))
+    assert result.exit_code == 0, result.output
+    assert "seen 2, listable 0, quarantined 1, qualifications 1" in result.output
+    assert "B01 'BA (Honours) History': FHEQ 6, 360 points of the feed's own scheme 'The Open University'" \
+        in result.output
+    assert "why: its qualification block names the record itself" in result.output
 
 
 # --- a harvest, then the profile ---------------------------------------------------------------------------

@@ -44,10 +44,12 @@ def stored_providers(instance) -> list[str]:
 
 
 def assert_ou_harvested_under_ukprn(instance, run) -> None:
-    """Both OU courses read and sorted under the member (the sample carries no credit, so today they wait
-    in quarantine for a mapping profile); the provider record is the member's, named by the document."""
+    """Both OU records read and sorted under the member (the module publishes no learning outcomes, so today
+    it waits in quarantine; the degree B01 is a qualification); the provider record is the member's, named by
+    the document."""
     assert run.outcome is RunOutcome.SUCCEEDED, run.errors
-    assert run.seen == 2 and run.new + run.quarantined == 2
+    assert run.seen == 2 and run.new + run.quarantined + len(run.qualifications) == 2
+    assert [q["id"] for q in run.qualifications] == ["B01"]
     with instance.sessions() as session:
         assert set(session.scalars(select(QuarantineEntry.provider_id))) <= {OU_UKPRN}
         assert session.scalar(select(func.count()).select_from(Provider)) == 1

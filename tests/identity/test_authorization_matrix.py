@@ -141,6 +141,13 @@ def exchange_routes() -> dict[tuple[str, str], Case]:
                                                       json=reason),
         ("exchange.Awards", "PUT"): Case("/api/v1/awards", approve, json={
             "org_id": A, "code": "MSC", "title": "MSc", "total_credit": "180", "level": 7}),
+        # qualifications offered by A's feed (none here): read with the scope, decide on an offer of one's own
+        # organisation (anyone else is told there is no such offer)
+        ("exchange.QualificationOffers", "GET"): Case(f"/api/v1/qualification-offers?org={A}", "agreements:read"),
+        ("exchange.QualificationOfferConfirm", "POST"): Case("/api/v1/qualification-offers/999/confirm", SIGNED_IN,
+                                                             ok=(403, 404), json={}),
+        ("exchange.QualificationOfferDismiss", "POST"): Case("/api/v1/qualification-offers/999/dismiss", SIGNED_IN,
+                                                             ok=(403, 404)),
         ("exchange.TransferRequests", "GET"): Case("/api/v1/transfer-requests", SIGNED_IN, ok=(200, 403)),
         ("exchange.TransferRequests", "POST"): Case("/api/v1/transfer-requests", SIGNED_IN, ok=(403, 404),
                                                     json=request),
@@ -166,6 +173,11 @@ def exchange_routes() -> dict[tuple[str, str], Case]:
                                                   data={"version": "1"}),
         ("exchange_pages.appeal", "POST"): Case("/exchange/requests/1/appeal", SIGNED_IN, ok=(403, 404),
                                                 data={"version": "1", "reason": "matrix"}),
+        ("exchange_pages.qualifications_page", "GET"): Case(f"/exchange/qualifications?org={A}", "agreements:read"),
+        ("exchange_pages.confirm_offer", "POST"): Case("/exchange/qualifications/999/confirm", SIGNED_IN,
+                                                       ok=(403, 404), data={"code": "X"}),
+        ("exchange_pages.dismiss_offer", "POST"): Case("/exchange/qualifications/999/dismiss", SIGNED_IN,
+                                                       ok=(403, 404)),
         ("exchange_pages.my_credit", "GET"): Case("/exchange/my-credit", SIGNED_IN, ok=(200, 403)),
         ("exchange_pages.my_credit_json", "GET"): Case("/exchange/my-credit.json", SIGNED_IN, ok=(200, 403)),
         ("exchange_pages.new_request", "GET"): Case(f"/exchange/requests/new?course={A}/A1&target={A}", SIGNED_IN),

@@ -1,5 +1,6 @@
 """The exchange's pages in a real browser: axe-core finds no serious or critical problem on the matrix, an
-agreement, the staff queue, a request, My credit and the new-request form (signed in where they need it).
+agreement, the staff queue, a request, My credit, the new-request form and the qualifications a member's feed
+offers (signed in where they need it).
 Skips, or fails under CI, as tests/directory/test_accessibility.py does."""
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ def exchange_site(tmp_path_factory):
     with instance.sessions.begin() as session:
         session.execute(update(TransferRequest).where(TransferRequest.id == waiting["id"])
                         .values(due_on=TODAY - timedelta(days=2)))
+    _offer_qualifications(instance)
     cookies = {name: signed_in(app, instance, user).get_cookie("session").value
                for name, user in (("learner", learner), ("staff", staff))}
     http = make_server("127.0.0.1", 0, app, threaded=True)
@@ -69,8 +71,28 @@ def exchange_site(tmp_path_factory):
     instance.close()
 
 
+def _offer_qualifications(instance) -> None:
+    """HOME's feed lists three qualifications beside a course: one to confirm, one titled like HOME's MSc (to
+    link), one in the university's own points (blocked until a profile maps them)."""
+    from harvester import pipeline, registry
+    from tests.factories import course, feed_bytes
+
+    def degree(course_id, title, credit, level):
+        return course(course_id, title=title, credit=credit, level={"framework": "FHEQ", "value": level},
+                      url=f"https://www.example.ac.uk/degrees/{course_id}")
+
+    with instance.sessions.begin() as session:
+        registry.add_feed(session, registry.FeedSpec(HOME, f"University {HOME}", None), allow_private=False)
+    records = [course("H1"), degree("BSC-AT", "BSc (Hons) Applied Topics", {"value": 360, "scheme": "CATS"}, 6),
+               degree("MSC-7", "MSc Data Science", {"value": 180, "scheme": "CATS"}, 7),
+               degree("BA-H", "BA (Hons) History", {"value": 360, "scheme": "University of Home"}, 6)]
+    run = pipeline.ingest(instance.harvest_environment(), HOME, feed_bytes(records, provider_id=HOME))
+    assert len(run.qualifications) == 3, run.errors
+
+
 PAGES = {
     "agreements matrix": (None, "/exchange/agreements/matrix"),
+    "qualifications offered by a member's feed": ("staff", "/exchange/qualifications"),
     "agreement page": (None, "/exchange/agreements/{agreement}"),
     "staff queue with an overdue request": ("staff", "/exchange/queue"),
     "request page with the decision form": ("staff", "/exchange/requests/{waiting}"),
@@ -103,6 +125,7 @@ PHONE_PAGES = {
     "exchange-matrix": (None, "/exchange/agreements/matrix", "table.matrix caption"),
     "exchange-my-credit": ("learner", "/exchange/my-credit", "h1"),
     "exchange-queue": ("staff", "/exchange/queue", "table.plain a"),
+    "exchange-qualifications": ("staff", "/exchange/qualifications", ".offer button[type=submit]"),
     "exchange-request-decide": ("staff", "/exchange/requests/{waiting}", "button[type=submit]"),
     "exchange-request-decided": ("learner", "/exchange/requests/{accepted}", "h1"),
     "exchange-new-request": ("learner", f"/exchange/requests/new?course={OTHER}/C1&target={HOME}",
