@@ -15,7 +15,10 @@ tests/harvester/test_provider_identity.py and the aggregator tests.)
 from __future__ import annotations
 
 import codecs
+import html
+import re
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import func, select
@@ -424,3 +427,25 @@ def test_further_education_courses_without_credit_are_quarantined_saying_plainly
         assert "further-education" in record["reason"]
     assert held["FE-ESOL"]["title"] == "ESOL Entry 3"
     assert_nothing_lost(instance, member, body, run)
+
+
+def test_a_real_course_whose_id_is_a_web_address_is_reachable_from_its_search_result(instance, httpserver, client):
+    # The Moodle course, had it published outcomes and credit: its id is its address, query string and all.
+    member = MEMBERS["wychwolf-moodle.xml"]
+    body = shared_path("data", "xcri-cap", "wychwolf-moodle.xml").read_bytes().replace(
+        b"<abstract>", b"<learningOutcome>Publish a webcomic.</learningOutcome><mlo:credit><credit:scheme>CATS"
+                       b"</credit:scheme><credit:level>4</credit:level><credit:value>10</credit:value></mlo:credit>"
+                       b"<abstract>", 1)
+    register(instance, httpserver, member, "/xcri.xml")
+    with instance.sessions.begin() as session:
+        registry.set_mapping(session, member.provider_id, profile_of(member.profile))
+    serve(httpserver, "/xcri.xml", body)
+    run = pipeline.harvest(instance.harvest_environment(), member.provider_id)
+    assert (run.new, run.quarantined) == (1, 0), run.errors
+    course_id = "http://www.wychwolf.com/moodle/course/view.php?id=5"
+    results = client.get("/?q=webcomic").get_data(as_text=True)
+    (link,) = set(re.findall(r'href="(/courses/[^"]+)"', results))
+    page = client.get(html.unescape(link))
+    assert page.status_code == 200 and "Creating a webcomic" in page.get_data(as_text=True)
+    api = client.get(f"/api/v1/courses/{member.provider_id}/{quote(course_id, safe='')}")
+    assert api.status_code == 200 and api.json["id"] == f"{member.provider_id}/{course_id}"
