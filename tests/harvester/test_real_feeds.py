@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import codecs
 import html
+import importlib.util
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -449,3 +451,38 @@ def test_a_real_course_whose_id_is_a_web_address_is_reachable_from_its_search_re
     assert page.status_code == 200 and "Creating a webcomic" in page.get_data(as_text=True)
     api = client.get(f"/api/v1/courses/{member.provider_id}/{quote(course_id, safe='')}")
     assert api.status_code == 200 and api.json["id"] == f"{member.provider_id}/{course_id}"
+
+
+# --- the demo's onboarding member (config/demo/README.md) --------------------------------------------------
+
+DEMO = Path(__file__).resolve().parents[2] / "config" / "demo"
+
+
+def test_the_onboarding_member_is_generated_byte_for_byte_as_committed(tmp_path):
+    spec = importlib.util.spec_from_file_location("make_onboarding_feed",
+                                                  DEMO.parents[1] / "deploy" / "demo" / "make_onboarding_feed.py")
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    (tmp_path / "feeds.toml").write_text(DEMO.joinpath("feeds.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    generator.write(tmp_path)
+    generator.write(tmp_path)  # again: the entry is replaced, not added twice
+    for name in ("feeds/brackenfield.xml", "brackenfield-mapping.toml", "feeds.toml"):
+        assert (tmp_path / name).read_bytes() == (DEMO / name).read_bytes(), name
+
+
+def test_the_onboarding_members_dry_run_with_its_profile_file_is_its_harvest_under_feeds_toml(instance):
+    body = (DEMO / "feeds" / "brackenfield.xml").read_bytes()
+    (spec,) = [s for s in registry.read_feeds_file(DEMO / "feeds.toml", "http://127.0.0.1/", vocab=instance.vocab)
+               if s.provider_id == "10099007"]
+    profile = mapping.parse_profile_text((DEMO / "brackenfield-mapping.toml").read_text(encoding="utf-8"),
+                                         source="brackenfield-mapping.toml", vocab=instance.vocab)
+    assert profile.digest == spec.mapping.digest  # the file a member dry-runs with is the profile it goes live with
+    assert set(spec.aliases) == {"https://www.brackenfield.ac.example/", "BRK"}
+    bare = check.check_document(instance.vocab, body, settings=instance.settings)
+    assert (bare.seen, bare.listable, bare.quarantined) == (25, 0, 25)
+    assert {(u["field"], u["value"]) for u in bare.unmapped} == {
+        ("credit.scheme", "University of Brackenfield"), ("mode", None), ("subjects", "Local history"),
+        ("subjects", "Archaeology"), ("level", "Level 2")}
+    mapped = check.check_document(instance.vocab, body, profile=profile, settings=instance.settings)
+    assert (mapped.seen, mapped.listable, mapped.quarantined, mapped.unmapped) == (25, 16, 9, [])
+    assert {p.field for p in mapped.problems} == {"learning_outcomes", "credit"}
