@@ -185,7 +185,11 @@ class Credit(_Field):
         if scheme is None:
             errors["scheme"] = ["Missing data for required field."]
         elif scheme not in CREDIT_SCHEMES:
-            errors["scheme"] = [_one_of(CREDIT_SCHEMES)]
+            # Quoted: a university's own points scheme is the commonest cause, and its label is what the
+            # feed's mapping profile names to map it.
+            errors["scheme"] = [f"credit scheme {scheme!r} is not one the directory knows "
+                                f"({', '.join(CREDIT_SCHEMES)}); a scheme of the provider's own is mapped to one "
+                                "of them in the feed's mapping profile"]
         _raise_if(errors)
         cats = credit_in_cats(amount, scheme)
         return {"value": _number(amount), "scheme": scheme, "cats": _number(cats), "ects": _number(cats / 2)}

@@ -30,7 +30,7 @@ from directory.catalogue.models import Course, CourseStatus, CourseVersion
 from directory.catalogue.schema import MISSING_REASONS
 from directory.search.query import Filters, SearchQuery
 from harvester import check, mapping, pipeline, registry
-from harvester.formats import Record, Rejection, xcri_cap
+from harvester.formats import Record, xcri_cap
 from harvester.models import RunOutcome
 from harvester.report import quarantine_record
 from tests.clock import TODAY
@@ -175,6 +175,10 @@ def test_a_real_feed_is_onboarded_with_a_profile_written_from_its_first_report(n
         assert unmapped["examples"] and set(unmapped["examples"]) <= set(document_ids(body))
     with instance.sessions() as session:
         assert catalogue.get_provider(session, member.provider_id).name  # under the member's id, named
+    for record in quarantine(instance, first).values():
+        for problem in record["problems"]:  # the university's own scheme, quoted where it is refused
+            if problem["field"] == "credit.scheme":
+                assert problem["reason"].startswith(f"credit scheme {problem['value']!r} is not one the directory knows")
 
     # The profile written from that report: re-sorts the kept document, no second fetch.
     fetched = len(httpserver.log)
@@ -212,16 +216,16 @@ def test_a_real_feed_is_onboarded_with_a_profile_written_from_its_first_report(n
     assert again.unmapped_values == []
 
 
-def test_a_real_feed_under_another_providers_identifiers_names_them_all_and_the_alias_command(instance,
-                                                                                               httpserver):
+def test_a_real_feed_registered_without_aliases_fails_naming_its_identifiers_and_the_alias_command(
+        instance, httpserver):
     member = MEMBERS["oxford-moxie-xcri.xml"]
     body = shared_path("data", "xcri-cap", "oxford-moxie-xcri.xml").read_bytes()
     register(instance, httpserver, Member("10007774", member.name, (), (), ""), "/xcri.xml")
     serve(httpserver, "/xcri.xml", body)
     run = pipeline.harvest(instance.harvest_environment(), "10007774")
     assert run.outcome is RunOutcome.FAILED
-    for identifier in ("http://oxpoints.oucs.ox.ac.uk/id/PROVIDER", "'5E00'",
-                       "'humdiv'", "http://www.humanities.ox.ac.uk/"):
+    for identifier in ("http://oxpoints.oucs.ox.ac.uk/id/PROVIDER", "'5E00'", "'humdiv'",
+                       "http://www.humanities.ox.ac.uk/"):
         assert identifier in run.errors[0]
     assert "`climbing-frame feeds alias 10007774 'http://oxpoints.oucs.ox.ac.uk/id/PROVIDER'`" in run.errors[0]
     assert listed(instance, "10007774") == set()
