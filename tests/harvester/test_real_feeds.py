@@ -383,6 +383,23 @@ def test_non_ascii_titles_of_encoded_documents_come_out_right_in_store_index_and
     assert (again.new, again.changed, again.unchanged) == (0, 0, len(titles))
 
 
+def test_an_iso_8859_1_document_written_with_windows_quotes_and_dashes_keeps_them(instance, httpserver, client):
+    # Windows tools label windows-1252 text ISO-8859-1: read as ISO-8859-1, bytes 0x93/0x94/0x96 would be
+    # invisible control characters in the title.
+    title = "The \u201cBig Society\u201d \u2013 Café Politics since 2010"
+    body = encoded_feed([title], "windows-1252").replace(
+        b'encoding="windows-1252"', b'encoding="ISO-8859-1"', 1)
+    assert b"\x93Big Society\x94 \x96 Caf\xe9" in body
+    register(instance, httpserver, Member("10099902", "University of Northgate", (), (), ""), "/enc.xml")
+    serve(httpserver, "/enc.xml", body, content_type="text/xml")
+    run = pipeline.harvest(instance.harvest_environment(), "10099902")
+    assert (run.new, run.quarantined) == (1, 0), run.errors
+    assert any("read as windows-1252" in note for note in run.unmapped)  # said in the run report
+    with instance.sessions() as session:
+        assert catalogue.get_course(session, "10099902", "ENC-0").current_version.content["title"] == title
+    assert title in client.get("/courses/10099902/ENC-0").get_data(as_text=True)
+
+
 # --- further education: courses without credit --------------------------------------------------------------
 
 def college_feed() -> bytes:
