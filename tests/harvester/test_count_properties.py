@@ -139,7 +139,8 @@ def xcri_record(kind: str, course_id: str) -> str:
         kind, '<dc:subject identifier="100366">Computer science</dc:subject>')
     credit = "" if kind == "no credit" else (
         f"<mlo:credit><credit:scheme>{SCHEME if kind == 'own scheme' else 'CATS'}</credit:scheme>"
-        f"<credit:level>{'M' if kind == 'own scheme' else '7'}</credit:level><credit:value>20</credit:value></mlo:credit>")
+        f"<credit:level>{'M' if kind == 'own scheme' else '7'}</credit:level>"
+        "<credit:value>20</credit:value></mlo:credit>")
     outcomes = "" if kind == "no outcomes" else "<learningOutcome>Write a program.</learningOutcome>"
     presentation = "" if kind == "no mode" else (
         '<presentation><mlo:start dtf="2027-01-11"/><attendanceMode identifier="CM">Campus</attendanceMode>'

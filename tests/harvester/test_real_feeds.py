@@ -136,8 +136,9 @@ def problem_fields(record: dict) -> set[str]:
 def snapshot(instance, provider_id: str) -> tuple:
     """Everything a second harvest of the same bytes must leave as it was."""
     with instance.sessions() as session:
-        versions = session.scalar(select(func.count()).select_from(CourseVersion).join(Course, Course.pk == CourseVersion.course_pk).where(
-            Course.provider_id == provider_id))
+        versions = session.scalar(select(func.count()).select_from(CourseVersion)
+                                  .join(Course, Course.pk == CourseVersion.course_pk)
+                                  .where(Course.provider_id == provider_id))
         courses = session.execute(select(Course.course_id, Course.status, Course.current_version_id)
                                   .where(Course.provider_id == provider_id).order_by(Course.course_id)).all()
     return versions, courses
@@ -178,7 +179,8 @@ def test_a_real_feed_is_onboarded_with_a_profile_written_from_its_first_report(n
     for record in quarantine(instance, first).values():
         for problem in record["problems"]:  # the university's own scheme, quoted where it is refused
             if problem["field"] == "credit.scheme":
-                assert problem["reason"].startswith(f"credit scheme {problem['value']!r} is not one the directory knows")
+                assert problem["reason"].startswith(f"credit scheme {problem['value']!r} is not one the "
+                                                    "directory knows")
 
     # The profile written from that report: re-sorts the kept document, no second fetch.
     fetched = len(httpserver.log)
