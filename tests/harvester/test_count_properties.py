@@ -177,8 +177,11 @@ def native_document(items, provider_id: str, generated: str) -> bytes:
 
 
 PROFILE_PARTS = st.fixed_dictionaries({}, optional={
-    "credit_schemes": st.builds(lambda system, factor: {SCHEME: {"system": system, "factor": factor}},
-                                st.sampled_from(["CATS", "ECTS"]), st.sampled_from([0.5, 1, 2])),
+    "credit_schemes": st.builds(
+        lambda system, factor, levels: {SCHEME: {"system": system, "factor": factor, **levels}},
+        st.sampled_from(["CATS", "ECTS"]), st.sampled_from([0.5, 1, 2]),
+        st.sampled_from([{}, {"levels": {"M": {"framework": "FHEQ", "value": 7}}},
+                         {"levels": {"M": {"framework": "SCQF", "value": 11}}}])),
     "defaults": st.sampled_from([{"mode": ["blended"]}, {"mode": ["online-asynchronous"], "language": "en"}]),
     "subjects": st.just({"Local history": "100308"}),
 })
