@@ -112,9 +112,19 @@ def test_the_demo_sets_up_and_harvests_the_demo_consortium(env):
     assert result.exit_code == 0, result.output
     report = run("harvest", "report", "--json").output
     runs = json.loads(report[report.index("["):])
-    assert len(runs) == 6 and all(r["outcome"] == "succeeded" for r in runs)
+    assert len(runs) == 7 and all(r["outcome"] == "succeeded" for r in runs)
     assert sum(r["counts"]["new"] for r in runs) >= 320
     assert "overlaps brought up to date" in result.output
+    # The onboarding member (config/demo/README.md): its document names it only by its address and code
+    # (aliased), and its profile maps its own points scheme, levels, free-text subjects and a default mode.
+    # Listed today: the 14 modules that publish learning outcomes and its 2 whole qualifications; left out:
+    # 8 modules without outcomes and the further-education course without credit.
+    (brackenfield,) = [r for r in runs if r["feed"] == "10099007"]
+    assert brackenfield["counts"]["seen"] == 25 and brackenfield["unmapped"] == []
+    assert (brackenfield["counts"]["new"], brackenfield["counts"]["quarantined"]) == (16, 9)
+    reasons = {q["course_id"]: {p["field"] for p in q["problems"]} for q in brackenfield["quarantine"]}
+    assert reasons.pop("BRK-CE-GCSE-ENG") == {"credit"}
+    assert len(reasons) == 8 and all(fields == {"learning_outcomes"} for fields in reasons.values())
 
 
 def test_a_demo_run_again_fills_a_search_index_made_anew(env, instance):

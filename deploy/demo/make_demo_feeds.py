@@ -2,7 +2,8 @@
 """Generate the demo consortium's catalogue feeds (config/demo/feeds/, feeds.toml, README counts).
 
 Six FICTIONAL universities publish micro-credentials: five as native Climbing Frame JSON feeds
-(docs/feed-format.md) and one as an XCRI-CAP 1.2 XML feed. Everything here is invented: the
+(docs/feed-format.md) and one as an XCRI-CAP 1.2 XML feed. A seventh, the onboarding member, is written by
+make_onboarding_feed.py (called at the end) the way real university feeds are. Everything here is invented: the
 institutions, their UKPRN-like identifiers (100990xx) and the ``.ac.example`` domains.
 
 The output is deterministic: one fixed random seed and a fixed "generated" timestamp, so running the
@@ -27,6 +28,8 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+import make_onboarding_feed  # beside this script
 
 SEED = 20260115
 GENERATED = "2026-01-15T06:00:00Z"
@@ -1795,6 +1798,7 @@ def main() -> None:
                  f'file = "{name}"', f'format = "{provider["format"]}"', 'every = "6h"', ""]
         summary.append((provider, name, courses))
     (args.out / "feeds.toml").write_text("\n".join(toml), encoding="utf-8")
+    make_onboarding_feed.write(args.out)  # the seventh member, written like a real university's feed
 
     total = 0
     for _provider, name, courses in summary:

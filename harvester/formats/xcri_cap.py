@@ -12,8 +12,9 @@ Safety and reading
     windows-1252 and other single-byte encodings). A document that is (or says it is) UTF-8 but contains
     invalid UTF-8 bytes is decoded with U+FFFD replacement characters instead of being refused, and the run
     report (``unmapped``) says so: one stray byte should not hide a member's whole catalogue, and the
-    replacement makes the damage visible rather than guessing another encoding. Whitespace before the XML
-    declaration is ignored.
+    replacement makes the damage visible rather than guessing another encoding. A document declared
+    ISO-8859-1 that uses windows-1252's characters in bytes 0x80-0x9F (curly quotes, dashes) is read as
+    windows-1252, as browsers do, and the report says so. Whitespace before the XML declaration is ignored.
 
 Namespaces
     Elements are matched by local name when they are in a known namespace (XCRI-CAP 1.2, any
@@ -142,8 +143,10 @@ from directory.urls import is_web_url
 from .base import FeedDocument, FeedError, ProviderInfo, Record, Rejection
 
 FORMAT = "xcri-cap"
-VERSION = "5"  # 5: the qualification block kept (extension ``qualification``); 2: levels read in their own framework (old CATS numbering, Scottish names, RQF); 3: LDCS subjects
+VERSION = "6"  # 2: levels read in their own framework (old CATS numbering, Scottish names, RQF); 3: LDCS subjects
 # 4: a university's own credit scheme sent under its label; levels keep the feed's text (source, scheme)
+# 5: the qualification block kept (extension ``qualification``)
+# 6: ISO-8859-1 documents using windows-1252's characters read as windows-1252
 
 XCRI = "http://xcri.org/profiles/1.2/catalog"
 XCRI_TERMS = "http://xcri.org/profiles/1.2/catalog/terms"
@@ -237,6 +240,8 @@ def _repair_encoding(data: bytes) -> tuple[bytes, list[str]]:
         body = stripped
     declared = re.match(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']", body)
     encoding = declared.group(1).decode("ascii").lower().replace("_", "-") if declared else "utf-8"
+    if encoding in _LATIN1_NAMES and declared is not None:
+        return _latin1_as_windows_1252(body, declared)
     if encoding not in ("utf-8", "utf8"):
         return (body if not data.startswith(codecs.BOM_UTF8) else data), []
     try:
@@ -245,6 +250,22 @@ def _repair_encoding(data: bytes) -> tuple[bytes, list[str]]:
         repaired = body.decode("utf-8", errors="replace").encode("utf-8")
         return repaired, [f"document: invalid UTF-8 bytes replaced with U+FFFD (first at byte {exc.start})"]
     return body, []
+
+
+_LATIN1_NAMES = frozenset({"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "iso-ir-100", "cp819", "ibm819"})
+_UNDEFINED_IN_1252 = frozenset(b"\x81\x8d\x8f\x90\x9d")
+
+
+def _latin1_as_windows_1252(body: bytes, declared: re.Match[bytes]) -> tuple[bytes, list[str]]:
+    """A document declared ISO-8859-1 whose bytes 0x80-0x9F are windows-1252's curly quotes, dashes and euro
+    signs (what Windows tools write under that label) is read as windows-1252, as browsers read it: in
+    ISO-8859-1 those bytes are invisible control characters that would reach titles and pages."""
+    c1 = {byte for byte in body if 0x80 <= byte <= 0x9F}
+    if not c1 or c1 & _UNDEFINED_IN_1252:
+        return body, []
+    return (body[:declared.start(1)] + b"windows-1252" + body[declared.end(1):],
+            ["document: declared ISO-8859-1 but uses windows-1252 characters (bytes 0x80-0x9F such as curly "
+             "quotes and dashes): read as windows-1252"])
 
 
 def _is_xcri_namespace(namespace: str) -> bool:
