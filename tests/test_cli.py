@@ -121,7 +121,8 @@ def test_the_demo_sets_up_and_harvests_the_demo_consortium(env):
     # 8 modules without outcomes and the further-education course without credit.
     (brackenfield,) = [r for r in runs if r["feed"] == "10099007"]
     assert brackenfield["counts"]["seen"] == 25 and brackenfield["unmapped"] == []
-    assert (brackenfield["counts"]["new"], brackenfield["counts"]["quarantined"]) == (16, 9)
+    assert (brackenfield["counts"]["new"], brackenfield["counts"]["quarantined"],
+            brackenfield["counts"]["qualifications"]) == (14, 9, 2)
     reasons = {q["course_id"]: {p["field"] for p in q["problems"]} for q in brackenfield["quarantine"]}
     assert reasons.pop("BRK-CE-GCSE-ENG") == {"credit"}
     assert len(reasons) == 8 and all(fields == {"learning_outcomes"} for fields in reasons.values())

@@ -51,6 +51,9 @@ class Member:
     # course id -> the fields that keep it out of the catalogue once the profile is set; every other course
     # of the document is listed
     quarantined: dict[str, set[str]] = field(default_factory=dict)
+    # course ids the harvester recognises as whole qualifications: neither listed nor quarantined, offered to
+    # the awards register (harvester.qualifications)
+    qualifications: frozenset[str] = frozenset()
 
 
 # None of the three samples publishes learning outcomes, which the directory requires today, so none of
@@ -58,7 +61,9 @@ class Member:
 MEMBERS = {
     "ou-example.xml": Member(
         "10007773", "The Open University", ("http://www.open.ac.uk/",),
-        unmapped=(("credit.scheme", "The Open University", 1),),
+        # Its one record in the university's own points is the degree, which is offered to the awards register
+        # (where the offer names the profile line its credit needs), not sorted as a course.
+        unmapped=(),
         profile="""
             [credit_schemes."The Open University"]
             system = "CATS"
@@ -68,9 +73,9 @@ MEMBERS = {
             "2" = { framework = "FHEQ", value = 5 }
             "3" = { framework = "FHEQ", value = 6 }
         """,
-        # The BA (Honours) History is a whole degree: 360 points, no level of its own.
-        quarantined={"http://data.open.ac.uk/course/a174": {"learning_outcomes"},
-                     "B01": {"learning_outcomes", "level"}},
+        # The BA (Honours) History is a whole degree (360 points, no level of its own): not a course.
+        quarantined={"http://data.open.ac.uk/course/a174": {"learning_outcomes"}},
+        qualifications=frozenset({"B01"}),
     ),
     "oxford-moxie-xcri.xml": Member(
         # Two divisions of the university publish in one document; both are the member's.
@@ -153,9 +158,12 @@ def assert_nothing_lost(instance, member: Member, body: bytes, run) -> None:
     ids = document_ids(body)
     assert run.seen == len(ids) and None not in ids
     held = quarantine(instance, run)
-    assert set(held) | listed(instance, member.provider_id) == set(ids)
+    awards = {q["id"] for q in run.qualifications}
+    assert set(held) | listed(instance, member.provider_id) | awards == set(ids)
     assert not set(held) & listed(instance, member.provider_id)
-    assert run.seen == run.new + run.changed + run.unchanged + run.quarantined + run.marked_withdrawn
+    assert not awards & (set(held) | listed(instance, member.provider_id))
+    assert run.seen == (run.new + run.changed + run.unchanged + run.quarantined + run.marked_withdrawn
+                        + len(run.qualifications))
 
 
 @pytest.mark.parametrize("name", sorted(MEMBERS))
@@ -190,7 +198,9 @@ def test_a_real_feed_is_onboarded_with_a_profile_written_from_its_first_report(n
     assert_nothing_lost(instance, member, body, profiled)
     held = quarantine(instance, profiled)
     assert {cid: problem_fields(record) for cid, record in held.items()} == member.quarantined
-    assert listed(instance, member.provider_id) == set(document_ids(body)) - set(member.quarantined)
+    assert {q["id"] for q in profiled.qualifications} == member.qualifications
+    assert listed(instance, member.provider_id) == (set(document_ids(body)) - set(member.quarantined)
+                                                    - member.qualifications)
     for record in held.values():
         assert record["title"]  # the officer sees which course, by its title
         for problem in record["problems"]:
@@ -203,8 +213,8 @@ def test_a_real_feed_is_onboarded_with_a_profile_written_from_its_first_report(n
         dry = check.check_document(instance.vocab, body, profile=profile_of(member.profile),
                                    provider_id=member.provider_id, session=session, settings=instance.settings)
     assert dry.provider_ok is True
-    assert (dry.seen, dry.listable, dry.quarantined) == (profiled.seen, profiled.seen - profiled.quarantined,
-                                                         profiled.quarantined)
+    assert (dry.seen, dry.listable, dry.quarantined) == (
+        profiled.seen, profiled.seen - profiled.quarantined - len(profiled.qualifications), profiled.quarantined)
     assert {(p.course_id, p.field, p.reason) for p in dry.problems} == {
         (cid, p["field"], p["reason"]) for cid, record in held.items() for p in record["problems"]}
 
@@ -502,10 +512,12 @@ def test_the_onboarding_members_dry_run_with_its_profile_file_is_its_harvest_und
     assert profile.digest == spec.mapping.digest  # the file a member dry-runs with is the profile it goes live with
     assert set(spec.aliases) == {"https://www.brackenfield.ac.example/", "BRK"}
     bare = check.check_document(instance.vocab, body, settings=instance.settings)
-    assert (bare.seen, bare.listable, bare.quarantined) == (25, 0, 25)
+    # Its degree and PGCert are whole qualifications, with or without the profile.
+    assert (bare.seen, bare.listable, bare.quarantined, len(bare.qualifications)) == (25, 0, 23, 2)
     assert {(u["field"], u["value"]) for u in bare.unmapped} == {
         ("credit.scheme", "University of Brackenfield"), ("mode", None), ("subjects", "Local history"),
         ("subjects", "Archaeology"), ("level", "Level 2")}
     mapped = check.check_document(instance.vocab, body, profile=profile, settings=instance.settings)
-    assert (mapped.seen, mapped.listable, mapped.quarantined, mapped.unmapped) == (25, 16, 9, [])
+    assert (mapped.seen, mapped.listable, mapped.quarantined, len(mapped.qualifications), mapped.unmapped) == (
+        25, 14, 9, 2, [])
     assert {p.field for p in mapped.problems} == {"learning_outcomes", "credit"}
