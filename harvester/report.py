@@ -3,9 +3,11 @@
 How the counts add up (``counts``), for every run that read a document:
 
 - ``seen`` is the number of course records in the document, and each lands in exactly one bucket:
-  ``seen = new + changed + unchanged + quarantined + marked_withdrawn``. ``quarantined`` counts course
-  records only (invalid, unusable, duplicate ids); ``marked_withdrawn`` the records that say
-  ``"status": "withdrawn"``.
+  ``seen = new + changed + unchanged + quarantined + marked_withdrawn + not_imported``. ``quarantined``
+  counts course records only (invalid, unusable, duplicate ids, a course another feed of the member lists);
+  ``marked_withdrawn`` the records that say ``"status": "withdrawn"``; ``not_imported`` the records of
+  providers outside the consortium in an aggregator's document (named in ``outsiders``). So listed
+  (new + changed + unchanged) + quarantined + not_imported = seen, for documents with no withdrawn marks.
 - ``withdrawn`` is not a bucket of ``seen``: it counts the catalogue's active courses this run withdrew,
   those missing from the document and those marked withdrawn in it (0 while a held run's withdrawals wait;
   confirming them sets it). A record marked withdrawn for a course that was not active withdraws nothing.
@@ -54,10 +56,14 @@ def run_as_dict(run: HarvestRun) -> dict[str, Any]:
             "withdrawn": run.withdrawn or 0,
             "quarantined": run.quarantined or 0,
             "marked_withdrawn": run.marked_withdrawn or 0,
+            "not_imported": run.not_imported or 0,
             "pathways": {"seen": run.pathways_seen or 0, "quarantined": run.pathways_quarantined or 0},
         },
         "errors": list(run.errors or []),
         "held_withdrawals": list(run.held_withdrawals or []),
+        "held_elsewhere": dict(run.held_elsewhere or {}),
+        # Providers outside the consortium (aggregator documents): {"name", "identifiers", "courses", "command"}.
+        "outsiders": list(run.outsiders or []),
         "withdrawals_confirmed": run.withdrawals_confirmed.isoformat() if run.withdrawals_confirmed else None,
         "withdrawals_rejected": run.withdrawals_rejected.isoformat() if run.withdrawals_rejected else None,
         "held_run": run.held_run_id,
