@@ -265,10 +265,13 @@ def _print_unmapped(unmapped: list[dict], heading: str = "values no profile maps
 @click.option("--mapping", "mapping_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="A mapping profile (TOML, the tables of [feed.mapping] at the top level) to apply.")
 @click.option("--provider-id", default=None, help="Check the document's provider against this member.")
+@click.option("--aggregator", is_flag=True,
+              help="Read it as an aggregator feed's: each provider's records to its member, the records of "
+                   "providers outside the consortium counted as not imported.")
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
 def feeds_check(source: str, format_name: str | None, mapping_path: Path | None, provider_id: str | None,
-                as_json: bool) -> None:
+                aggregator: bool, as_json: bool) -> None:
     """Dry run: what a harvest would make of SOURCE (a URL or a file), with nothing stored: counts (seen,
     listable, quarantined), every value no profile maps with the line that would map it, and every problem."""
     instance = _instance()
@@ -281,7 +284,7 @@ def feeds_check(source: str, format_name: str | None, mapping_path: Path | None,
         with instance.readers() as session:
             found = check.check_document(instance.vocab, body, format_name=format_name, profile=profile,
                                          provider_id=provider_id, session=session, settings=instance.settings,
-                                         content_type=content_type)
+                                         content_type=content_type, aggregator=aggregator)
     except DomainError as exc:
         _fail(exc)
     if as_json:
@@ -289,7 +292,9 @@ def feeds_check(source: str, format_name: str | None, mapping_path: Path | None,
         return
     click.echo(f"{source} ({found.format}): seen {found.seen}, listable {found.listable}, "
                f"quarantined {found.quarantined}" + (f", marked withdrawn {found.marked_withdrawn}"
-                                                     if found.marked_withdrawn else ""))
+                                                     if found.marked_withdrawn else "")
+               + (f", not imported {found.not_imported}" if found.not_imported else ""))
+    _print_outsiders(found.outsiders)
     if found.provider_check is not None:
         click.echo(f"provider: {found.provider_check}")
     _print_unmapped(found.unmapped)

@@ -347,7 +347,7 @@ def _sections(session: Session, feed: Feed, document: FeedDocument) -> tuple[lis
     for provider, items in document.sections():
         member = member_of(session, feed, provider)
         if member is None:
-            outsiders.append(_outsider(provider, items))
+            outsiders.append(outsider(provider, items))
         elif member in by_member:
             by_member[member].items.extend(items)
         else:
@@ -389,7 +389,7 @@ def member_of(session: Session, feed: Feed, provider: ProviderInfo | None) -> st
     )
 
 
-def _outsider(provider: ProviderInfo, items: list) -> dict:
+def outsider(provider: ProviderInfo, items: list) -> dict:
     """How a run reports a provider outside the consortium whose records it did not import."""
     return {"name": provider.name, "identifiers": [value for value, _ in provider.all_identifiers()],
             "courses": len(items),

@@ -47,7 +47,8 @@ def test_feeds_add_list_harvest_report_remove(env, httpserver):
                 "--url", httpserver.url_for("/f.json"), "--every", "2h")
     assert added.exit_code == 0, added.output
     listed = json.loads(run("feeds", "list", "--json").output)
-    assert listed == [{"id": "10000001", "name": "University of Testing", "url": httpserver.url_for("/f.json"),
+    assert listed == [{"id": "10000001", "provider_id": "10000001", "aggregator": False,
+                       "name": "University of Testing", "url": httpserver.url_for("/f.json"),
                        "format": "native", "every_seconds": 7200, "enabled": True, "aliases": []}]
 
     harvested = run("harvest", "--feed", "10000001", "--json")
@@ -173,8 +174,9 @@ def test_tables_are_not_cut_when_the_output_is_not_a_terminal(env, httpserver):
     assert run("feeds", "add", "--provider-id", "10000001", "--name", LONG_NAME, "--url", url,
                "--every", "1d").exit_code == 0
     lines = run("feeds", "list").output.splitlines()
-    assert [line.split("\t") for line in lines] == [["id", "name", "format", "every", "url", "aliases"],
-                                                     ["10000001", LONG_NAME, "native", "1440 min", url, ""]]
+    assert [line.split("\t") for line in lines] == [["id", "member", "name", "format", "every", "url", "aliases"],
+                                                     ["10000001", "10000001", LONG_NAME, "native", "1440 min", url,
+                                                      ""]]
     for output in (run("harvest").output, run("harvest", "report").output):
         rows = [line.split("\t") for line in output.splitlines() if "\t" in line]
         assert rows[0] == RUN_HEADERS

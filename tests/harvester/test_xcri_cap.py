@@ -105,7 +105,8 @@ def error_fields(validator: CourseValidator, raw: dict) -> set[str]:
 
 def test_adapter_declares_its_format_and_version():
     assert xcri_cap.FORMAT == "xcri-cap"
-    assert xcri_cap.VERSION == "4"  # 2: levels in their own framework; 3: LDCS; 4: scheme labels, level sources
+    # 2: levels in their own framework; 3: LDCS; 4: scheme labels, level sources; 5: course ids per provider
+    assert xcri_cap.VERSION == "5"
 
 
 # --- real member feeds ------------------------------------------------------------------------------------
