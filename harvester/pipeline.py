@@ -9,13 +9,18 @@ Guarantees a caller may rely on:
 - A feed that cannot be fetched or parsed changes nothing in the catalogue.
 - A document is the feed's when any identifier of its provider names the feed's member (its id or an alias,
   directory.identity.organisations); its courses are stored under the member's id, never under the
-  document's identifier. Any other document fails the run, naming its identifiers.
+  document's identifier. Any other document fails the run, naming its identifiers. An aggregator feed's
+  document may list several providers: each one's courses are stored under the member it names; those of
+  providers outside the consortium are not imported, counted (``not_imported``) and named (``outsiders``).
+- A course remembers the feed that listed it last (``courses.feed_id``), and only that feed withdraws it. A
+  record of an active course another feed of its member listed last is quarantined, naming that feed; a
+  course no registered feed answers for becomes the listing feed's.
 - A bad record is quarantined with its field path and reason; the rest of the feed goes on. A course
   whose new record is bad keeps its last good version and is not withdrawn.
 - A record whose raw form is unchanged since the last run is neither validated, rewritten nor indexed.
-- Duplicate course ids in one feed: the first wins, the others are quarantined.
-- Withdrawals (courses missing from a successful feed, or marked withdrawn) are held for confirmation
-  when they would exceed ``harvest_withdraw_guard`` of the provider's active courses. A hold stands until
+- Duplicate course ids of one member in one feed: the first wins, the others are quarantined.
+- Withdrawals (courses the feed listed last that are missing from a successful run, or marked withdrawn)
+  are held for confirmation when they would exceed ``harvest_withdraw_guard`` of the feed's active courses. A hold stands until
   an administrator confirms or rejects it (``confirm_withdrawals``, ``reject_withdrawals``) or a run reads
   a changed document (which supersedes it). Courses whose withdrawal is held are not marked seen.
 - A 304 Not Modified, or the same bytes again, repeats the last run that read a document: a success as a

@@ -6,14 +6,19 @@ refuses another member's courses."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 from werkzeug import Response
 
 from directory.catalogue.models import Course
+from directory.cli import main
 from directory.identity import organisations
 from harvester import check, pipeline, registry
 from harvester.models import RunOutcome
+from tests.conftest import TEST_DATABASE_URL
 from tests.factories import course, feed_bytes
 
 FEDERATION = "10000099"  # the member that runs the aggregator
@@ -165,3 +170,22 @@ def test_the_dry_run_of_an_aggregator_document_reports_as_the_harvest_does(conso
     assert (found.seen, found.listable, found.quarantined, found.not_imported) == (7, 4, 0, 3)
     assert found.outsiders[0]["name"] == "Elsewhere College" and found.outsiders[0]["courses"] == 3
     assert found.as_dict()["counts"]["not_imported"] == 3
+
+
+def test_feeds_check_aggregator_prints_what_is_not_imported_and_the_command_that_would_admit_it(
+        consortium, tmp_path, monkeypatch):
+    for key, value in {"CF_SETTINGS_FILE": str(tmp_path / "none.toml"), "CF_DATA_DIR": str(consortium.settings.data_dir),
+                       "CF_DATABASE_URL": TEST_DATABASE_URL, "CF_SECRET_KEY": "test", "CF_LOG_LEVEL": "WARNING"}.items():
+        monkeypatch.setenv(key, value)
+    source = tmp_path / "fed.xml"
+    source.write_bytes(document())
+    result = CliRunner().invoke(main, ["feeds", "check", str(source), "--aggregator", "--provider-id", FEDERATION],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "seen 7, listable 4, quarantined 0, not imported 3" in result.output
+    assert (f"not imported: 3 courses of 'Elsewhere College', a provider outside the consortium (identifiers: "
+            f"{STRANGER_WEB}, ELSE-01); to admit it as a member's: climbing-frame feeds alias FEED '{STRANGER_WEB}'"
+            in result.output)
+    as_json = CliRunner().invoke(main, ["feeds", "check", str(source), "--aggregator", "--json"])
+    report = json.loads(as_json.output[as_json.output.index("{"):])
+    assert report["counts"]["not_imported"] == 3 and report["outsiders"][0]["identifiers"] == [STRANGER_WEB, "ELSE-01"]
