@@ -223,7 +223,7 @@ def read_feeds_file(path: Path, base_url: str | None = None, *, vocab: Vocabular
         if not isinstance(aliases, list) or not all(isinstance(a, str | int) for a in aliases):
             raise Invalid(f"{path}: feed {index + 1}: aliases must be a list of identifiers")
         feed_id, aggregator = entry.get("id"), entry.get("aggregator", False)
-        if feed_id is not None and not isinstance(feed_id, str | int) or not isinstance(aggregator, bool):
+        if (feed_id is not None and not isinstance(feed_id, str | int)) or not isinstance(aggregator, bool):
             raise Invalid(f"{path}: feed {index + 1}: id must be a string and aggregator true or false")
         profile = None
         if "mapping" in entry:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug import Response
 
-from directory.catalogue.models import Course, CourseStatus
+from directory.catalogue.models import Course
 from directory.errors import Conflict, Invalid
 from harvester import pipeline, registry
 from harvester.models import QuarantineEntry, RunOutcome
