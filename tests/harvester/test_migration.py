@@ -20,6 +20,19 @@ ADDED = {"feeds": {"lease_holder", "lease_started", "lease_trigger"},
          "harvest_runs": {"marked_withdrawn", "pathways_seen", "pathways_quarantined"}}
 
 
+@pytest.fixture(autouse=True)
+def no_member_with_several_feeds(database_kind):
+    """The shared PostgreSQL database holds what the last test left, perhaps a member with several feeds,
+    which would (rightly) stop 0017_feeds_per_member from going down."""
+    if database_kind == "postgresql":
+        engine = make_engine(TEST_DATABASE_URL)
+        try:
+            upgrade(engine)
+            empty(engine, database_kind)
+        finally:
+            engine.dispose()
+
+
 def columns(engine, table: str) -> set[str]:
     return {c["name"] for c in inspect(engine).get_columns(table)}
 
@@ -76,6 +89,16 @@ def test_the_mapping_profile_columns_and_the_kept_document_come_and_go_with_thei
         engine.dispose()
 
 
+def empty(engine, database_kind: str) -> None:
+    """No catalogue or feeds (the shared PostgreSQL database holds what the last test left)."""
+    with engine.begin() as connection:
+        if database_kind == "postgresql":
+            connection.execute(text("TRUNCATE courses, feeds, providers RESTART IDENTITY CASCADE"))
+        else:
+            for table in ("courses", "feeds", "providers"):
+                connection.execute(text(f"DELETE FROM {table}"))
+
+
 def test_several_feeds_per_member_come_and_go_with_their_revision_and_courses_keep_their_feed(tmp_path, database_kind):
     url = TEST_DATABASE_URL if database_kind == "postgresql" else f"sqlite:///{tmp_path / 'migrate.db'}"
     engine = make_engine(url)
@@ -87,10 +110,8 @@ def test_several_feeds_per_member_come_and_go_with_their_revision_and_courses_ke
         downgrade(engine, "0017_feeds_per_member@-1")
         assert "0017_feeds_per_member" not in current(engine) and "0016_feed_mapping" in current(engine)
         assert "feed_id" not in columns(engine, "courses") and "aggregator" not in columns(engine, "feeds")
+        empty(engine, database_kind)
         with engine.begin() as connection:
-            connection.execute(text("DELETE FROM courses"))
-            connection.execute(text("DELETE FROM feeds"))
-            connection.execute(text("DELETE FROM providers"))
             connection.execute(text("INSERT INTO providers (id, name, created, updated) VALUES "
                                     "('10000001', 'One', :now, :now), ('10000002', 'Two', :now, :now)"), {"now": now})
             connection.execute(text(
@@ -120,8 +141,6 @@ def test_several_feeds_per_member_come_and_go_with_their_revision_and_courses_ke
                 "INSERT INTO feeds (id, provider_id, name, format, interval_seconds, enabled, created) VALUES "
                 "('again', '10000001', 'Again', 'native', 3600, :yes, :now)"), {"now": now, "yes": True})
     finally:
-        with engine.begin() as connection:
-            for table in ("courses", "feeds", "providers"):
-                connection.execute(text(f"DELETE FROM {table}"))
+        empty(engine, database_kind)
         upgrade(engine)  # leave the shared database as the suite found it
         engine.dispose()
