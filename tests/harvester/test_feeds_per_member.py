@@ -127,3 +127,20 @@ def test_a_second_feed_of_a_member_needs_an_id_of_its_own(instance, httpserver):
     assert add_feed(instance, httpserver, "/vle", feed_id=VLE) == VLE
     with instance.sessions() as session:
         assert [f.id for f in registry.member_feeds(session, MEMBER)] == [MEMBER, VLE]
+
+
+def test_a_feed_takes_over_the_courses_of_a_removed_feed_it_lists(instance, httpserver, documents):
+    documents("/old", ["C1", "C2", "C3"])
+    add_feed(instance, httpserver, "/old")
+    harvest(instance, MEMBER)
+    with instance.sessions.begin() as session:
+        registry.remove_feed(session, MEMBER)
+    assert courses(instance)["C1"] == ("active", MEMBER)  # the courses stay, remembering the removed feed
+
+    documents("/new", ["C1", "C2", "C3"])
+    add_feed(instance, httpserver, "/new", feed_id="new-system")
+    run = harvest(instance, "new-system")
+    assert (run.new, run.unchanged, run.quarantined) == (0, 3, 0)
+    assert {courses(instance)[c] for c in ("C1", "C2", "C3")} == {("active", "new-system")}
+    documents("/new", ["C1", "C2"])
+    assert harvest(instance, "new-system").withdrawn == 1 and courses(instance)["C3"] == ("withdrawn", "new-system")
