@@ -102,7 +102,13 @@ def feeds_group() -> None:
 
 
 @feeds_group.command("add")
-@click.option("--provider-id", required=True, help="The provider's id (also the feed's id).")
+@click.option("--provider-id", required=True,
+              help="The member's id (its UKPRN where it has one); also the id of its first feed.")
+@click.option("--id", "feed_id", default=None,
+              help="The feed's own id: required for a member's second and later feeds (one per system).")
+@click.option("--aggregator", is_flag=True,
+              help="The documents list several providers (a federation's feed): each one's courses go to the "
+                   "member it is; providers outside the consortium are reported, not imported.")
 @click.option("--name", required=True, help="The provider's name.")
 @click.option("--url", required=True, help="Where the feed is published.")
 @click.option("--format", "format_name", default="native", show_default=True,
@@ -111,17 +117,19 @@ def feeds_group() -> None:
 @click.option("--alias", "aliases", multiple=True,
               help="Another identifier the member's documents carry (web address, code); repeatable.")
 @with_appcontext
-def feeds_add(provider_id: str, name: str, url: str, format_name: str, every: str | None,
-              aliases: tuple[str, ...]) -> None:
+def feeds_add(provider_id: str, feed_id: str | None, aggregator: bool, name: str, url: str, format_name: str,
+              every: str | None, aliases: tuple[str, ...]) -> None:
     instance = _instance()
     spec = registry.FeedSpec(provider_id, name, url, format_name,
-                             every or instance.settings.harvest_default_interval, aliases=aliases)
+                             every or instance.settings.harvest_default_interval, aliases=aliases, id=feed_id,
+                             aggregator=aggregator)
     try:
         with instance.sessions.begin() as session:
             feed = registry.add_feed(session, spec, allow_private=instance.settings.harvest_allow_private)
     except DomainError as exc:
         _fail(exc)
-    click.echo(f"feed {feed.id} added: {url} ({format_name}, every {spec.every})")
+    kind = ", aggregator" if aggregator else ""
+    click.echo(f"feed {feed.id} of member {provider_id} added: {url} ({format_name}{kind}, every {spec.every})")
 
 
 @feeds_group.command("list")
@@ -129,14 +137,16 @@ def feeds_add(provider_id: str, name: str, url: str, format_name: str, every: st
 @with_appcontext
 def feeds_list(as_json: bool) -> None:
     with _instance().sessions() as session:
-        rows = [{"id": f.id, "name": f.name, "url": f.url, "format": f.format,
+        rows = [{"id": f.id, "provider_id": f.provider_id, "aggregator": f.aggregator, "name": f.name, "url": f.url,
+                 "format": f.format,
                  "every_seconds": f.interval_seconds, "enabled": f.enabled,
                  "aliases": registry.feed_aliases(session, f)} for f in registry.list_feeds(session)]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    _print_table(("id", "name", "format", "every", "url", "aliases"),
-                 [(row["id"], row["name"], row["format"], f"{row['every_seconds'] // 60} min", row["url"] or "",
+    _print_table(("id", "member", "name", "format", "every", "url", "aliases"),
+                 [(row["id"], row["provider_id"] + (" (aggregator)" if row["aggregator"] else ""), row["name"],
+                   row["format"], f"{row['every_seconds'] // 60} min", row["url"] or "",
                    " ".join(row["aliases"])) for row in rows])
 
 
@@ -151,16 +161,19 @@ def feeds_show(feed_id: str, as_json: bool) -> None:
             feed = registry.get_feed(session, feed_id)
             aliases = [{"value": value, "scheme": scheme} for value, scheme in registry.feed_identifiers(session, feed)]
             profile = registry.stored_profile(feed)
-            row = {"id": feed.id, "provider_id": feed.provider_id, "name": feed.name, "url": feed.url,
-                   "format": feed.format, "every_seconds": feed.interval_seconds, "enabled": feed.enabled,
-                   "aliases": aliases, "mapping": profile.to_table() if not profile.is_empty else None}
+            row = {"id": feed.id, "provider_id": feed.provider_id, "aggregator": feed.aggregator, "name": feed.name,
+                   "url": feed.url, "format": feed.format, "every_seconds": feed.interval_seconds,
+                   "enabled": feed.enabled, "aliases": aliases,
+                   "other_feeds": [f.id for f in registry.member_feeds(session, feed.provider_id) if f.id != feed.id],
+                   "mapping": profile.to_table() if not profile.is_empty else None}
     except DomainError as exc:
         _fail(exc)
     if as_json:
         click.echo(json.dumps(row, indent=2))
         return
-    for key in ("id", "provider_id", "name", "url", "format", "every_seconds", "enabled"):
+    for key in ("id", "provider_id", "aggregator", "name", "url", "format", "every_seconds", "enabled"):
         click.echo(f"{key}: {row[key] if row[key] is not None else ''}")
+    click.echo(f"member's other feeds: {' '.join(row['other_feeds']) or '(none)'}")
     click.echo("aliases:" + "".join(f"\n  {a['value']} ({a['scheme']})" for a in aliases))
     if profile.is_empty:
         click.echo("mapping: (no mapping profile)")
@@ -269,10 +282,13 @@ def _print_unmapped(unmapped: list[dict], heading: str = "values no profile maps
 @click.option("--mapping", "mapping_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="A mapping profile (TOML, the tables of [feed.mapping] at the top level) to apply.")
 @click.option("--provider-id", default=None, help="Check the document's provider against this member.")
+@click.option("--aggregator", is_flag=True,
+              help="Read it as an aggregator feed's: each provider's records to its member, the records of "
+                   "providers outside the consortium counted as not imported.")
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
 def feeds_check(source: str, format_name: str | None, mapping_path: Path | None, provider_id: str | None,
-                as_json: bool) -> None:
+                aggregator: bool, as_json: bool) -> None:
     """Dry run: what a harvest would make of SOURCE (a URL or a file), with nothing stored: counts (seen,
     listable, quarantined), every value no profile maps with the line that would map it, and every problem."""
     instance = _instance()
@@ -285,7 +301,7 @@ def feeds_check(source: str, format_name: str | None, mapping_path: Path | None,
         with instance.readers() as session:
             found = check.check_document(instance.vocab, body, format_name=format_name, profile=profile,
                                          provider_id=provider_id, session=session, settings=instance.settings,
-                                         content_type=content_type)
+                                         content_type=content_type, aggregator=aggregator)
     except DomainError as exc:
         _fail(exc)
     if as_json:
@@ -294,7 +310,9 @@ def feeds_check(source: str, format_name: str | None, mapping_path: Path | None,
     click.echo(f"{source} ({found.format}): seen {found.seen}, listable {found.listable}, "
                f"quarantined {found.quarantined}" + (f", marked withdrawn {found.marked_withdrawn}"
                                                      if found.marked_withdrawn else "")
-               + (f", qualifications {len(found.qualifications)}" if found.qualifications else ""))
+               + (f", qualifications {len(found.qualifications)}" if found.qualifications else "")
+               + (f", not imported {found.not_imported}" if found.not_imported else ""))
+    _print_outsiders(found.outsiders)
     if found.provider_check is not None:
         click.echo(f"provider: {found.provider_check}")
     _print_unmapped(found.unmapped)
@@ -542,6 +560,15 @@ def _print_reports(reports: list[dict], as_json: bool) -> None:
     for report in reports:
         for error in report["errors"]:
             click.echo(f"feed {report['feed']} (run {report['id']}): {error}")
+        _print_outsiders(report.get("outsiders") or [], f"feed {report['feed']} (run {report['id']}): ")
+
+
+def _print_outsiders(outsiders: list[dict], prefix: str = "") -> None:
+    """Providers outside the consortium an aggregator's document listed: not imported, and how to admit one."""
+    for outsider in outsiders:
+        click.echo(f"{prefix}not imported: {outsider['courses']} courses of {outsider['name']!r}, a provider "
+                   f"outside the consortium (identifiers: {', '.join(outsider['identifiers'])}); to admit it as a "
+                   f"member's: {outsider['command']}")
 
 
 def _print_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:

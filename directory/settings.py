@@ -149,7 +149,7 @@ class Settings:
     harvest_retries: int = _setting(3, int, "Retries after a 5xx answer or connection error.")
     harvest_backoff: float = _setting(1.0, float, "First retry delay in seconds (doubles each retry).")
     harvest_withdraw_guard: float = _setting(
-        0.5, _fraction, "Share of a provider's active courses one run may withdraw before it is held."
+        0.5, _fraction, "Share of a feed's active courses (those it listed last) one run may withdraw before it is held."
     )
     harvest_default_interval: str = _setting("6h", str, "How often a feed is harvested by default.")
     harvest_lease_seconds: float = _setting(

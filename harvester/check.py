@@ -25,6 +25,8 @@ from . import formats, pipeline
 from .fetch import FetchError, FetchOptions, fetch_feed
 from .formats import FeedError
 from .mapping import EMPTY, MappingProfile
+from .models import Feed
+from .unmapped import UnmappedValues
 
 
 @dataclass(frozen=True)
@@ -54,12 +56,16 @@ class CheckReport:
     unread: list[str] = field(default_factory=list)
     # Records describing a whole qualification (harvester.qualifications): neither listable nor quarantined.
     qualifications: list[dict[str, Any]] = field(default_factory=list)
+    # Aggregator documents: records of providers outside the consortium (not imported), and those providers.
+    not_imported: int = 0
+    outsiders: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "format": self.format,
             "counts": {"seen": self.seen, "listable": self.listable, "quarantined": self.quarantined,
-                       "marked_withdrawn": self.marked_withdrawn, "qualifications": len(self.qualifications)},
+                       "marked_withdrawn": self.marked_withdrawn, "qualifications": len(self.qualifications),
+                       "not_imported": self.not_imported},
             "unmapped": [dict(u) for u in self.unmapped],
             "problems": [{"course_id": p.course_id, "title": p.title, "field": p.field, "value": p.value,
                           "reason": p.reason} for p in self.problems],
@@ -68,15 +74,18 @@ class CheckReport:
             if self.provider_check is not None else None,
             "unread": list(self.unread),
             "qualifications": [dict(q) for q in self.qualifications],
+            "outsiders": [dict(o) for o in self.outsiders],
         }
 
 
 def check_document(vocab: Vocabularies, body: bytes, *, format_name: str | None = None,
                    profile: MappingProfile = EMPTY, provider_id: str | None = None,
                    session: Session | None = None, settings: Settings | None = None,
-                   content_type: str | None = None) -> CheckReport:
+                   content_type: str | None = None, aggregator: bool = False) -> CheckReport:
     """The report a harvest of ``body`` would give. Invalid when the document cannot be read at all (the
-    reason a harvest would fail with), or the format is unknown."""
+    reason a harvest would fail with), or the format is unknown. With ``aggregator`` (and a ``session``) the
+    document is read as an aggregator feed's: each member's records sorted apart, as a harvest sorts them,
+    and the records of providers outside the consortium counted as not imported, their providers named."""
     name = format_name or formats.sniff(body, content_type)
     try:
         adapter = formats.adapter(name)
@@ -88,23 +97,36 @@ def check_document(vocab: Vocabularies, body: bytes, *, format_name: str | None 
     except FeedError as exc:
         raise Invalid(f"unusable document ({name}): {exc}") from None
     document.items = items
-    check = _provider_check(session, provider_id, document)
     validator = pipeline.make_validator(vocab, settings, profile)
-    sorting = pipeline.sort_document(validator, document, profile=profile, provider_name=_provider_name(document))
+    outsiders: list[dict[str, Any]] = []
+    if aggregator and session is not None:
+        check = None
+        groups, outsiders = _by_member(session, provider_id, document)
+        sortings = [pipeline.sort_document(validator, formats.FeedDocument(p, group), profile=profile,
+                                           provider_name=p.name if p is not None else "") for p, group in groups]
+    else:
+        check = _provider_check(session, provider_id, document)
+        sortings = [pipeline.sort_document(validator, document, profile=profile,
+                                           provider_name=_provider_name(document))]
+    quarantine = [entry for sorting in sortings for entry in sorting.quarantine]
     problems = [
         Problem(entry.record_id, entry.title, problem.get("field", entry.field), problem.get("value"),
                 problem.get("reason", entry.reason))
-        for entry in sorting.quarantine for problem in (entry.problems or [{}])
+        for entry in quarantine for problem in (entry.problems or [{}])
     ]
     provider = document.provider
+    not_imported = sum(o["courses"] for o in outsiders)
     return CheckReport(
-        format=name, seen=sorting.count, listable=sorting.listable, quarantined=len(sorting.quarantine),
-        marked_withdrawn=len(sorting.marked_withdrawn), unmapped=sorting.unmapped.as_list(), problems=problems,
+        format=name, seen=sum(s.count for s in sortings) + not_imported,
+        listable=sum(s.listable for s in sortings), quarantined=len(quarantine),
+        marked_withdrawn=sum(len(s.marked_withdrawn) for s in sortings),
+        unmapped=UnmappedValues.merged(s.unmapped for s in sortings).as_list(), problems=problems,
+        not_imported=not_imported, outsiders=outsiders,
         provider={"id": provider.id, "name": provider.name,
                   "identifiers": [value for value, _ in provider.all_identifiers()]} if provider else None,
         provider_check=check[0] if check else None, provider_ok=check[1] if check else None,
         unread=sorted(set(document.unmapped)),
-        qualifications=[_qualification(q) for q in sorting.qualifications],
+        qualifications=[_qualification(q) for sorting in sortings for q in sorting.qualifications],
     )
 
 
@@ -112,6 +134,19 @@ def _qualification(found) -> dict[str, Any]:
     """What the dry run says of one qualification: title, level, total credit, url (and id and why)."""
     return {"id": found.id, "title": found.title, "level": found.level, "total_credit": found.credit,
             "url": found.url, "reason": found.reason}
+def _by_member(session: Session, provider_id: str | None, document: formats.FeedDocument):
+    """An aggregator document's records by member (the harvest's rule, pipeline.member_of), and the providers
+    outside the consortium."""
+    feed = Feed(id=provider_id or "", provider_id=provider_id or "", aggregator=True)
+    groups: dict[str, tuple[formats.ProviderInfo | None, list]] = {}
+    outsiders = []
+    for provider, items in document.sections():
+        member = pipeline.member_of(session, feed, provider)
+        if member is None:
+            outsiders.append(pipeline.outsider(provider, items))
+        else:
+            groups.setdefault(member, (provider, []))[1].extend(items)
+    return list(groups.values()), outsiders
 
 
 def _provider_name(document: formats.FeedDocument) -> str:

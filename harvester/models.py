@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Enum, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import Boolean, Enum, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from directory.db import Base, JSONType, UTCDateTime, utcnow
@@ -20,13 +20,19 @@ class RunOutcome(enum.Enum):
 
 
 class Feed(Base):
-    """A provider's catalogue feed. One feed per provider: a feed is the provider's whole catalogue, so a
-    course missing from a successful feed is withdrawn."""
+    """One catalogue feed of a member (one per system: a member may have several). A feed answers for the
+    courses it listed last (``courses.feed_id``): a course missing from a successful run of this feed is
+    withdrawn only when this feed listed it last; the member's other feeds' courses are not touched.
+
+    An aggregator feed (a federation's or an aggregator's document listing several providers) stores each
+    provider's courses under the member that owns it; an ordinary feed refuses another member's courses."""
 
     __tablename__ = "feeds"
 
     id: Mapped[str] = mapped_column(String(100), primary_key=True)
-    provider_id: Mapped[str] = mapped_column(String(100), unique=True)
+    # The member the feed belongs to (for an aggregator: the member that runs it).
+    provider_id: Mapped[str] = mapped_column(String(100), index=True)
+    aggregator: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     name: Mapped[str] = mapped_column(String(300))
     url: Mapped[str | None] = mapped_column(String(2000))
     format: Mapped[str] = mapped_column(String(30))
@@ -97,8 +103,10 @@ class HarvestRun(Base):
     pathways_seen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     pathways_quarantined: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     errors: Mapped[list[str]] = mapped_column(JSONType, default=list)
-    # Course ids whose withdrawal waits for confirmation (outcome HELD).
+    # Course ids whose withdrawal waits for confirmation (outcome HELD), of the feed's member.
     held_withdrawals: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # The same for other members' courses an aggregator feed listed: {member id: [course ids]}.
+    held_elsewhere: Mapped[dict[str, list[str]]] = mapped_column(JSONType, default=dict, server_default="{}")
     withdrawals_confirmed: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When an administrator rejected the held withdrawals: none applied, the courses stay active.
     withdrawals_rejected: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -117,6 +125,10 @@ class HarvestRun(Base):
     # is the list's length), and what the run made of each: harvester.qualifications.Qualification.as_dict(),
     # with "course" when it withdrew (or holds the withdrawal of) a course the catalogue listed.
     qualifications: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list, server_default="[]")
+    # Course records of providers outside the consortium (aggregator documents), not imported: a bucket of
+    # ``seen`` beside the others. ``outsiders`` names them: [{"name", "identifiers", "courses", "command"}].
+    not_imported: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    outsiders: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list, server_default="[]")
 
 
 class QuarantineEntry(Base):

@@ -9,13 +9,18 @@ Guarantees a caller may rely on:
 - A feed that cannot be fetched or parsed changes nothing in the catalogue.
 - A document is the feed's when any identifier of its provider names the feed's member (its id or an alias,
   directory.identity.organisations); its courses are stored under the member's id, never under the
-  document's identifier. Any other document fails the run, naming its identifiers.
+  document's identifier. Any other document fails the run, naming its identifiers. An aggregator feed's
+  document may list several providers: each one's courses are stored under the member it names; those of
+  providers outside the consortium are not imported, counted (``not_imported``) and named (``outsiders``).
+- A course remembers the feed that listed it last (``courses.feed_id``), and only that feed withdraws it. A
+  record of an active course another feed of its member listed last is quarantined, naming that feed; a
+  course no registered feed answers for becomes the listing feed's.
 - A bad record is quarantined with its field path and reason; the rest of the feed goes on. A course
   whose new record is bad keeps its last good version and is not withdrawn.
 - A record whose raw form is unchanged since the last run is neither validated, rewritten nor indexed.
-- Duplicate course ids in one feed: the first wins, the others are quarantined.
-- Withdrawals (courses missing from a successful feed, or marked withdrawn) are held for confirmation
-  when they would exceed ``harvest_withdraw_guard`` of the provider's active courses. A hold stands until
+- Duplicate course ids of one member in one feed: the first wins, the others are quarantined.
+- Withdrawals (courses the feed listed last that are missing from a successful run, or marked withdrawn)
+  are held for confirmation when they would exceed ``harvest_withdraw_guard`` of the feed's active courses. A hold stands until
   an administrator confirms or rejects it (``confirm_withdrawals``, ``reject_withdrawals``) or a run reads
   a changed document (which supersedes it). Courses whose withdrawal is held are not marked seen.
 - A 304 Not Modified, or the same bytes again, repeats the last run that read a document: a success as a
@@ -66,7 +71,7 @@ from directory.settings import Settings
 from . import formats, mapping, qualifications, registry, report
 from . import lease as leases
 from .fetch import FetchError, FetchOptions, FetchResult, fetch_feed
-from .formats import FeedDocument, FeedError, Record, Rejection
+from .formats import FeedDocument, FeedError, ProviderInfo, Record, Rejection
 from .mapping import MappingProfile, ProfileError
 from .models import Feed, HarvestRun, QuarantineEntry, RunOutcome, StoredDocument
 from .unmapped import UnmappedValues
@@ -176,16 +181,15 @@ def _ingest(env, lease: leases.Lease, feed: Feed, body: bytes, started: datetime
             return repeated
     try:
         document = adapter.parse(body)
-        with env.readers() as session:
-            _check_provider(session, feed, document)
         # Sorting (validation) reads the store but writes nothing, so the write transaction below is short
         # and other feeds' runs can write meanwhile. The feed lease keeps this feed's courses still.
         with env.readers() as session:
-            states = catalogue.course_states(session, feed.provider_id)
-        sorting = _sort_records(env, feed, adapter, document, states, progress, profile)
+            sections, outsiders = _sections(session, feed, document)
+        sortings = [_sort_records(env, feed, adapter, section, progress, profile) for section in sections]
         with env.sessions.begin() as session:
-            run, changes = _apply(session, env, feed, document, states, sorting, started, trigger, http_status)
-            run.unmapped_values = sorting.unmapped.as_list()
+            run, changes = _apply(session, env, feed, document, sections, sortings, outsiders, started, trigger,
+                                  http_status)
+            run.unmapped_values = UnmappedValues.merged(s.unmapped for s in sortings).as_list()
             session.execute(update(Feed).where(Feed.id == feed.id).values(body_hash=body_hash))
             _keep_document(session, feed.id, adapter, profile, body, env.clock())
             _remember_validators(session, feed, validators)
@@ -197,8 +201,9 @@ def _ingest(env, lease: leases.Lease, feed: Feed, body: bytes, started: datetime
         log.exception("harvest of feed %s could not be stored", feed.id)
         return _record_failure(env, lease, feed, started, trigger, http_status,
                                f"store error, nothing changed: {type(exc).__name__}: {exc.args[0] if exc.args else ''}")
-    if changes:
-        env.on_changes(changes)
+    for change_set in changes:
+        if change_set:
+            env.on_changes(change_set)
     return run
 
 
@@ -293,8 +298,8 @@ def _repeat_unchanged(env: HarvestEnvironment, lease: leases.Lease, feed: Feed, 
         standing = held is not None and held.withdrawals_confirmed is None and held.withdrawals_rejected is None
         lease.confirm(session)
         # The feed still does not list the courses of a hold that stands or was rejected: not seen.
-        unconfirmed = held.held_withdrawals if held is not None and held.withdrawals_confirmed is None else []
-        catalogue.mark_seen(session, feed.provider_id, env.clock(), except_ids=unconfirmed)
+        unconfirmed = held is not None and held.withdrawals_confirmed is None
+        _mark_feed_seen(session, feed, env.clock(), _held_by_member(held, feed.provider_id) if unconfirmed else {})
         # The same records again, in the same buckets, except that nothing is new or changed a second time.
         run = HarvestRun(
             feed_id=feed.id, provider_id=feed.provider_id, trigger=trigger, started=started, finished=env.clock(),
@@ -304,7 +309,9 @@ def _repeat_unchanged(env: HarvestEnvironment, lease: leases.Lease, feed: Feed, 
             quarantined=previous.quarantined, marked_withdrawn=previous.marked_withdrawn,
             pathways_seen=previous.pathways_seen, pathways_quarantined=previous.pathways_quarantined,
             errors=_repeat_notes(held, standing), held_withdrawals=list(held.held_withdrawals) if standing else [],
+            held_elsewhere=dict(held.held_elsewhere or {}) if standing else {},
             held_run_id=held.id if held is not None else None,
+            not_imported=previous.not_imported, outsiders=list(previous.outsiders or []),
             completeness_mean=previous.completeness_mean, incomplete=previous.incomplete,
             unmapped=previous.unmapped, unmapped_values=list(previous.unmapped_values or []),
             qualifications=list(previous.qualifications or []),
@@ -323,7 +330,7 @@ def _repeat_unchanged(env: HarvestEnvironment, lease: leases.Lease, feed: Feed, 
 def _repeat_notes(held: HarvestRun | None, standing: bool) -> list[str]:
     if held is None or held.withdrawals_confirmed is not None:
         return []
-    count = len(held.held_withdrawals)
+    count = len(held.held_withdrawals) + sum(len(ids) for ids in (held.held_elsewhere or {}).values())
     if standing:
         return [f"held: the feed is unchanged since run {held.id}, whose withdrawal of {count} courses still "
                 f"waits for an administrator: `harvest confirm {held.id}` or `harvest reject {held.id}`"]
@@ -331,34 +338,83 @@ def _repeat_notes(held: HarvestRun | None, standing: bool) -> list[str]:
             "missing from it stay active"]
 
 
-def _check_provider(session: Session, feed: Feed, document: FeedDocument) -> None:
-    """A document is this feed's when any identifier it gives its provider names the feed's member (its id or
-    one of its aliases, organisations.identifier_key compares them); its courses are then stored under the
-    member's id, never under the document's identifier."""
-    if document.provider is None:
-        return
-    identifiers = document.provider.all_identifiers()
+@dataclass
+class Section:
+    """The records of one member in a document (an ordinary feed's document has one section), with what the
+    store holds of the member's courses and the member's other feeds (whose active courses stay theirs)."""
+
+    member: str
+    provider: ProviderInfo | None
+    items: list[Record | Rejection]
+    states: dict[str, catalogue.CourseState] = field(default_factory=dict)
+    rival_feeds: frozenset[str] = frozenset()
+
+
+def _sections(session: Session, feed: Feed, document: FeedDocument) -> tuple[list[Section], list[dict]]:
+    """The document's records by member, and the providers outside the consortium (aggregator feeds: not
+    imported, reported). A member this feed listed courses of before has a section even when the document
+    no longer names it, so that its courses missing from the feed are withdrawn."""
+    by_member: dict[str, Section] = {}
+    outsiders: list[dict] = []
+    for provider, items in document.sections():
+        member = member_of(session, feed, provider)
+        if member is None:
+            outsiders.append(outsider(provider, items))
+        elif member in by_member:
+            by_member[member].items.extend(items)
+        else:
+            by_member[member] = Section(member, provider, list(items))
+    for member in sorted(catalogue.feed_members(session, feed.id) | {feed.provider_id}):
+        by_member.setdefault(member, Section(member, None, []))
+    for section in by_member.values():
+        section.states = catalogue.course_states(session, section.member)
+        section.rival_feeds = frozenset(session.scalars(
+            select(Feed.id).where(Feed.provider_id == section.member, Feed.id != feed.id)))
+    return list(by_member.values()), outsiders
+
+
+def member_of(session: Session, feed: Feed, provider: ProviderInfo | None) -> str | None:
+    """The member whose courses these are: the feed's member when any identifier the document gives the
+    provider names it (its id or one of its aliases, organisations.identifier_key compares them), so its
+    courses are stored under the member's id, never under the document's identifier. An aggregator feed
+    takes any member's provider (None: a provider outside the consortium); an ordinary feed refuses any
+    other document (FeedError naming its identifiers)."""
+    if provider is None:
+        return feed.provider_id
+    identifiers = provider.all_identifiers()
     if any(value.strip() == feed.provider_id for value, _ in identifiers):
-        return  # also for a feed registered before its organisation was created with it
+        return feed.provider_id  # also for a feed registered before its organisation was created with it
     members = organisations.members_named(session, [value for value, _ in identifiers])
     if feed.provider_id in members:
-        return
+        return feed.provider_id
+    if feed.aggregator:
+        return sorted(members)[0] if members else None
     named = ", ".join(f"{value!r} ({scheme})" if scheme else repr(value) for value, scheme in identifiers)
     if members:
         raise FeedError(f"the document is for provider {named}, which is member {sorted(members)[0]!r}; "
-                        f"this feed is {feed.provider_id!r}'s")
+                        f"this feed is {feed.provider_id!r}'s (a feed listing several members' courses is "
+                        f"registered as an aggregator: `feeds add --aggregator`, `aggregator = true`)")
     raise FeedError(
         f"the document is for a provider this consortium does not know, identified as {named}; this feed is "
         f"{feed.provider_id!r}'s. If the document is this member's, alias its identifier: "
-        f"`climbing-frame feeds alias {feed.id} {_shell_quote(document.provider.id)}`"
+        f"`climbing-frame feeds alias {feed.id} {_shell_quote(provider.id)}`"
     )
 
 
+def outsider(provider: ProviderInfo, items: list) -> dict:
+    """How a run reports a provider outside the consortium whose records it did not import."""
+    return {"name": provider.name, "identifiers": [value for value, _ in provider.all_identifiers()],
+            "courses": len(items),
+            "command": f"climbing-frame feeds alias FEED {_shell_quote(provider.id)}  "
+                       "(FEED: a feed of the member this provider is)"}
+
+
 def provider_refusal(session: Session, provider_id: str, document: FeedDocument) -> str | None:
-    """Why a feed of member ``provider_id`` would refuse the document (its provider is someone else), or
+    """Why a feed of member ``provider_id`` would refuse the document (a provider is someone else), or
     None when it would take it: the dry run's check, by the harvest's own rule."""
     try:
-        _check_provider(session, Feed(id=provider_id, provider_id=provider_id), document)
+        for provider, _ in document.sections():
+            member_of(session, Feed(id=provider_id, provider_id=provider_id, aggregator=False), provider)
     except FeedError as exc:
         return str(exc)
     return None
@@ -389,75 +445,115 @@ class _Sorting:
         return len(self.new) + len(self.changed) + self.unchanged
 
 
-def _apply(session: Session, env: HarvestEnvironment, feed: Feed, document: FeedDocument,
-           states: dict[str, catalogue.CourseState], sorting: _Sorting, started: datetime, trigger: str,
-           http_status: int | None) -> tuple[HarvestRun, catalogue.ChangeSet]:
-    provider = document.provider
-    if provider is not None:
-        # Under the member's id whatever identifier the document used (_check_provider matched it): a web
-        # address cannot be a path segment of the course's address. Its scheme only when it is that id.
-        same = provider.id == feed.provider_id
-        catalogue.upsert_provider(session, feed.provider_id, provider.name,
-                                  id_scheme=provider.id_scheme if same else None,
-                                  country=provider.country, url=provider.url)
-    else:
-        catalogue.upsert_provider(session, feed.provider_id, feed.name)
-    organisations.ensure_for_provider(session, feed.provider_id, provider.name if provider else feed.name)
-
+def _apply(session: Session, env: HarvestEnvironment, feed: Feed, document: FeedDocument, sections: list[Section],
+           sortings: list[_Sorting], outsiders: list[dict], started: datetime, trigger: str,
+           http_status: int | None) -> tuple[HarvestRun, list[catalogue.ChangeSet]]:
     run = HarvestRun(feed_id=feed.id, provider_id=feed.provider_id, trigger=trigger, started=started,
                      finished=started, outcome=RunOutcome.SUCCEEDED, http_status=http_status,
-                     unmapped=sorted(set(document.unmapped)))
+                     unmapped=sorted(set(document.unmapped)), outsiders=outsiders,
+                     not_imported=sum(o["courses"] for o in outsiders))
     session.add(run)
     session.flush()
-
-    for entry in sorting.quarantine:
-        entry.run_id = run.id
-    session.add_all(sorting.quarantine)
-
     now = env.clock()
-    catalogue.store_new(session, feed.provider_id, sorting.new, now, run.id)
-    catalogue.store_changed(session, sorting.changed, now, run.id)
-    catalogue.store_source_hashes(session, sorting.rehashed)
-
-    active = {cid for cid, state in states.items() if state.status is CourseStatus.ACTIVE}
-    leaving = sorted((active - sorting.seen) | (active & set(sorting.marked_withdrawn)))
-    changes = catalogue.ChangeSet(feed.provider_id, new=[c.course_id for c in sorting.new],
-                                  changed=[content.course_id for _, content in sorting.changed])
-    if leaving and len(leaving) > env.settings.harvest_withdraw_guard * len(active):
+    changes: dict[str, catalogue.ChangeSet] = {}
+    leaving: dict[str, list[str]] = {}
+    owned: dict[str, set[str]] = {}
+    active_count = 0
+    for section, sorting in zip(sections, sortings, strict=True):
+        _store_section(session, feed, section, sorting, run, now)
+        changes[section.member] = catalogue.ChangeSet(
+            section.member, new=[c.course_id for c in sorting.new],
+            changed=[content.course_id for _, content in sorting.changed])
+        # Only the courses this feed listed last (or now claims) are its to withdraw.
+        claimed = _claimed(feed, section, sorting)
+        own = {cid for cid, state in section.states.items() if state.status is CourseStatus.ACTIVE
+               and (state.feed_id == feed.id or cid in claimed)}
+        owned[section.member] = own
+        active_count += len(own)
+        leaving[section.member] = sorted((own - sorting.seen) | (own & set(sorting.marked_withdrawn)))
+    leaving_count = sum(len(ids) for ids in leaving.values())
+    if leaving_count and leaving_count > env.settings.harvest_withdraw_guard * active_count:
         run.outcome = RunOutcome.HELD
-        run.held_withdrawals = leaving
+        run.held_withdrawals = leaving.get(feed.provider_id, [])
+        run.held_elsewhere = {m: ids for m, ids in leaving.items() if m != feed.provider_id and ids}
         run.errors = [
-            f"held: this run would withdraw {len(leaving)} of {len(active)} active courses "
+            f"held: this run would withdraw {leaving_count} of {active_count} active courses "
             f"(more than {env.settings.harvest_withdraw_guard:.0%}); an administrator must confirm"
         ]
     else:
-        changes.withdrawn = catalogue.withdraw(session, feed.provider_id, leaving, now)
-    catalogue.mark_seen(session, feed.provider_id, now,
-                        except_ids=run.held_withdrawals if run.outcome is RunOutcome.HELD else ())
-    run.qualifications = _offer_qualifications(session, feed, sorting, active, leaving, run, now)
+        for member, ids in leaving.items():
+            changes[member].withdrawn = catalogue.withdraw(session, member, ids, now)
+    _mark_feed_seen(session, feed, now, leaving if run.outcome is RunOutcome.HELD else {})
+    run.qualifications = [entry for section, sorting in zip(sections, sortings, strict=True)
+                          for entry in _offer_qualifications(session, feed, section.member, sorting,
+                                                             owned[section.member], leaving[section.member],
+                                                             run, now)]
     pathways = store_feed_pathways(session, feed.provider_id, document.pathways, now,
                                    withdraw_missing=run.outcome is not RunOutcome.HELD)
-    changes.reindex = sorted(pathways.course_keys)
+    changes[feed.provider_id].reindex = sorted(pathways.course_keys)
     session.add_all(QuarantineEntry(
         run_id=run.id, feed_id=feed.id, provider_id=feed.provider_id, record_id=f"pathway:{r.pathway_id or '?'}",
         field=r.field, reason=r.reason, problems=[{"field": f, "reason": why} for f, why in r.problems],
         excerpt=r.excerpt) for r in pathways.rejected)
 
-    run.seen = sorting.count
-    run.new, run.changed, run.unchanged = len(sorting.new), len(sorting.changed), sorting.unchanged
-    run.quarantined, run.marked_withdrawn = len(sorting.quarantine), len(sorting.marked_withdrawn)
-    run.withdrawn = len(changes.withdrawn)
+    run.seen = sum(s.count for s in sortings) + run.not_imported
+    run.new, run.changed = sum(len(s.new) for s in sortings), sum(len(s.changed) for s in sortings)
+    run.unchanged = sum(s.unchanged for s in sortings)
+    run.quarantined = sum(len(s.quarantine) for s in sortings)
+    run.marked_withdrawn = sum(len(s.marked_withdrawn) for s in sortings)
+    run.withdrawn = sum(len(c.withdrawn) for c in changes.values())
     run.pathways_seen, run.pathways_quarantined = len(document.pathways), len(pathways.rejected)
-    run.completeness_mean, run.incomplete = _completeness_summary(session, feed.provider_id)
+    run.completeness_mean, run.incomplete = _completeness_summary(session, feed.id)
     run.finished = env.clock()
     session.flush()
-    return run, changes
+    return run, list(changes.values())
 
 
-def _offer_qualifications(session: Session, feed: Feed, sorting: _Sorting, active: set[str], leaving: list[str],
-                          run: HarvestRun, now: datetime) -> list[dict]:
-    """The run's qualifications as reported, each saying whether it withdrew a listed course; offered to the
-    awards register."""
+def _store_section(session: Session, feed: Feed, section: Section, sorting: _Sorting, run: HarvestRun,
+                   now: datetime) -> None:
+    """One member's records of the run: its provider row, its quarantine, its new and changed courses."""
+    provider = section.provider
+    if provider is not None:
+        # Under the member's id whatever identifier the document used (member_of matched it): a web
+        # address cannot be a path segment of the course's address. Its scheme only when it is that id.
+        same = provider.id == section.member
+        catalogue.upsert_provider(session, section.member, provider.name,
+                                  id_scheme=provider.id_scheme if same else None,
+                                  country=provider.country, url=provider.url)
+    elif section.member == feed.provider_id:
+        catalogue.upsert_provider(session, feed.provider_id, feed.name)
+    if provider is not None or section.member == feed.provider_id:
+        organisations.ensure_for_provider(session, section.member, provider.name if provider else feed.name)
+    for entry in sorting.quarantine:
+        entry.run_id = run.id
+    session.add_all(sorting.quarantine)
+    catalogue.store_new(session, section.member, sorting.new, now, run.id, feed.id)
+    catalogue.store_changed(session, sorting.changed, now, run.id, feed.id)
+    catalogue.store_source_hashes(session, sorting.rehashed)
+    catalogue.list_by(session, feed.id, [section.states[cid].pk for cid in sorted(_claimed(feed, section, sorting))])
+
+
+def _claimed(feed: Feed, section: Section, sorting: _Sorting) -> set[str]:
+    """Courses the document lists that no registered feed answers for (published through the API, or listed
+    by a feed since removed): this feed's from now on. Another feed's active courses stay that feed's."""
+    return {cid for cid in sorting.seen if (state := section.states.get(cid)) is not None
+            and state.feed_id != feed.id and state.feed_id not in section.rival_feeds}
+
+
+def _mark_feed_seen(session: Session, feed: Feed, now: datetime, held: dict[str, list[str]]) -> None:
+    """Every active course this feed listed last was seen, but those whose withdrawal is held."""
+    for member in sorted(catalogue.feed_members(session, feed.id) | {feed.provider_id}):
+        catalogue.mark_seen(session, member, now, feed_id=feed.id, except_ids=held.get(member, ()))
+
+
+def _held_by_member(run: HarvestRun, member: str) -> dict[str, list[str]]:
+    return {member: list(run.held_withdrawals or []), **{m: list(ids) for m, ids in (run.held_elsewhere or {}).items()}}
+
+
+def _offer_qualifications(session: Session, feed: Feed, member: str, sorting: _Sorting, active: set[str],
+                          leaving: list[str], run: HarvestRun, now: datetime) -> list[dict]:
+    """One member's qualifications of the run as reported, each saying whether it withdrew a listed course;
+    offered to that member's awards register."""
     entries = []
     for found in sorting.qualifications:
         entry = found.as_dict()
@@ -466,7 +562,7 @@ def _offer_qualifications(session: Session, feed: Feed, sorting: _Sorting, activ
                                "withdrawals" if run.outcome is RunOutcome.HELD and found.id in leaving else
                                "withdrawn from the catalogue: the feed now describes it as a qualification")
         entries.append(entry)
-    offers.offer_from_feed(session, feed.provider_id, feed.id, entries, now)
+    offers.offer_from_feed(session, member, feed.id, entries, now)
     return entries
 
 
@@ -475,12 +571,15 @@ def make_validator(vocab: Vocabularies, settings: Settings, profile: MappingProf
     return CourseValidator(vocab)
 
 
-def _sort_records(env: HarvestEnvironment, feed: Feed, adapter: ModuleType, document: FeedDocument,
-                  states: dict[str, catalogue.CourseState], progress: Progress | None,
-                  profile: MappingProfile = mapping.EMPTY) -> _Sorting:
+def _sort_records(env: HarvestEnvironment, feed: Feed, adapter: ModuleType, section: Section,
+                  progress: Progress | None, profile: MappingProfile = mapping.EMPTY) -> _Sorting:
     validator = make_validator(env.vocab, env.settings, profile)
-    return sort_document(validator, document, profile=profile, salt=_salt(adapter, profile), states=states,
-                         feed_id=feed.id, provider_id=feed.provider_id, provider_name=feed.name, progress=progress)
+    # The awarding-body default names the provider the records are listed under (an aggregator's members).
+    name = section.provider.name if section.provider is not None and section.member != feed.provider_id else feed.name
+    document = FeedDocument(section.provider, section.items, total=len(section.items))
+    return sort_document(validator, document, profile=profile, salt=_salt(adapter, profile), states=section.states,
+                         feed_id=feed.id, provider_id=section.member, provider_name=name, progress=progress,
+                         rival_feeds=section.rival_feeds)
 
 
 Sorting = _Sorting
@@ -489,10 +588,12 @@ Sorting = _Sorting
 def sort_document(validator: CourseValidator, document: FeedDocument, *, profile: MappingProfile,
                   salt: bytes = b"", states: dict[str, catalogue.CourseState] | None = None,
                   feed_id: str | None = None, provider_id: str | None = None, provider_name: str = "",
-                  progress: Progress | None = None) -> _Sorting:
+                  progress: Progress | None = None, rival_feeds: frozenset[str] = frozenset()) -> _Sorting:
     """Sort every record of a parsed document (the profile applied to each first) into new, changed,
-    unchanged, marked withdrawn and quarantined, collecting the values no profile maps. Reads and writes
-    nothing: a harvest stores the result (``_apply``), a dry run only reports it (harvester.check)."""
+    unchanged, marked withdrawn and quarantined, collecting the values no profile maps. A record of an
+    active course another feed of the member (``rival_feeds``) listed last is quarantined, naming that feed:
+    the course stays with it. Reads and writes nothing: a harvest stores the result (``_apply``), a dry run
+    only reports it (harvester.check)."""
     states = states if states is not None else {}
     sorting = _Sorting()
 
@@ -527,14 +628,14 @@ def sort_document(validator: CourseValidator, document: FeedDocument, *, profile
             quarantine(item.id, [("id", "duplicate id in this feed: the first record with it, a qualification, "
                                         "was used")], str(item.raw.get("title") or ""), dict(item.raw))
         else:
-            _sort_record(item, sorting, states, validator, salt, quarantine, provider_name)
+            _sort_record(item, sorting, states, validator, salt, quarantine, provider_name, rival_feeds)
     if progress is not None:
         progress(sorting.count, document.total)
     return sorting
 
 
 def _sort_record(item: Record, sorting: _Sorting, states, validator: CourseValidator, salt: bytes,
-                 quarantine, provider_name: str) -> None:
+                 quarantine, provider_name: str, rival_feeds: frozenset[str] = frozenset()) -> None:
     unusable = None
     try:
         raw_bytes = orjson.dumps(item.raw, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
@@ -547,6 +648,12 @@ def _sort_record(item: Record, sorting: _Sorting, states, validator: CourseValid
         return
     # Seen even when unusable: a course whose new record is bad keeps its last good version.
     sorting.seen.add(item.id)
+    state = states.get(item.id)
+    if state is not None and state.feed_id in rival_feeds and state.status is CourseStatus.ACTIVE:
+        quarantine(item.id, [("id", f"feed {state.feed_id!r} of this member lists this course already: the course "
+                                    f"stays with that feed; list it in one feed only")], excerpt,
+                   item.raw if unusable is None else None)
+        return
     if unusable is not None:
         quarantine(item.id, [("(record)", unusable)], excerpt)
         return
@@ -554,7 +661,6 @@ def _sort_record(item: Record, sorting: _Sorting, states, validator: CourseValid
         sorting.marked_withdrawn.append(item.id)
         return
     source_hash = hashlib.sha256(salt + raw_bytes).hexdigest()
-    state = states.get(item.id)
     if state is not None and state.source_hash == source_hash and state.status is CourseStatus.ACTIVE:
         sorting.unchanged += 1
         return
@@ -581,11 +687,12 @@ def _sort_record(item: Record, sorting: _Sorting, states, validator: CourseValid
         sorting.changed.append((state, content))
 
 
-def _completeness_summary(session: Session, provider_id: str) -> tuple[float | None, list[dict]]:
+def _completeness_summary(session: Session, feed_id: str) -> tuple[float | None, list[dict]]:
+    """Of the active courses the feed listed last."""
     current = (
         select(Course.course_id, CourseVersion.completeness, CourseVersion.missing)
         .join(CourseVersion, CourseVersion.id == Course.current_version_id)
-        .where(Course.provider_id == provider_id, Course.status == CourseStatus.ACTIVE)
+        .where(Course.feed_id == feed_id, Course.status == CourseStatus.ACTIVE)
     )
     mean = session.scalar(select(func.avg(current.subquery().c.completeness)))
     worst = session.execute(
@@ -622,13 +729,14 @@ def confirm_withdrawals(env: HarvestEnvironment, run_id: int) -> HarvestRun:
     with env.sessions.begin() as session:
         run = _standing_hold(session, run_id)
         now = env.clock()
-        withdrawn = catalogue.withdraw(session, run.provider_id, run.held_withdrawals, now)
-        run.withdrawn = len(withdrawn)
+        changes = [catalogue.ChangeSet(member, withdrawn=catalogue.withdraw(session, member, ids, now))
+                   for member, ids in _held_by_member(run, run.provider_id).items()]
+        run.withdrawn = sum(len(c.withdrawn) for c in changes)
         run.withdrawals_confirmed = now
         _decide_repeats(session, run, withdrawals_confirmed=now)
-        changes = catalogue.ChangeSet(run.provider_id, withdrawn=withdrawn)
-    if changes:
-        env.on_changes(changes)
+    for change_set in changes:
+        if change_set:
+            env.on_changes(change_set)
     return run
 
 
@@ -671,21 +779,29 @@ def _decide_repeats(session: Session, run: HarvestRun, **decision: datetime) -> 
                     execution_options={"synchronize_session": False})
 
 
-def latest_runs(session: Session, feed_id: str | None, page: int, per_page: int) -> catalogue.Page:
+def latest_runs(session: Session, feed_id: str | None, page: int, per_page: int, *,
+                member: str | None = None) -> catalogue.Page:
+    """Runs, newest first: of one feed, of every feed of ``member``, or of all."""
     where = [HarvestRun.feed_id == feed_id] if feed_id else []
+    if member:
+        where.append(HarvestRun.provider_id == member)
     total = session.scalar(select(func.count()).select_from(HarvestRun).where(*where))
     runs = session.scalars(select(HarvestRun).where(*where).order_by(HarvestRun.id.desc())
                            .limit(per_page).offset((page - 1) * per_page)).all()
     return catalogue.Page(total, page, per_page, list(runs))
 
 
-def current_quarantine(session: Session, feed_id: str | None, page: int, per_page: int) -> catalogue.Page:
-    """Quarantined records of each feed's latest completed run: what the provider has to fix now."""
+def current_quarantine(session: Session, feed_id: str | None, page: int, per_page: int, *,
+                       member: str | None = None) -> catalogue.Page:
+    """Quarantined records of each feed's latest completed run: what the provider has to fix now (of one
+    feed, or ``member``'s records in any feed, an aggregator's included)."""
     latest = (select(func.max(HarvestRun.id)).where(HarvestRun.outcome != RunOutcome.FAILED)
               .group_by(HarvestRun.feed_id))
     if feed_id:
         latest = latest.where(HarvestRun.feed_id == feed_id)
     where = [QuarantineEntry.run_id.in_(latest)]
+    if member:
+        where.append(QuarantineEntry.provider_id == member)
     total = session.scalar(select(func.count()).select_from(QuarantineEntry).where(*where))
     entries = session.scalars(select(QuarantineEntry).where(*where)
                               .order_by(QuarantineEntry.feed_id, QuarantineEntry.id)

@@ -32,11 +32,23 @@ class FeedSpec:
     # The feed's mapping profile ([feed.mapping] in feeds.toml); None: the file gives none, and the feed keeps
     # the profile it has (set with `feeds mapping` or on the web).
     mapping: MappingProfile | None = None
+    # The feed's own id; None: the member's id (a member's first feed, as before members had several).
+    id: str | None = None
+    # A document listing several providers (a federation's or an aggregator's): each provider's courses go
+    # to the member that owns it. An ordinary feed refuses another member's courses.
+    aggregator: bool = False
+
+    @property
+    def feed_id(self) -> str:
+        return self.id if self.id is not None else self.provider_id
 
 
 def _validate(spec: FeedSpec, allow_private: bool) -> int:
     if not spec.provider_id.strip():
         raise Invalid("a feed needs a provider id")
+    if spec.id is not None and (not spec.id.strip() or "/" in spec.id or spec.id != spec.id.strip()
+                                or len(spec.id) > 100):
+        raise Invalid(f"a feed id is a short name without slashes or surrounding spaces, not {spec.id!r}")
     if "/" in spec.provider_id or spec.provider_id != spec.provider_id.strip():
         # The member id is a segment of every course's address (/courses/<provider>/<course>).
         raise Invalid(f"a member is registered under a stable id such as its UKPRN, not {spec.provider_id!r}: "
@@ -57,13 +69,18 @@ def _validate(spec: FeedSpec, allow_private: bool) -> int:
 
 
 def add_feed(session: Session, spec: FeedSpec, *, allow_private: bool) -> Feed:
-    """Register a feed; its id is the provider id (one feed per provider). The provider's organisation is
-    created too, or the existing one named, before any harvest has run."""
+    """Register a feed under ``spec.feed_id``: the member's id unless the spec names one, which a member's
+    second and later feeds must (Invalid otherwise; Conflict when the id is taken). The provider's
+    organisation is created too, or the existing one named, before any harvest has run."""
     seconds = _validate(spec, allow_private)
-    if session.get(Feed, spec.provider_id) is not None:
-        raise Conflict(f"provider {spec.provider_id!r} already has a feed")
-    feed = Feed(id=spec.provider_id, provider_id=spec.provider_id, name=spec.name, url=spec.url,
-                format=spec.format, interval_seconds=seconds, enabled=True,
+    existing = member_feeds(session, spec.provider_id)
+    if spec.id is None and existing:
+        raise Invalid(f"member {spec.provider_id!r} has a feed already ({', '.join(f.id for f in existing)}): "
+                      "give its other feed an id of its own (--id FEED_ID, id = \"...\" in feeds.toml)")
+    if session.get(Feed, spec.feed_id) is not None:
+        raise Conflict(f"there is a feed {spec.feed_id!r} already")
+    feed = Feed(id=spec.feed_id, provider_id=spec.provider_id, name=spec.name, url=spec.url,
+                format=spec.format, interval_seconds=seconds, enabled=True, aggregator=spec.aggregator,
                 mapping=_stored(spec.mapping) if spec.mapping is not None else None)
     session.add(feed)
     organisations.ensure_for_feed(session, spec.provider_id, spec.name)
@@ -74,11 +91,15 @@ def add_feed(session: Session, spec: FeedSpec, *, allow_private: bool) -> Feed:
 
 def update_feed(session: Session, spec: FeedSpec, *, allow_private: bool) -> Feed:
     seconds = _validate(spec, allow_private)
-    feed = get_feed(session, spec.provider_id)
+    feed = get_feed(session, spec.feed_id)
+    if feed.provider_id != spec.provider_id:
+        raise Invalid(f"feed {feed.id!r} is member {feed.provider_id!r}'s, not {spec.provider_id!r}'s: a feed "
+                      "does not move to another member (remove it and add it again)")
     if (feed.url, feed.format) != (spec.url, spec.format):
         # A new source answers for itself: its validators say nothing about the old one's.
         feed.etag = feed.last_modified = None
     feed.name, feed.url, feed.format, feed.interval_seconds = spec.name, spec.url, spec.format, seconds
+    feed.aggregator = spec.aggregator
     if spec.mapping is not None:
         feed.mapping = _stored(spec.mapping)
     # Feeds registered before organisations came with registration get theirs now.
@@ -141,7 +162,7 @@ def sync(session: Session, specs: list[FeedSpec], *, allow_private: bool) -> Syn
     mapping profile stores it; one without leaves the feed's profile as it is."""
     result = SyncResult([])
     for spec in specs:
-        existing = session.get(Feed, spec.provider_id)
+        existing = session.get(Feed, spec.feed_id)
         before = stored_profile(existing).digest if existing is not None else None
         if existing is not None:
             feed = update_feed(session, spec, allow_private=allow_private)
@@ -169,6 +190,11 @@ def list_feeds(session: Session) -> list[Feed]:
     return list(session.scalars(select(Feed).order_by(Feed.id)))
 
 
+def member_feeds(session: Session, provider_id: str) -> list[Feed]:
+    """The member's feeds, by id."""
+    return list(session.scalars(select(Feed).where(Feed.provider_id == provider_id).order_by(Feed.id)))
+
+
 def remove_feed(session: Session, feed_id: str) -> None:
     """Stop harvesting a feed. Its courses and history stay (withdraw them with an empty feed if needed)."""
     session.delete(get_feed(session, feed_id))
@@ -177,7 +203,8 @@ def remove_feed(session: Session, feed_id: str) -> None:
 
 def read_feeds_file(path: Path, base_url: str | None = None, *, vocab: Vocabularies | None = None) -> list[FeedSpec]:
     """Feeds from a TOML file of ``[[feed]]`` tables (provider_id, name, url or file, format, every,
-    aliases: a list of other identifiers of the member, mapping: the feed's mapping profile).
+    aliases: a list of other identifiers of the member, mapping: the feed's mapping profile, id: the feed's
+    own id when the member has several, aggregator: true for a document listing several members).
 
     ``file`` entries (the demo) are relative paths served under ``base_url``. A profile that is refused
     raises ``mapping.ProfileError`` naming the key and its line; with ``vocab`` subject codes are checked.
@@ -195,6 +222,9 @@ def read_feeds_file(path: Path, base_url: str | None = None, *, vocab: Vocabular
         aliases = entry.get("aliases", [])
         if not isinstance(aliases, list) or not all(isinstance(a, str | int) for a in aliases):
             raise Invalid(f"{path}: feed {index + 1}: aliases must be a list of identifiers")
+        feed_id, aggregator = entry.get("id"), entry.get("aggregator", False)
+        if (feed_id is not None and not isinstance(feed_id, str | int)) or not isinstance(aggregator, bool):
+            raise Invalid(f"{path}: feed {index + 1}: id must be a string and aggregator true or false")
         profile = None
         if "mapping" in entry:
             profile = profile_from_table(entry["mapping"], source=f"{path}: feed {index + 1}'s mapping", text=text,
@@ -202,7 +232,8 @@ def read_feeds_file(path: Path, base_url: str | None = None, *, vocab: Vocabular
         try:
             specs.append(FeedSpec(provider_id=str(entry["provider_id"]), name=entry["name"], url=url,
                                   format=entry.get("format", "native"), every=entry.get("every", "6h"),
-                                  aliases=tuple(str(a) for a in aliases), mapping=profile))
+                                  aliases=tuple(str(a) for a in aliases), mapping=profile,
+                                  id=str(feed_id) if feed_id is not None else None, aggregator=aggregator))
         except KeyError as exc:
             raise Invalid(f"{path}: feed {index + 1} lacks {exc.args[0]}") from None
     return specs

@@ -3,12 +3,13 @@
 How the counts add up (``counts``), for every run that read a document:
 
 - ``seen`` is the number of course records in the document, and each lands in exactly one bucket:
-  ``seen = new + changed + unchanged + quarantined + marked_withdrawn + qualifications``. ``quarantined``
-  counts course records only (invalid, unusable, duplicate ids); ``marked_withdrawn`` the records that say
-  ``"status": "withdrawn"``; ``qualifications`` the records describing a whole award (harvester.
-  qualifications), neither listed nor quarantined but offered to the awards register, each listed under
-  ``qualifications`` (title, level, credit, url, the rule that recognised it, and ``course`` when it
-  withdrew a course the catalogue listed).
+  ``seen = new + changed + unchanged + quarantined + marked_withdrawn + qualifications + not_imported``.
+  ``quarantined`` counts course records only (invalid, unusable, duplicate ids, a course another feed of the
+  member lists); ``marked_withdrawn`` the records that say ``"status": "withdrawn"``; ``qualifications`` the
+  records describing a whole award (harvester.qualifications), neither listed nor quarantined but offered to
+  the awards register, each listed under ``qualifications`` (title, level, credit, url, the rule that
+  recognised it, and ``course`` when it withdrew a course the catalogue listed); ``not_imported`` the
+  records of providers outside the consortium in an aggregator's document (named in ``outsiders``).
 - ``withdrawn`` is not a bucket of ``seen``: it counts the catalogue's active courses this run withdrew,
   those missing from the document and those marked withdrawn in it (0 while a held run's withdrawals wait;
   confirming them sets it). A record marked withdrawn for a course that was not active withdraws nothing.
@@ -58,10 +59,14 @@ def run_as_dict(run: HarvestRun) -> dict[str, Any]:
             "quarantined": run.quarantined or 0,
             "marked_withdrawn": run.marked_withdrawn or 0,
             "qualifications": len(run.qualifications or []),
+            "not_imported": run.not_imported or 0,
             "pathways": {"seen": run.pathways_seen or 0, "quarantined": run.pathways_quarantined or 0},
         },
         "errors": list(run.errors or []),
         "held_withdrawals": list(run.held_withdrawals or []),
+        "held_elsewhere": dict(run.held_elsewhere or {}),
+        # Providers outside the consortium (aggregator documents): {"name", "identifiers", "courses", "command"}.
+        "outsiders": list(run.outsiders or []),
         "withdrawals_confirmed": run.withdrawals_confirmed.isoformat() if run.withdrawals_confirmed else None,
         "withdrawals_rejected": run.withdrawals_rejected.isoformat() if run.withdrawals_rejected else None,
         "held_run": run.held_run_id,

@@ -66,6 +66,17 @@ class UnmappedValues:
             if course_id and len(group.examples) < EXAMPLES:
                 group.examples.append(course_id)
 
+    @classmethod
+    def merged(cls, collections: Iterable[UnmappedValues]) -> UnmappedValues:
+        """One collection of several (the members' sections of an aggregator's document)."""
+        merged = cls()
+        for collection in collections:
+            for key, group in collection.groups.items():
+                into = merged.groups.setdefault(key, _Group(group.field, group.value, group.profile_line))
+                into.count += group.count
+                into.examples.extend(group.examples[: EXAMPLES - len(into.examples)])
+        return merged
+
     def as_list(self) -> list[dict[str, Any]]:
         """The groups, most frequent first: ``[{"field", "value", "count", "examples", "profile_line"}]``."""
         ordered = sorted(self.groups.values(), key=lambda g: (-g.count, g.field, str(g.value)))

@@ -47,7 +47,8 @@ def test_feeds_add_list_harvest_report_remove(env, httpserver):
                 "--url", httpserver.url_for("/f.json"), "--every", "2h")
     assert added.exit_code == 0, added.output
     listed = json.loads(run("feeds", "list", "--json").output)
-    assert listed == [{"id": "10000001", "name": "University of Testing", "url": httpserver.url_for("/f.json"),
+    assert listed == [{"id": "10000001", "provider_id": "10000001", "aggregator": False,
+                       "name": "University of Testing", "url": httpserver.url_for("/f.json"),
                        "format": "native", "every_seconds": 7200, "enabled": True, "aliases": []}]
 
     harvested = run("harvest", "--feed", "10000001", "--json")
@@ -184,8 +185,9 @@ def test_tables_are_not_cut_when_the_output_is_not_a_terminal(env, httpserver):
     assert run("feeds", "add", "--provider-id", "10000001", "--name", LONG_NAME, "--url", url,
                "--every", "1d").exit_code == 0
     lines = run("feeds", "list").output.splitlines()
-    assert [line.split("\t") for line in lines] == [["id", "name", "format", "every", "url", "aliases"],
-                                                     ["10000001", LONG_NAME, "native", "1440 min", url, ""]]
+    assert [line.split("\t") for line in lines] == [["id", "member", "name", "format", "every", "url", "aliases"],
+                                                     ["10000001", "10000001", LONG_NAME, "native", "1440 min", url,
+                                                      ""]]
     for output in (run("harvest").output, run("harvest", "report").output):
         rows = [line.split("\t") for line in output.splitlines() if "\t" in line]
         assert rows[0] == RUN_HEADERS
@@ -231,3 +233,46 @@ def test_feed_aliases_from_the_command_line_and_the_feeds_file(env, httpserver, 
     assert f"  {web} (URL)" in plain and "provider_id: 10099123" in plain
     assert run("feeds", "show", "nobody").exit_code == 1
     assert run("feeds", "add", "--provider-id", web, "--name", "W", "--url", url).exit_code == 1
+
+
+def test_a_member_with_two_feeds_and_an_aggregator_from_the_command_line_and_the_feeds_file(env, httpserver,
+                                                                                             tmp_path):
+    httpserver.expect_request("/sis.json").respond_with_data(feed_bytes([course("S1"), course("S2")]))
+    httpserver.expect_request("/vle.json").respond_with_data(feed_bytes([course("V1")]))
+    sis, vle = httpserver.url_for("/sis.json"), httpserver.url_for("/vle.json")
+    added = run("feeds", "add", "--provider-id", "10000001", "--name", "University of Testing", "--url", sis)
+    assert added.exit_code == 0 and "feed 10000001 of member 10000001 added" in added.output
+    second = run("feeds", "add", "--provider-id", "10000001", "--name", "University of Testing", "--url", vle)
+    assert second.exit_code == 1
+    assert "member '10000001' has a feed already (10000001): give its other feed an id of its own (--id FEED_ID" \
+        in second.output
+    assert run("feeds", "add", "--provider-id", "10000001", "--id", "testing-vle", "--name", "University of Testing",
+               "--url", vle).exit_code == 0
+
+    listed = json.loads(run("feeds", "list", "--json").output)
+    assert [(f["id"], f["provider_id"], f["aggregator"]) for f in listed] == \
+        [("10000001", "10000001", False), ("testing-vle", "10000001", False)]
+    plain = [line.split("\t") for line in run("feeds", "list").output.splitlines()]
+    assert plain[0][:2] == ["id", "member"] and plain[2][:2] == ["testing-vle", "10000001"]
+    shown = run("feeds", "show", "testing-vle").output
+    assert "provider_id: 10000001" in shown and "member's other feeds: 10000001" in shown
+
+    report = json.loads(run("harvest", "--feed", "testing-vle", "--json").output)[0]
+    assert report["feed"] == "testing-vle" and report["counts"]["new"] == 1
+    report = json.loads(run("harvest", "--feed", "10000001", "--json").output)[0]
+    assert report["counts"]["new"] == 2 and report["counts"]["withdrawn"] == 0
+
+    # The feeds file names a feed by its id, and marks an aggregator's.
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(f'[[feed]]\nid = "testing-vle"\nprovider_id = "10000001"\nname = "Testing VLE"\nurl = "{vle}"\n'
+                     f'[[feed]]\nid = "federation"\nprovider_id = "10000099"\nname = "The Federation"\n'
+                     f'url = "{sis}"\nformat = "xcri-cap"\naggregator = true\n', encoding="utf-8")
+    assert run("feeds", "sync", "--file", str(feeds)).exit_code == 0
+    shown = json.loads(run("feeds", "show", "federation", "--json").output)
+    assert (shown["provider_id"], shown["aggregator"]) == ("10000099", True)
+    assert json.loads(run("feeds", "show", "testing-vle", "--json").output)["name"] == "Testing VLE"
+    assert "10000099 (aggregator)" in run("feeds", "list").output
+    # A feed file entry without an id for a member whose feeds all have other ids is refused, saying why.
+    feeds.write_text(f'[[feed]]\nprovider_id = "10000099"\nname = "The Federation"\nurl = "{sis}"\n', encoding="utf-8")
+    refused = run("feeds", "sync", "--file", str(feeds))
+    assert refused.exit_code == 1 and "member '10000099' has a feed already (federation)" in refused.output

@@ -42,6 +42,7 @@ class Course(Base):
     __table_args__ = (
         UniqueConstraint("provider_id", "course_id", name="uq_courses_provider_course"),
         Index("ix_courses_provider_status", "provider_id", "status"),
+        Index("ix_courses_feed_status", "feed_id", "status"),
     )
 
     pk: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -50,6 +51,10 @@ class Course(Base):
     status: Mapped[CourseStatus] = mapped_column(
         Enum(CourseStatus, name="course_status", values_callable=lambda e: [m.value for m in e])
     )
+    # The feed that listed the course last (the harvester's feeds.id): only that feed withdraws it when it
+    # stops listing it. None for a course no feed has listed. No foreign key: the catalogue knows nothing of
+    # the harvester, and a removed feed's courses stay, remembering it.
+    feed_id: Mapped[str | None] = mapped_column(String(100))
     title: Mapped[str] = mapped_column(String(500))
     # Hash of the record exactly as the feed sent it: equal means unchanged, so validation is skipped.
     source_hash: Mapped[str] = mapped_column(String(64))

@@ -34,6 +34,8 @@ class CourseState:
     source_hash: str
     content_hash: str | None
     status: CourseStatus
+    # The feed that listed it last (None: none has).
+    feed_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,17 +93,24 @@ def upsert_provider(
 
 def course_states(session: Session, provider_id: str) -> dict[str, CourseState]:
     rows = session.execute(
-        select(Course.course_id, Course.pk, Course.source_hash, CourseVersion.content_hash, Course.status)
+        select(Course.course_id, Course.pk, Course.source_hash, CourseVersion.content_hash, Course.status,
+               Course.feed_id)
         .outerjoin(CourseVersion, CourseVersion.id == Course.current_version_id)
         .where(Course.provider_id == provider_id)
     )
-    return {row[0]: CourseState(row[1], row[2], row[3], row[4]) for row in rows}
+    return {row[0]: CourseState(row[1], row[2], row[3], row[4], row[5]) for row in rows}
+
+
+def feed_members(session: Session, feed_id: str) -> set[str]:
+    """The providers some of whose courses the feed listed last."""
+    return set(session.scalars(select(Course.provider_id).where(Course.feed_id == feed_id).distinct()))
 
 
 def store_new(
-    session: Session, provider_id: str, contents: Sequence[Content], now: datetime, run_id: int | None
+    session: Session, provider_id: str, contents: Sequence[Content], now: datetime, run_id: int | None,
+    feed_id: str | None = None,
 ) -> None:
-    """Insert courses never seen before, each with its first version."""
+    """Insert courses never seen before, each with its first version (listed by ``feed_id``)."""
     if not contents:
         return
     pks = session.scalars(
@@ -109,6 +118,7 @@ def store_new(
         [
             {
                 "provider_id": provider_id,
+                "feed_id": feed_id,
                 "course_id": c.course_id,
                 "status": CourseStatus.ACTIVE,
                 "title": c.record["title"],
@@ -124,11 +134,15 @@ def store_new(
 
 
 def store_changed(
-    session: Session, changes: Sequence[tuple[CourseState, Content]], now: datetime, run_id: int | None
+    session: Session, changes: Sequence[tuple[CourseState, Content]], now: datetime, run_id: int | None,
+    feed_id: str | None = None,
 ) -> None:
-    """Give existing courses a new current version (and reactivate withdrawn ones)."""
+    """Give existing courses a new current version (and reactivate withdrawn ones); with ``feed_id``, that
+    feed listed them last."""
     if not changes:
         return
+    if feed_id is not None:
+        list_by(session, feed_id, [state.pk for state, _ in changes])
     pks = [state.pk for state, _ in changes]
     for start in range(0, len(pks), 500):
         # The versions being replaced keep, for good, when they were last seen.
@@ -141,6 +155,13 @@ def store_changed(
             execution_options={"synchronize_session": False},
         )
     _add_versions(session, [(state.pk, content) for state, content in changes], now, run_id)
+
+
+def list_by(session: Session, feed_id: str, pks: Sequence[int]) -> None:
+    """Record that ``feed_id`` listed these courses last."""
+    for start in range(0, len(pks), 500):
+        session.execute(update(Course).where(Course.pk.in_(pks[start : start + 500])).values(feed_id=feed_id),
+                        execution_options={"synchronize_session": False})
 
 
 def store_source_hashes(session: Session, updates: Sequence[tuple[int, str]]) -> None:
@@ -205,10 +226,13 @@ def withdraw(session: Session, provider_id: str, course_ids: Iterable[str], now:
     return sorted(withdrawn)
 
 
-def mark_seen(session: Session, provider_id: str, now: datetime, *, except_ids: Iterable[str] = ()) -> None:
-    """Record that a successful run saw every active course's current version, except ``except_ids``
-    (courses missing from the feed whose withdrawal is held: the feed did not confirm them)."""
-    active = (Course.provider_id == provider_id, Course.status == CourseStatus.ACTIVE)
+def mark_seen(session: Session, provider_id: str, now: datetime, *, except_ids: Iterable[str] = (),
+              feed_id: str | None = None) -> None:
+    """Record that a successful run saw every active course's current version (with ``feed_id``: every one
+    that feed listed last), except ``except_ids`` (courses missing from the feed whose withdrawal is held:
+    the feed did not confirm them)."""
+    active = (Course.provider_id == provider_id, Course.status == CourseStatus.ACTIVE,
+              *((Course.feed_id == feed_id,) if feed_id is not None else ()))
     kept = set(except_ids)
     if not kept:
         session.execute(update(Course).where(*active).values(last_seen=now),

@@ -41,6 +41,8 @@ class Record:
 
     id: str
     raw: Mapping[str, Any]
+    # The provider the document lists it under, when the document lists several (else the document's).
+    provider: ProviderInfo | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Rejection:
     field: str
     reason: str
     excerpt: str = ""
+    provider: ProviderInfo | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -63,3 +66,11 @@ class FeedDocument:
     unmapped: list[str] = field(default_factory=list)
     # Pathways the feed publishes (native format, top-level "pathways").
     pathways: list[Mapping[str, Any]] = field(default_factory=list)
+
+    def sections(self) -> list[tuple[ProviderInfo | None, list[Record | Rejection]]]:
+        """The items grouped by the provider the document lists them under, in document order (items that
+        name none are the document's provider's)."""
+        groups: dict[ProviderInfo | None, list[Record | Rejection]] = {}
+        for item in self.items:
+            groups.setdefault(item.provider or self.provider, []).append(item)
+        return list(groups.items()) or [(self.provider, [])]

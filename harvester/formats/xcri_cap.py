@@ -143,10 +143,11 @@ from directory.urls import is_web_url
 from .base import FeedDocument, FeedError, ProviderInfo, Record, Rejection
 
 FORMAT = "xcri-cap"
-VERSION = "6"  # 2: levels read in their own framework (old CATS numbering, Scottish names, RQF); 3: LDCS subjects
+VERSION = "7"  # 2: levels read in their own framework (old CATS numbering, Scottish names, RQF); 3: LDCS subjects
 # 4: a university's own credit scheme sent under its label; levels keep the feed's text (source, scheme)
 # 5: the qualification block kept (extension ``qualification``)
 # 6: ISO-8859-1 documents using windows-1252's characters read as windows-1252
+# 7: course ids unique per provider (an aggregator's providers may share one), records name their provider
 
 XCRI = "http://xcri.org/profiles/1.2/catalog"
 XCRI_TERMS = "http://xcri.org/profiles/1.2/catalog/terms"
@@ -201,8 +202,9 @@ def parse(data: bytes) -> FeedDocument:
     for attribute in root.attrib:
         if attribute != f"{{{XSI}}}schemaLocation":
             feed.note(f"catalog/@{feed.label(attribute)}")
-    seen: set[str] = set()
-    items = [_course_item(course, n, info, feed, seen) for n, (course, info) in enumerate(courses)]
+    # Course ids are unique per provider: two providers of an aggregator's document may use the same one.
+    seen: dict[ProviderInfo | None, set[str]] = {}
+    items = [_course_item(course, n, info, feed, seen.setdefault(info, set())) for n, (course, info) in enumerate(courses)]
     return FeedDocument(
         provider=providers[0] if providers else None,
         items=items,
@@ -511,6 +513,7 @@ def _course_item(
             f"course[{position}]/identifier",
             "the course has no dc:identifier and no mlo:url to identify it",
             excerpt,
+            provider,
         )
     if record_id in seen:
         return Rejection(
@@ -518,11 +521,12 @@ def _course_item(
             f"course[{position}]/identifier",
             f"identifier {record_id!r} is used by an earlier course in this feed",
             excerpt,
+            provider,
         )
     seen.add(record_id)
     if provider is not None:
         raw["provider"] = {"id": provider.id, "name": provider.name}
-    return Record(record_id, raw)
+    return Record(record_id, raw, provider)
 
 
 _COURSE_FIELDS = frozenset(

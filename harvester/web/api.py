@@ -37,13 +37,15 @@ class Catalogue(MethodView):
         "application/json": {"schema": {"type": "object", "description": "A native catalogue feed"}},
         "application/xml": {"schema": {"type": "string", "description": "An XCRI-CAP 1.2 catalogue"}},
     }})
+    @blp.arguments(schemas.PushArgs, location="query")
     @blp.response(200, schemas.HarvestRunOut)
     @blp.alt_response(422, schema=problems.ProblemOut, content_type=problems.PROBLEM_JSON,
                       description="The document was unusable: a problem carrying the run report")
-    def put(self, provider_id):
-        """Publish the provider's whole catalogue (the same pipeline as a harvest); answers the run report."""
+    def put(self, args, provider_id):
+        """Publish the provider's whole catalogue (the same pipeline as a harvest) to its feed ``feed``, or
+        its one push feed; answers the run report."""
         run = publishing.publish(instance().harvest_environment(), identity(), provider_id,
-                                 request.get_data(cache=False), request.content_type)
+                                 request.get_data(cache=False), request.content_type, args.get("feed"))
         report = run_as_dict(run)
         if run.outcome is RunOutcome.FAILED:
             return problems.problem(422, "Unusable document", "; ".join(report["errors"]), report=report)
@@ -53,10 +55,11 @@ class Catalogue(MethodView):
 @blp.route("/providers/<provider_id>/feed")
 class Feed(MethodView):
     @require(PUBLISH)
+    @blp.arguments(schemas.PushArgs, location="query")
     @blp.response(200, schemas.FeedOut)
-    def get(self, provider_id):
-        """The provider's feed settings."""
-        feed = publishing.feed_of(db(), identity(), provider_id)
+    def get(self, args, provider_id):
+        """The provider's feed settings (its feed ``feed``, or its one feed)."""
+        feed = publishing.feed_of(db(), identity(), provider_id, args.get("feed"))
         if feed is None:
             raise NotFound(f"provider {provider_id!r} has no feed yet")
         return schemas.feed_as_dict(feed)
@@ -70,7 +73,8 @@ class Feed(MethodView):
         with instance().sessions.begin() as session:
             feed = publishing.set_feed_url(session, identity(), provider_id, args["url"],
                                            allow_private=settings.harvest_allow_private,
-                                           default_every=settings.harvest_default_interval)
+                                           default_every=settings.harvest_default_interval,
+                                           feed_id=args.get("feed"))
             return schemas.feed_as_dict(feed)
 
 
@@ -102,8 +106,9 @@ class HarvestRuns(MethodView):
     @blp.response(200, schemas.HarvestRunPage)
     def get(self, args):
         """Harvest run reports, newest first: every feed's for administrators, the caller's own otherwise."""
-        feed = publishing.visible_feed(identity(), args.get("feed"))
-        return page_as_dict(pipeline.latest_runs(db(), feed, args["page"], args["per_page"]), run_as_dict)
+        feed, member = publishing.visible_feed(db(), identity(), args.get("feed"))
+        return page_as_dict(pipeline.latest_runs(db(), feed, args["page"], args["per_page"], member=member),
+                            run_as_dict)
 
 
 @blp.route("/harvest/quarantine", tags=[CATALOGUE_API_TAG])
@@ -114,6 +119,6 @@ class Quarantine(MethodView):
     def get(self, args):
         """Records each feed's latest run could not accept, with field and reason (administrators: every
         feed's; members: their own)."""
-        feed = publishing.visible_feed(identity(), args.get("feed"))
-        page = pipeline.current_quarantine(db(), feed, args["page"], args["per_page"])
+        feed, member = publishing.visible_feed(db(), identity(), args.get("feed"))
+        page = pipeline.current_quarantine(db(), feed, args["page"], args["per_page"], member=member)
         return page_as_dict(page, quarantine_as_dict)

@@ -49,7 +49,8 @@ def set_feed():
         with instance().sessions.begin() as session:
             publishing.set_feed_url(session, identity(), provider_id, request.form.get("url"),
                                     allow_private=settings.harvest_allow_private,
-                                    default_every=settings.harvest_default_interval)
+                                    default_every=settings.harvest_default_interval,
+                                    feed_id=request.form.get("feed") or None)
     except Invalid as exc:
         return _render(provider_id, error=exc.detail, status=400)
     return redirect(url_for("member.catalogue", provider=provider_id), 303)

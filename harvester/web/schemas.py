@@ -8,7 +8,7 @@ from directory.web.schemas import PageArgs, envelope
 
 
 class FeedFilterArgs(PageArgs):
-    feed = fields.String(metadata={"description": "Only this feed (its id, the provider id)."})
+    feed = fields.String(metadata={"description": "Only this feed (its id; a member's first feed has the member's id)."})
 
 
 class PathwayCounts(Schema):
@@ -17,7 +17,8 @@ class PathwayCounts(Schema):
 
 
 class RunCounts(Schema):
-    """seen = new + changed + unchanged + quarantined + marked_withdrawn + qualifications (harvester.report)."""
+    """seen = new + changed + unchanged + quarantined + marked_withdrawn + qualifications + not_imported
+    (harvester.report)."""
 
     seen = fields.Integer(metadata={"description": "Course records in the document."})
     new = fields.Integer()
@@ -30,7 +31,16 @@ class RunCounts(Schema):
     marked_withdrawn = fields.Integer(metadata={"description": "Course records that say status withdrawn."})
     qualifications = fields.Integer(metadata={
         "description": "Records describing a whole qualification (not courses): offered to the awards register."})
+    not_imported = fields.Integer(metadata={
+        "description": "Course records of providers outside the consortium (aggregator feeds): not imported."})
     pathways = fields.Nested(PathwayCounts)
+
+
+class OutsiderOut(Schema):
+    name = fields.String(metadata={"description": "The provider's name as the document gives it."})
+    identifiers = fields.List(fields.String(), metadata={"description": "Every identifier the document gave it."})
+    courses = fields.Integer(metadata={"description": "Its course records in the document (not imported)."})
+    command = fields.String(metadata={"description": "The command that would admit it as a member's alias."})
 
 
 class UnmappedValueOut(Schema):
@@ -67,6 +77,10 @@ class HarvestRunOut(Schema):
     counts = fields.Nested(RunCounts)
     errors = fields.List(fields.String())
     held_withdrawals = fields.List(fields.String())
+    held_elsewhere = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), metadata={
+        "description": "Held withdrawals of other members' courses an aggregator feed listed: member -> ids."})
+    outsiders = fields.List(fields.Nested(OutsiderOut), metadata={
+        "description": "Providers outside the consortium the document listed (aggregator feeds)."})
     withdrawals_confirmed = fields.String(allow_none=True, metadata={
         "format": "date-time", "description": "When an administrator confirmed the held withdrawals."})
     withdrawals_rejected = fields.String(allow_none=True, metadata={
@@ -103,11 +117,20 @@ QuarantinePage = envelope(QuarantineOut, "QuarantinePage")
 class FeedIn(Schema):
     url = fields.String(required=True, allow_none=True, validate=validate.Length(max=2000), metadata={
         "description": "Where the feed is published (https; no private addresses), or null to publish by push."})
+    feed = fields.String(validate=validate.Length(max=100), metadata={
+        "description": "Which of the member's feeds (its id); needed when the member has several."})
+
+
+class PushArgs(Schema):
+    feed = fields.String(validate=validate.Length(max=100), metadata={
+        "description": "Which of the member's feeds (its id). Without it: the member's one feed, or for a push "
+                       "its one feed without an address; a member with several must name one."})
 
 
 class FeedOut(Schema):
     id = fields.String()
     provider_id = fields.String()
+    aggregator = fields.Boolean()
     name = fields.String()
     url = fields.String(allow_none=True)
     format = fields.String()
@@ -116,5 +139,6 @@ class FeedOut(Schema):
 
 
 def feed_as_dict(feed) -> dict:
-    return {"id": feed.id, "provider_id": feed.provider_id, "name": feed.name, "url": feed.url,
+    return {"id": feed.id, "provider_id": feed.provider_id, "aggregator": feed.aggregator, "name": feed.name,
+            "url": feed.url,
             "format": feed.format, "every_seconds": feed.interval_seconds, "enabled": feed.enabled}

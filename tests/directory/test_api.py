@@ -97,7 +97,8 @@ def test_harvest_runs_and_quarantine(admin, catalogue):
     latest = runs["results"][0]
     assert latest["feed"] == A and latest["outcome"] == "succeeded"
     assert latest["counts"] == {"seen": 1, "new": 0, "changed": 1, "unchanged": 0, "withdrawn": 1, "quarantined": 0,
-                                "marked_withdrawn": 0, "qualifications": 0, "pathways": {"seen": 0, "quarantined": 0}}
+                                "marked_withdrawn": 0, "qualifications": 0, "not_imported": 0,
+                                "pathways": {"seen": 0, "quarantined": 0}}
     first = runs["results"][1]
     assert first["counts"]["quarantined"] == 1
     # The quarantine is the latest run's: A's latest run had nothing bad.

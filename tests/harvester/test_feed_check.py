@@ -131,7 +131,7 @@ def test_a_dry_run_of_a_university_scheme_feed_names_the_scheme_once_with_its_co
     feed.write_bytes(university_feed())
     report = json_of(run("feeds", "check", feed, "--json"))
     assert report["counts"] == {"seen": COURSES, "listable": 0, "quarantined": COURSES, "marked_withdrawn": 0,
-                                "qualifications": 0}
+                                "qualifications": 0, "not_imported": 0}
     credit = next(u for u in report["unmapped"] if u["field"] == "credit.scheme")
     assert credit == {"field": "credit.scheme", "value": SCHEME, "count": COURSES, "examples": ["EU000", "EU001"],
                       "profile_line": f'[feed.mapping.credit_schemes."{SCHEME}"]'}

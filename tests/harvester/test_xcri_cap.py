@@ -106,8 +106,8 @@ def error_fields(validator: CourseValidator, raw: dict) -> set[str]:
 def test_adapter_declares_its_format_and_version():
     assert xcri_cap.FORMAT == "xcri-cap"
     # 2: levels in their own framework; 3: LDCS; 4: scheme labels, level sources; 5: the qualification block
-    # kept; 6: ISO-8859-1 as windows-1252
-    assert xcri_cap.VERSION == "6"
+    # kept; 6: ISO-8859-1 as windows-1252; 7: course ids per provider
+    assert xcri_cap.VERSION == "7"
 
 
 # --- real member feeds ------------------------------------------------------------------------------------

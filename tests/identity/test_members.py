@@ -181,3 +181,40 @@ def test_a_set_password_link_from_the_command_line_works_once(cli_env, app, inst
             "csrf_token": form_token(page.get_data(as_text=True))}
     assert client.post(link, data=data).status_code == 303
     assert client.post(link, data=data).status_code == 400
+
+
+def put_catalogue(staff, provider_id, courses, query=""):
+    return staff.put(f"/api/v1/providers/{provider_id}/catalogue{query}",
+                     data=feed_bytes(courses, provider_id=provider_id), content_type="application/json",
+                     headers={"X-CSRFToken": csrf_of(staff)})
+
+
+def test_a_member_with_several_feeds_pushes_to_a_named_feed_or_its_one_push_feed(members, instance, client):
+    staff_a, staff_b = members
+    with instance.sessions.begin() as session:  # A's push feed (id A) and a harvested VLE feed
+        registry.add_feed(session, registry.FeedSpec(A, "University", "http://127.0.0.1:9/vle.json",
+                                                     id="a-vle"), allow_private=True)
+    # No feed named: the one push feed (A's), whose courses the VLE feed does not touch.
+    pushed = put_catalogue(staff_a, A, [course("A1"), course("A2")])
+    assert pushed.status_code == 200 and pushed.json["feed"] == A and pushed.json["counts"]["new"] == 1
+    # A feed named: that one; its runs and the member's are the member's to read.
+    named = put_catalogue(staff_a, A, [course("V1")], "?feed=a-vle")
+    assert named.status_code == 200 and named.json["feed"] == "a-vle"
+    assert client.get(f"/api/v1/courses?provider={A}").json["total"] == 3
+    runs = staff_a.get(f"/api/v1/providers/{A}/harvest/runs").json
+    assert {r["feed"] for r in runs["results"]} == {A, "a-vle"}
+    assert staff_a.get("/api/v1/harvest/runs?feed=a-vle").status_code == 200
+    assert staff_b.get("/api/v1/harvest/runs?feed=a-vle").status_code == 403
+    assert {r["feed"] for r in staff_a.get("/api/v1/harvest/runs").json["results"]} == {A, "a-vle"}
+    # Another member's feed cannot be named, and neither can a feed that does not exist.
+    assert put_catalogue(staff_b, B, [course("B1")], "?feed=a-vle").status_code == 404
+    assert staff_a.get(f"/api/v1/providers/{A}/feed?feed=a-vle").json["url"] == "http://127.0.0.1:9/vle.json"
+
+    # Two push feeds: a push must name one, and is told which there are.
+    with instance.sessions.begin() as session:
+        registry.add_feed(session, registry.FeedSpec(A, "University", None, id="a-shop"), allow_private=False)
+    refused = put_catalogue(staff_a, A, [course("A1")])
+    assert refused.status_code == 400 and "several feeds (10000001, a-shop, a-vle): name one" in refused.json["detail"]
+    set_url = staff_a.put(f"/api/v1/providers/{A}/feed", json={"url": None, "feed": "a-vle"},
+                          headers={"X-CSRFToken": csrf_of(staff_a)})
+    assert set_url.status_code == 200 and set_url.json["id"] == "a-vle" and set_url.json["url"] is None

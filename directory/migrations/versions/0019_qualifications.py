@@ -1,7 +1,7 @@
 """Qualifications: the offers members' feeds make to the awards register, and each run's qualifications
 
 Revision ID: 0019_qualifications
-Revises: 0016_feed_mapping
+Revises: 0017_feeds_per_member
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import directory.db
 
 revision = "0019_qualifications"
-down_revision = "0016_feed_mapping"
+down_revision = "0017_feeds_per_member"
 branch_labels = None
 depends_on = None
 
