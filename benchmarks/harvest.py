@@ -18,6 +18,7 @@ import argparse
 import json
 import platform
 import random
+import secrets
 import sys
 import tempfile
 import time
@@ -164,7 +165,7 @@ def main() -> None:
 
         settings = settings_module.load(
             {"data_dir": str(tmp_path / "var"), "database_url": args.database_url, "harvest_allow_private": True,
-             "log_level": "WARNING"},
+             "log_level": "WARNING", "secret_key": secrets.token_hex(32)},
             environ={"CF_SETTINGS_FILE": str(tmp_path / "none.toml")},
         )
         instance = Instance(settings)
