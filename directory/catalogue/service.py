@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound
@@ -113,8 +113,10 @@ def store_new(
     """Insert courses never seen before, each with its first version (listed by ``feed_id``)."""
     if not contents:
         return
-    pks = session.scalars(
-        insert(Course).returning(Course.pk, sort_by_parameter_order=True),
+    # RETURNING without sort_by_parameter_order: SQLite has no sentinel to order a batch by, so SQLAlchemy
+    # would insert an ordered batch one row per statement; the rows are matched by their key instead.
+    rows = session.execute(
+        insert(Course).returning(Course.pk, Course.course_id),
         [
             {
                 "provider_id": provider_id,
@@ -130,6 +132,8 @@ def store_new(
             for c in contents
         ],
     ).all()
+    pk_of = {course_id: pk for pk, course_id in rows}
+    pks = [pk_of[c.course_id] for c in contents]
     _add_versions(session, list(zip(pks, contents, strict=True)), now, run_id)
 
 
@@ -173,8 +177,9 @@ def store_source_hashes(session: Session, updates: Sequence[tuple[int, str]]) ->
 def _add_versions(
     session: Session, pairs: Sequence[tuple[int, Content]], now: datetime, run_id: int | None
 ) -> None:
-    version_ids = session.scalars(
-        insert(CourseVersion).returning(CourseVersion.id, sort_by_parameter_order=True),
+    # Matched by course (each course gets one version here) rather than by order: see store_new.
+    rows = session.execute(
+        insert(CourseVersion).returning(CourseVersion.id, CourseVersion.course_pk),
         [
             {
                 "course_pk": pk,
@@ -189,20 +194,21 @@ def _add_versions(
             for pk, c in pairs
         ],
     ).all()
+    version_of = dict((course_pk, version_id) for version_id, course_pk in rows)
+    if len(version_of) != len(pairs):
+        raise ValueError("a course was given two versions in one write")
+    # A Core executemany keyed by primary key: the ORM's bulk update by primary key costs several times more
+    # per row, and there are no ORM objects to keep in step (the pipeline works on rows).
+    courses = Course.__table__
     session.execute(
-        update(Course),
+        update(courses).where(courses.c.pk == bindparam("b_pk")).values(
+            current_version_id=bindparam("b_version"), title=bindparam("b_title"),
+            source_hash=bindparam("b_hash"), status=CourseStatus.ACTIVE, withdrawn_at=None, last_seen=now,
+            updated=now,
+        ),
         [
-            {
-                "pk": pk,
-                "current_version_id": version_id,
-                "title": c.record["title"],
-                "source_hash": c.source_hash,
-                "status": CourseStatus.ACTIVE,
-                "withdrawn_at": None,
-                "last_seen": now,
-                "updated": now,
-            }
-            for (pk, c), version_id in zip(pairs, version_ids, strict=True)
+            {"b_pk": pk, "b_version": version_of[pk], "b_title": c.record["title"], "b_hash": c.source_hash}
+            for pk, c in pairs
         ],
     )
 
