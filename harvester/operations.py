@@ -34,8 +34,8 @@ class FeedRow:
 def dashboard(session: Session, identity: Identity, now: datetime) -> list[FeedRow]:
     identity.check_admin()
     feeds = registry.list_feeds(session)
-    latest = dict(session.execute(select(HarvestRun.feed_id, func.max(HarvestRun.id)).group_by(HarvestRun.feed_id))
-                  .tuples().all())
+    latest = {feed_id: run_id for feed_id, run_id in session.execute(
+        select(HarvestRun.feed_id, func.max(HarvestRun.id)).group_by(HarvestRun.feed_id))}
     runs = {r.feed_id: r for r in session.scalars(select(HarvestRun).where(HarvestRun.id.in_(latest.values())))}
     held: dict[str, list[HarvestRun]] = {}
     for run in session.scalars(select(HarvestRun).where(
