@@ -82,7 +82,7 @@ def save_profile():
         return _render(provider_id, error=f"Profile not saved (the stored one stays): {exc.detail}",
                        status=400, profile_text=text)
     flash(profile_saved_message(change))
-    return redirect(url_for("member.catalogue", provider=provider_id) + "#profile", 303)
+    return redirect(url_for("member.catalogue", provider=provider_id) + "#mapping-profile", 303)
 
 
 def _check_page(provider_id: str, form: dict, report=None, error: str | None = None, status: int = 200):
