@@ -9,11 +9,9 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from directory.catalogue import service as catalogue
-from directory.errors import Invalid, NotFound
+from directory.errors import Conflict, Invalid, NotFound
 from directory.identity.identity import Identity
 from directory.identity.models import Organisation
-
-from directory.errors import Conflict
 
 from . import check, formats, mapping, pipeline, registry
 from .models import Feed, HarvestRun
