@@ -184,6 +184,7 @@ def _register_web(app: Flask) -> None:
     from exchange.web import api as exchange_api
     from exchange.web import pages as exchange_pages
     from harvester.web import api as harvester_api
+    from harvester.web import dashboard_pages as harvester_dashboard
     from harvester.web import pages as harvester_pages
 
     from .web import (
@@ -217,6 +218,7 @@ def _register_web(app: Flask) -> None:
     oidc_sign_in.register(app)
     account_pages.register(app)
     harvester_pages.register(app)
+    harvester_dashboard.register(app)
     admin_pages.register(app)
     overlap_pages.register(app)
     exchange_pages.register(app)

@@ -4,14 +4,17 @@ records, and set the feed's address themselves. Which provider's data a caller m
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 
 from directory.errors import Invalid
 from directory.web.access import identity, require
 from directory.web.context import db, instance
+from directory.web.limits import large_body
 
-from .. import publishing
-from ..report import quarantine_as_dict, run_as_dict
+from .. import formats, publishing
+from ..report import quarantine_record
+from . import words
+from .profile_form import profile_saved_message
 
 bp = Blueprint("member", __name__, url_prefix="/member", template_folder="templates")
 
@@ -23,15 +26,24 @@ def _provider_id() -> str:
     return provider_id
 
 
-def _render(provider_id: str, error: str | None = None, status: int = 200):
+# Quarantined records shown on the page (every problem of each); the API pages through all of them.
+QUARANTINE_SHOWN = 200
+
+
+def _render(provider_id: str, error: str | None = None, status: int = 200, profile_text: str | None = None,
+            profile_error: str | None = None):
     session, caller = db(), identity()
     feed = publishing.feed_of(session, caller, provider_id)
-    runs = publishing.runs(session, caller, provider_id, 1, 10)
-    quarantine = publishing.quarantine(session, caller, provider_id, 1, 100)
+    runs = publishing.runs(session, caller, provider_id, 1, 10).results
+    quarantine = publishing.quarantine(session, caller, provider_id, 1, QUARANTINE_SHOWN)
+    if feed is not None and profile_text is None:
+        profile_text = publishing.profile_toml(session, caller, feed.id)
     return render_template(
-        "member/catalogue.html", provider_id=provider_id, feed=feed, error=error,
-        runs=[run_as_dict(r) for r in runs.results], quarantine=[quarantine_as_dict(q) for q in quarantine.results],
-        quarantine_total=quarantine.total,
+        "member/catalogue.html", provider_id=provider_id, feed=feed, error=error, profile_error=profile_error,
+        runs=words.run_rows(runs), unmapped=(runs[0].unmapped_values or []) if runs else [],
+        problems=words.problem_rows([quarantine_record(q) for q in quarantine.results]),
+        quarantine_total=quarantine.total, quarantine_shown=min(quarantine.total, QUARANTINE_SHOWN),
+        profile_text=profile_text or "", profile_action=url_for("member.save_profile"),
     ), status
 
 
@@ -54,6 +66,62 @@ def set_feed():
     except Invalid as exc:
         return _render(provider_id, error=exc.detail, status=400)
     return redirect(url_for("member.catalogue", provider=provider_id), 303)
+
+
+@bp.post("/catalogue/profile")
+@require(publishing.PUBLISH)
+def save_profile():
+    provider_id = _provider_id()
+    text = request.form.get("profile", "")
+    feed = publishing.feed_of(db(), identity(), provider_id)
+    if feed is None:
+        return _render(provider_id, error="Set the feed's address (or publish a document) first: a profile "
+                                          "belongs to a feed.", status=400, profile_text=text)
+    try:
+        change = publishing.change_profile(instance().harvest_environment(), identity(), feed.id, text)
+    except Invalid as exc:
+        return _render(provider_id, error=f"Profile not saved (the stored one stays): {exc.detail}",
+                       status=400, profile_text=text)
+    flash(profile_saved_message(change))
+    return redirect(url_for("member.catalogue", provider=provider_id) + "#mapping-profile", 303)
+
+
+def _check_page(provider_id: str, form: dict, report=None, error: str | None = None, status: int = 200):
+    feed = publishing.feed_of(db(), identity(), provider_id)
+    return render_template("member/check.html", provider_id=provider_id, feed=feed, form=form, error=error,
+                           report=report, formats=sorted(formats.ADAPTERS)), status
+
+
+@bp.get("/catalogue/check")
+@require(publishing.PUBLISH)
+def check_page():
+    return _check_page(_provider_id(), {})
+
+
+@bp.post("/catalogue/check")
+@large_body  # a whole feed, as publishing one takes: up to harvest_max_bytes
+@require(publishing.PUBLISH)
+def check():
+    provider_id = _provider_id()
+    form = {key: request.form.get(key, "") for key in ("url", "format", "profile")}
+    env, caller = instance().harvest_environment(), identity()
+    feed = publishing.feed_of(db(), caller, provider_id)
+    if feed is None:
+        return _check_page(provider_id, form, error="Your organisation has no feed yet: set its address on "
+                                                    "My catalogue first.", status=400)
+    upload = request.files.get("document")
+    try:
+        if upload is not None and upload.filename:
+            body, content_type = upload.read(), upload.mimetype
+        elif form["url"].strip():
+            body, content_type = publishing.fetch_for_dry_run(env, caller, feed.id, form["url"])
+        else:
+            raise Invalid("give a document: choose a file to upload, or give its address")
+        report = publishing.dry_run(env, caller, feed.id, body, format_name=form["format"] or None,
+                                    profile_text=form["profile"], content_type=content_type)
+    except Invalid as exc:
+        return _check_page(provider_id, form, error=exc.detail, status=400)
+    return _check_page(provider_id, form, report=report.as_dict())
 
 
 def register(app: Flask) -> None:

@@ -77,7 +77,8 @@ def test_the_signed_in_pages_break_no_part_of_their_policy(watched, server):  # 
     watched.wait_for_load_state("load")
     for path in ("/member/", "/admin/", "/admin/users", "/admin/pathways", "/admin/overlaps", "/exchange/queue",
                  "/exchange/my-credit", f"/member/catalogue?provider={A}", "/exchange/qualifications",
-                 f"/exchange/qualifications?org={A}"):
+                 f"/exchange/qualifications?org={A}", "/admin/harvest", f"/admin/harvest/{A}",
+                 f"/member/catalogue/check?provider={A}"):
         response = watched.goto(server + path)
         assert response.status in (200, 403), path
         assert violations(watched) == [], path
