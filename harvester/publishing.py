@@ -83,6 +83,12 @@ def feed_of(session: Session, identity: Identity, provider_id: str, feed_id: str
     return next((f for f in feeds if f.id == provider_id), feeds[0] if feeds else None)
 
 
+def feeds_of(session: Session, identity: Identity, provider_id: str) -> list[Feed]:
+    """Every feed of the member (one per system it publishes from), for the member's pages to choose from."""
+    identity.check(PUBLISH, provider_id)
+    return registry.member_feeds(session, provider_id)
+
+
 def set_feed_url(session: Session, identity: Identity, provider_id: str, url: str | None, *,
                  allow_private: bool, default_every: str, feed_id: str | None = None) -> Feed:
     """Point a member's feed (``feed_id``, or its one feed) at a new address (checked like `feeds add`: no

@@ -40,12 +40,14 @@ def dashboard():
 @bp.post("/feeds")
 @require(admin=True)
 def add_feed():
-    form = {key: request.form.get(key, "") for key in ("provider_id", "name", "url", "format", "every", "aliases")}
+    form = {key: request.form.get(key, "") for key in ("provider_id", "name", "url", "format", "every", "aliases",
+                                                        "feed_id", "aggregator")}
     settings = instance().settings
     aliases = tuple(a.strip() for a in form["aliases"].replace(",", "\n").splitlines() if a.strip())
     spec = registry.FeedSpec(form["provider_id"].strip(), form["name"].strip(), form["url"].strip() or None,
                              form["format"] or "native", form["every"].strip() or settings.harvest_default_interval,
-                             aliases=aliases)
+                             aliases=aliases, id=form["feed_id"].strip() or None,
+                             aggregator=form["aggregator"] == "yes")
     if not spec.name:
         return _dashboard("a feed needs the member's name", form, 400)
     try:

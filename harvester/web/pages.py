@@ -26,6 +26,17 @@ def _provider_id() -> str:
     return provider_id
 
 
+def _feed_id() -> str | None:
+    """The member's feed the page is about (``?feed=``, or the form's): a member may publish several, one per
+    system; none named means its one feed (publishing.feed_of)."""
+    return request.values.get("feed") or None
+
+
+def _links(provider_id: str, feed) -> dict:
+    """Query arguments that keep the page on this member's feed."""
+    return {"provider": provider_id, **({"feed": feed.id} if feed is not None and feed.id != provider_id else {})}
+
+
 # Quarantined records shown on the page (every problem of each); the API pages through all of them.
 QUARANTINE_SHOWN = 200
 
@@ -33,7 +44,8 @@ QUARANTINE_SHOWN = 200
 def _render(provider_id: str, error: str | None = None, status: int = 200, profile_text: str | None = None,
             profile_error: str | None = None):
     session, caller = db(), identity()
-    feed = publishing.feed_of(session, caller, provider_id)
+    feed = publishing.feed_of(session, caller, provider_id, _feed_id())
+    feeds = publishing.feeds_of(session, caller, provider_id)
     runs = publishing.runs(session, caller, provider_id, 1, 10).results
     quarantine = publishing.quarantine(session, caller, provider_id, 1, QUARANTINE_SHOWN)
     if feed is not None and profile_text is None:
@@ -44,6 +56,7 @@ def _render(provider_id: str, error: str | None = None, status: int = 200, profi
         problems=words.problem_rows([quarantine_record(q) for q in quarantine.results]),
         quarantine_total=quarantine.total, quarantine_shown=min(quarantine.total, QUARANTINE_SHOWN),
         profile_text=profile_text or "", profile_action=url_for("member.save_profile"),
+        feeds=feeds, links=_links(provider_id, feed),
     ), status
 
 
@@ -62,10 +75,11 @@ def set_feed():
             publishing.set_feed_url(session, identity(), provider_id, request.form.get("url"),
                                     allow_private=settings.harvest_allow_private,
                                     default_every=settings.harvest_default_interval,
-                                    feed_id=request.form.get("feed") or None)
+                                    feed_id=_feed_id())
     except Invalid as exc:
         return _render(provider_id, error=exc.detail, status=400)
-    return redirect(url_for("member.catalogue", provider=provider_id), 303)
+    return redirect(url_for("member.catalogue", provider=provider_id, **({"feed": _feed_id()} if _feed_id() else {})),
+                    303)
 
 
 @bp.post("/catalogue/profile")
@@ -73,7 +87,7 @@ def set_feed():
 def save_profile():
     provider_id = _provider_id()
     text = request.form.get("profile", "")
-    feed = publishing.feed_of(db(), identity(), provider_id)
+    feed = publishing.feed_of(db(), identity(), provider_id, _feed_id())
     if feed is None:
         return _render(provider_id, error="Set the feed's address (or publish a document) first: a profile "
                                           "belongs to a feed.", status=400, profile_text=text)
@@ -83,13 +97,13 @@ def save_profile():
         return _render(provider_id, error=f"Profile not saved (the stored one stays): {exc.detail}",
                        status=400, profile_text=text)
     flash(profile_saved_message(change))
-    return redirect(url_for("member.catalogue", provider=provider_id) + "#mapping-profile", 303)
+    return redirect(url_for("member.catalogue", **_links(provider_id, feed)) + "#mapping-profile", 303)
 
 
 def _check_page(provider_id: str, form: dict, report=None, error: str | None = None, status: int = 200):
-    feed = publishing.feed_of(db(), identity(), provider_id)
+    feed = publishing.feed_of(db(), identity(), provider_id, _feed_id())
     return render_template("member/check.html", provider_id=provider_id, feed=feed, form=form, error=error,
-                           report=report, formats=sorted(formats.ADAPTERS)), status
+                           report=report, formats=sorted(formats.ADAPTERS), links=_links(provider_id, feed)), status
 
 
 @bp.get("/catalogue/check")
@@ -105,7 +119,7 @@ def check():
     provider_id = _provider_id()
     form = {key: request.form.get(key, "") for key in ("url", "format", "profile")}
     env, caller = instance().harvest_environment(), identity()
-    feed = publishing.feed_of(db(), caller, provider_id)
+    feed = publishing.feed_of(db(), caller, provider_id, _feed_id())
     if feed is None:
         return _check_page(provider_id, form, error="Your organisation has no feed yet: set its address on "
                                                     "My catalogue first.", status=400)

@@ -216,8 +216,18 @@ def test_add_a_feed_and_a_refused_one_keeps_what_was_typed(people, instance):
         assert (feed.name, feed.format, feed.interval_seconds) == ("New College", "xcri-cap", 86400)
         assert set(registry.feed_aliases(session, feed)) >= {"http://www.new.ac.uk/", "NEWCOLL"}
     again = post(people["admin"], "/admin/harvest/feeds", {**form, "name": "Typed Name"})
-    assert again.status_code == 400 and "already has a feed" in text(again) and "Typed Name" in text(again)
+    assert again.status_code == 400 and "has a feed already" in text(again) and "Typed Name" in text(again)
     assert "NEWCOLL" in text(again)
+    # The member's second feed (one per system) under an id of its own, and an aggregator's.
+    second = {**form, "url": "https://vle.new.ac.uk/feed.xml", "feed_id": "10000050-vle", "aliases": ""}
+    assert post(people["admin"], "/admin/harvest/feeds", second).status_code == 303
+    federation = {"provider_id": "10000051", "name": "Federation", "url": "https://fed.example.ac.uk/all.xml",
+                  "format": "xcri-cap", "every": "1d", "aggregator": "yes"}
+    assert post(people["admin"], "/admin/harvest/feeds", federation).status_code == 303
+    with instance.readers() as session:
+        vle = session.get(registry.Feed, "10000050-vle")
+        assert (vle.provider_id, vle.aggregator) == ("10000050", False)
+        assert session.get(registry.Feed, "10000051").aggregator is True
 
 
 def test_the_feed_page_shows_runs_unmapped_values_problems_and_edits_the_profile(people, instance):
@@ -229,3 +239,19 @@ def test_the_feed_page_shows_runs_unmapped_values_problems_and_edits_the_profile
     refused = post(people["admin"], f"/admin/harvest/{A}/profile", {"profile": "[defaults]\nmode = ['by-post']\n"})
     assert refused.status_code == 400 and "by-post" in text(refused)
     assert stored_mapping(instance)["credit_schemes"]
+
+
+def test_a_member_with_two_feeds_chooses_the_feed_its_page_is_about(people, instance):
+    with instance.sessions.begin() as session:
+        registry.add_feed(session, registry.FeedSpec(A, "Member A VLE", "https://vle.a.ac.uk/feed.json",
+                                                     id=f"{A}-vle"), allow_private=True)
+    page = text(people["a"].get("/member/catalogue"))
+    assert "publishes 2 feeds" in page and f"{A}-vle" in page
+    other = text(people["a"].get(f"/member/catalogue?feed={A}-vle"))
+    assert "https://vle.a.ac.uk/feed.json" in other
+    # Its profile is saved on that feed, not on the member's first one.
+    response = post(people["a"], "/member/catalogue/profile",
+                    {"feed": f"{A}-vle", "profile": '[defaults]\nmode = ["online-asynchronous"]\n'})
+    assert response.status_code == 303 and f"feed={A}-vle" in response.headers["Location"]
+    with instance.readers() as session:
+        assert registry.stored_profile(session.get(registry.Feed, f"{A}-vle")).default_mode == ("online-asynchronous",)
