@@ -52,6 +52,9 @@ class CheckReport:
     provider_check: str | None = None
     provider_ok: bool | None = None
     unread: list[str] = field(default_factory=list)
+    # Expected fields (listing policy) the listable records do not publish: {"field", "words", "count",
+    # "examples", "reason"}.
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -65,6 +68,7 @@ class CheckReport:
             "provider_check": {"ok": self.provider_ok, "message": self.provider_check}
             if self.provider_check is not None else None,
             "unread": list(self.unread),
+            "warnings": [dict(w) for w in self.warnings],
         }
 
 
@@ -100,7 +104,7 @@ def check_document(vocab: Vocabularies, body: bytes, *, format_name: str | None 
         provider={"id": provider.id, "name": provider.name,
                   "identifiers": [value for value, _ in provider.all_identifiers()]} if provider else None,
         provider_check=check[0] if check else None, provider_ok=check[1] if check else None,
-        unread=sorted(set(document.unmapped)),
+        unread=sorted(set(document.unmapped)), warnings=sorting.warnings(),
     )
 
 

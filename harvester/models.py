@@ -113,6 +113,9 @@ class HarvestRun(Base):
     # Values the run could not map, grouped (harvester.unmapped): [{"field", "value", "count", "examples",
     # "profile_line"}].
     unmapped_values: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list, server_default="[]")
+    # Expected fields (listing policy) the feed's listed courses do not publish, after this run:
+    # [{"field", "words", "count", "examples"}] (report.py's ``warnings``).
+    warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list, server_default="[]")
 
 
 class QuarantineEntry(Base):

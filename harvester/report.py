@@ -66,6 +66,9 @@ def run_as_dict(run: HarvestRun) -> dict[str, Any]:
         "unmapped": list(run.unmapped_values or []),
         # What the adapter read but has no field for (element and attribute names).
         "unread": list(run.unmapped or []),
+        # Expected fields (listing policy) the member's listed courses do not publish, with counts:
+        # {"field", "words", "count", "examples", "reason"}. Listed all the same; shown to the publisher.
+        "warnings": list(run.warnings or []),
     }
 
 

@@ -31,6 +31,14 @@ class RunCounts(Schema):
     pathways = fields.Nested(PathwayCounts)
 
 
+class ListingWarningOut(Schema):
+    field = fields.String(metadata={"description": "The course record field, e.g. learning_outcomes."})
+    words = fields.String(metadata={"description": "The field in plain words."})
+    count = fields.Integer(metadata={"description": "Listed courses that do not publish it."})
+    examples = fields.List(fields.String(), metadata={"description": "Two of their course ids."})
+    reason = fields.String()
+
+
 class UnmappedValueOut(Schema):
     field = fields.String(metadata={"description": "credit.scheme, level, subjects or mode"})
     value = fields.Raw(allow_none=True, metadata={"description": "The feed's value (null: none given)."})
@@ -62,6 +70,8 @@ class HarvestRunOut(Schema):
         "description": "Values the run could not map, grouped, with the profile line that would map them."})
     unread = fields.List(fields.String(), metadata={
         "description": "What the feed carries that the directory has no field for (element names)."})
+    warnings = fields.List(fields.Nested(ListingWarningOut), metadata={
+        "description": "Expected fields (listing policy) the member's listed courses do not publish."})
 
 
 class QuarantineOut(Schema):
