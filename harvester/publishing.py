@@ -76,6 +76,13 @@ def quarantine(session: Session, identity: Identity, provider_id: str, page: int
     return pipeline.current_quarantine(session, provider_id, page, per_page)
 
 
+def scorecards(session: Session, identity: Identity, provider_id: str) -> dict:
+    """The member's completeness scorecards (QAA minimum information set, EU Annex I) over its active
+    courses, for its own staff (and administrators) only."""
+    identity.check(PUBLISH, provider_id)
+    return catalogue.member_scorecards(session, provider_id)
+
+
 def visible_feed(identity: Identity, feed_id: str | None) -> str | None:
     """The feed filter a caller may use on the consortium-wide report lists: administrators any (or all),
     everybody else their own organisation's only."""

@@ -31,7 +31,7 @@ def _render(provider_id: str, error: str | None = None, status: int = 200):
     return render_template(
         "member/catalogue.html", provider_id=provider_id, feed=feed, error=error,
         runs=[run_as_dict(r) for r in runs.results], quarantine=[quarantine_as_dict(q) for q in quarantine.results],
-        quarantine_total=quarantine.total,
+        quarantine_total=quarantine.total, scorecards=publishing.scorecards(session, caller, provider_id),
     ), status
 
 
