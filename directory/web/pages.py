@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..catalogue import service as catalogue
 from ..catalogue import words
+from ..catalogue import listing
 from ..catalogue.vocab import EQF_LEVEL_SHORT
 from ..catalogue.words import FRAMEWORK_NAMES
 from ..overlaps import service as overlap_service
@@ -237,8 +238,11 @@ def course_page(provider_id: str, course_id: str):
     page_url = url_for("pages.course_page", provider_id=provider_id, course_id=course_id, _external=True)
     in_pathways = pathway_service.annotations(db(), provider_id, course_id, content.get("pathways") or [])
     overlapping = overlap_service.overlaps_of(db(), provider_id, course_id, per_page=5)
+    # The expected fields (listing policy) this record lacks: said where each would be, in plain words.
+    gaps = {name: f"not published by {course.provider.name} yet" for name in
+            listing.expected_missing(course.current_version.missing, instance().settings.listing_expected_only)}
     return render_template("course.html", course=course, content=content, frameworks=FRAMEWORK_NAMES,
-                           in_pathways=in_pathways, overlapping=overlapping,
+                           in_pathways=in_pathways, overlapping=overlapping, gaps=gaps, gap_titles=listing.FIELD_TITLES,
                            today=instance().clock.today().isoformat(),
                            structured_data=jsonld.course_json_ld(course, content, page_url))
 

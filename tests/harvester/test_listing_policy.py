@@ -117,3 +117,15 @@ def test_harvest_report_json_has_the_warnings(instance, feed, settings, monkeypa
     assert result.exit_code == 0, result.output
     report = json.loads(result.output[result.output.index("{"):])
     assert [w["field"] for w in report["warnings"]] == ["learning_outcomes", "cost"]
+
+
+def test_the_course_page_says_which_expected_fields_the_provider_has_not_published_yet(instance, feed, client):
+    pipeline.harvest(instance.harvest_environment(), feed)
+    text = " ".join(client.get(f"/courses/{PROVIDER}/NO-LO").get_data(as_text=True).split())
+    assert "Learning outcomes: not published by University of Testing yet." in text
+    assert "What you will be able to do</h2> <p class=\"not-published\">Learning outcomes" in text
+    assert "Cost: not published" not in text  # NO-LO publishes its cost
+    cost = " ".join(client.get(f"/courses/{PROVIDER}/NO-COST").get_data(as_text=True).split())
+    assert "Cost: not published by University of Testing yet." in cost and "Learning outcomes: not published" not in cost
+    full = client.get(f"/courses/{PROVIDER}/A1").get_data(as_text=True)
+    assert "not published by" not in full
