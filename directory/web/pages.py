@@ -45,7 +45,7 @@ FACET_GROUPS = (
     ("language", "Language of teaching"),
 )
 FILTER_PARAMS = ("provider", "subject", "eqf_level", "credit", "credit_min", "credit_max", "mode", "schedule",
-                 "starts_after", "starts_before", "language", "psrb", "cost_max", "pathway")
+                 "starts_after", "starts_before", "language", "psrb", "cost_max", "pathway", "complete")
 _page_args = schemas.SearchPageArgs()
 
 
@@ -139,6 +139,7 @@ def _chip_label(name: str, value: str, labels: dict[tuple[str, str], str]) -> st
         "psrb": lambda: "recognised by a professional body" if value == "any" else f"recognised by {value}",
         "cost_max": lambda: f"costs at most £{float(value):g}",
         "pathway": lambda: f"in pathway {value}",
+        "complete": lambda: "publishes the full minimum information set",
     }
     return fixed[name]() if name in fixed else value
 
