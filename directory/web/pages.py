@@ -16,9 +16,8 @@ from flask import Blueprint, Flask, render_template, request, url_for
 from marshmallow import ValidationError, fields
 from werkzeug.datastructures import MultiDict
 
+from ..catalogue import listing, words
 from ..catalogue import service as catalogue
-from ..catalogue import words
-from ..catalogue import listing
 from ..catalogue.vocab import EQF_LEVEL_SHORT
 from ..catalogue.words import FRAMEWORK_NAMES
 from ..overlaps import service as overlap_service
