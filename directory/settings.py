@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from .catalogue.listing import DEFAULT_EXPECTED, DEFAULT_REQUIRED, PolicyError, check_policy
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -88,6 +90,18 @@ def _clock_start(value: Any) -> str:
     text = str(value).strip()
     parse_start(text)  # fails fast on a value that is not an ISO date or date-time
     return text
+
+
+def _field_names(value: Any) -> tuple[str, ...]:
+    """A list of canonical record field names (or one comma-separated string of them, as a CF_ variable
+    gives it); unknown names refused, naming the known ones."""
+    from .catalogue.listing import check_names
+
+    items = value.split(",") if isinstance(value, str) else [str(v) for v in value]
+    try:
+        return check_names(items, "listing policy")
+    except PolicyError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def _setting(default: Any, parse: Callable[[Any], Any], doc: str) -> Any:
@@ -228,6 +242,27 @@ class Settings:
     webhook_retries: int = _setting(3, int, "Retries of a failed webhook call within one delivery run.")
     webhook_backoff: float = _setting(1.0, float, "First webhook retry delay in seconds (doubles each retry).")
     webhook_timeout: float = _setting(10.0, _positive_float, "Seconds to wait for a member's webhook to answer.")
+    listing_required: tuple[str, ...] = _setting(
+        DEFAULT_REQUIRED, _field_names,
+        "Course record fields a course needs to be listed (the listing policy; a member's mapping profile may "
+        "add to them). Always includes id, title, url, credit, level, subjects, mode.",
+    )
+    listing_expected: tuple[str, ...] = _setting(
+        DEFAULT_EXPECTED, _field_names,
+        "Course record fields a listed course should publish: warnings to the publisher, 'not published yet' "
+        "on the course page. A field also in listing_required counts as required.",
+    )
+
+    def __post_init__(self) -> None:
+        try:
+            check_policy(self.listing_required, self.listing_expected)
+        except PolicyError as exc:
+            raise SettingsError(f"listing policy: {exc}") from None
+
+    @property
+    def listing_expected_only(self) -> tuple[str, ...]:
+        """The expected fields that the consortium has not moved to required."""
+        return tuple(name for name in self.listing_expected if name not in self.listing_required)
 
     @property
     def sqlalchemy_url(self) -> str:

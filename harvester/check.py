@@ -59,6 +59,9 @@ class CheckReport:
     # Aggregator documents: records of providers outside the consortium (not imported), and those providers.
     not_imported: int = 0
     outsiders: list[dict[str, Any]] = field(default_factory=list)
+    # Expected fields (listing policy) the listable records do not publish: {"field", "words", "count",
+    # "examples", "reason"}.
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -75,6 +78,7 @@ class CheckReport:
             "unread": list(self.unread),
             "qualifications": [dict(q) for q in self.qualifications],
             "outsiders": [dict(o) for o in self.outsiders],
+            "warnings": [dict(w) for w in self.warnings],
         }
 
 
@@ -125,7 +129,7 @@ def check_document(vocab: Vocabularies, body: bytes, *, format_name: str | None 
         provider={"id": provider.id, "name": provider.name,
                   "identifiers": [value for value, _ in provider.all_identifiers()]} if provider else None,
         provider_check=check[0] if check else None, provider_ok=check[1] if check else None,
-        unread=sorted(set(document.unmapped)),
+        unread=sorted(set(document.unmapped)), warnings=pipeline.warnings_of(sortings),
         qualifications=[_qualification(q) for sorting in sortings for q in sorting.qualifications],
     )
 

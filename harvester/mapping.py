@@ -45,6 +45,7 @@ from typing import Any
 
 import orjson
 
+from directory.catalogue import listing
 from directory.catalogue.schema import MODES, is_language_tag
 from directory.catalogue.vocab import (
     CREDIT_SCHEMES,
@@ -329,6 +330,10 @@ class _Reader:
         if not isinstance(required, list) or not all(isinstance(r, str) and r.strip() for r in required):
             raise self.fail(("listing", "required"), "must be a list of field names")
         names = tuple(dict.fromkeys(r.strip() for r in required))
+        unknown = [n for n in names if n not in listing.FIELD_WORDS]
+        if unknown:  # refused when saved, not at the next harvest
+            raise self.fail(("listing", "required"), f"unknown field {', '.join(map(repr, unknown))} (fields of "
+                                                     f"the course record: {', '.join(listing.FIELD_WORDS)})")
         if names:
             canonical["listing"] = {"required": list(names)}
         return names

@@ -129,6 +129,9 @@ class HarvestRun(Base):
     # ``seen`` beside the others. ``outsiders`` names them: [{"name", "identifiers", "courses", "command"}].
     not_imported: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     outsiders: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list, server_default="[]")
+    # Expected fields (listing policy) the feed's listed courses do not publish, after this run:
+    # [{"field", "words", "count", "examples"}] (report.py's ``warnings``).
+    warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list, server_default="[]")
 
 
 class QuarantineEntry(Base):

@@ -56,6 +56,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from directory.catalogue import listing
 from directory.catalogue import qualifications as offers
 from directory.catalogue import service as catalogue
 from directory.catalogue.completeness import completeness
@@ -81,8 +82,9 @@ log = logging.getLogger(__name__)
 INCOMPLETE_LISTED = 50
 # Bump when validation rules or derived fields change: every record is then validated again, even in
 # feeds whose bytes have not changed.
-RULES_VERSION = "4"  # 2: LDCS subjects; JACS 3.0 mapped to the CAH v1.3 groups; 3: mapping profiles;
-# 4: qualifications recognised (harvester.qualifications)
+# 2: LDCS subjects; JACS 3.0 mapped to the CAH v1.3 groups; 3: mapping profiles; 4: qualifications recognised
+# (harvester.qualifications); 5: the listing policy (learning outcomes expected, not required, by default)
+RULES_VERSION = "5"
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,7 @@ def _ingest(env, lease: leases.Lease, feed: Feed, body: bytes, started: datetime
     except ProfileError as exc:  # stored before a rule it breaks (a vocabulary changed): say so, change nothing
         return _record_failure(env, lease, feed, started, trigger, http_status,
                                f"the feed's mapping profile is refused: {exc.detail}")
-    body_hash = hashlib.sha256(_salt(adapter, profile) + body).hexdigest()
+    body_hash = hashlib.sha256(_salt(adapter, profile, env.settings) + body).hexdigest()
     if body_hash == feed.body_hash:
         repeated = _repeat_unchanged(env, lease, feed, started, trigger, http_status, validators)
         if repeated is not None:
@@ -191,7 +193,7 @@ def _ingest(env, lease: leases.Lease, feed: Feed, body: bytes, started: datetime
                                   http_status)
             run.unmapped_values = UnmappedValues.merged(s.unmapped for s in sortings).as_list()
             session.execute(update(Feed).where(Feed.id == feed.id).values(body_hash=body_hash))
-            _keep_document(session, feed.id, adapter, profile, body, env.clock())
+            _keep_document(session, feed.id, adapter, profile, env.settings, body, env.clock())
             _remember_validators(session, feed, validators)
             # Last, so the feed's row is locked only for the moment before the commit (the heartbeat goes on).
             lease.confirm(session)
@@ -225,16 +227,19 @@ def change_profile(env: HarvestEnvironment, feed_id: str, profile: MappingProfil
     return resort(env, feed_id)
 
 
-def _salt(adapter: ModuleType, profile: MappingProfile) -> bytes:
-    """What every record hash and the document hash start with: a new adapter, rule set or profile re-sorts."""
-    return f"{adapter.FORMAT}:{adapter.VERSION}:{RULES_VERSION}:{profile.digest}:".encode()
+def _salt(adapter: ModuleType, profile: MappingProfile, settings: Settings) -> bytes:
+    """What every record hash and the document hash start with: a new adapter, rule set, profile or
+    consortium listing policy re-sorts (a field moved to required quarantines the records that lack it)."""
+    policy = hashlib.sha256(",".join(settings.listing_required).encode()).hexdigest()[:16]  # sorted_with is short
+    return f"{adapter.FORMAT}:{adapter.VERSION}:{RULES_VERSION}:{profile.digest}:{policy}:".encode()
 
 
-def _keep_document(session: Session, feed_id: str, adapter: ModuleType, profile: MappingProfile, body: bytes,
+def _keep_document(session: Session, feed_id: str, adapter: ModuleType, profile: MappingProfile,
+                   settings: Settings, body: bytes,
                    now: datetime) -> None:
     session.execute(delete(StoredDocument).where(StoredDocument.feed_id == feed_id))
     session.add(StoredDocument(feed_id=feed_id, format=adapter.FORMAT, body=body, stored=now,
-                               sorted_with=_salt(adapter, profile).decode()))
+                               sorted_with=_salt(adapter, profile, settings).decode()))
 
 
 def _sorted_otherwise(env: HarvestEnvironment, feed: Feed) -> tuple[bytes, str] | None:
@@ -246,7 +251,7 @@ def _sorted_otherwise(env: HarvestEnvironment, feed: Feed) -> tuple[bytes, str] 
         if kept is None:
             return None
         try:
-            current = _salt(formats.adapter(kept.format), feed_profile(feed)).decode()
+            current = _salt(formats.adapter(kept.format), feed_profile(feed), env.settings).decode()
         except (ValueError, ProfileError):
             return None  # _ingest reports a refused profile when the document is read
         if current == kept.sorted_with:
@@ -315,6 +320,7 @@ def _repeat_unchanged(env: HarvestEnvironment, lease: leases.Lease, feed: Feed, 
             completeness_mean=previous.completeness_mean, incomplete=previous.incomplete,
             unmapped=previous.unmapped, unmapped_values=list(previous.unmapped_values or []),
             qualifications=list(previous.qualifications or []),
+            warnings=list(previous.warnings or []),
         )
         session.add(run)
         session.flush()
@@ -439,6 +445,7 @@ class _Sorting:
     qualification_ids: set[str] = field(default_factory=set)
     count: int = 0
     unmapped: UnmappedValues = field(default_factory=UnmappedValues)
+    expected: tuple[str, ...] = ()  # the listing policy's expected fields (the validator's)
 
     @property
     def listable(self) -> int:
@@ -504,6 +511,7 @@ def _apply(session: Session, env: HarvestEnvironment, feed: Feed, document: Feed
     run.withdrawn = sum(len(c.withdrawn) for c in changes.values())
     run.pathways_seen, run.pathways_quarantined = len(document.pathways), len(pathways.rejected)
     run.completeness_mean, run.incomplete = _completeness_summary(session, feed.id)
+    run.warnings = _expected_warnings(session, feed.id, sortings[0].expected if sortings else ())
     run.finished = env.clock()
     session.flush()
     return run, list(changes.values())
@@ -567,8 +575,15 @@ def _offer_qualifications(session: Session, feed: Feed, member: str, sorting: _S
 
 
 def make_validator(vocab: Vocabularies, settings: Settings, profile: MappingProfile) -> CourseValidator:
-    """The validator a harvest and a dry run (harvester.check) both sort with, so they report alike."""
-    return CourseValidator(vocab)
+    """The validator a harvest and a dry run (harvester.check) both sort with, so they report alike: the
+    consortium's listing policy, with the fields the member's profile adds (a member may be stricter, never
+    laxer, so the profile's list only ever adds). ProfileError when the profile names a field the course
+    record does not have."""
+    try:
+        extra = listing.check_names(profile.listing_required, "[listing] required")
+    except listing.PolicyError as exc:
+        raise ProfileError("mapping profile", "listing.required", None, str(exc)) from None
+    return CourseValidator(vocab, (*settings.listing_required, *extra), settings.listing_expected)
 
 
 def _sort_records(env: HarvestEnvironment, feed: Feed, adapter: ModuleType, section: Section,
@@ -577,7 +592,7 @@ def _sort_records(env: HarvestEnvironment, feed: Feed, adapter: ModuleType, sect
     # The awarding-body default names the provider the records are listed under (an aggregator's members).
     name = section.provider.name if section.provider is not None and section.member != feed.provider_id else feed.name
     document = FeedDocument(section.provider, section.items, total=len(section.items))
-    return sort_document(validator, document, profile=profile, salt=_salt(adapter, profile), states=section.states,
+    return sort_document(validator, document, profile=profile, salt=_salt(adapter, profile, env.settings), states=section.states,
                          feed_id=feed.id, provider_id=section.member, provider_name=name, progress=progress,
                          rival_feeds=section.rival_feeds)
 
@@ -595,7 +610,7 @@ def sort_document(validator: CourseValidator, document: FeedDocument, *, profile
     the course stays with it. Reads and writes nothing: a harvest stores the result (``_apply``), a dry run
     only reports it (harvester.check)."""
     states = states if states is not None else {}
-    sorting = _Sorting()
+    sorting = _Sorting(expected=validator.expected)
 
     def quarantine(record_id: str | None, problems: list[tuple[str, str]], excerpt: str,
                    raw: dict | None = None) -> None:
@@ -664,8 +679,12 @@ def _sort_record(item: Record, sorting: _Sorting, states, validator: CourseValid
     if state is not None and state.source_hash == source_hash and state.status is CourseStatus.ACTIVE:
         sorting.unchanged += 1
         return
+    raw = item.raw
+    if "awarding_body" in validator.required and raw.get("awarding_body") in (None, {}) and provider_name:
+        # The default below applies before a policy requiring an awarding body is checked: the provider is one.
+        raw = {**raw, "awarding_body": {"name": provider_name}}
     try:
-        record = validator.load(item.raw)
+        record = validator.load(raw)
     except ValidationError as exc:
         problems = [(e.field, e.reason) for e in validator.errors(exc)]
         quarantine(item.id, problems or [("(record)", "invalid")], raw_bytes.decode("utf-8", "replace"), item.raw)
@@ -703,6 +722,27 @@ def _completeness_summary(session: Session, feed_id: str) -> tuple[float | None,
         round(float(mean), 3) if mean is not None else None,
         [{"course_id": cid, "score": score, "missing": missing} for cid, score, missing in worst],
     )
+
+
+def _expected_warnings(session: Session, feed_id: str, expected: tuple[str, ...]) -> list[dict]:
+    """The expected fields the active courses this feed listed last do not publish, after the run (listed
+    courses the run did not validate again count too: the report describes the catalogue, not the run's
+    changes)."""
+    if not expected:
+        return []
+    rows = session.execute(
+        select(Course.course_id, CourseVersion.missing).join(CourseVersion, CourseVersion.id == Course.current_version_id)
+        .where(Course.feed_id == feed_id, Course.status == CourseStatus.ACTIVE)
+    ).all()
+    return listing.warnings(rows, expected)
+
+
+def warnings_of(sortings: list[_Sorting]) -> list[dict]:
+    """A dry run's warnings: the expected fields its listable records do not publish (every record of its
+    document is validated), over all the document's members."""
+    contents = [c for s in sortings for c in (*s.new, *(content for _, content in s.changed))]
+    expected = sortings[0].expected if sortings else ()
+    return listing.warnings(((c.course_id, c.missing) for c in contents), expected)
 
 
 def _record_failure(env: HarvestEnvironment, lease: leases.Lease, feed: Feed, started: datetime, trigger: str,

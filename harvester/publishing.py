@@ -117,6 +117,13 @@ def quarantine(session: Session, identity: Identity, provider_id: str, page: int
     return pipeline.current_quarantine(session, None, page, per_page, member=provider_id)
 
 
+def scorecards(session: Session, identity: Identity, provider_id: str) -> dict:
+    """The member's completeness scorecards (QAA minimum information set, EU Annex I) over its active
+    courses, for its own staff (and administrators) only."""
+    identity.check(PUBLISH, provider_id)
+    return catalogue.member_scorecards(session, provider_id)
+
+
 def visible_feed(session: Session, identity: Identity, feed_id: str | None) -> tuple[str | None, str | None]:
     """The filter a caller may use on the consortium-wide report lists, as (feed, member): administrators
     any feed (or all), everybody else one of their own organisation's feeds, or all of them."""

@@ -77,6 +77,9 @@ def run_as_dict(run: HarvestRun) -> dict[str, Any]:
         "unread": list(run.unmapped or []),
         # Whole qualifications the feed lists (not courses): offered to the awards register.
         "qualifications": list(run.qualifications or []),
+        # Expected fields (listing policy) the member's listed courses do not publish, with counts:
+        # {"field", "words", "count", "examples", "reason"}. Listed all the same; shown to the publisher.
+        "warnings": list(run.warnings or []),
     }
 
 

@@ -24,6 +24,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
 
 from ..urls import web_url
+from .listing import FLOOR, required_reason
 from .vocab import (
     CREDIT_SCHEMES,
     LEVEL_FRAMEWORKS,
@@ -378,7 +379,8 @@ class PathwayRefs(_Field):
 
 
 class CourseSchema(Schema):
-    """One course of a native feed. Required: id, title, url, learning_outcomes, credit, level, subjects, mode."""
+    """One course of a native feed. Required whatever the listing policy: id, title, url, credit, level,
+    subjects, mode (listing.FLOOR); the policy may require more (CourseValidator checks those)."""
 
     class Meta:
         unknown = EXCLUDE
@@ -389,7 +391,7 @@ class CourseSchema(Schema):
     url = fields.String(required=True, validate=web_url)
     summary = fields.String(load_default=None)
     aims = fields.String(load_default=None)
-    learning_outcomes = TextList(min_items=1, required=True)
+    learning_outcomes = TextList(load_default=list)
     credit = Credit(required=True)
     level = Level(required=True)
     subjects = fields.Raw(required=True)  # replaced per instance by Subjects(vocab)
@@ -457,16 +459,44 @@ def flatten_errors(messages: Any, prefix: str = "") -> list[FieldError]:
     return [FieldError(prefix or "(record)", str(messages))]
 
 
-class CourseValidator:
-    """Validates raw course mappings into canonical records; one per harvest (schemas are reusable)."""
+_MISSING = "Missing data for required field."
 
-    def __init__(self, vocab: Vocabularies) -> None:
+
+def _absent(value: Any) -> bool:
+    return value in (None, "", [], {})
+
+
+class CourseValidator:
+    """Validates raw course mappings into canonical records; one per harvest (schemas are reusable).
+
+    ``required`` is the listing policy's required fields (listing.FLOOR at least): a record missing one
+    fails with the policy's plain reason; one missing only an ``expected`` field is valid."""
+
+    def __init__(self, vocab: Vocabularies, required: tuple[str, ...] = FLOOR, expected: tuple[str, ...] = ()) -> None:
         self._schema = CourseSchema(vocab)
         self._known = set(self._schema.fields)
+        self.required = tuple(dict.fromkeys((*FLOOR, *required)))
+        # What a listed record should publish too (warnings, not quarantine); never a required field.
+        self.expected = tuple(name for name in expected if name not in self.required)
+        self._extra = tuple(name for name in self.required if name not in FLOOR)
 
     def load(self, raw: Mapping[str, Any]) -> dict[str, Any]:
-        """The canonical record of ``raw``; raises ValidationError with marshmallow's messages."""
-        record = self._schema.load(raw)
+        """The canonical record of ``raw``; raises ValidationError with marshmallow's messages, a missing
+        required field's in the listing policy's words."""
+        try:
+            record = self._schema.load(raw)
+        except ValidationError as exc:
+            messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+            if not isinstance(raw, Mapping):
+                raise
+            plain = {key: ([required_reason(key)] if value == [_MISSING] else value) for key, value in messages.items()}
+            for name in self._extra:
+                if name not in plain and _absent(raw.get(name)):
+                    plain[name] = [required_reason(name)]
+            raise ValidationError(plain) from None
+        absent = {name: [required_reason(name)] for name in self._extra if _absent(record.get(name))}
+        if absent:
+            raise ValidationError(absent)
         extensions = {key: value for key, value in raw.items() if key not in self._known}
         if extensions:
             record["extensions"] = extensions

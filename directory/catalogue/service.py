@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound
+from .completeness import STANDARDS, member_scorecard
 from .models import Course, CourseStatus, CourseVersion, Provider
 
 # Changing only a feed's "updated" stamp is not a change of what the course says.
@@ -320,3 +321,20 @@ def course_versions(session: Session, provider_id: str, course_id: str, page: in
         .offset((page - 1) * per_page)
     ).all()
     return Page(total, page, per_page, list(versions))
+
+
+def member_scorecards(session: Session, provider_id: str) -> dict[str, Any]:
+    """The member's two completeness scorecards over its active courses (completeness.member_scorecard):
+    ``{"qaa": ..., "eu": ...}``, each with the mean, per element how many courses publish it, and every
+    course's score. The caller scopes ``provider_id`` to the member it acts for."""
+    provider = session.get(Provider, provider_id)
+    records = session.execute(
+        select(Course.course_id, CourseVersion.content)
+        .join(CourseVersion, CourseVersion.id == Course.current_version_id)
+        .where(Course.provider_id == provider_id, Course.status == CourseStatus.ACTIVE)
+        .order_by(Course.course_id)
+    ).all()
+    country = provider.country if provider is not None else None
+    return {standard: member_scorecard(((cid, content) for cid, content in records), standard,
+                                       issuer_country=country)
+            for standard in STANDARDS}

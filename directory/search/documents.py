@@ -13,6 +13,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..catalogue.completeness import score
+
 LEARNER_LED = "learner-led"
 COHORT = "cohort"
 
@@ -61,6 +63,8 @@ def course_document(
         "psrb_bodies": _unique(p.get("body") for p in content.get("psrb_recognition") or []),
         "cost_gbp": cost_gbp(content.get("cost")),
         **pathway_fields(content.get("pathways") or [], pathways),
+        # Publishes the full QAA minimum information set: the learners' "complete" filter.
+        "complete": not score(content, "qaa").missing,
         # Listed overlaps with other active courses: the card warns that both may not count.
         "overlap_count": overlaps,
         # The credit, level and subjects as the record states them, for the result card (stored, not

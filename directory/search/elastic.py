@@ -124,6 +124,7 @@ def index_definition() -> dict[str, Any]:
                 "languages": _keyword,
                 "psrb_bodies": _keyword,
                 "has_psrb": {"type": "boolean"},
+                "complete": {"type": "boolean"},
                 "cost_gbp": {"type": "double"},
                 "pathways": _keyword,
                 "pathway_roles": _keyword,
@@ -189,6 +190,8 @@ def filter_clauses(filters: Filters) -> dict[str, dict[str, Any]]:
         clauses["credit"] = {"range": {"credit_cats": _bounds(filters.credit_min, filters.credit_max)}}
     if filters.cost_max is not None:
         clauses["cost"] = {"range": {"cost_gbp": {"lte": filters.cost_max}}}
+    if filters.complete:
+        clauses["complete"] = {"term": {"complete": True}}
     if filters.starts_after is not None or filters.starts_before is not None:
         after = day_number(filters.starts_after) if filters.starts_after else None
         before = day_number(filters.starts_before) if filters.starts_before else None

@@ -64,6 +64,7 @@ class Filters:
     starts_before: date | None = None  # inclusive
     cost_max: float | None = None  # GBP, inclusive
     pathway: tuple[str, ...] = ()  # pathway ids: courses a pathway names, or that name the pathway
+    complete: bool = False  # only courses that publish the full QAA minimum information set
 
     def without(self, facet: str) -> Filters:
         """These filters less the ones a facet controls (a facet ignores its own filter)."""

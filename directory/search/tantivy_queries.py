@@ -351,6 +351,8 @@ class QueryPlanner:
             clauses.append(self.either(*options))
         if (filters.credit_min is not None or filters.credit_max is not None) and has("credit_cats"):
             clauses.append(self._float_range("credit_cats", filters.credit_min, filters.credit_max))
+        if filters.complete and has("complete"):
+            clauses.append(tantivy.Query.term_query(self.schema, "complete", True))
         if filters.cost_max is not None and has("cost_gbp"):
             clauses.append(self._float_range("cost_gbp", None, filters.cost_max))
         if (filters.starts_after is not None or filters.starts_before is not None) and has("schedule_type", "starts"):

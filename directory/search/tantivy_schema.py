@@ -21,7 +21,7 @@ from .text import ANALYZER_NAME
 # Bump when the schema below changes. Each build of the index lives in a folder of its own named for the
 # version (``<version>-<build id>``, see ``tantivy_backend``); an index of another version keeps serving
 # until its replacement is built (the scheduler's and the demo's start, or ``reindex``).
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"  # 6: complete (the full minimum information set)
 VERSION_FILE = "cf-schema-version"  # the version of an index kept at the root (before versioned folders)
 LOCK_FILE = ".cf-writer.lock"
 REBUILD_LOCK_FILE = ".cf-rebuild.lock"
@@ -88,6 +88,7 @@ TERMS_SIZE = 60000
 FIELD_NAMES = frozenset({
     "id", "source", "title", "learning_outcomes", CATCH_ALL, *KEYWORD_FIELDS, "provider_facet", *SET_SOURCES,
     "facet_combo", "title_key", "credit_key", "eqf_level", "starts", "credit_cats", "cost_gbp", "has_psrb",
+    "complete",
 })
 
 
@@ -111,6 +112,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_float_field("credit_cats", indexed=True, fast=True)
     sb.add_float_field("cost_gbp", indexed=True)
     sb.add_boolean_field("has_psrb", indexed=True)
+    sb.add_boolean_field("complete", indexed=True)
     return sb.build()
 
 
@@ -166,6 +168,7 @@ def tantivy_fields(document: Document) -> dict[str, Any]:
         "title_key": f"{document['title_sort']}\x00{document['id']}",
         "credit_key": credit_key(document),
         "has_psrb": bool(get("psrb_bodies")),
+        "complete": bool(get("complete")),
         "facet_combo": facet_combo(document),
     }
     starts = get("starts")

@@ -16,8 +16,8 @@ from flask import Blueprint, Flask, render_template, request, url_for
 from marshmallow import ValidationError, fields
 from werkzeug.datastructures import MultiDict
 
+from ..catalogue import listing, words
 from ..catalogue import service as catalogue
-from ..catalogue import words
 from ..catalogue.vocab import EQF_LEVEL_SHORT
 from ..catalogue.words import FRAMEWORK_NAMES
 from ..overlaps import service as overlap_service
@@ -44,7 +44,7 @@ FACET_GROUPS = (
     ("language", "Language of teaching"),
 )
 FILTER_PARAMS = ("provider", "subject", "eqf_level", "credit", "credit_min", "credit_max", "mode", "schedule",
-                 "starts_after", "starts_before", "language", "psrb", "cost_max", "pathway")
+                 "starts_after", "starts_before", "language", "psrb", "cost_max", "pathway", "complete")
 _page_args = schemas.SearchPageArgs()
 
 
@@ -138,6 +138,7 @@ def _chip_label(name: str, value: str, labels: dict[tuple[str, str], str]) -> st
         "psrb": lambda: "recognised by a professional body" if value == "any" else f"recognised by {value}",
         "cost_max": lambda: f"costs at most £{float(value):g}",
         "pathway": lambda: f"in pathway {value}",
+        "complete": lambda: "publishes the full minimum information set",
     }
     return fixed[name]() if name in fixed else value
 
@@ -237,8 +238,11 @@ def course_page(provider_id: str, course_id: str):
     page_url = url_for("pages.course_page", provider_id=provider_id, course_id=course_id, _external=True)
     in_pathways = pathway_service.annotations(db(), provider_id, course_id, content.get("pathways") or [])
     overlapping = overlap_service.overlaps_of(db(), provider_id, course_id, per_page=5)
+    # The expected fields (listing policy) this record lacks: said where each would be, in plain words.
+    gaps = {name: f"not published by {course.provider.name} yet" for name in
+            listing.expected_missing(course.current_version.missing, instance().settings.listing_expected_only)}
     return render_template("course.html", course=course, content=content, frameworks=FRAMEWORK_NAMES,
-                           in_pathways=in_pathways, overlapping=overlapping,
+                           in_pathways=in_pathways, overlapping=overlapping, gaps=gaps, gap_titles=listing.FIELD_TITLES,
                            today=instance().clock.today().isoformat(),
                            structured_data=jsonld.course_json_ld(course, content, page_url))
 

@@ -202,6 +202,9 @@ class SearchArgs(Schema):
         "description": "At most this cost in pounds sterling (courses without a published GBP cost are left out)."})
     pathway = _many(fields.String(validate=validate.Length(min=1, max=100)),
                     "Pathway id: courses the pathway names (core, option or capstone) or that name it.")
+    complete = fields.Boolean(load_default=False, metadata={
+        "description": "true: only courses that publish the full QAA minimum information set (learning "
+                       "outcomes, aims, study hours, cost, entry requirements, assessment, ...)."})
     sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS), metadata={
         "description": "relevance (title when there are no words), start (soonest first), credit (smallest first) or title."})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_RESULT_WINDOW), metadata={

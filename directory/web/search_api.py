@@ -47,6 +47,7 @@ def search_query(args: Mapping[str, Any], today: date) -> SearchQuery:
         starts_before=args.get("starts_before"),
         cost_max=args.get("cost_max"),
         pathway=tuple(args.get("pathway") or ()),
+        complete=bool(args.get("complete")),
     )
     return SearchQuery(
         text=args.get("q") or "",

@@ -56,7 +56,7 @@ def _render(provider_id: str, error: str | None = None, status: int = 200, profi
         problems=words.problem_rows([quarantine_record(q) for q in quarantine.results]),
         quarantine_total=quarantine.total, quarantine_shown=min(quarantine.total, QUARANTINE_SHOWN),
         profile_text=profile_text or "", profile_action=url_for("member.save_profile"),
-        feeds=feeds, links=_links(provider_id, feed),
+        feeds=feeds, links=_links(provider_id, feed), scorecards=publishing.scorecards(session, caller, provider_id),
     ), status
 
 

@@ -41,6 +41,12 @@ class OutsiderOut(Schema):
     identifiers = fields.List(fields.String(), metadata={"description": "Every identifier the document gave it."})
     courses = fields.Integer(metadata={"description": "Its course records in the document (not imported)."})
     command = fields.String(metadata={"description": "The command that would admit it as a member's alias."})
+class ListingWarningOut(Schema):
+    field = fields.String(metadata={"description": "The course record field, e.g. learning_outcomes."})
+    words = fields.String(metadata={"description": "The field in plain words."})
+    count = fields.Integer(metadata={"description": "Listed courses that do not publish it."})
+    examples = fields.List(fields.String(), metadata={"description": "Two of their course ids."})
+    reason = fields.String()
 
 
 class UnmappedValueOut(Schema):
@@ -95,6 +101,8 @@ class HarvestRunOut(Schema):
     qualifications = fields.List(fields.Nested(QualificationFoundOut), metadata={
         "description": "Whole qualifications the document lists: neither listed nor quarantined, offered to the "
                        "exchange's awards register for the member to confirm."})
+    warnings = fields.List(fields.Nested(ListingWarningOut), metadata={
+        "description": "Expected fields (listing policy) the member's listed courses do not publish."})
 
 
 class QuarantineOut(Schema):

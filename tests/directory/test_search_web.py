@@ -150,6 +150,7 @@ def test_a_facet_counts_ignore_its_own_filter(client, catalogue):
     ("cost_max=900", ["A1", "A2", "A3"]),
     ("subject=CAH11", ["A1", "B2"]),
     ("subject=100485", ["A2"]),
+    ("complete=true", ["A1", "A2", "A3", "B1"]),  # B2 publishes no cost
 ])
 def test_each_filter_narrows_the_results(client, catalogue, query, expected):
     assert ids(search(client, query)) == expected
@@ -386,3 +387,12 @@ def test_a_json_ld_script_cannot_be_closed_by_course_text(client, instance):
     html = page(client, f"/courses/{A}/X1")
     assert "</script><script>alert(1)" not in html
     assert json_ld(html)["name"] == "Break </script><script>alert(1)</script> out"
+
+
+def test_the_search_page_filters_on_the_full_minimum_information_set_and_keeps_the_box_ticked(client, catalogue):
+    text = " ".join(client.get("/?complete=true").get_data(as_text=True).split())
+    assert '<input type="checkbox" id="complete" name="complete" value="true" checked>' in text
+    assert "publishes the full minimum information set" in text  # the chip that removes it
+    assert "Machine learning in practice" not in text and "Leading teams in business" in text
+    unticked = " ".join(client.get("/").get_data(as_text=True).split())
+    assert '<input type="checkbox" id="complete" name="complete" value="true">' in unticked

@@ -140,8 +140,8 @@ def test_a_dry_run_of_a_university_scheme_feed_names_the_scheme_once_with_its_co
     assert any(u["field"] == "subjects" and u["value"] == "Local history" for u in report["unmapped"])
     problem = next(p for p in report["problems"] if p["course_id"] == "EU000" and p["field"] == "credit.scheme")
     assert problem["title"] == "Module 0" and problem["value"] == SCHEME and "CATS" in problem["reason"]
-    assert {p["course_id"] for p in report["problems"] if p["field"] == "learning_outcomes"} == \
-        {f"EU{n:03d}" for n in range(COURSES) if not has_outcomes(n)}
+    # Learning outcomes are expected, not required (the default listing policy): no problem of their own.
+    assert not [p for p in report["problems"] if p["field"] == "learning_outcomes"]
     # Nothing was stored.
     with instance.sessions() as session:
         assert session.scalar(select(Course.course_id)) is None and session.scalar(select(HarvestRun.id)) is None
@@ -167,10 +167,37 @@ def test_with_the_profile_the_dry_run_lists_every_course_that_publishes_what_is_
     report = json_of(run("feeds", "check", httpserver.url_for("/xcri.xml"), "--mapping", profile, "--json"))
     assert report["format"] == "xcri-cap"  # detected from the content
     assert report["unmapped"] == []
-    # Credit, level, mode and subject all mapped: what is left is what the university does not publish.
-    assert {p["field"] for p in report["problems"]} <= {"learning_outcomes"}
-    assert report["counts"]["listable"] >= sum(has_outcomes(n) for n in range(COURSES))
-    assert report["counts"]["listable"] + report["counts"]["quarantined"] == COURSES
+    # Credit, level, mode and subject all mapped: every course lists; what the university does not publish
+    # of the expected fields is a warning, counted per field.
+    assert report["problems"] == [] and report["counts"]["listable"] == COURSES
+    outcomes = next(w for w in report["warnings"] if w["field"] == "learning_outcomes")
+    lacking = sorted(f"EU{n:03d}" for n in range(COURSES) if not has_outcomes(n))
+    assert outcomes == {"field": "learning_outcomes", "words": "learning outcomes", "count": len(lacking),
+                        "examples": lacking[:2],
+                        "reason": "learning outcomes: expected by the listing policy, not published"}
+    assert report["warnings"][0]["field"] == "learning_outcomes"  # learning outcomes first
+
+
+def test_a_member_profile_requiring_learning_outcomes_quarantines_the_courses_without_them(env):
+    feed = env / "feed.xml"
+    feed.write_bytes(university_feed())
+    strict = write(env, "strict.toml", PROFILE + '\n[listing]\nrequired = ["learning_outcomes"]\n')
+    report = json_of(run("feeds", "check", feed, "--mapping", strict, "--json"))
+    lacking = {f"EU{n:03d}" for n in range(COURSES) if not has_outcomes(n)}
+    assert report["counts"]["quarantined"] == len(lacking) and report["counts"]["listable"] == COURSES - len(lacking)
+    assert {p["course_id"] for p in report["problems"]} == lacking
+    problem = next(p for p in report["problems"] if p["course_id"] == "EU000")
+    assert problem["field"] == "learning_outcomes" and problem["value"] is None
+    assert problem["reason"] == "learning outcomes are required to list a course here (listing policy)"
+    assert "learning_outcomes" not in {w["field"] for w in report["warnings"]}  # required now, not expected
+
+
+def test_a_member_profile_cannot_require_a_field_the_record_does_not_have(env):
+    feed = env / "feed.xml"
+    feed.write_bytes(university_feed())
+    wrong = write(env, "wrong.toml", PROFILE + '\n[listing]\nrequired = ["outcomes"]\n')
+    result = run("feeds", "check", feed, "--mapping", wrong, "--json")
+    assert result.exit_code == 1 and "unknown field 'outcomes'" in result.output
 
 
 def test_a_dry_run_checks_the_provider_against_a_member_the_database_knows(env, httpserver):
@@ -202,9 +229,9 @@ def test_the_real_samples_dry_run_to_what_they_publish(env, name):
     report = json_of(run("feeds", "check", shared_path("data", "xcri-cap", name), "--json"))
     counts = report["counts"]
     assert counts["listable"] + counts["quarantined"] + counts["qualifications"] == counts["seen"] > 0
-    assert counts["listable"] == 0  # none of the three publishes learning outcomes
-    assert {p["course_id"] for p in report["problems"] if p["field"] == "learning_outcomes"} == \
-        {p["course_id"] for p in report["problems"]}
+    # None of the three publishes learning outcomes: expected, so they are warnings where a course lists.
+    assert not [p for p in report["problems"] if p["field"] == "learning_outcomes"]
+    assert counts["listable"] == sum(w["count"] for w in report["warnings"] if w["field"] == "learning_outcomes")
     unmapped = {(u["field"], u["value"]): u for u in report["unmapped"]}
     if name == "ou-example.xml":
         # The OU's BA (Honours) History is the degree itself, not a module: offered as a qualification (its

@@ -145,3 +145,18 @@ def test_several_feeds_per_member_come_and_go_with_their_revision_and_courses_ke
         empty(engine, database_kind)
         upgrade(engine)  # leave the shared database as the suite found it
         engine.dispose()
+
+
+def test_the_listing_policy_warnings_column_comes_and_goes_with_its_revision(tmp_path, database_kind):
+    url = TEST_DATABASE_URL if database_kind == "postgresql" else f"sqlite:///{tmp_path / 'migrate.db'}"
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        assert "0019_qualifications" in current(engine)  # built on 0018, built on 0017
+        assert columns(engine, "harvest_runs") == {c.name for c in HarvestRun.__table__.columns}
+        downgrade(engine, "0017_feeds_per_member")
+        assert "0018_listing_policy" not in current(engine) and "0017_feeds_per_member" in current(engine)
+        assert "warnings" not in columns(engine, "harvest_runs") and "unmapped_values" in columns(engine, "harvest_runs")
+    finally:
+        upgrade(engine)  # leave the shared database as the suite found it
+        engine.dispose()

@@ -192,7 +192,7 @@ def test_bad_records_are_quarantined_and_the_rest_goes_on(instance, httpserver, 
 def test_a_course_whose_new_record_is_bad_keeps_its_last_good_version(instance, httpserver, feed):
     serve(httpserver, feed_bytes([course("A1"), course("A2")]))
     harvest(instance)
-    serve(httpserver, feed_bytes([course("A1", learning_outcomes=[]), course("A2")]))
+    serve(httpserver, feed_bytes([course("A1", mode=["telepathy"]), course("A2")]))
     run = harvest(instance)
     assert run.quarantined == 1 and run.withdrawn == 0
     assert active_ids(instance) == ["A1", "A2"]

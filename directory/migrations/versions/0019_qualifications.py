@@ -1,7 +1,7 @@
 """Qualifications: the offers members' feeds make to the awards register, and each run's qualifications
 
 Revision ID: 0019_qualifications
-Revises: 0017_feeds_per_member
+Revises: 0018_listing_policy
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import directory.db
 
 revision = "0019_qualifications"
-down_revision = "0017_feeds_per_member"
+down_revision = "0018_listing_policy"
 branch_labels = None
 depends_on = None
 

@@ -44,6 +44,8 @@ def content(
     cost: tuple[str, str] | None = None,
     skills: tuple[str, ...] = (),
     status: str = "active",
+    aims: str | None = None,
+    entry_requirements: str | None = None,
 ) -> dict:
     value, scheme = credit
     cats = value * 2 if scheme == "ECTS" else value
@@ -69,7 +71,7 @@ def content(
         "title": title,
         "url": f"https://example.ac.uk/{course_id}",
         "summary": summary,
-        "aims": None,
+        "aims": aims,
         "learning_outcomes": list(outcomes),
         "credit": {"value": value, "scheme": scheme, "cats": cats, "ects": cats / 2},
         "level": {"framework": framework, "value": level_value, "eqf": LEVELS[framework][level_value]},
@@ -79,7 +81,7 @@ def content(
         "languages": list(languages),
         "schedule": schedule,
         "cost": None if cost is None else {"amount": cost[0], "currency": cost[1], "notes": None},
-        "entry_requirements": None,
+        "entry_requirements": entry_requirements,
         "assessment": ["essay"],
         "assessment_supervision": None,
         "identity_verified": None,
@@ -110,6 +112,7 @@ COURSES: list[tuple[str, dict]] = [
         summary="How machine learning systems affect society and the law.",
         outcomes=("Discuss fairness in automated decisions",), subjects=("100359",), credit=(5, "ECTS"),
         level=("EQF", 7), learner_led=True, cost=("0.00", "GBP"),
+        aims="Grounding.", entry_requirements="None beyond curiosity.",
     )),
     ("bexley", content(
         "data-eval", "Methods of Research Appraisal", summary="Judging sources before you trust them.",
@@ -148,6 +151,7 @@ COURSES: list[tuple[str, dict]] = [
         "maths-ml", "Mathematics for Machine Learning", summary="Linear algebra and probability.",
         outcomes=("Compute gradients of loss functions",), subjects=("100403",), credit=(15, "CATS"),
         level=("FHEQ", 5), starts=("2026-02-16",), cost=("250.00", "GBP"),
+        aims="Grounding.", entry_requirements="School algebra.",
     )),
     ("aldport", content(
         "software", "Software Engineering Practice", summary="Learning to build a machine that works.",

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from directory.catalogue.completeness import score
 from directory.catalogue.vocab import vocabularies
 from directory.search.documents import course_document
 from directory.search.query import Filters, SearchQuery, Sort
-from tests.directory.search.catalogue_fixture import PROVIDERS, TODAY, content, documents, ids
+from tests.directory.search.catalogue_fixture import COURSES, PROVIDERS, TODAY, content, documents, ids
 
 VOCAB = vocabularies(Path(__file__).resolve().parents[3] / "config" / "vocab")
 DOCS = documents()
@@ -445,3 +446,17 @@ def test_every_write_made_during_a_rebuild_is_in_the_rebuilt_index(empty, instan
 
     with instance.readers() as session:
         assert session.query(SearchRebuild).count() == 0 and session.query(SearchJournalEntry).count() == 0
+
+
+# -- the full minimum information set ---------------------------------------------------------------
+
+def test_complete_keeps_only_courses_that_publish_the_full_minimum_information_set(catalogue):
+    expected = {d["id"] for d in DOCS if d["complete"]}
+    assert expected == {f"{p}/{c['id']}" for p, c in COURSES if not score(c, "qaa").missing}
+    assert expected == {"bexley/ai-ethics", "carrow/maths-ml"}  # the two the fixture gives aims and entry requirements
+    assert set(ids(search(catalogue, complete=True))) == expected
+    # With other filters and in the facet counts: the filter narrows both.
+    found = search(catalogue, complete=True, provider=("carrow",))
+    assert ids(found) == ["carrow/maths-ml"]
+    assert sum(counts(search(catalogue, complete=True), "eqf_level").values()) == 2
+    assert len(ids(search(catalogue))) == len(ALL_IDS)  # off by default
