@@ -88,11 +88,29 @@ def check_policy(required: Iterable[str], expected: Iterable[str]) -> None:
                           f"{', '.join(FLOOR)})")
 
 
+# Why a course without each required field is not listed, said so that the publisher knows what to add.
+WHY_MISSING = {
+    "id": "not listed: the record has no course id",
+    "title": "not listed: the record has no title",
+    "url": "not listed: the record has no web address (url) for the course",
+    "credit": "not listed: the record carries no credit (a value in CATS, ECTS, SCQF or CQFW credits); courses "
+              "that award no credit, such as most further-education courses, are not micro-credentials",
+    "level": "not listed: the record gives no level (FHEQ, SCQF, CQFW or EQF), in its credit or elsewhere",
+    "subjects": "not listed: the record has no subject the directory knows (a HECoS, JACS 3.0 or LDCS code, "
+                "or a free-text subject named in the feed's mapping profile)",
+    "mode": "not listed: the record does not say how the course is taught (no presentation with an attendance "
+            "mode; the feed's mapping profile can give a default mode)",
+}
+
+
 def required_reason(name: str) -> str:
-    """Why a record missing ``name`` is quarantined, in plain words."""
+    """Why a record missing ``name`` is quarantined, in plain words: what is missing (for the fields every
+    course needs, what that means, e.g. that a course awarding no credit is not a micro-credential), and
+    that the listing policy requires it."""
     words = FIELD_WORDS.get(name, name)
     verb = "are" if name in ("learning_outcomes", "aims") else "is"
-    return f"{words} {verb} required to list a course here (listing policy)"
+    policy = f"{words} {verb} required to list a course here (listing policy)"
+    return f"{WHY_MISSING[name]}: {policy}" if name in WHY_MISSING else policy
 
 
 def expected_missing(missing: Iterable[str], expected: Iterable[str]) -> list[str]:

@@ -504,24 +504,10 @@ class CourseValidator:
 
     def errors(self, exc: ValidationError) -> list[FieldError]:
         """The (field path, reason) pairs of a refused record; a required field the record leaves out is
-        explained in words a publisher can act on (``MISSING_REASONS``), not marshmallow's."""
-        return [FieldError(e.field, MISSING_REASONS.get(e.field, e.reason)) if e.reason == _MISSING else e
+        explained in words a publisher can act on (``listing.required_reason``), not marshmallow's."""
+        return [FieldError(e.field, required_reason(e.field)) if e.reason == _MISSING else e
                 for e in flatten_errors(exc.messages)]
 
 
 _MISSING = "Missing data for required field."
-# Why a course without each required field is not listed, said so that the publisher knows what to add.
-MISSING_REASONS = {
-    "id": "not listed: the record has no course id",
-    "title": "not listed: the record has no title",
-    "url": "not listed: the record has no web address (url) for the course",
-    "learning_outcomes": "not listed: the record publishes no learning outcomes",
-    "credit": "not listed: the record carries no credit (a value in CATS, ECTS, SCQF or CQFW credits); courses "
-              "that award no credit, such as most further-education courses, are not micro-credentials",
-    "level": "not listed: the record gives no level (FHEQ, SCQF, CQFW or EQF), in its credit or elsewhere",
-    "subjects": "not listed: the record has no subject the directory knows (a HECoS, JACS 3.0 or LDCS code, "
-                "or a free-text subject named in the feed's mapping profile)",
-    "mode": "not listed: the record does not say how the course is taught (no presentation with an attendance "
-            "mode; the feed's mapping profile can give a default mode)",
-}
 

@@ -257,7 +257,7 @@ def test_the_open_university_sample_offers_its_degree_and_a_profile_makes_it_con
     env = instance.harvest_environment()
     body = shared_path("data", "xcri-cap", "ou-example.xml").read_bytes()
     run = pipeline.ingest(env, ukprn, body, format_name="xcri-cap")
-    assert (run.seen, run.new, run.quarantined, len(run.qualifications)) == (2, 0, 1, 1), run.errors
+    assert (run.seen, run.new, run.quarantined, len(run.qualifications)) == (2, 1, 0, 1), run.errors
     with instance.sessions() as session:
         [offer] = session.scalars(select(QualificationOffer).where(QualificationOffer.provider_id == ukprn))
         assert (offer.qualification_id, offer.credit_value, offer.credit_system, offer.credit_scheme) == \

@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 
 from directory.catalogue import service as catalogue
 from directory.catalogue.models import Course, CourseStatus, CourseVersion
-from directory.catalogue.schema import MISSING_REASONS
+from directory.catalogue.listing import required_reason
 from directory.search.query import Filters, SearchQuery
 from harvester import check, mapping, pipeline, registry
 from harvester.formats import Record, xcri_cap
@@ -56,8 +56,8 @@ class Member:
     qualifications: frozenset[str] = frozenset()
 
 
-# None of the three samples publishes learning outcomes, which the directory requires today, so none of
-# their courses is listed yet: what keeps each out is all it does not publish, said in plain words.
+# None of the three samples publishes learning outcomes: expected by the listing policy, not required, so
+# their courses list once the profile maps what they carry; what keeps the rest out is said in plain words.
 MEMBERS = {
     "ou-example.xml": Member(
         "10007773", "The Open University", ("http://www.open.ac.uk/",),
@@ -74,7 +74,8 @@ MEMBERS = {
             "3" = { framework = "FHEQ", value = 6 }
         """,
         # The BA (Honours) History is a whole degree (360 points, no level of its own): not a course.
-        quarantined={"http://data.open.ac.uk/course/a174": {"learning_outcomes"}},
+        # Its module A174 publishes no learning outcomes: listed all the same (expected, not required).
+        quarantined={},
         qualifications=frozenset({"B01"}),
     ),
     "oxford-moxie-xcri.xml": Member(
@@ -89,7 +90,7 @@ MEMBERS = {
             language = "en"
         """,
         # Graduate-training workshops: no credit and so no level.
-        quarantined={cid: {"learning_outcomes", "credit", "level"} for cid in ("9051", "9072", "9043")},
+        quarantined={cid: {"credit", "level"} for cid in ("9051", "9072", "9043")},
     ),
     "wychwolf-moodle.xml": Member(
         # A Moodle site with no UKPRN: the consortium gives it an id, its address is the alias.
@@ -99,8 +100,7 @@ MEMBERS = {
             [subjects]
             "Webcomics" = "100062"   # illustration
         """,
-        quarantined={"http://www.wychwolf.com/moodle/course/view.php?id=5": {"learning_outcomes", "credit",
-                                                                             "level"}},
+        quarantined={"http://www.wychwolf.com/moodle/course/view.php?id=5": {"credit", "level"}},
     ),
 }
 
@@ -205,7 +205,7 @@ def test_a_real_feed_is_onboarded_with_a_profile_written_from_its_first_report(n
         assert record["title"]  # the officer sees which course, by its title
         for problem in record["problems"]:
             # A missing field is explained in words, not marshmallow's
-            assert problem["reason"] == MISSING_REASONS[problem["field"]]
+            assert problem["reason"] == required_reason(problem["field"])
             assert problem["reason"].startswith("not listed: ")
 
     # The dry run of the same bytes under the same profile tells the same story, storing nothing.
@@ -448,7 +448,7 @@ def test_further_education_courses_without_credit_are_quarantined_saying_plainly
     assert (level["field"], level["value"], level["count"]) == ("level", "Level 2", 2)
     assert level["profile_line"].startswith('[feed.mapping.levels] "Level 2" = ')
     reasons = {p["field"]: p["reason"] for p in quarantine(instance, first)["FE-ESOL"]["problems"]}
-    assert "'RQF 2'" in reasons["level"] and reasons["credit"] == MISSING_REASONS["credit"]
+    assert "'RQF 2'" in reasons["level"] and reasons["credit"] == required_reason("credit")
 
     # With the level placed, what is left is what the college does not publish: credit, said plainly.
     run = pipeline.change_profile(env, "10099903", profile_of('[levels]\n"Level 2" = { framework = "RQF", value = 2 }'))
@@ -519,5 +519,7 @@ def test_the_onboarding_members_dry_run_with_its_profile_file_is_its_harvest_und
         ("subjects", "Archaeology"), ("level", "Level 2")}
     mapped = check.check_document(instance.vocab, body, profile=profile, settings=instance.settings)
     assert (mapped.seen, mapped.listable, mapped.quarantined, len(mapped.qualifications), mapped.unmapped) == (
-        25, 14, 9, 2, [])
-    assert {p.field for p in mapped.problems} == {"learning_outcomes", "credit"}
+        25, 22, 1, 2, [])
+    assert {p.field for p in mapped.problems} == {"credit"}
+    assert [(w["field"], w["count"]) for w in mapped.warnings if w["field"] == "learning_outcomes"] == [
+        ("learning_outcomes", 8)]
