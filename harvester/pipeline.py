@@ -70,6 +70,7 @@ from directory.pathways.service import store_feed_pathways
 from directory.settings import Settings
 
 from . import formats, mapping, qualifications, registry, report
+from .gc_budget import fewer_collections
 from . import lease as leases
 from .fetch import FetchError, FetchOptions, FetchResult, fetch_feed
 from .formats import FeedDocument, FeedError, ProviderInfo, Record, Rejection
@@ -167,6 +168,7 @@ def unlock(env: HarvestEnvironment, feed_id: str) -> HarvestRun | None:
         return leases.unlock(session, feed_id, env.clock())
 
 
+@fewer_collections  # a run's objects live until it ends: collecting them over and over is waste
 def _ingest(env, lease: leases.Lease, feed: Feed, body: bytes, started: datetime, trigger: str,
             http_status: int | None, progress: Progress | None, *,
             validators: tuple[str | None, str | None] | None = None, format_name: str | None = None) -> HarvestRun:
