@@ -34,7 +34,7 @@ def _enter() -> None:
         if _runs == 0:
             _saved = gc.get_threshold()
             if _saved[0] != 0:  # 0: the process chose to switch automatic collection off; leave it so
-                gc.set_threshold(*(max(mine, theirs) for mine, theirs in zip(RUN_THRESHOLDS, _saved)))
+                gc.set_threshold(*(max(mine, theirs) for mine, theirs in zip(RUN_THRESHOLDS, _saved, strict=True)))
         _runs += 1
 
 

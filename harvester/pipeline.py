@@ -70,10 +70,10 @@ from directory.pathways.service import store_feed_pathways
 from directory.settings import Settings
 
 from . import formats, mapping, qualifications, registry, report
-from .gc_budget import fewer_collections
 from . import lease as leases
 from .fetch import FetchError, FetchOptions, FetchResult, fetch_feed
 from .formats import FeedDocument, FeedError, ProviderInfo, Record, Rejection
+from .gc_budget import fewer_collections
 from .mapping import MappingProfile, ProfileError
 from .models import Feed, HarvestRun, QuarantineEntry, RunOutcome, StoredDocument
 from .unmapped import UnmappedValues
