@@ -26,8 +26,8 @@ import pytest
 from sqlalchemy import func, select
 
 from directory.catalogue import service as catalogue
-from directory.catalogue.models import Course, CourseStatus, CourseVersion
 from directory.catalogue.listing import required_reason
+from directory.catalogue.models import Course, CourseStatus, CourseVersion
 from directory.search.query import Filters, SearchQuery
 from harvester import check, mapping, pipeline, registry
 from harvester.formats import Record, xcri_cap
