@@ -255,3 +255,16 @@ def test_a_member_with_two_feeds_chooses_the_feed_its_page_is_about(people, inst
     assert response.status_code == 303 and f"feed={A}-vle" in response.headers["Location"]
     with instance.readers() as session:
         assert registry.stored_profile(session.get(registry.Feed, f"{A}-vle")).default_mode == ("online-asynchronous",)
+
+
+def test_a_dry_run_names_what_lists_with_a_warning_and_the_whole_qualifications(people):
+    document = feed_bytes([course("NEW3", learning_outcomes=[]),
+                           course("DEG1", title="BSc (Hons) Computing", credit={"value": 360, "scheme": "CATS"})],
+                          provider_id=A)
+    page = text(people["a"].post("/member/catalogue/check", data={
+        "csrf_token": csrf_of(people["a"]), "document": (io.BytesIO(document), "feed.json")},
+        content_type="multipart/form-data"))
+    page = " ".join(page.split())
+    assert "2 courses seen, 1 could be listed, 0 would be quarantined, 1 is a whole qualification" in page
+    assert "Listed, but not publishing what learners expect" in page and "NEW3" in page
+    assert "BSc (Hons) Computing (DEG1)" in page
