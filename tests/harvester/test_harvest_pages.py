@@ -76,7 +76,7 @@ def test_my_catalogue_shows_every_problem_with_title_and_bad_value_and_the_unmap
     assert "Applied topic OWN1" in page and "Testing Points" in page
     assert "credit.scheme" in page
     assert '[feed.mapping.credit_schemes."Testing Points"]' in page  # the line that would map it
-    assert re.search(r"<td>Testing Points</td><td>2</td>", page)  # two records carry it
+    assert re.search(r"<td data-label=\"Value\">Testing Points</td><td data-label=\"Records\">2</td>", page)  # two records
 
 
 def test_a_saved_profile_lists_the_quarantined_records_again_and_says_so(people, instance):
