@@ -142,4 +142,5 @@ def test_the_limits_are_settings_and_only_the_declared_endpoint_takes_the_large_
             with app.test_request_context(path, method=method):
                 if request.endpoint == rule.endpoint and body_limit() != 100:
                     large.append((method, rule.rule))
-    assert large == [("PUT", "/api/v1/providers/<provider_id>/catalogue")]
+    # Publishing a catalogue, and trying one on the dry-run page (a member uploads the whole feed).
+    assert sorted(large) == [("POST", "/member/catalogue/check"), ("PUT", "/api/v1/providers/<provider_id>/catalogue")]
