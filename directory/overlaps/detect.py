@@ -4,19 +4,25 @@ clock, no I/O.
 
 Two stages, so that the work grows with the number of courses rather than with its square:
 
-1. **Candidates** by MinHash LSH. Each course's *shingles* are the content terms of its learning outcomes
-   and title (``text.terms``: register words such as "critically evaluate" set aside). A signature of
-   ``bands * rows`` minimum hashes estimates the Jaccard similarity of two shingle sets; courses whose
+1. **Candidates** by MinHash LSH. Each course's *shingles* are the content terms of everything it says
+   (title, learning outcomes, aims, description; ``text.terms``: the register of outcomes such as
+   "critically evaluate" set aside), so a course without outcomes is compared on what it has. A signature
+   of ``bands * rows`` minimum hashes estimates the Jaccard similarity of two shingle sets; courses whose
    signatures agree on all ``rows`` values of at least one band fall into the same bucket and become
    candidates. Buckets larger than ``bucket_cap`` are vocabulary every course shares, not overlap, and are
    skipped. Candidates whose signatures agree on fewer than ``min_estimate`` of all their values are
-   dropped before the (slower) scoring.
-2. **Scoring** explains itself. Every outcome of one course is compared with every outcome of the other
-   (Dice coefficient of their content terms); each side's *coverage* is the mean of its outcomes' best
-   match. The score is a weighted mean of outcome coverage, title, summary and subject closeness (shared
-   CAH group), scaled by a level factor on the EQF level (so FHEQ 6 and SCQF 9 are the same level): the
-   same level counts in full, adjacent levels count ``adjacent_level`` of it, further apart never overlap.
-   The reasons are the best one-to-one outcome pairs with their similarity.
+   dropped before the (slower) scoring. This stage is deliberately generous: it only has to keep the pairs
+   that might overlap.
+2. **Scoring** weighs what two courses share by how specific it is (``rarity``): a word common in the
+   catalogue, or in the provider's house style (its standard outcome wording, its department's subject),
+   weighs little; shared subject-specific content weighs in full. Each part is compared on its own
+   (weighted Dice of the parts' terms: learning outcomes, aims, description, title) and so is everything
+   together; the score blends the two, is held down until the shared specific content amounts to
+   ``evidence`` fully specific words (so one-word outcomes, boilerplate and a shared subject name are never
+   enough), and is scaled by the level (EQF, so FHEQ 6 and SCQF 9 are the same level: the same level counts
+   in full, adjacent levels ``adjacent_level`` of it, further apart never overlap) and, mildly, by the
+   subject (no CAH group in common). The reasons say which parts matched, with the matching passages and
+   their specific shared words.
 
 The signature hash is seeded and stable (blake2b), so signatures and band keys computed in different
 processes or runs agree and may be stored.
@@ -32,7 +38,10 @@ from typing import Any
 
 import numpy as np
 
-from .text import term_set
+from .rarity import Rarity
+from .text import term_set, words
+
+PARTS = ("outcomes", "aims", "description", "title")
 
 
 @dataclass(frozen=True)
@@ -42,11 +51,12 @@ class CourseDescription:
     key: Hashable
     provider_id: str
     title: str
-    summary: str = ""
+    summary: str = ""  # the description
     outcomes: tuple[str, ...] = ()
     subjects: frozenset[str] = frozenset()  # CAH codes at every level: "CAH11", "CAH11-01", "CAH11-01-01"
     eqf: int | None = None
     credit: float | None = None  # CATS
+    aims: str = ""
 
     @classmethod
     def from_content(cls, key: Hashable, provider_id: str, content: Mapping[str, Any]) -> CourseDescription:
@@ -56,35 +66,43 @@ class CourseDescription:
         subjects = frozenset(code for s in content.get("subjects") or ()
                              for code in (s.get("cah3"), s.get("cah2"), s.get("cah1")) if code)
         return cls(key, provider_id, content.get("title") or "", content.get("summary") or "",
-                   tuple(content.get("learning_outcomes") or ()), subjects, level.get("eqf"),
-                   float(credit["cats"]) if credit.get("cats") is not None else None)
+                   tuple(o for o in content.get("learning_outcomes") or () if o), subjects, level.get("eqf"),
+                   float(credit["cats"]) if credit.get("cats") is not None else None, content.get("aims") or "")
 
 
 @dataclass(frozen=True)
 class Tuning:
     """Detection parameters.
 
-    ``threshold`` was set on the tuning half of ``tests/data/overlaps`` (0.45-0.50 separate it; the low
-    end favours recall, since a person confirms or dismisses). The LSH parameters were set with
+    The scoring parameters were set on the ``tune`` halves of the labelled sets in ``tests/data/overlaps``
+    (real course text in ``real/``, generated paraphrases beside it) and checked on their held-back halves
+    (``tests/directory/overlaps/test_quality.py`` prints both). The LSH parameters were set with
     ``benchmarks/overlaps.py``: 32 bands of 2 rows make a pair of shingle Jaccard 0.3 a candidate with
-    probability 0.95 (0.28: 0.93, 0.4: 0.996), and ``min_estimate`` 0.22 keeps such pairs for scoring.
+    probability 0.95 (0.28: 0.93, 0.4: 0.996), and ``min_estimate`` keeps such pairs for scoring.
     """
 
     bands: int = 32
     rows: int = 2
     bucket_cap: int = 150
-    min_estimate: float = 0.22
-    threshold: float = 0.45
-    weight_outcomes: float = 0.65
+    min_estimate: float = 0.16
+    threshold: float = 0.40
+    weight_outcomes: float = 0.50
+    weight_description: float = 0.25
+    weight_aims: float = 0.10
     weight_title: float = 0.15
-    weight_summary: float = 0.10
-    weight_subject: float = 0.10
+    blend: float = 0.5  # share of the score from everything compared together (the rest: part by part)
+    evidence: float = 3.0  # fully specific shared words needed for a full score
+    unrelated_subjects: float = 0.85  # factor when both name subjects and share no CAH group
     adjacent_level: float = 0.8
     reasons: int = 3
+    shared_word: float = 0.25  # weight from which a shared word is named among the reasons
 
     @property
     def hashes(self) -> int:
         return self.bands * self.rows
+
+    def part_weight(self, part: str) -> float:
+        return getattr(self, f"weight_{part}")
 
 
 DEFAULT = Tuning()
@@ -96,35 +114,66 @@ class Profile:
 
     description: CourseDescription
     outcomes: tuple[frozenset[str], ...]
-    title: frozenset[str]
-    summary: frozenset[str]
-    shingles: frozenset[str]
+    parts: Mapping[str, frozenset[str]]  # PARTS: "outcomes" is every outcome's terms together
+    shingles: frozenset[str]  # every term of the course
 
     @property
     def key(self) -> Hashable:
         return self.description.key
 
+    @property
+    def title(self) -> frozenset[str]:
+        return self.parts["title"]
+
+
+@dataclass(frozen=True)
+class Weighed:
+    """A profile with its terms weighed for its provider (``rarity.Rarity.weights``)."""
+
+    profile: Profile
+    weights: Mapping[str, float]
+    totals: Mapping[str, float]  # per part, and "all"
+
+    @property
+    def key(self) -> Hashable:
+        return self.profile.key
+
+    @property
+    def description(self) -> CourseDescription:
+        return self.profile.description
+
 
 @dataclass(frozen=True)
 class OutcomePair:
-    """One outcome of the first course, its closest outcome in the second, and how alike they are."""
+    """A passage of the first course, the matching passage of the second, how alike they are, which part
+    of the courses they come from, and the specific words they share (as the first course writes them)."""
 
     outcome: str
     other_outcome: str
     similarity: float
+    part: str = "outcomes"
+    shared: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """How alike two courses are, part by part, and the overall score."""
+    """How alike two courses are, part by part (None: a part one of them does not have), and overall."""
 
-    outcomes: float
-    title: float
-    summary: float
+    outcomes: float | None
+    aims: float | None
+    description: float | None
+    title: float | None
+    overall: float  # everything together
+    evidence: float  # the shared specific content, in fully specific words
     subject: float
     level: float
     score: float
     reasons: tuple[OutcomePair, ...] = field(default=())
+
+    @property
+    def matched(self) -> tuple[str, ...]:
+        """The parts that say the same (named in the reasons)."""
+        return tuple(dict.fromkeys(r.part for r in self.reasons))
 
 
 @dataclass(frozen=True)
@@ -145,9 +194,21 @@ class Finding:
 
 def profile(description: CourseDescription) -> Profile:
     outcomes = tuple(term_set(o) for o in description.outcomes)
-    title = term_set(description.title)
-    shingles = frozenset().union(title, *outcomes)
-    return Profile(description, outcomes, title, term_set(description.summary), shingles)
+    parts = {"outcomes": frozenset().union(*outcomes), "aims": term_set(description.aims),
+             "description": term_set(description.summary), "title": term_set(description.title)}
+    return Profile(description, outcomes, parts, frozenset().union(*parts.values()))
+
+
+def rarity_of(profiles: Iterable[Profile]) -> Rarity:
+    """The document frequencies of a whole catalogue, from its profiles."""
+    return Rarity.of((p.description.provider_id, p.shingles) for p in profiles)
+
+
+def weigh(p: Profile, rarity: Rarity) -> Weighed:
+    weights = rarity.weights(p.description.provider_id, p.shingles)
+    totals = {part: sum(weights[t] for t in terms) for part, terms in p.parts.items()}
+    totals["all"] = sum(weights.values())
+    return Weighed(p, weights, totals)
 
 
 # --- stage 1: candidates ---------------------------------------------------------------------------
@@ -247,10 +308,17 @@ def estimated_similarity(sigs: np.ndarray, pairs: np.ndarray, chunk: int = 200_0
 # --- stage 2: scoring ----------------------------------------------------------------------------
 
 
-def dice(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a or not b:
+def weighted_dice(x: frozenset[str], y: frozenset[str], a: Weighed, b: Weighed,
+                  total_x: float | None = None, total_y: float | None = None) -> float:
+    """Dice of two term sets with each shared term counted at the smaller of its two weights."""
+    if not x or not y:
         return 0.0
-    return 2 * len(a & b) / (len(a) + len(b))
+    total_x = sum(a.weights[t] for t in x) if total_x is None else total_x
+    total_y = sum(b.weights[t] for t in y) if total_y is None else total_y
+    if total_x + total_y <= 0:
+        return 0.0
+    shared = sum(min(a.weights[t], b.weights[t]) for t in x & y)
+    return 2 * shared / (total_x + total_y)
 
 
 def subject_closeness(a: frozenset[str], b: frozenset[str]) -> float:
@@ -271,49 +339,80 @@ def level_factor(a: int | None, b: int | None, tuning: Tuning = DEFAULT) -> floa
     return 1.0 if gap == 0 else tuning.adjacent_level if gap == 1 else 0.0
 
 
-def compare(a: Profile, b: Profile, tuning: Tuning = DEFAULT) -> Comparison:
-    """Every part of the similarity of two courses, the score, and the outcome pairs that explain it."""
+def compare(a: Weighed, b: Weighed, tuning: Tuning = DEFAULT, *, explain: bool = True) -> Comparison:
+    """Every part of the similarity of two courses, the score, and (``explain``) the passages behind it."""
     level = level_factor(a.description.eqf, b.description.eqf, tuning)
-    matrix = [[dice(x, y) for y in b.outcomes] for x in a.outcomes]
-    if matrix and matrix[0]:
-        cover_a = sum(max(row) for row in matrix) / len(matrix)
-        cover_b = sum(max(column) for column in zip(*matrix, strict=True)) / len(matrix[0])
-        outcomes = (cover_a + cover_b) / 2
-    else:
-        outcomes = 0.0
-    title = dice(a.title, b.title)
-    summary = dice(a.summary, b.summary)
+    similarity: dict[str, float | None] = {}
+    for part in PARTS:
+        x, y = a.profile.parts[part], b.profile.parts[part]
+        if x and y and a.totals[part] > 0 and b.totals[part] > 0:
+            similarity[part] = weighted_dice(x, y, a, b, a.totals[part], b.totals[part])
+        else:
+            similarity[part] = None
+    present = [part for part in PARTS if similarity[part] is not None]
+    by_part = (sum(tuning.part_weight(p) * similarity[p] for p in present)  # type: ignore[operator]
+               / sum(tuning.part_weight(p) for p in present)) if present else 0.0
+    overall = weighted_dice(a.profile.shingles, b.profile.shingles, a, b, a.totals["all"], b.totals["all"])
+    evidence = sum(min(a.weights[t], b.weights[t]) for t in a.profile.shingles & b.profile.shingles)
     subject = subject_closeness(a.description.subjects, b.description.subjects)
-    content = (tuning.weight_outcomes * outcomes + tuning.weight_title * title
-               + tuning.weight_summary * summary + tuning.weight_subject * subject)
-    return Comparison(round(outcomes, 4), round(title, 4), round(summary, 4), subject, level,
-                      round(level * content, 4), _reasons(a, b, matrix, tuning.reasons))
+    content = tuning.blend * overall + (1 - tuning.blend) * by_part
+    content *= min(1.0, evidence / tuning.evidence)
+    score = level * content * (tuning.unrelated_subjects if subject == 0.0 else 1.0)
+    reasons = _reasons(a, b, similarity, tuning) if explain else ()
+
+    def rounded(value: float | None) -> float | None:
+        return None if value is None else round(value, 4)
+
+    return Comparison(rounded(similarity["outcomes"]), rounded(similarity["aims"]),
+                      rounded(similarity["description"]), rounded(similarity["title"]), round(overall, 4),
+                      round(evidence, 3), subject, level, round(score, 4), reasons)
 
 
-def _reasons(a: Profile, b: Profile, matrix: list[list[float]], limit: int) -> tuple[OutcomePair, ...]:
-    """The most similar outcome pairs, each outcome used once, best first."""
-    cells = sorted(((s, i, j) for i, row in enumerate(matrix) for j, s in enumerate(row) if s > 0),
-                   key=lambda cell: (-cell[0], cell[1], cell[2]))
+_PASSAGE = {"aims": lambda d: d.aims, "description": lambda d: d.summary, "title": lambda d: d.title}
+
+
+def _reasons(a: Weighed, b: Weighed, similarity: Mapping[str, float | None],
+             tuning: Tuning) -> tuple[OutcomePair, ...]:
+    """The closest outcome pairs (each outcome used once, best first, at most ``tuning.reasons``), then the
+    aims, description and title when they match, each with the specific words the two share."""
+    reasons: list[OutcomePair] = []
+    xs, ys = a.profile.outcomes, b.profile.outcomes
+    cells = sorted(((weighted_dice(x, y, a, b), i, j) for i, x in enumerate(xs) for j, y in enumerate(ys)
+                    if x & y), key=lambda cell: (-cell[0], cell[1], cell[2]))
     used_a: set[int] = set()
     used_b: set[int] = set()
-    reasons: list[OutcomePair] = []
-    for similarity, i, j in cells:
+    for value, i, j in cells:
+        if len(reasons) == tuning.reasons or value < 0.1:
+            break
         if i in used_a or j in used_b:
             continue
         used_a.add(i)
         used_b.add(j)
-        reasons.append(OutcomePair(a.description.outcomes[i], b.description.outcomes[j], round(similarity, 3)))
-        if len(reasons) == limit:
-            break
+        reasons.append(_passage(a, b, "outcomes", a.description.outcomes[i], b.description.outcomes[j],
+                                xs[i] & ys[j], value, tuning))
+    for part in ("aims", "description", "title"):
+        value = similarity[part]
+        if value is not None and value >= 0.2:
+            shared = a.profile.parts[part] & b.profile.parts[part]
+            reasons.append(_passage(a, b, part, _PASSAGE[part](a.description), _PASSAGE[part](b.description),
+                                    shared, value, tuning))
     return tuple(reasons)
 
 
-def judge(a: Profile, b: Profile, tuning: Tuning = DEFAULT) -> Finding | None:
-    """The pair as a finding when it scores at least the threshold, else None."""
+def _passage(a: Weighed, b: Weighed, part: str, mine: str, theirs: str, shared: frozenset[str], value: float,
+             tuning: Tuning) -> OutcomePair:
+    specific = {t for t in shared if min(a.weights[t], b.weights[t]) >= tuning.shared_word}
+    named = tuple(dict.fromkeys(word for word, t in words(mine) if t in specific))
+    return OutcomePair(mine, theirs, round(value, 3), part, named)
+
+
+def judge(a: Weighed, b: Weighed, tuning: Tuning = DEFAULT) -> Finding | None:
+    """The pair as a finding when it scores at least the threshold, else None (explained only then)."""
     if level_factor(a.description.eqf, b.description.eqf, tuning) == 0.0:
         return None
-    comparison = compare(a, b, tuning)
-    return Finding(a.key, b.key, comparison) if comparison.score >= tuning.threshold else None
+    if compare(a, b, tuning, explain=False).score < tuning.threshold:
+        return None
+    return Finding(a.key, b.key, compare(a, b, tuning))
 
 
 # --- both stages ---------------------------------------------------------------------------------
@@ -326,21 +425,24 @@ def likely_pairs(sigs: np.ndarray, pairs: np.ndarray, tuning: Tuning = DEFAULT) 
     return pairs[estimated_similarity(sigs, pairs) >= tuning.min_estimate]
 
 
-def judge_pairs(profiles: Mapping[int, Profile] | Sequence[Profile], pairs: Iterable[tuple[int, int]],
+def judge_pairs(weighed: Mapping[int, Weighed] | Sequence[Weighed], pairs: Iterable[tuple[int, int]],
                 tuning: Tuning = DEFAULT) -> list[Finding]:
-    """Findings among index pairs of ``profiles``; each finding's ``a`` is its pair's first profile."""
+    """Findings among index pairs of ``weighed``; each finding's ``a`` is its pair's first course."""
     findings = []
     for i, j in pairs:
-        finding = judge(profiles[i], profiles[j], tuning)
+        finding = judge(weighed[i], weighed[j], tuning)
         if finding is not None:
             findings.append(finding)
     return findings
 
 
 def detect(descriptions: Iterable[CourseDescription], tuning: Tuning = DEFAULT) -> list[Finding]:
-    """Every overlapping pair among the descriptions (a course never overlaps itself)."""
+    """Every overlapping pair among the descriptions (a course never overlaps itself), the descriptions
+    being the whole catalogue the words are weighed in."""
     profiles = [profile(d) for d in descriptions]
+    rarity = rarity_of(profiles)
     sigs = signatures(profiles, tuning)
-    candidates = candidate_pairs(band_keys(sigs, tuning), tuning)
-    return judge_pairs(profiles, likely_pairs(sigs, candidates, tuning).tolist(), tuning)
-
+    candidates = likely_pairs(sigs, candidate_pairs(band_keys(sigs, tuning), tuning), tuning).tolist()
+    involved = {n for pair in candidates for n in pair}
+    weighed = {n: weigh(profiles[n], rarity) for n in involved}
+    return judge_pairs(weighed, candidates, tuning)

@@ -90,3 +90,16 @@ class OverlapState(Base):
 
     course_pk: Mapped[int] = mapped_column(ForeignKey("courses.pk", ondelete="CASCADE"), primary_key=True)
     version_id: Mapped[int] = mapped_column(Integer)
+
+
+class OverlapTerm(Base):
+    """How many active courses use a term (``rarity.Rarity``): in the whole catalogue (``scope`` "") and
+    at each provider (``scope`` the provider id). Term "" holds the scope's number of courses. Derived
+    from the courses' current content: ``service.recompute_all`` rebuilds it, ``recompute_for`` moves it
+    by the changed courses."""
+
+    __tablename__ = "overlap_terms"
+
+    scope: Mapped[str] = mapped_column(String(200), primary_key=True)
+    term: Mapped[str] = mapped_column(String(200), primary_key=True)
+    courses: Mapped[int] = mapped_column(Integer)

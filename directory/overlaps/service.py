@@ -10,7 +10,9 @@ Recomputation keeps three promises:
 
 ``recompute_for`` is incremental: a changed course's band keys (``overlap_bands``) find its candidates in
 one indexed lookup, and their stored signatures (``overlap_signatures``) drop unlikely partners before any
-content is read, so the work is proportional to the change, not to the catalogue.
+content is read, so the work is proportional to the change, not to the catalogue. The word counts that
+weigh evidence (``overlap_terms``, ``rarity``) move by the changed courses: their previous version (the one
+``overlap_state`` records) is counted out and the current one in, so both paths weigh words alike.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ from ..catalogue.service import Page, get_course
 from ..db import utcnow
 from ..errors import Conflict, Forbidden, NotFound
 from . import detect
-from .models import Overlap, OverlapBand, OverlapSignature, OverlapState, OverlapStatus
+from .models import Overlap, OverlapBand, OverlapSignature, OverlapState, OverlapStatus, OverlapTerm
+from .rarity import COURSES, Rarity
 
 Key = tuple[str, str]
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -132,6 +135,8 @@ def recompute_for(session: Session, course_keys: Iterable[Key], *, tuning: detec
     changed = [_course(r) for r in rows if _active(r)]
     leaving = [r.pk for r in rows if not _active(r)]
     touched = [r.pk for r in rows]
+    profiles = [detect.profile(_description(c)) for c in changed]
+    _move_counts(session, touched, profiles)
     for chunk in _chunks(touched):
         session.execute(delete(OverlapBand).where(OverlapBand.course_pk.in_(chunk)))
         session.execute(delete(OverlapSignature).where(OverlapSignature.course_pk.in_(chunk)))
@@ -140,7 +145,6 @@ def recompute_for(session: Session, course_keys: Iterable[Key], *, tuning: detec
         removed = _forget(session, leaving)
         return Recomputed(0, 0, 0, 0, removed, 0)
 
-    profiles = [detect.profile(_description(c)) for c in changed]
     sigs = detect.signatures(profiles, tuning)
     keys_matrix = detect.band_keys(sigs, tuning)
     changed_pks = [c.pk for c in changed]
@@ -162,8 +166,10 @@ def recompute_for(session: Session, course_keys: Iterable[Key], *, tuning: detec
     by_pk = {c.pk: c for c in everyone}
     profile_of = {index[c.pk]: p for c, p in zip(changed, profiles, strict=True)}
     profile_of.update({index[c.pk]: detect.profile(_description(c)) for c in partners})
-    findings = detect.judge_pairs(profile_of, [(i, j) for i, j in likely if i in profile_of and j in profile_of],
-                                  tuning)
+    involved = {n for pair in likely for n in pair if n in profile_of}
+    rarity = _rarity_for(session, [profile_of[n] for n in involved])
+    weighed = {n: detect.weigh(profile_of[n], rarity) for n in involved}
+    findings = detect.judge_pairs(weighed, [(i, j) for i, j in likely if i in weighed and j in weighed], tuning)
 
     hashes = {pk: c.content_hash for pk, c in by_pk.items()}
     scope = [c.pk for c in changed] + leaving
@@ -176,21 +182,23 @@ def recompute_for(session: Session, course_keys: Iterable[Key], *, tuning: detec
 
 def recompute_all(session: Session, *, tuning: detect.Tuning = detect.DEFAULT, now: datetime | None = None,
                   progress: Progress | None = None, batch: int = 2000) -> Recomputed:
-    """Recompute every overlap of the active catalogue and rebuild the band keys.
+    """Recompute every overlap of the active catalogue and rebuild the band keys and word counts.
 
-    Two passes keep memory small: signatures of every course (page by page), then profiles only of the
-    courses in a likely pair."""
+    Two passes keep memory small: signatures and word counts of every course (page by page), then
+    profiles only of the courses in a likely pair."""
     now = now or utcnow()
     pks: list[int] = []
     hashes: dict[int, str] = {}
     signature_parts: list[np.ndarray] = []
+    rarity = Rarity()
     total = session.scalar(select(func.count()).select_from(Course).where(Course.status == CourseStatus.ACTIVE)) or 0
-    session.execute(delete(OverlapBand))
-    session.execute(delete(OverlapSignature))
-    session.execute(delete(OverlapState))
+    for table in (OverlapBand, OverlapSignature, OverlapState, OverlapTerm):
+        session.execute(delete(table))
     for page in _active_pages(session, batch):
         _mark_current(session, page, ())
         profiles = [detect.profile(_description(c)) for c in page]
+        for p in profiles:
+            rarity.add(p.description.provider_id, p.shingles)
         sigs = detect.signatures(profiles, tuning)
         _store_bands(session, [c.pk for c in page], detect.band_keys(sigs, tuning), sigs)
         signature_parts.append(sigs)
@@ -199,17 +207,18 @@ def recompute_all(session: Session, *, tuning: detect.Tuning = detect.DEFAULT, n
             hashes[course.pk] = course.content_hash
         if progress:
             progress("signatures", len(pks), total)
+    _store_counts(session, rarity.counts())
     sigs = np.concatenate(signature_parts) if signature_parts else np.empty((0, tuning.hashes), np.uint32)
     candidates = detect.candidate_pairs(detect.band_keys(sigs, tuning), tuning)
     likely = detect.likely_pairs(sigs, candidates, tuning)
 
     involved = np.unique(likely).tolist()
-    profiles: dict[int, detect.Profile] = {}
+    weighed: dict[int, detect.Weighed] = {}
     for n, course in enumerate(_load(session, [pks[i] for i in involved])):
-        profiles[involved[n]] = detect.profile(_description(course))
+        weighed[involved[n]] = detect.weigh(detect.profile(_description(course)), rarity)
         if progress and n % batch == 0:
             progress("profiles", n, len(involved))
-    findings = detect.judge_pairs(profiles, likely.tolist(), tuning)  # keys are course pks
+    findings = detect.judge_pairs(weighed, likely.tolist(), tuning)  # keys are course pks
     existing = list(session.scalars(select(Overlap)))
     added, removed, reflagged = _reconcile(session, findings, hashes, existing, now, scope_active=None)
     return Recomputed(len(pks), len(candidates), len(findings), added, removed, reflagged)
@@ -235,6 +244,64 @@ def _load(session: Session, pks: Sequence[int]) -> list[_Course]:
             if _active(r):
                 found[r.pk] = _course(r)
     return [found[pk] for pk in pks if pk in found]
+
+
+def _move_counts(session: Session, touched: Sequence[int], current: Sequence[detect.Profile]) -> None:
+    """Count the touched courses' previously counted versions out of ``overlap_terms`` and their current
+    active versions in. A course was counted when ``overlap_state`` names a version for it."""
+    delta = Rarity()
+    for chunk in _chunks(list(touched)):
+        for provider_id, content in session.execute(
+            select(Course.provider_id, CourseVersion.content)
+            .join(OverlapState, OverlapState.course_pk == Course.pk)
+            .join(CourseVersion, CourseVersion.id == OverlapState.version_id)
+            .where(Course.pk.in_(chunk))
+        ):
+            delta.add(provider_id, detect.profile(
+                detect.CourseDescription.from_content(None, provider_id, content or {})).shingles, -1)
+    for p in current:
+        delta.add(p.description.provider_id, p.shingles)
+    moves = [(scope, t, n) for scope, counter in (("", delta.everywhere), *delta.providers.items())
+             for t, n in counter.items() if n]
+    if not moves:
+        return
+    stored = _counts(session, moves)
+    for scope, t, n in moves:
+        stored[(scope, t)] = stored.get((scope, t), 0) + n
+    keys = [(scope, t) for scope, t, _ in moves]
+    for chunk in _chunks(keys):
+        session.execute(delete(OverlapTerm).where(tuple_(OverlapTerm.scope, OverlapTerm.term).in_(chunk)))
+    _store_counts(session, ((scope, t, stored[(scope, t)]) for scope, t in dict.fromkeys(keys)
+                            if stored[(scope, t)] > 0))
+
+
+def _counts(session: Session, wanted: Iterable[tuple[str, str, Any]]) -> dict[tuple[str, str], int]:
+    keys = list(dict.fromkeys((scope, t) for scope, t, *_ in wanted))
+    found: dict[tuple[str, str], int] = {}
+    for chunk in _chunks(keys):
+        found.update(((scope, t), n) for scope, t, n in session.execute(
+            select(OverlapTerm.scope, OverlapTerm.term, OverlapTerm.courses)
+            .where(tuple_(OverlapTerm.scope, OverlapTerm.term).in_(chunk))))
+    return found
+
+
+def _store_counts(session: Session, counts: Iterable[tuple[str, str, int]]) -> None:
+    rows = [{"scope": scope, "term": t, "courses": n} for scope, t, n in counts]
+    for start in range(0, len(rows), 20_000):
+        session.execute(insert(OverlapTerm), rows[start : start + 20_000])
+
+
+def _rarity_for(session: Session, profiles: Sequence[detect.Profile]) -> Rarity:
+    """The stored word counts these profiles are weighed with: their terms in the whole catalogue and at
+    their own providers, and each scope's number of courses."""
+    wanted = {("", COURSES)}
+    for p in profiles:
+        provider_id = p.description.provider_id
+        wanted.add((provider_id, COURSES))
+        for t in p.shingles:
+            wanted.add(("", t))
+            wanted.add((provider_id, t))
+    return Rarity.from_counts((scope, t, n) for (scope, t), n in _counts(session, wanted).items())
 
 
 def _store_bands(session: Session, pks: Sequence[int], keys: np.ndarray, sigs: np.ndarray) -> None:
@@ -351,9 +418,10 @@ def _reconcile(session: Session, findings: Sequence[detect.Finding], hashes: dic
 def _ordered(finding: detect.Finding) -> tuple[int, int, list[dict[str, Any]]]:
     """The pair as stored (smaller pk first) with its reasons from the first course's side."""
     flip = finding.a > finding.b
-    reasons = [{"outcome": r.other_outcome if flip else r.outcome,
+    # "shared" words are as the first course writes them; either side's words give the same terms.
+    reasons = [{"part": r.part, "outcome": r.other_outcome if flip else r.outcome,
                 "other_outcome": r.outcome if flip else r.other_outcome,
-                "similarity": r.similarity} for r in finding.comparison.reasons]
+                "similarity": r.similarity, "shared": list(r.shared)} for r in finding.comparison.reasons]
     return (finding.b, finding.a, reasons) if flip else (finding.a, finding.b, reasons)
 
 
@@ -432,8 +500,7 @@ def for_review(session: Session, status: OverlapStatus = OverlapStatus.DETECTED,
 
 
 def _flipped(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"outcome": r["other_outcome"], "other_outcome": r["outcome"], "similarity": r["similarity"]}
-            for r in reasons]
+    return [{**r, "outcome": r["other_outcome"], "other_outcome": r["outcome"]} for r in reasons]
 
 
 def confirmed_pairs(session: Session, course_pks: Iterable[int]) -> set[tuple[int, int]]:

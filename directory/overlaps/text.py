@@ -89,7 +89,7 @@ def fold(text: str) -> str:
 @lru_cache(maxsize=200_000)
 def term(word: str) -> str:
     """The comparable form of one folded word, or "" for a stop word."""
-    if word in STOP_WORDS or len(word) < 2 or word.isdigit():
+    if word in STOP_WORDS or not 2 <= len(word) <= 60 or word.isdigit():  # over 60: a token, not a word
         return ""
     stem = _stem(word)
     return "" if stem in _STOP_STEMS else stem
@@ -118,3 +118,14 @@ def terms(text: str | None) -> tuple[str, ...]:
 
 def term_set(text: str | None) -> frozenset[str]:
     return frozenset(terms(text))
+
+
+def words(text: str | None) -> list[tuple[str, str]]:
+    """Every word of a text as written, with its term ("" for a stop word): to say which words matched."""
+    if not text:
+        return []
+    return [(match.group(0), term(fold(match.group(0)))) for match in _SURFACE.finditer(text)]
+
+
+# Words as written (letters of any script, digits): folded, each gives the same words as ``_WORD`` does.
+_SURFACE = re.compile(r"[^\W_]+")

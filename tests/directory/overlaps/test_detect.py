@@ -39,6 +39,13 @@ SAME_JARGON_OTHER_SUBJECT = course("c", [
 ], title="Risk and governance in nursing", subjects=NURSING)
 
 
+def weighed(*courses):
+    """The courses weighed in the catalogue they make together."""
+    profiles = [detect.profile(c) for c in courses]
+    rarity = detect.rarity_of(profiles)
+    return [detect.weigh(p, rarity) for p in profiles]
+
+
 def test_terms_set_aside_the_register_of_outcomes():
     assert terms("Critically evaluate and demonstrate a systematic understanding of") == ()
     assert terms("Analyse consolidated accounts") == ("consolid", "account")
@@ -54,13 +61,15 @@ def test_a_rewritten_course_overlaps_and_says_which_outcomes_match():
     assert {finding.a, finding.b} == {"a", "b"}
     assert finding.score >= Tuning().threshold
     best = finding.comparison.reasons[0]
-    assert best.similarity >= 0.5
-    assert len(finding.comparison.reasons) == 3
+    assert best.similarity >= 0.5 and best.part == "outcomes"
+    assert [r.part for r in finding.comparison.reasons] == ["outcomes"] * 3 + ["description", "title"]
+    assert finding.comparison.matched == ("outcomes", "description", "title")
+    assert "IFRS" in best.shared  # the specific words the two passages share, as written
 
 
 def test_reasons_pair_each_outcome_with_its_counterpart():
-    comparison = detect.compare(detect.profile(GROUP_ACCOUNTS), detect.profile(REWRITTEN))
-    pairs = {(r.outcome[:12], r.other_outcome[:12]) for r in comparison.reasons}
+    comparison = detect.compare(*weighed(GROUP_ACCOUNTS, REWRITTEN))
+    pairs = {(r.outcome[:12], r.other_outcome[:12]) for r in comparison.reasons if r.part == "outcomes"}
     assert pairs <= {("Prepare cons", "Produce the "), ("Account for ", "Measure good"),
                      ("Explain the ", "Use the equi"), ("Apply IFRS 1", "Eliminate in")}
 
@@ -84,7 +93,7 @@ def test_the_same_level_in_another_framework_counts_in_full():
 def test_adjacent_levels_count_less_and_distant_levels_never_overlap():
     assert detect.level_factor(6, 7) == Tuning().adjacent_level
     far = course("far", GROUP_ACCOUNTS.outcomes, eqf=8)
-    assert detect.judge(detect.profile(GROUP_ACCOUNTS), detect.profile(far)) is None
+    assert detect.judge(*weighed(GROUP_ACCOUNTS, far)) is None
 
 
 def test_subject_closeness_follows_the_cah_hierarchy():
@@ -125,3 +134,67 @@ def test_detection_scales_by_buckets_not_by_all_pairs():
     candidates = detect.candidate_pairs(detect.band_keys(sigs))
     assert len(candidates) < 1000  # against 500,500 pairs
     assert [(f.a, f.b) for f in detect.detect(courses)] == [(10, "copy")]
+
+
+# --- what counts as evidence -----------------------------------------------------------------------
+
+HOUSE = "Demonstrate knowledge of the principal theories of {0}; apply the methods of {0} to unseen problems"
+
+
+def department(provider, topics, subjects=frozenset({"CAH09", "CAH09-01", "CAH09-01-01"})):
+    """A mathematics department that writes every module's outcomes in its house style."""
+    return [course(f"{provider}-{n}", [HOUSE.format(topic), f"Communicate mathematical arguments on {topic} in "
+                                       "writing, with rigorous proofs in the style of the department"],
+                   title=topic.capitalize(), subjects=subjects, provider=provider)
+            for n, topic in enumerate(topics)]
+
+
+TOPICS = ["complex analysis", "number theory and mathematical logic", "linear algebra", "group theory",
+          "probability", "numerical methods", "differential equations", "topology", "graph theory",
+          "statistics", "mechanics", "fluid dynamics"]
+
+
+def test_a_providers_house_style_is_not_evidence():
+    """Real catalogues: different modules of one department share the university's standard wording."""
+    assert detect.detect(department("U1", TOPICS)) == []
+
+
+def test_the_same_module_twice_in_a_house_style_is_still_found():
+    modules = department("U1", TOPICS)
+    replacement = course("U1-new", [*modules[0].outcomes, "Evaluate contour integrals with the residue theorem "
+                                    "and apply conformal mappings"], title="Complex analysis (from 2026)",
+                         subjects=modules[0].subjects, provider="U1")
+    modules[0] = course(modules[0].key, [*modules[0].outcomes, "Evaluate contour integrals using the residue "
+                                         "theorem; apply conformal maps"], title=modules[0].title,
+                        subjects=modules[0].subjects, provider="U1")
+    findings = detect.detect([*modules, replacement])
+    assert [(f.a, f.b) for f in findings] == [("U1-0", "U1-new")]
+    shared = {w.lower() for r in findings[0].comparison.reasons for w in r.shared}
+    assert {"contour", "residue", "conformal"} <= shared
+    assert not shared & {"proofs", "rigorous", "department"}  # the house style is not named as evidence
+
+
+def test_one_word_outcomes_and_a_shared_subject_name_are_never_enough():
+    a = course("a", ["Accounting"], title="Accounting", summary="")
+    b = course("b", ["Accounting"], title="Accounting", summary="", provider="P2")
+    others = [course(f"x{n}", [f"Topic {n} number {n * 7}"], title=f"Other {n}") for n in range(20)]
+    assert detect.detect([a, b, *others]) == []
+
+
+def test_courses_without_outcomes_are_compared_on_what_they_have():
+    a = course("a", [], summary=GROUP_ACCOUNTS.summary + " Goodwill, associates, joint ventures, IFRS 10 and "
+               "the equity method, intra-group transactions and unrealised profit.")
+    b = course("b", [], summary=REWRITTEN.summary + " Covers goodwill and non-controlling interests, the equity "
+               "method for associates and joint ventures, and unrealised intra-group profit under IFRS 10.",
+               provider="P2")
+    [finding] = detect.detect([a, b, SAME_JARGON_OTHER_SUBJECT])
+    assert finding.comparison.outcomes is None and finding.comparison.matched[0] == "description"
+
+
+def test_outcomes_in_another_language_are_compared_on_what_they_have_and_never_crash():
+    welsh = course("cy", ["Paratoi datganiadau ariannol cyfunol ar gyfer rhiant-gwmni a'i is-gwmnïau",
+                          "Cyfrif am ewyllys da a buddiannau nad ydynt yn rheoli"], title="Cyfrifon grŵp",
+                   provider="P3")
+    greek = course("el", ["Κατάρτιση ενοποιημένων οικονομικών καταστάσεων"], title="Λογιστική ομίλων", provider="P4")
+    empty = course("empty", [], title="", summary="")
+    assert detect.detect([GROUP_ACCOUNTS, welsh, greek, empty]) == []

@@ -10,7 +10,7 @@ from directory.catalogue import service as catalogue
 from directory.errors import Conflict, Forbidden
 from directory.identity.identity import Identity, Role
 from directory.overlaps import service as overlaps
-from directory.overlaps.models import Overlap, OverlapBand, OverlapStatus
+from directory.overlaps.models import Overlap, OverlapBand, OverlapStatus, OverlapTerm
 from harvester import pipeline, registry
 from tests.factories import course, feed_bytes
 
@@ -248,3 +248,26 @@ def test_a_full_overlap_pass_during_a_rebuild_goes_through_the_rebuild_journal(i
     finally:
         journal.release(instance.engine, running)
     assert sorted(journaled) == [(A, "S1"), (A, "S2")]
+
+
+def stored_counts(instance):
+    with instance.readers() as session:
+        return {(scope, term): n for scope, term, n in session.execute(
+            select(OverlapTerm.scope, OverlapTerm.term, OverlapTerm.courses))}
+
+
+def test_word_counts_follow_changes_as_a_full_recomputation_counts_them(catalogue_with_a_pair):
+    """The incremental path weighs words with counts moved by each change; they must be the counts a full
+    pass would make, or the two paths would judge the same pair differently."""
+    instance = catalogue_with_a_pair
+    publish(instance, A, [course("GA", **{**GROUP_ACCOUNTS, "summary": "Now with IFRS 3 business combinations."}),
+                          course("WC", **WOUND_CARE, status="withdrawn")])
+    publish(instance, B, [course("GRP", **REWRITTEN), course("MR", **MARKET_RESEARCH),
+                          course("BR", **{**MARKET_RESEARCH, "title": "Brand research"})])
+    moved = stored_counts(instance)
+    assert moved[("", "")] == 4 and moved[(A, "")] == 1 and moved[(B, "")] == 3
+    assert moved[("", "ifr")] == 2 and moved[(B, "brand")] == 2  # MR names brand managers
+    assert (A, "wound") not in moved  # the withdrawn course is counted out
+    with instance.sessions.begin() as session:
+        overlaps.recompute_all(session)
+    assert stored_counts(instance) == moved
