@@ -51,6 +51,7 @@ def load_courses(demo: Path) -> tuple[dict[Key, dict], dict[Key, list[dict]]]:
         profile = mapping.profile_from_table(feed.get("mapping"), source=feed["file"], vocab=vocab) \
             if feed.get("mapping") else mapping.EMPTY
         document = adapter(feed["format"]).parse(body)
+        document.items = list(document.items)  # read twice: sorted, then searched for "excludes"
         sorting = sort_document(make_validator(vocab, settings, profile), document, profile=profile,
                                 provider_id=member, provider_name=feed.get("name", ""))
         for content in sorting.new:

@@ -20,7 +20,9 @@ Deliberate oddities, so the demo has something to show (see config/demo/README.m
   * two invalid records in the Kingsbridge feed (quarantined by the harvester),
   * three withdrawn courses in the Northmoor feed,
   * near-duplicate courses offered by two providers (for overlap detection),
-  * pathways (stackable awards) published by Wychbury and referenced from its courses.
+  * pathways (stackable awards) published by Wychbury and referenced from its courses,
+  * declared exclusions ("excludes"): a Kingsbridge module and its replacement, and a syllabus Northmoor and
+    Caerwyn teach together.
 """
 
 from __future__ import annotations
@@ -394,7 +396,7 @@ AREAS: dict[str, dict] = {
                        ("UK Cyber Security Council", "mapped to the Cyber Security Council's specialism framework")],
               "skills": ["threat modelling", "incident response", "network security", "penetration testing", "security governance", "Wireshark"],
               "pool": """
-6|Cyber Security Fundamentals|the CIA triad;common attack vectors;security controls;confidentiality, integrity and availability;malware families;password and multi-factor authentication|100376|L
+6|Cyber Security Fundamentals|the CIA triad;common attack vectors;security controls;patch management;malware families;password and multi-factor authentication|100376|L
 6|Network Security and Defence|firewall architectures;intrusion detection systems;secure network design;next-generation firewalls;Snort rules;DMZ and VLAN design|100376|p
 7|Digital Forensics|evidence acquisition;file system analysis;chain of custody;disk imaging and write blockers;timeline reconstruction;forensic reporting for court|100376|p
 7|Security Risk Management|ISO/IEC 27001;risk treatment planning;security metrics;asset registers;statement of applicability;key risk indicators|100376|p
@@ -875,6 +877,54 @@ NEAR_DUPLICATES = [
               ]},
     },
 ]
+
+# Declared exclusions: a native course's "excludes" names courses that are the same course for credit, which
+# the member says itself (so the directory need not ask). Two are planted, built after every other course
+# with a generator of their own, so nothing else in the feeds moves:
+#   * a replacement: Kingsbridge's successor to one of its modules, listed beside it while the old one closes
+#     to new learners; its outcomes are largely the old module's, so detection alone would flag the pair;
+#   * a shared syllabus: one module specification taught by two members, each naming the other's course.
+REPLACEMENT = {
+    "provider": "kingsbridge", "replaces": "Cyber Security Fundamentals", "area": "cyber", "level": 6,
+    "title": "Cyber Security Foundations", "credit": 15, "hecos": "100376", "flags": "L",
+    "concepts": ["the CIA triad", "common attack vectors", "security controls", "cloud account security",
+                 "ransomware response", "patch management"],
+    "closes": "31 July 2026",
+    # The old module's outcomes are kept but its last one; these two are new.
+    "new_outcomes": [
+        "Configure basic security controls for cloud accounts and shared storage.",
+        "Follow a ransomware response plan, from isolating affected systems to restoring from backups.",
+    ],
+}
+
+SHARED_SYLLABUS = {
+    "area": "socialcare", "level": 6, "credit": 20, "hecos": "100476", "flags": "C",
+    "title": "Social Prescribing Link Worker Practice",
+    "concepts": ["social prescribing", "what matters to you conversations", "community asset mapping",
+                 "personal wellbeing plans", "link worker caseloads", "wellbeing outcome measures"],
+    "aims": "To prepare social prescribing link workers to support people with non-medical needs through "
+            "personalised, community-based support, to the module specification shared by Northmoor University "
+            "and Caerwyn University.",
+    "sides": [
+        {"provider": "northmoor", "where": "primary care networks in England",
+         "summary": "The consortium's shared module for social prescribing link workers, taught to one "
+                    "specification by Northmoor University and Caerwyn University. Set in primary care networks "
+                    "in England; taught in a cohort alongside your own link worker caseload."},
+        {"provider": "caerwyn", "where": "primary care clusters in Wales",
+         "summary": "The consortium's shared module for social prescribing link workers, taught to one "
+                    "specification by Caerwyn University and Northmoor University. Set in primary care clusters "
+                    "in Wales, with Welsh-language services in the asset map; taught in a cohort alongside your "
+                    "own link worker caseload."},
+    ],
+    "outcomes": [
+        "Explain the purpose of social prescribing and the role of the link worker within {where}.",
+        "Hold a 'what matters to you' conversation and co-produce a personal wellbeing plan.",
+        "Map community assets and voluntary sector services for referral in your locality.",
+        "Manage a link worker caseload safely, applying safeguarding procedures and professional boundaries.",
+        "Evaluate the impact of social prescribing using wellbeing outcome measures such as ONS4 and WEMWBS.",
+    ],
+}
+
 
 # Courses taught through the medium of Welsh (written in Welsh, not generated from templates).
 WELSH_COURSES = [
@@ -1683,6 +1733,56 @@ def human_date(iso: str) -> str:
 # ---------------------------------------------------------------------------------------------------
 
 
+def next_seq(provider: dict, courses: list[dict], area: str, fheq: int) -> int:
+    """The sequence number the next course of ``area`` at ``fheq`` takes (levels as FHEQ: not for SCQF)."""
+    assert provider["framework"] != "SCQF"
+    prefix = f"{provider['prefix']}-{AREAS[area]['code']}{fheq}"
+    return 1 + sum(1 for c in courses if re.fullmatch(re.escape(prefix) + r"\d\d", c["id"]))
+
+
+def add_declared(plan: dict[str, list[dict]]) -> dict[str, list[str]]:
+    """Add the replacement and the shared-syllabus courses, with their ``excludes``; their ids by kind."""
+    rng = random.Random(f"{SEED}|declared")
+    by_slug = {p["slug"]: p for p in PROVIDERS}
+    ids: dict[str, list[str]] = {}
+
+    r = REPLACEMENT
+    provider, courses = by_slug[r["provider"]], plan[r["provider"]]
+    (old,) = [c for c in courses if c["title"] == r["replaces"]]
+    spec = {"level": r["level"], "title": r["title"], "concepts": r["concepts"], "hecos": [r["hecos"]],
+            "flags": r["flags"].split(","), "credit": r["credit"],
+            "outcomes": old["learning_outcomes"][:-1] + r["new_outcomes"],
+            "summary": f"The successor to {old['title']} ({old['id']}), which closes to new learners on "
+                       f"{r['closes']}: the same core of {', '.join(r['concepts'][:2])} and {r['concepts'][2]}, "
+                       f"with new units on {r['concepts'][3]} and {r['concepts'][4]}. Study at your own pace "
+                       f"online, with tutor support throughout."}
+    new = build_course(rng, provider, r["area"], spec, next_seq(provider, courses, r["area"], r["level"]))
+    new["excludes"] = [{"course_id": old["id"],
+                        "reason": f"replaces {old['id']} {old['title']}, which closes to new learners on "
+                                  f"{r['closes']}: the same course for credit"}]
+    old["summary"] = (f"Closes to new learners on {r['closes']}; replaced by {new['title']} ({new['id']}). "
+                      + old["summary"])
+    courses.append(new)
+    ids["replacement"] = [old["id"], new["id"]]
+
+    s = SHARED_SYLLABUS
+    built = []
+    for side in s["sides"]:
+        provider, courses = by_slug[side["provider"]], plan[side["provider"]]
+        spec = {"level": s["level"], "title": s["title"], "concepts": s["concepts"], "hecos": [s["hecos"]],
+                "flags": s["flags"].split(","), "credit": s["credit"], "summary": side["summary"],
+                "aims": s["aims"], "outcomes": [o.format(where=side["where"]) for o in s["outcomes"]]}
+        course = build_course(rng, provider, s["area"], spec, next_seq(provider, courses, s["area"], s["level"]))
+        courses.append(course)
+        built.append((provider, course))
+    for (provider, course), (other_provider, other) in zip(built, built[::-1], strict=True):
+        course["excludes"] = [{"course_id": other["id"], "provider_id": other_provider["id"],
+                               "reason": f"the same module specification, taught by {provider['name']} and "
+                                         f"{other_provider['name']}: one course for credit"}]
+    ids["shared syllabus"] = [f"{p['id']}/{c['id']}" for p, c in built]
+    return ids
+
+
 WITHDRAWN = {"northmoor": 3}
 BROKEN_PROVIDER = "kingsbridge"
 
@@ -1694,6 +1794,7 @@ def main() -> None:
     load_vocab()
     rng = random.Random(SEED)
     plan = plan_courses(rng)
+    declared = add_declared(plan)  # appended: every course above keeps its place and its values
 
     # Northmoor: three courses withdrawn (superseded), still in the feed with status "withdrawn".
     nmu = plan["northmoor"]
@@ -1744,6 +1845,9 @@ def main() -> None:
     print(f"total {total}")
     print(f"invalid on purpose (kingsbridge): {bad_subject['id']} (unknown HECoS 109999), {bad_credit['id']} (no credit)")
     print("withdrawn (northmoor): " + ", ".join(c["id"] for c in nmu if c["status"] == "withdrawn"))
+    for kind, pair in declared.items():
+        print(f"declared exclusion ({kind}): {pair[1]} excludes {pair[0]}" if kind == "replacement"
+              else f"declared exclusion ({kind}): {pair[0]} and {pair[1]} exclude each other")
 
 
 if __name__ == "__main__":
