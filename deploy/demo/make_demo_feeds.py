@@ -6,6 +6,10 @@ Six FICTIONAL universities publish micro-credentials: five as native Climbing Fr
 make_onboarding_feed.py (called at the end) the way real university feeds are. Everything here is invented: the
 institutions, their UKPRN-like identifiers (100990xx) and the ``.ac.example`` domains.
 
+Each course's learning outcomes, summary and aims are written from its own topics (the key concepts and
+sub-topics on its pool line) in sentence frames chosen per course, so unrelated courses do not read alike
+and overlap detection flags the planted overlaps, not shared boilerplate.
+
 The output is deterministic: one fixed random seed and a fixed "generated" timestamp, so running the
 script twice gives byte-identical files. Standard library only.
 
@@ -16,7 +20,9 @@ Deliberate oddities, so the demo has something to show (see config/demo/README.m
   * two invalid records in the Kingsbridge feed (quarantined by the harvester),
   * three withdrawn courses in the Northmoor feed,
   * near-duplicate courses offered by two providers (for overlap detection),
-  * pathways (stackable awards) published by Wychbury and referenced from its courses.
+  * pathways (stackable awards) published by Wychbury and referenced from its courses,
+  * declared exclusions ("excludes"): a Kingsbridge module and its replacement, and a syllabus Northmoor and
+    Caerwyn teach together.
 """
 
 from __future__ import annotations
@@ -36,39 +42,133 @@ GENERATED = "2026-01-15T06:00:00Z"
 ROOT = Path(__file__).resolve().parents[2]
 
 # ---------------------------------------------------------------------------------------------------
-# Subject families: outcome templates, summary hooks, aims, skills, assessment, PSRB bodies.
-# Outcome templates are (tier, text): tier 1 = describe/explain (levels 4-5), 2 = apply/analyse,
-# 3 = critically evaluate/synthesise/design (levels 6-8). {a} {b} {c} are the course's key concepts.
+# Course text: outcomes, summaries and aims are written from each course's OWN topics (its pool line's key
+# concepts and sub-topics), in sentence frames that carry few words of their own. The frames for one course
+# are chosen by a random generator seeded from the course (SEED, provider, title), so two unrelated courses
+# rarely share a frame and never share content: only courses that teach the same things read alike.
+# Outcome tiers: 1 = describe/explain (levels 4-5), 2 = apply/analyse, 3 = evaluate/synthesise/design
+# (levels 6-8). In the frames {x} is the topic an outcome is about and {y} a second topic of the same course.
+# ---------------------------------------------------------------------------------------------------
+
+OUTCOME_FRAMES: dict[int, list[str]] = {
+    1: [
+        "Describe {x}.",
+        "Explain {x}.",
+        "Outline {x} and {y}.",
+        "Explain how {x} relates to {y}.",
+        "Identify the main elements of {x}.",
+        "Describe the stages of {x}.",
+        "Summarise {x}.",
+        "Explain why {x} matters for {y}.",
+        "Recognise examples of {x}.",
+        "Define the key terms of {x}.",
+        "Describe {x} and {y}.",
+        "Explain the difference between {x} and {y}.",
+        "Give an accurate account of {x}.",
+        "Identify where {x} fits alongside {y}.",
+        "Describe common errors in {x}.",
+        "Explain, with examples, how {x} works.",
+        "Explain {x} to a peer.",
+        "Describe how {x} and {y} connect.",
+        "Illustrate {x} with examples.",
+        "Recognise the link between {x} and {y}.",
+    ],
+    2: [
+        "Apply {x} to a given case.",
+        "Apply {x}, recording each decision.",
+        "Analyse {x} in a chosen example.",
+        "Carry out {x} and report the results.",
+        "Compare approaches to {x}.",
+        "Apply {x} and {y} together.",
+        "Interpret evidence about {x}.",
+        "Analyse how {x} affects {y}.",
+        "Use {x} to inform {y}.",
+        "Select and apply methods for {x}.",
+        "Investigate {x} in your own setting.",
+        "Prepare a guide to {x} for non-specialists.",
+        "Work through examples of {x}.",
+        "Examine the part played by {x} in {y}.",
+        "Plan and carry out work on {x}.",
+        "Analyse a worked example of {x}.",
+        "Apply {x} within given constraints.",
+        "Diagnose problems with {x}.",
+        "Present findings on {x} and {y}.",
+        "Use {y} to check {x}.",
+        "Break {x} down into steps and carry them out.",
+        "Apply {x} in the context of {y}.",
+    ],
+    3: [
+        "Critically evaluate {x}.",
+        "Critically evaluate approaches to {x}.",
+        "Design an approach to {x} that draws on {y}.",
+        "Evaluate the limits of {x}.",
+        "Justify decisions about {x}.",
+        "Synthesise evidence on {x} and {y}.",
+        "Critically compare {x} and {y}.",
+        "Propose improvements to {x}.",
+        "Critically reflect on your approach to {x}.",
+        "Develop a plan that brings together {x} and {y}.",
+        "Appraise the evidence on {x}.",
+        "Evaluate how {x} and {y} interact.",
+        "Construct an argument about {x}.",
+        "Weigh the risks and benefits of {x}.",
+        "Lead work on {x} and evaluate the outcome.",
+        "Judge when to use {x} rather than {y}.",
+        "Design and refine a solution for {x}.",
+        "Advise others on {x} and {y}.",
+        "Evaluate recent developments in {x}.",
+        "Frame questions about {x} and plan how to answer them.",
+        "Critically assess the assumptions behind {x}.",
+        "Integrate {x} into {y}.",
+    ],
+}
+
+# Summary openings and aims: {a} {b} {c} are the course's key concepts, {d} {e} {f} its sub-topics.
+SUMMARY_FRAMES = [
+    "A course on {a}, with practical work on {d} and {e}.",
+    "{a} and {b} are at the heart of this course, which also covers {d}.",
+    "You will learn about {a} and {c}, and put {e} into practice.",
+    "The course works through {d}, {e} and {f}, building towards confident use of {a}.",
+    "Starting from {a}, the course moves on to {b} and {f}.",
+    "Covers {a}, {b} and {c}, with worked examples of {d}.",
+    "Study {b} alongside {a}, with exercises on {e}.",
+    "This course gives you a grounding in {a} and hands-on experience of {d}.",
+    "Through case studies on {e} and {f}, the course develops your grasp of {a}.",
+    "Explore {a}, from {d} to {f}.",
+    "Learn {b} and {c} step by step, using {e} as a running example.",
+    "Focused on {a}, the course also takes in {f} and {d}.",
+]
+
+AIM_FRAMES = [
+    "To develop learners' understanding of {a} and their ability to apply {b}.",
+    "To equip learners to work confidently with {a}, {d} and {e}.",
+    "To build practical capability in {b}, grounded in {a}.",
+    "To give learners a secure grasp of {a} and {c}.",
+    "To prepare learners to take responsibility for {a} in their own work, including {e}.",
+    "To develop critical, well-informed practice in {a} and {f}.",
+    "To enable learners to plan and evaluate work involving {b} and {d}.",
+    "To introduce {a} and {c} and build skill in {e}.",
+    "To extend learners' expertise in {a}, with particular attention to {d}.",
+    "To help learners make sound judgements about {b} and {f}.",
+]
+
+# The generator used to fill per-family templates shared by every course of a family. The draws it made from
+# the main random generator are still made, in the same order (the number of outcomes and their tiers are
+# still taken from them), so that every other generated value (ids, levels, fees, dates, places) is as before:
+# per family, the number of outcome templates of tier 1, 2 and 3, of summary hooks and of aims it had.
+LEGACY_DRAWS: dict[str, tuple[tuple[int, int, int], int, int]] = {
+    "computing": ((3, 4, 5), 5, 3), "health": ((3, 4, 5), 5, 3), "business": ((3, 4, 5), 5, 3),
+    "law": ((2, 3, 4), 4, 2), "education": ((2, 3, 4), 4, 2), "engineering": ((2, 4, 4), 4, 2),
+    "environment": ((2, 3, 4), 4, 2), "psychology": ((2, 3, 3), 3, 2), "builtenv": ((1, 3, 3), 3, 2),
+    "humanities": ((2, 3, 3), 3, 2),
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Subject families: audiences, skills, assessment, entry notes.
 # ---------------------------------------------------------------------------------------------------
 
 FAMILIES: dict[str, dict] = {
     "computing": {
-        "outcomes": [
-            (1, "Describe the core principles of {a} and explain their place in a typical technical workflow."),
-            (1, "Explain the key terminology associated with {b} and use this vocabulary accurately in written work."),
-            (1, "Identify common pitfalls in {c} and describe simple techniques for avoiding them."),
-            (2, "Apply {a} to a realistic, messy dataset or system and document each design decision."),
-            (2, "Build a working solution that makes use of {b}, with version control, automated tests and clear documentation."),
-            (2, "Analyse the trade-offs between alternative approaches to {c} in terms of accuracy, cost and maintainability."),
-            (2, "Communicate the results of work on {a} to non-specialist stakeholders in written and visual form."),
-            (3, "Critically evaluate alternative approaches to {a} and justify the choice of approach for a given organisational problem."),
-            (3, "Design and justify a reproducible solution that integrates {b} and {c}."),
-            (3, "Critically assess the legal, ethical and professional implications of {a}, with reference to UK GDPR and the BCS Code of Conduct."),
-            (3, "Synthesise current research and practitioner literature on {b} to recommend improvements to existing practice."),
-            (3, "Evaluate the robustness and limitations of {c}, proposing and testing mitigations."),
-        ],
-        "hooks": [
-            "A hands-on course on {a}, with guided lab work on {b}.",
-            "This micro-credential builds practical capability in {a} and {b}, using problems drawn from industry and the public sector.",
-            "Focused on {a}, the course combines short recorded lectures with weekly exercises on {b} and {c}.",
-            "Learn how professionals use {a} in practice and gain confidence with {b} through a sequence of realistic tasks.",
-            "Designed with employers, this course takes you from the fundamentals of {a} to working confidently with {c}.",
-        ],
-        "aims": [
-            "To develop a rigorous, practical understanding of {a} and the confidence to apply {b} in your own work.",
-            "To equip learners to use {a} responsibly and effectively, with particular attention to {c}.",
-            "To provide the knowledge and hands-on experience needed to plan, build and evaluate work involving {a} and {b}.",
-        ],
         "audience": [
             "Suited to analysts, developers and technical professionals who want a recognised, assessed qualification.",
             "Ideal if you already work with data or software and want to formalise and extend your skills.",
@@ -88,32 +188,6 @@ FAMILIES: dict[str, dict] = {
         "entry": "Some prior programming experience (for example, Python or R) is expected.",
     },
     "health": {
-        "outcomes": [
-            (1, "Describe the evidence base underpinning {a} in health and care settings."),
-            (1, "Explain the roles and responsibilities of the multidisciplinary team in relation to {b}."),
-            (1, "Identify the legal and ethical principles that apply to {c}, including consent and confidentiality."),
-            (2, "Apply current national guidance on {a} to the planning and delivery of person-centred care."),
-            (2, "Analyse a case from your own practice involving {b}, identifying risks and opportunities for improvement."),
-            (2, "Use validated assessment tools for {c} appropriately and record findings accurately."),
-            (2, "Communicate effectively with patients, carers and colleagues about {a}, adapting to individual needs."),
-            (3, "Critically evaluate the evidence for interventions in {a}, and justify their use in your area of practice."),
-            (3, "Critically reflect on your own practice in {b} using a recognised reflective model, and plan your continuing development."),
-            (3, "Design a quality improvement proposal for {c} that takes account of service users' experience and health inequalities."),
-            (3, "Synthesise policy, research and professional standards relating to {a} to lead improvements in care."),
-            (3, "Evaluate the impact of organisational culture and resources on the delivery of {b}."),
-        ],
-        "hooks": [
-            "Developed with local NHS trusts, this course strengthens your practice in {a}.",
-            "A practice-focused course on {a}, exploring {b} through case studies and work-based activities.",
-            "This micro-credential supports health and care professionals to deliver safe, evidence-based {a}.",
-            "Explore current evidence and guidance on {a} and {b}, and apply what you learn directly in your workplace.",
-            "Build confidence in {a}, with an emphasis on {c} and on person-centred, compassionate care.",
-        ],
-        "aims": [
-            "To enhance learners' knowledge and skills in {a} so that they can contribute to safe, effective and person-centred care.",
-            "To develop critical, evidence-informed practice in {a}, with a particular focus on {b}.",
-            "To prepare practitioners to take a leading role in improving {c} within their service.",
-        ],
         "audience": [
             "For registered nurses, allied health professionals and experienced health and care support staff.",
             "Suited to practitioners working in acute, community or primary care settings.",
@@ -133,32 +207,6 @@ FAMILIES: dict[str, dict] = {
         "entry": "You must be working in a relevant health or care role for the duration of the course.",
     },
     "business": {
-        "outcomes": [
-            (1, "Describe the main concepts and models associated with {a}."),
-            (1, "Explain the contribution of {b} to organisational performance, using examples from different sectors."),
-            (1, "Identify the stakeholders affected by {c} and describe their interests."),
-            (2, "Apply recognised frameworks for {a} to a case organisation and draw practical conclusions."),
-            (2, "Analyse quantitative and qualitative evidence about {b} to support a business decision."),
-            (2, "Prepare a persuasive, well-structured business case for an initiative involving {c}."),
-            (2, "Use appropriate digital tools to plan, monitor and report on {a}."),
-            (3, "Critically evaluate current thinking and practice in {a}, and assess their relevance to contemporary organisations."),
-            (3, "Develop and justify a strategy for {b} that responds to the organisation's context and constraints."),
-            (3, "Critically reflect on your own professional practice in relation to {c}, and set goals for your development."),
-            (3, "Evaluate the ethical, sustainability and equality implications of decisions about {a}."),
-            (3, "Synthesise evidence from research and practice to recommend improvements to {b}."),
-        ],
-        "hooks": [
-            "A practical course on {a} for people who manage teams, budgets or projects.",
-            "This micro-credential helps you turn ideas about {a} into workable plans, with a focus on {b}.",
-            "Explore {a} and {b} through live case studies, peer discussion and applied assignments based on your own organisation.",
-            "Sharpen your approach to {a}, and learn to make well-evidenced decisions about {c}.",
-            "Designed for busy professionals, the course blends short online units on {a} with workplace tasks on {b}.",
-        ],
-        "aims": [
-            "To develop learners' ability to analyse and improve {a} in their own organisation.",
-            "To build confident, evidence-based practice in {a} and {b}, grounded in current research.",
-            "To equip managers with practical tools for {a}, and the judgement to adapt them to their context.",
-        ],
         "audience": [
             "For new and aspiring managers, team leaders and specialists moving into management.",
             "Suited to professionals in the private, public and third sectors.",
@@ -177,27 +225,6 @@ FAMILIES: dict[str, dict] = {
         "entry": "Applicants should be in, or have access to, a workplace where they can apply their learning.",
     },
     "law": {
-        "outcomes": [
-            (1, "Describe the sources of law relevant to {a} and explain how they interact."),
-            (1, "Explain the key principles of {b} using leading cases and statutory provisions."),
-            (2, "Apply the law on {a} to problem scenarios, reaching reasoned conclusions."),
-            (2, "Analyse how courts, tribunals and regulators approach {b} in practice."),
-            (2, "Draft clear advice for a lay client on issues arising from {c}."),
-            (3, "Critically evaluate the effectiveness of current law on {a} and proposals for reform."),
-            (3, "Critically analyse recent case law on {b} and its implications for practitioners."),
-            (3, "Construct a coherent legal argument on {c}, supported by primary and secondary sources."),
-            (3, "Evaluate the ethical and professional responsibilities that arise in {a}."),
-        ],
-        "hooks": [
-            "An applied introduction to {a}, taught by practising lawyers and academics.",
-            "This course examines {a} and {b}, with an emphasis on practical application rather than legal theory.",
-            "Understand the practical operation of {a}, and how recent developments in {b} affect your organisation.",
-            "A focused course on {a} for professionals who need a sound grasp of the law without a full law degree.",
-        ],
-        "aims": [
-            "To give learners a secure understanding of {a} and the ability to apply the law to realistic problems.",
-            "To develop critical understanding of {a} and {b}, and their implications for professional practice.",
-        ],
         "audience": [
             "For professionals in compliance, HR, health, property and public services, and for law graduates.",
             "Suited to paralegals, managers and advisers whose roles involve legal judgement.",
@@ -213,27 +240,6 @@ FAMILIES: dict[str, dict] = {
         "entry": "",
     },
     "education": {
-        "outcomes": [
-            (1, "Describe key theories of learning relevant to {a}."),
-            (1, "Explain how {b} can be used to support learners with different needs."),
-            (2, "Apply principles of {a} to the design of a short learning sequence for your own learners."),
-            (2, "Analyse evidence from your own teaching to identify the impact of {b} on learner engagement."),
-            (2, "Use feedback from learners and peers to refine your approach to {c}."),
-            (3, "Critically evaluate research and policy on {a} and its implications for your context."),
-            (3, "Design, implement and evaluate an inclusive intervention involving {b}."),
-            (3, "Critically reflect on your professional values and practice in relation to {c}, drawing on the Professional Standards Framework where relevant."),
-            (3, "Synthesise literature on {a} to propose a change to practice in your department or institution."),
-        ],
-        "hooks": [
-            "A practice-based course for teachers and trainers on {a}.",
-            "Develop your approach to {a} and {b}, trying new ideas with your own learners between sessions.",
-            "This micro-credential explores {a} through current research, peer observation and reflective practice.",
-            "Designed for busy educators, the course focuses on {a}, with practical strategies for {c}.",
-        ],
-        "aims": [
-            "To support educators to develop evidence-informed practice in {a}.",
-            "To enable participants to design, evaluate and share effective approaches to {a} and {b}.",
-        ],
         "audience": [
             "For teachers, lecturers, trainers and learning technologists in schools, colleges, universities and workplaces.",
             "Suited to early-career academic staff and graduate teaching assistants.",
@@ -250,28 +256,6 @@ FAMILIES: dict[str, dict] = {
         "entry": "You must be teaching or supporting learning for at least 20 hours during the course.",
     },
     "engineering": {
-        "outcomes": [
-            (1, "Describe the physical principles underlying {a}."),
-            (1, "Explain the function and limitations of {b} in engineering systems."),
-            (2, "Apply analytical and numerical methods to solve problems in {a}."),
-            (2, "Use industry-standard software to model and analyse {b}, interpreting the results critically."),
-            (2, "Interpret relevant British and European standards when specifying {c}."),
-            (2, "Carry out and document a risk assessment for work involving {c}."),
-            (3, "Critically evaluate design options for {a} against technical, economic and environmental criteria."),
-            (3, "Design and justify a solution involving {b}, taking account of safety, sustainability and whole-life cost."),
-            (3, "Critically assess the reliability and uncertainty of models of {c}."),
-            (3, "Evaluate emerging technologies in {a} and their implications for professional engineering practice."),
-        ],
-        "hooks": [
-            "An applied engineering course on {a}, with design exercises on {b}.",
-            "This micro-credential develops your capability in {a}, using case studies from UK industry.",
-            "Strengthen your understanding of {a} and {b}, and apply your learning to a design problem from your own workplace.",
-            "Focused on {a}, the course mixes online theory with practical laboratory or simulation work on {c}.",
-        ],
-        "aims": [
-            "To develop the analytical and design skills needed to work confidently with {a}.",
-            "To extend practising engineers' knowledge of {a} and {b} in line with current industry practice.",
-        ],
         "audience": [
             "For practising engineers and technicians working towards professional registration.",
             "Suited to engineering graduates and apprentices seeking specialist, credit-bearing study.",
@@ -288,27 +272,6 @@ FAMILIES: dict[str, dict] = {
         "entry": "A working knowledge of engineering mathematics is assumed.",
     },
     "environment": {
-        "outcomes": [
-            (1, "Describe the key processes and drivers associated with {a}."),
-            (1, "Explain the methods used to monitor and report on {b} in the UK."),
-            (2, "Apply field, laboratory or desk-based methods to collect and interpret data on {a}."),
-            (2, "Analyse the social, economic and environmental impacts of {b} using appropriate indicators."),
-            (2, "Use geographical information systems to map and communicate patterns in {c}."),
-            (3, "Critically evaluate policy and management responses to {a}."),
-            (3, "Develop an evidence-based plan for {b} that balances competing stakeholder interests."),
-            (3, "Critically assess uncertainty in data and models relating to {c}, and its consequences for decision-making."),
-            (3, "Synthesise scientific and practitioner evidence on {a} to advise an organisation or community."),
-        ],
-        "hooks": [
-            "Explore {a} and learn practical methods for {b}.",
-            "This course combines environmental science with practical management of {a}.",
-            "A field- and data-informed course on {a}, designed for practitioners who need to make decisions about {b}.",
-            "Understand the science behind {a} and the policy tools used to manage {c}.",
-        ],
-        "aims": [
-            "To develop a sound scientific understanding of {a} and the practical skills to contribute to {b}.",
-            "To equip learners to lead evidence-based action on {a} in their organisation or community.",
-        ],
         "audience": [
             "For sustainability officers, land managers, consultants, planners and community organisers.",
             "Suited to graduates in science, geography or engineering and to professionals changing sector.",
@@ -325,25 +288,6 @@ FAMILIES: dict[str, dict] = {
         "entry": "",
     },
     "psychology": {
-        "outcomes": [
-            (1, "Describe the main psychological theories that explain {a}."),
-            (1, "Explain the methods psychologists use to measure {b}, including the strengths and limitations of common instruments."),
-            (2, "Apply psychological theory on {a} to an applied setting such as a workplace, school or clinic."),
-            (2, "Analyse and interpret data from a study of {b} using appropriate statistical or qualitative methods."),
-            (2, "Design a small-scale study investigating {c}, with due regard to research ethics."),
-            (3, "Critically evaluate the evidence for interventions that target {a}."),
-            (3, "Critically appraise published research on {b}, identifying methodological strengths and weaknesses."),
-            (3, "Evaluate the ethical and cultural considerations involved in applying psychology to {c}."),
-        ],
-        "hooks": [
-            "Discover what psychological research tells us about {a}, and how to apply that knowledge.",
-            "This course introduces the science of {a}, with practical activities on {b}.",
-            "An evidence-based course on {a} for people whose work involves understanding and supporting others.",
-        ],
-        "aims": [
-            "To develop an evidence-based understanding of {a} and its application in professional settings.",
-            "To equip learners to critically interpret and apply research on {a} and {b}.",
-        ],
         "audience": [
             "For professionals in HR, education, health and coaching, and for psychology graduates.",
             "Suited to anyone with an interest in applied psychology who wants an assessed, credit-bearing course.",
@@ -359,24 +303,6 @@ FAMILIES: dict[str, dict] = {
         "entry": "",
     },
     "builtenv": {
-        "outcomes": [
-            (1, "Describe the principles and professional standards that govern {a}."),
-            (2, "Apply recognised methods of {a} to a live or simulated property or construction project."),
-            (2, "Analyse the contractual and regulatory framework affecting {b}."),
-            (2, "Prepare clear professional documentation for {c} in line with RICS guidance."),
-            (3, "Critically evaluate approaches to {a} in the light of current market conditions."),
-            (3, "Develop and justify a professional recommendation on {b} for a client."),
-            (3, "Evaluate the sustainability and building-safety implications of {c}."),
-        ],
-        "hooks": [
-            "A practical course on {a} for surveyors and construction professionals.",
-            "Develop your professional competence in {a} and {b}, using real project documents.",
-            "This micro-credential supports progression towards chartered status, with a focus on {a}.",
-        ],
-        "aims": [
-            "To develop competence in {a} consistent with the expectations of professional practice.",
-            "To equip learners to advise clients on {a} and {b}.",
-        ],
         "audience": [
             "For surveyors, construction managers and property professionals preparing for the RICS Assessment of Professional Competence.",
             "Suited to built-environment graduates and experienced technicians.",
@@ -392,25 +318,6 @@ FAMILIES: dict[str, dict] = {
         "entry": "",
     },
     "humanities": {
-        "outcomes": [
-            (1, "Describe the main developments in {a}."),
-            (1, "Explain the significance of {b} for communities and visitors today."),
-            (2, "Analyse primary sources and material evidence relating to {a}."),
-            (2, "Apply current professional standards to the interpretation and care of {b}."),
-            (2, "Produce engaging public-facing interpretation of {c} for a defined audience."),
-            (3, "Critically evaluate competing interpretations of {a}."),
-            (3, "Develop a sustainable, community-informed plan for {b}."),
-            (3, "Evaluate the ethical questions raised by {c}, including representation and ownership."),
-        ],
-        "hooks": [
-            "Explore {a} through archives, objects and places, with practical work on {b}.",
-            "A course for heritage professionals and volunteers on {a}.",
-            "Learn how historians and heritage professionals research, interpret and share {a} with the public.",
-        ],
-        "aims": [
-            "To develop learners' knowledge of {a} and practical skills in {b}.",
-            "To equip heritage practitioners to research, interpret and care for {a}.",
-        ],
         "audience": [
             "For heritage, museum and tourism staff, volunteers and community groups.",
             "Suited to anyone with an interest in history and heritage who wants a credit-bearing course.",
@@ -429,7 +336,9 @@ FAMILIES: dict[str, dict] = {
 
 # ---------------------------------------------------------------------------------------------------
 # Areas: a subject family, a default HECoS code, PSRB bodies and a pool of course lines.
-# Course line: "LEVEL|Title|concept a; concept b; concept c|HECoS[+HECoS]|flags"
+# Course line: "LEVEL|Title|concept a;concept b;concept c;sub-topic d;sub-topic e;sub-topic f|HECoS[+HECoS]|flags"
+#   The three key concepts come first, then the course's more specific sub-topics: its outcomes, summary and
+#   aims are written about these, so every course's text is its own.
 #   LEVEL is the FHEQ-equivalent level (4-8), converted to SCQF/CQFW by the provider.
 #   flags: p = PSRB recognition; c10/c15/c20/c30 = credit in CATS; L = learner-led; C = cohort;
 #          k:PW core of pathway PW, o:PW option, cap:PW capstone (also core).
@@ -441,434 +350,434 @@ AREAS: dict[str, dict] = {
              "psrb": [("British Computer Society (BCS)", "accredited")],
              "skills": ["pandas", "R", "Jupyter notebooks", "data wrangling", "machine learning", "dashboard design"],
              "pool": """
-7|Foundations of Applied Data Science|the data science lifecycle;reproducible analysis in Python;data quality assessment|100755|c15,k:pgcert-applied-data-science,p,C
-7|Statistical Modelling for Data Scientists|generalised linear models;model diagnostics;inference under uncertainty|101030|c15,k:pgcert-applied-data-science,C
-7|Applied Data Science Project|end-to-end project delivery;stakeholder requirements;communicating analytical findings|100755|c15,cap:pgcert-applied-data-science,C
-7|Data Visualisation and Storytelling|perceptual principles of visualisation;interactive dashboards;narrative structure in data stories|100755|c15,o:pgcert-applied-data-science
-7|Databases and Data Engineering for Analysts|relational data modelling;SQL query optimisation;batch data pipelines|100754|c15,o:pgcert-applied-data-science
-7|Natural Language Processing with Python|text pre-processing;word embeddings;transformer-based text classification|100992|c15,o:pgcert-applied-data-science
-7|Time Series Analysis and Forecasting|ARIMA and state-space models;seasonality and trend decomposition;forecast evaluation|101030|c15,o:pgcert-applied-data-science
-7|Bayesian Data Analysis|prior elicitation;Markov chain Monte Carlo;hierarchical models|100406|c15,o:pgcert-applied-data-science
-6|Introduction to Python for Data Analysis|Python data structures;exploratory data analysis;the pandas library|100755|L
-6|SQL for Business Reporting|relational queries;aggregation and window functions;report automation|100754|L
-6|Data Ethics and Governance|UK GDPR;algorithmic bias;data sharing agreements|100755|
-5|Spreadsheet Modelling and Data Literacy|spreadsheet modelling;descriptive statistics;data cleaning|100755|L
-6|Geospatial Data Analysis|coordinate reference systems;spatial joins;choropleth mapping|100369|
-7|Causal Inference for Policy Evaluation|counterfactual reasoning;difference-in-differences designs;propensity score methods|101030|
-6|Survey Design and Analysis|questionnaire design;sampling strategies;weighting survey data|101030|
-7|Health Data Science|electronic health records;clinical coding;cohort study design|100994|
-6|Data Analytics with Power BI|data modelling in Power BI;DAX measures;dashboard publishing|100755|L
-7|Experimental Design and A/B Testing|randomised experiments;statistical power;sequential testing|101030|
-8|Research Data Management for Doctoral Researchers|data management plans;FAIR principles;long-term data preservation|100755|L
-6|Data Science for Environmental Monitoring|sensor networks;environmental time series;anomaly detection|100755|
-7|Applied Multivariate Statistics|principal component analysis;cluster analysis;structural equation modelling|101030|
-6|Open Data and Data Journalism|open government data;data verification;visual reporting|100755|
-7|Data Science Leadership and Strategy|analytics operating models;data maturity assessment;value realisation|100755|
+7|Foundations of Applied Data Science|the data science lifecycle;reproducible analysis in Python;data quality assessment;framing an analytical question;notebook hygiene and environment pinning;missing-value audits|100755|c15,k:pgcert-applied-data-science,p,C
+7|Statistical Modelling for Data Scientists|generalised linear models;model diagnostics;inference under uncertainty;logistic and Poisson regression;residual and leverage plots;confidence intervals for model coefficients|101030|c15,k:pgcert-applied-data-science,C
+7|Applied Data Science Project|end-to-end project delivery;stakeholder requirements;communicating analytical findings;scoping workshops with a client;project retrospectives;handover documentation for analytical products|100755|c15,cap:pgcert-applied-data-science,C
+7|Data Visualisation and Storytelling|perceptual principles of visualisation;interactive dashboards;narrative structure in data stories;colour palettes for accessible charts;annotation and emphasis;dashboard wireframing|100755|c15,o:pgcert-applied-data-science
+7|Databases and Data Engineering for Analysts|relational data modelling;SQL query optimisation;batch data pipelines;star schemas for reporting;query plans and indexing;scheduled extract-transform-load jobs|100754|c15,o:pgcert-applied-data-science
+7|Natural Language Processing with Python|text pre-processing;word embeddings;transformer-based text classification;tokenisation and stemming;named entity recognition;sentiment classification of reviews|100992|c15,o:pgcert-applied-data-science
+7|Time Series Analysis and Forecasting|ARIMA and state-space models;seasonality and trend decomposition;forecast evaluation;autocorrelation plots;exponential smoothing;rolling-origin backtesting|101030|c15,o:pgcert-applied-data-science
+7|Bayesian Data Analysis|prior elicitation;Markov chain Monte Carlo;hierarchical models;posterior predictive checks;Stan model code;convergence diagnostics for samplers|100406|c15,o:pgcert-applied-data-science
+6|Introduction to Python for Data Analysis|Python data structures;exploratory data analysis;the pandas library;lists, dictionaries and loops;reading CSV files;grouped summaries with groupby|100755|L
+6|SQL for Business Reporting|relational queries;aggregation and window functions;report automation;joins across sales tables;running totals and rankings;scheduled monthly reports|100754|L
+6|Data Ethics and Governance|UK GDPR;algorithmic bias;data sharing agreements;lawful bases for processing;bias audits of scoring systems;data protection impact assessments|100755|
+5|Spreadsheet Modelling and Data Literacy|spreadsheet modelling;descriptive statistics;data cleaning;lookup formulas;pivot tables;spotting misleading charts|100755|L
+6|Geospatial Data Analysis|coordinate reference systems;spatial joins;choropleth mapping;shapefiles and GeoPackages;buffer and overlay operations;census boundary data|100369|
+7|Causal Inference for Policy Evaluation|counterfactual reasoning;difference-in-differences designs;propensity score methods;directed acyclic graphs;parallel trends assumptions;regression discontinuity|101030|
+6|Survey Design and Analysis|questionnaire design;sampling strategies;weighting survey data;question wording and order effects;non-response bias;complex survey weights|101030|
+7|Health Data Science|electronic health records;clinical coding;cohort study design;SNOMED CT and ICD-10 codes;record linkage of hospital episodes;trusted research environments|100994|
+6|Data Analytics with Power BI|data modelling in Power BI;DAX measures;dashboard publishing;Power Query transformations;row-level security;report sharing in workspaces|100755|L
+7|Experimental Design and A/B Testing|randomised experiments;statistical power;sequential testing;minimum detectable effect;guardrail metrics;peeking and false discoveries|101030|
+8|Research Data Management for Doctoral Researchers|data management plans;FAIR principles;long-term data preservation;metadata standards;repository deposit;handling sensitive research data|100755|L
+6|Data Science for Environmental Monitoring|sensor networks;environmental time series;anomaly detection;low-cost air quality sensors;gap filling in sensor records;river level alerts|100755|
+7|Applied Multivariate Statistics|principal component analysis;cluster analysis;structural equation modelling;factor loadings;hierarchical and k-means clustering;path diagrams|101030|
+6|Open Data and Data Journalism|open government data;data verification;visual reporting;freedom of information requests;fact-checking numbers;scraping public tables|100755|
+7|Data Science Leadership and Strategy|analytics operating models;data maturity assessment;value realisation;hub-and-spoke analytics teams;prioritising a data portfolio;benefits tracking for analytics|100755|
 """},
     "ai": {"family": "computing", "code": "AI", "hecos": "100359",
            "psrb": [("British Computer Society (BCS)", "accredited")],
            "skills": ["scikit-learn", "PyTorch", "model evaluation", "responsible AI", "prompt engineering"],
            "pool": """
-7|Deep Learning Fundamentals|neural network architectures;backpropagation and optimisation;convolutional networks|100992|c15,o:pgcert-applied-data-science
-6|Responsible AI in the Workplace|AI risk assessment;transparency and explainability;UK AI regulatory principles|100359|L
-7|Generative AI: Foundations and Applications|large language models;retrieval-augmented generation;evaluation of generative systems|100359|
-6|AI for Business Decision-Making|machine learning use cases;build-versus-buy decisions;AI project governance|100359|L
-7|Reinforcement Learning|Markov decision processes;policy gradient methods;exploration strategies|100992|
-6|Computer Vision|image classification;object detection;data augmentation|100359|p
-7|Explainable and Trustworthy AI|model interpretability techniques;fairness metrics;assurance of AI systems|100359|p
-6|Machine Learning Operations (MLOps)|model deployment pipelines;monitoring model drift;experiment tracking|100992|
-5|Introduction to Artificial Intelligence|history and scope of AI;search and reasoning;supervised learning|100359|L
-7|Conversational AI and Chatbot Design|dialogue management;intent recognition;user testing of conversational agents|100359|
-7|AI Safety and Security|adversarial examples;data poisoning;secure deployment of AI models|100359|
-6|Robotics and Intelligent Systems|robot kinematics;sensor fusion;path planning|100170|
+7|Deep Learning Fundamentals|neural network architectures;backpropagation and optimisation;convolutional networks;activation functions and loss surfaces;stochastic gradient descent and Adam;pooling and feature maps|100992|c15,o:pgcert-applied-data-science
+6|Responsible AI in the Workplace|AI risk assessment;transparency and explainability;UK AI regulatory principles;AI impact registers;human oversight of automated decisions;staff guidance on generative tools|100359|L
+7|Generative AI: Foundations and Applications|large language models;retrieval-augmented generation;evaluation of generative systems;prompt design and few-shot examples;vector databases;hallucination testing|100359|
+6|AI for Business Decision-Making|machine learning use cases;build-versus-buy decisions;AI project governance;churn and demand prediction;vendor due diligence;AI business cases|100359|L
+7|Reinforcement Learning|Markov decision processes;policy gradient methods;exploration strategies;Bellman equations;Q-learning;reward shaping|100992|
+6|Computer Vision|image classification;object detection;data augmentation;image filtering and feature extraction;bounding boxes and intersection over union;transfer learning from pretrained networks|100359|p
+7|Explainable and Trustworthy AI|model interpretability techniques;fairness metrics;assurance of AI systems;SHAP and LIME explanations;counterfactual explanations;model cards|100359|p
+6|Machine Learning Operations (MLOps)|model deployment pipelines;monitoring model drift;experiment tracking;model registries;feature stores;rollback of a model release|100992|
+5|Introduction to Artificial Intelligence|history and scope of AI;search and reasoning;supervised learning;rule-based expert systems;decision trees;AI in everyday products|100359|L
+7|Conversational AI and Chatbot Design|dialogue management;intent recognition;user testing of conversational agents;conversation flow design;entity extraction;fallback and hand-off to a human|100359|
+7|AI Safety and Security|adversarial examples;data poisoning;secure deployment of AI models;model extraction attacks;red-teaming language models;prompt injection|100359|
+6|Robotics and Intelligent Systems|robot kinematics;sensor fusion;path planning;forward and inverse kinematics;Kalman filters;ROS 2 nodes|100170|
 """},
     "cyber": {"family": "computing", "code": "CY", "hecos": "100376",
               "psrb": [("British Computer Society (BCS)", "accredited"),
                        ("UK Cyber Security Council", "mapped to the Cyber Security Council's specialism framework")],
               "skills": ["threat modelling", "incident response", "network security", "penetration testing", "security governance", "Wireshark"],
               "pool": """
-6|Cyber Security Fundamentals|the CIA triad;common attack vectors;security controls|100376|L
-6|Network Security and Defence|firewall architectures;intrusion detection systems;secure network design|100376|p
-7|Digital Forensics|evidence acquisition;file system analysis;chain of custody|100376|p
-7|Security Risk Management|ISO/IEC 27001;risk treatment planning;security metrics|100376|p
-6|Ethical Hacking and Penetration Testing|reconnaissance;vulnerability exploitation;penetration test reporting|100376|
-7|Cloud Security|shared responsibility models;identity and access management;cloud security posture management|100376|
-6|Secure Software Development|the OWASP Top 10;secure code review;threat modelling|100376+100374|
-7|Incident Response and Threat Intelligence|incident handling playbooks;threat intelligence sources;post-incident review|100376|
-5|Cyber Security Awareness for Small Businesses|phishing and social engineering;Cyber Essentials controls;backup and recovery|100376|L
-7|Applied Cryptography|symmetric and public-key encryption;cryptographic protocols;key management|100376|
-6|Operational Technology Security|industrial control systems;network segmentation;safety-security interactions|100376|
-7|Security Governance, Law and Compliance|the Computer Misuse Act;NIS regulations;security policy frameworks|100376|
-6|Malware Analysis|static analysis;dynamic analysis in sandboxes;reverse engineering basics|100376|
+6|Cyber Security Fundamentals|the CIA triad;common attack vectors;security controls;patch management;malware families;password and multi-factor authentication|100376|L
+6|Network Security and Defence|firewall architectures;intrusion detection systems;secure network design;next-generation firewalls;Snort rules;DMZ and VLAN design|100376|p
+7|Digital Forensics|evidence acquisition;file system analysis;chain of custody;disk imaging and write blockers;timeline reconstruction;forensic reporting for court|100376|p
+7|Security Risk Management|ISO/IEC 27001;risk treatment planning;security metrics;asset registers;statement of applicability;key risk indicators|100376|p
+6|Ethical Hacking and Penetration Testing|reconnaissance;vulnerability exploitation;penetration test reporting;port scanning with Nmap;privilege escalation;rules of engagement|100376|
+7|Cloud Security|shared responsibility models;identity and access management;cloud security posture management;cloud logging and monitoring;least-privilege IAM policies;misconfigured storage buckets|100376|
+6|Secure Software Development|the OWASP Top 10;secure code review;threat modelling;injection and cross-site scripting;dependency scanning;STRIDE threat models|100376+100374|
+7|Incident Response and Threat Intelligence|incident handling playbooks;threat intelligence sources;post-incident review;triage and containment;indicators of compromise;MITRE ATT&CK mapping|100376|
+5|Cyber Security Awareness for Small Businesses|phishing and social engineering;Cyber Essentials controls;backup and recovery;spotting fake invoices;patching and updates;offline backups|100376|L
+7|Applied Cryptography|symmetric and public-key encryption;cryptographic protocols;key management;AES and RSA;TLS handshakes;hardware security modules|100376|
+6|Operational Technology Security|industrial control systems;network segmentation;safety-security interactions;PLCs and RTUs;Purdue model zones;patching constraints in plants|100376|
+7|Security Governance, Law and Compliance|the Computer Misuse Act;NIS regulations;security policy frameworks;board-level cyber reporting;breach notification duties;acceptable use policies|100376|
+6|Malware Analysis|static analysis;dynamic analysis in sandboxes;reverse engineering basics;portable executable structure;behavioural indicators;disassembly with Ghidra|100376|
 """},
     "software": {"family": "computing", "code": "SE", "hecos": "100374",
                  "psrb": [("British Computer Society (BCS)", "accredited")],
                  "skills": ["Java", "TypeScript", "continuous integration", "API design", "agile delivery", "cloud deployment"],
                  "pool": """
-6|Software Testing and Quality Assurance|test-driven development;test automation frameworks;static analysis|100374|p
-6|DevOps and Continuous Delivery|CI/CD pipelines;infrastructure as code;containerisation with Docker|100374|
-7|Software Architecture|architectural styles;microservices;quality attribute trade-offs|100374|p
-6|Web Application Development|HTTP and REST;front-end frameworks;accessible interface design|100374|L
-5|Programming Fundamentals in Python|control structures;functions and modules;debugging strategies|100366|L
-6|Cloud Computing Fundamentals|virtualisation;cloud service models;serverless architectures|100366|
-6|Mobile App Development|mobile UI patterns;offline-first data storage;app store deployment|100374|
-7|Human-Computer Interaction and UX Research|usability testing;user research methods;inclusive design|100736|
-6|Computer Networks|the TCP/IP stack;routing and switching;network troubleshooting|100365|
-7|Distributed Systems|consistency models;consensus algorithms;fault tolerance|100366|
-4|Introduction to Computing|computer systems;algorithms and data representation;digital safety|100366|L
-6|Database Systems Design|normalisation;transaction management;NoSQL data stores|100754|
-7|Agile Software Engineering at Scale|scaled agile frameworks;product ownership;engineering metrics|100374|
-6|Accessible Web Design|WCAG 2.2;assistive technologies;accessibility auditing|100375|L
-6|Systems Analysis and Design|process modelling;UML;systems specification|100753|
-6|Requirements Engineering|requirements elicitation;user stories and acceptance criteria;requirements traceability|100821|
-6|Blockchain and Distributed Ledgers|consensus mechanisms;smart contracts;distributed ledger use cases|100366|
+6|Software Testing and Quality Assurance|test-driven development;test automation frameworks;static analysis;unit and integration tests;mocking and test doubles;mutation testing|100374|p
+6|DevOps and Continuous Delivery|CI/CD pipelines;infrastructure as code;containerisation with Docker;GitHub Actions workflows;Terraform modules;blue-green deployments|100374|
+7|Software Architecture|architectural styles;microservices;quality attribute trade-offs;event-driven architecture;architecture decision records;modular monoliths|100374|p
+6|Web Application Development|HTTP and REST;front-end frameworks;accessible interface design;routing and templating;session management;form validation|100374|L
+5|Programming Fundamentals in Python|control structures;functions and modules;debugging strategies;variables and types;loops and conditionals;unit-testing small functions|100366|L
+6|Cloud Computing Fundamentals|virtualisation;cloud service models;serverless architectures;hypervisors and containers;IaaS, PaaS and SaaS;cloud cost management|100366|
+6|Mobile App Development|mobile UI patterns;offline-first data storage;app store deployment;React Native and Flutter;local databases on devices;push notifications|100374|
+7|Human-Computer Interaction and UX Research|usability testing;user research methods;inclusive design;think-aloud studies;personas and journey maps;heuristic evaluation|100736|
+6|Computer Networks|the TCP/IP stack;routing and switching;network troubleshooting;subnetting and IP addressing;Ethernet and Wi-Fi;packet capture with Wireshark|100365|
+7|Distributed Systems|consistency models;consensus algorithms;fault tolerance;replication and partitioning;Raft;clock synchronisation|100366|
+4|Introduction to Computing|computer systems;algorithms and data representation;digital safety;binary and hexadecimal;how operating systems manage files;safe browsing|100366|L
+6|Database Systems Design|normalisation;transaction management;NoSQL data stores;entity-relationship diagrams;ACID properties;document and key-value stores|100754|
+7|Agile Software Engineering at Scale|scaled agile frameworks;product ownership;engineering metrics;SAFe and LeSS;backlog refinement across teams;DORA metrics|100374|
+6|Accessible Web Design|WCAG 2.2;assistive technologies;accessibility auditing;screen readers;colour contrast and focus order;accessibility statements|100375|L
+6|Systems Analysis and Design|process modelling;UML;systems specification;data flow diagrams;use case models;feasibility studies|100753|
+6|Requirements Engineering|requirements elicitation;user stories and acceptance criteria;requirements traceability;stakeholder interviews and workshops;Gherkin acceptance tests;change impact analysis|100821|
+6|Blockchain and Distributed Ledgers|consensus mechanisms;smart contracts;distributed ledger use cases;proof of work and proof of stake;Solidity contracts;supply chain provenance|100366|
 """},
     "nursing": {"family": "health", "code": "NU", "hecos": "100290",
                 "psrb": [("Nursing and Midwifery Council (NMC)", "approved")],
                 "skills": ["clinical assessment", "medicines management", "deteriorating patient recognition", "end-of-life care"],
                 "pool": """
-7|Independent and Supplementary Prescribing (V300)|pharmacology for prescribers;consultation and decision-making;prescribing governance|100290|c30,p,C
-6|Practice Supervision and Assessment|the NMC Standards for student supervision and assessment;supporting learners in practice;assessing competence|100290|c10,p
-6|Community Practitioner Nurse Prescribing (V150)|prescribing from the Nurse Prescribers' Formulary;consultation skills;legal and professional accountability|100281|c20,p,C
-7|Advanced Clinical Assessment|history taking and physical examination;clinical reasoning;differential diagnosis|100746|c30,C
-6|Care of the Deteriorating Adult|the NEWS2 early warning score;sepsis recognition;escalation and handover|100279|C
-6|Palliative and End-of-Life Care|symptom management;advance care planning;communication at the end of life|100292|
-7|Leadership in Nursing Practice|clinical leadership;team dynamics;patient safety culture|100290|
-6|Dementia Care|types of dementia;person-centred dementia care;supporting families and carers|100291|L
-6|Tissue Viability and Wound Care|wound assessment;pressure ulcer prevention;dressing selection|100279|
-6|Mental Health First Response|de-escalation;suicide risk assessment;trauma-informed care|100287|
-7|Diabetes Management in Primary Care|type 2 diabetes pathways;insulin initiation;structured education|100285|
-6|Infection Prevention and Control|transmission-based precautions;antimicrobial stewardship;outbreak management|100290|L
-7|Neonatal Intensive Care Nursing|neonatal respiratory support;thermoregulation;family-integrated care|100289|C
-6|Perinatal Mental Health|perinatal mood disorders;screening and referral;infant attachment|100288|
-6|Frailty and Older People's Care|comprehensive geriatric assessment;falls prevention;polypharmacy|100291|
-7|Critical Care Nursing|mechanical ventilation;haemodynamic monitoring;critical care rehabilitation|100282|C
-6|Learning Disability Health Equality|reasonable adjustments;health action plans;the STOMP programme|100286|
-6|Respiratory Care in the Community|COPD management;inhaler technique;pulmonary rehabilitation|100281|
+7|Independent and Supplementary Prescribing (V300)|pharmacology for prescribers;consultation and decision-making;prescribing governance;pharmacokinetics and drug interactions;clinical management plans;the Prescribing Competency Framework|100290|c30,p,C
+6|Practice Supervision and Assessment|the NMC Standards for student supervision and assessment;supporting learners in practice;assessing competence;practice assessor and supervisor roles;feedback to students in practice;raising concerns about a learner|100290|c10,p
+6|Community Practitioner Nurse Prescribing (V150)|prescribing from the Nurse Prescribers' Formulary;consultation skills;legal and professional accountability;wound care and continence products;writing FP10 prescriptions;prescribing in district nursing|100281|c20,p,C
+7|Advanced Clinical Assessment|history taking and physical examination;clinical reasoning;differential diagnosis;cardiovascular and respiratory examination;interpreting investigations;safety-netting|100746|c30,C
+6|Care of the Deteriorating Adult|the NEWS2 early warning score;sepsis recognition;escalation and handover;ABCDE assessment;SBAR handover;fluid balance monitoring|100279|C
+6|Palliative and End-of-Life Care|symptom management;advance care planning;communication at the end of life;pain and breathlessness at the end of life;anticipatory prescribing;bereavement support|100292|
+7|Leadership in Nursing Practice|clinical leadership;team dynamics;patient safety culture;ward leadership;human factors;learning from incidents|100290|
+6|Dementia Care|types of dementia;person-centred dementia care;supporting families and carers;delirium and dementia;distressed behaviour;life story work|100291|L
+6|Tissue Viability and Wound Care|wound assessment;pressure ulcer prevention;dressing selection;leg ulcer management;moisture-associated skin damage;wound infection and biofilm|100279|
+6|Mental Health First Response|de-escalation;suicide risk assessment;trauma-informed care;crisis assessment;safety planning;Section 136 and place of safety|100287|
+7|Diabetes Management in Primary Care|type 2 diabetes pathways;insulin initiation;structured education;HbA1c targets;hypoglycaemia management;annual diabetes foot checks|100285|
+6|Infection Prevention and Control|transmission-based precautions;antimicrobial stewardship;outbreak management;hand hygiene audits;isolation and cohorting;surgical site infection surveillance|100290|L
+7|Neonatal Intensive Care Nursing|neonatal respiratory support;thermoregulation;family-integrated care;CPAP and high-flow therapy;neonatal jaundice;parenteral nutrition in neonates|100289|C
+6|Perinatal Mental Health|perinatal mood disorders;screening and referral;infant attachment;postnatal depression;perinatal psychosis;Edinburgh Postnatal Depression Scale|100288|
+6|Frailty and Older People's Care|comprehensive geriatric assessment;falls prevention;polypharmacy;Clinical Frailty Scale;deprescribing reviews;hospital at home|100291|
+7|Critical Care Nursing|mechanical ventilation;haemodynamic monitoring;critical care rehabilitation;arterial blood gases;vasopressor infusions;ventilator-associated pneumonia|100282|C
+6|Learning Disability Health Equality|reasonable adjustments;health action plans;the STOMP programme;annual health checks;easy read information;diagnostic overshadowing|100286|
+6|Respiratory Care in the Community|COPD management;inhaler technique;pulmonary rehabilitation;spirometry;asthma action plans;home oxygen assessment|100281|
 """},
     "pubhealth": {"family": "health", "code": "PH", "hecos": "101317",
                   "psrb": [("Royal Society for Public Health (RSPH)", "recognised CPD")],
                   "skills": ["epidemiology", "health needs assessment", "health promotion", "health economics"],
                   "pool": """
-7|Principles of Epidemiology|measures of disease frequency;study designs;bias and confounding|101031|
-7|Health Needs Assessment|population health data;community engagement;prioritisation of needs|101317|
-6|Health Promotion and Behaviour Change|the COM-B model;health campaigns;evaluation of health promotion|101317|L
-7|Health Inequalities and the Social Determinants of Health|the social gradient in health;proportionate universalism;place-based approaches|100648|
-7|Global Health Security|pandemic preparedness;One Health;international health regulations|101317|
-6|Public Mental Health|mental health promotion;suicide prevention strategies;wellbeing measurement|101317|
-7|Health Protection|communicable disease control;environmental hazards;emergency planning|101317|p
-6|Nutrition and Public Health|dietary guidelines;food environments;obesity policy|100247|
-7|Evaluating Public Health Interventions|logic models;process evaluation;economic evaluation|101317|
-6|Tobacco, Alcohol and Drug Harm Reduction|harm reduction approaches;minimum unit pricing;brief interventions|101317|
-7|Health Economics for Decision-Makers|cost-effectiveness analysis;QALYs;priority setting|100648|
-6|Introduction to Public Health|the three domains of public health;health indicators;public health law|101317|L
-7|Health Policy Analysis|policy cycle models;stakeholder power;implementation gaps|100648|
-6|Community Health Development|asset-based community development;co-production;social prescribing|101317|
+7|Principles of Epidemiology|measures of disease frequency;study designs;bias and confounding;incidence and prevalence;case-control and cohort studies;relative risk and odds ratios|101031|
+7|Health Needs Assessment|population health data;community engagement;prioritisation of needs;Joint Strategic Needs Assessment;health profile data;stakeholder workshops|101317|
+6|Health Promotion and Behaviour Change|the COM-B model;health campaigns;evaluation of health promotion;social marketing;health literacy;Making Every Contact Count|101317|L
+7|Health Inequalities and the Social Determinants of Health|the social gradient in health;proportionate universalism;place-based approaches;the Marmot review;deprivation indices;inclusion health groups|100648|
+7|Global Health Security|pandemic preparedness;One Health;international health regulations;disease surveillance systems;zoonotic spillover;vaccine equity|101317|
+6|Public Mental Health|mental health promotion;suicide prevention strategies;wellbeing measurement;stigma reduction;loneliness;suicide surveillance data|101317|
+7|Health Protection|communicable disease control;environmental hazards;emergency planning;contact tracing;notifiable diseases;chemical and radiation incidents|101317|p
+6|Nutrition and Public Health|dietary guidelines;food environments;obesity policy;school food standards;sugar reduction;food insecurity|100247|
+7|Evaluating Public Health Interventions|logic models;process evaluation;economic evaluation;theory of change;natural experiments;cost-consequence analysis|101317|
+6|Tobacco, Alcohol and Drug Harm Reduction|harm reduction approaches;minimum unit pricing;brief interventions;stop-smoking services;naloxone provision;needle and syringe programmes|101317|
+7|Health Economics for Decision-Makers|cost-effectiveness analysis;QALYs;priority setting;decision trees and Markov models;NICE appraisal;budget impact analysis|100648|
+6|Introduction to Public Health|the three domains of public health;health indicators;public health law;health improvement;health protection and healthcare public health;life expectancy gaps|101317|L
+7|Health Policy Analysis|policy cycle models;stakeholder power;implementation gaps;agenda setting;policy transfer;the health policy triangle|100648|
+6|Community Health Development|asset-based community development;co-production;social prescribing;community champions;link workers;participatory appraisal|101317|
 """},
     "socialcare": {"family": "health", "code": "SC", "hecos": "100476",
                    "psrb": [("Social Work England", "approved post-qualifying course")],
                    "skills": ["safeguarding adults", "strengths-based practice", "care planning", "partnership working"],
                    "pool": """
-6|Safeguarding Adults at Risk|the Care Act 2014;making safeguarding personal;multi-agency safeguarding|100503|p
-7|Best Interests Assessment|the Mental Capacity Act 2005;Liberty Protection Safeguards;best interests decision-making|100503|p,C
-6|Strengths-Based Practice in Social Care|asset-based assessment;outcome-focused support planning;conversations that matter|100501|
-6|Supporting People Living with Dementia at Home|home-based dementia support;carer wellbeing;assistive technology|100476|L
-7|Practice Education in Social Work|adult learning theory;assessing social work students;the Professional Capabilities Framework|100503|p
-6|Trauma-Informed Practice|adverse childhood experiences;trauma-informed principles;vicarious trauma|100476|
-6|Working with Children and Families|child development;family support;the Signs of Safety approach|100503|
-6|Integrated Health and Social Care|integrated care systems;joint commissioning;person-held records|100476|
-7|Developing the Social Care Workforce|workforce planning;supervision and appraisal;career pathways in care|100476|
-6|Mental Capacity in Everyday Practice|the five principles of the Mental Capacity Act;capacity assessment;supported decision-making|100476|L
-6|Digital Skills for Social Care|digital care records;remote monitoring;cyber safety in care settings|100476|L
-6|Substance Misuse and Social Work|models of addiction;motivational interviewing;recovery-oriented services|100503|
-6|Positive Behaviour Support|functional assessment;proactive strategies;restrictive practice reduction|100476|
-6|Domestic Abuse: Recognition and Response|coercive control;risk assessment tools such as DASH;MARAC processes|100503|
-6|Care Home Leadership|registered manager responsibilities;regulatory inspection;quality assurance in care homes|100476|
+6|Safeguarding Adults at Risk|the Care Act 2014;making safeguarding personal;multi-agency safeguarding;section 42 enquiries;self-neglect;safeguarding adults reviews|100503|p
+7|Best Interests Assessment|the Mental Capacity Act 2005;Liberty Protection Safeguards;best interests decision-making;Deprivation of Liberty Safeguards authorisations;assessing restrictions on liberty;relevant person's representatives|100503|p,C
+6|Strengths-Based Practice in Social Care|asset-based assessment;outcome-focused support planning;conversations that matter;community-led support;three-conversation model;personal budgets|100501|
+6|Supporting People Living with Dementia at Home|home-based dementia support;carer wellbeing;assistive technology;home adaptations;respite breaks;telecare alarms|100476|L
+7|Practice Education in Social Work|adult learning theory;assessing social work students;the Professional Capabilities Framework;direct observations of practice;practice educator standards;failing and struggling students|100503|p
+6|Trauma-Informed Practice|adverse childhood experiences;trauma-informed principles;vicarious trauma;window of tolerance;re-traumatisation in services;reflective supervision|100476|
+6|Working with Children and Families|child development;family support;the Signs of Safety approach;child in need plans;direct work with children;parenting assessments|100503|
+6|Integrated Health and Social Care|integrated care systems;joint commissioning;person-held records;hospital discharge to assess;multidisciplinary team meetings;pooled budgets|100476|
+7|Developing the Social Care Workforce|workforce planning;supervision and appraisal;career pathways in care;recruitment and retention in care;induction against the Care Certificate;values-based recruitment|100476|
+6|Mental Capacity in Everyday Practice|the five principles of the Mental Capacity Act;capacity assessment;supported decision-making;unwise decisions;fluctuating capacity;recording capacity decisions|100476|L
+6|Digital Skills for Social Care|digital care records;remote monitoring;cyber safety in care settings;tablets for care planning;video consultations;data security toolkits|100476|L
+6|Substance Misuse and Social Work|models of addiction;motivational interviewing;recovery-oriented services;alcohol and opioid dependence;harm reduction in social work;dual diagnosis|100503|
+6|Positive Behaviour Support|functional assessment;proactive strategies;restrictive practice reduction;behaviour support plans;ABC charts;quality of life outcomes|100476|
+6|Domestic Abuse: Recognition and Response|coercive control;risk assessment tools such as DASH;MARAC processes;economic abuse;safety planning with survivors;Clare's Law|100503|
+6|Care Home Leadership|registered manager responsibilities;regulatory inspection;quality assurance in care homes;CQC key lines of enquiry;staff rotas and skill mix;complaints handling|100476|
 """},
     "leadership": {"family": "business", "code": "LM", "hecos": "100088",
                    "psrb": [("Chartered Management Institute (CMI)", "dual award with a CMI Level 7 Award in Strategic Management and Leadership Practice")],
                    "skills": ["leadership", "coaching conversations", "organisational change", "strategic planning"],
                    "pool": """
-7|Strategic Leadership|strategy formulation;leading through uncertainty;organisational purpose|100088|p
-6|Leading High-Performing Teams|team development models;psychological safety;performance conversations|100088|L
-7|Leading Digital Transformation|digital maturity;data-driven culture;technology adoption|100089|
-6|Decision-Making and Business Analytics|decision analysis;key performance indicators;scenario planning|100089|
-7|Clinical Leadership in Health and Care|system leadership;clinical governance;leading quality improvement|100088|p
-6|Managing People in Health and Care|workforce planning;wellbeing at work;appraisal and supervision|100089|
-7|Healthcare Operations and Flow|patient flow;demand and capacity modelling;waiting list management|100089|
-7|Coaching and Mentoring for Leaders|coaching models;active listening;mentoring relationships|100088|p
-6|First-Line Management|the role of the manager;delegation;managing performance|100089|L,p
-7|Systems Leadership in Public Services|complexity and wicked problems;collaborative governance;place-based leadership|100088|
-7|Public Sector Leadership|public value;accountability;leading across organisational boundaries|100088|
-7|Leading Inclusive Organisations|inclusive leadership;equality impact assessment;allyship|100088|
-6|Social Enterprise and Community Business|social value;blended income models;governance of social enterprises|101221|
-7|Entrepreneurship and Innovation|opportunity recognition;lean start-up methods;innovation funding|101221|
-7|Sustainable Business Strategy|ESG reporting;circular business models;stakeholder value|100078|
-6|Leading Small Businesses|business model design;cash-flow management;growth planning|100078|
-7|Strategic Leadership in Rural Enterprises|rural economies;diversification;community enterprise|100078|
-6|Business Planning for Growth|market analysis;financial forecasting;scaling operations|100078|L
-6|Finance for Non-Financial Managers|budgeting;financial statements;investment appraisal|100078|L
-6|Negotiation and Influencing|principled negotiation;influence tactics;managing conflict|100089|
-6|Operations Management|process mapping;lean improvement;capacity planning|100089|
-7|Corporate Governance and Ethics|board effectiveness;stakeholder theory;ethical decision-making|100078|
+7|Strategic Leadership|strategy formulation;leading through uncertainty;organisational purpose;environmental scanning;strategic options appraisal;communicating a vision|100088|p
+6|Leading High-Performing Teams|team development models;psychological safety;performance conversations;Tuckman's stages;trust and candour;one-to-one meetings|100088|L
+7|Leading Digital Transformation|digital maturity;data-driven culture;technology adoption;legacy system replacement;digital skills of staff;user-centred service redesign|100089|
+6|Decision-Making and Business Analytics|decision analysis;key performance indicators;scenario planning;decision trees and expected value;balanced scorecards;what-if modelling|100089|
+7|Clinical Leadership in Health and Care|system leadership;clinical governance;leading quality improvement;clinical audit;Freedom to Speak Up;leading across professions|100088|p
+6|Managing People in Health and Care|workforce planning;wellbeing at work;appraisal and supervision;rostering;sickness absence management;staff retention|100089|
+7|Healthcare Operations and Flow|patient flow;demand and capacity modelling;waiting list management;bed management;discharge planning;elective recovery|100089|
+7|Coaching and Mentoring for Leaders|coaching models;active listening;mentoring relationships;the GROW model;powerful questions;contracting in coaching|100088|p
+6|First-Line Management|the role of the manager;delegation;managing performance;setting objectives;giving feedback;absence and conduct cases|100089|L,p
+7|Systems Leadership in Public Services|complexity and wicked problems;collaborative governance;place-based leadership;systems mapping;shared outcomes across agencies;relational leadership|100088|
+7|Public Sector Leadership|public value;accountability;leading across organisational boundaries;political awareness;scrutiny and audit;citizen engagement|100088|
+7|Leading Inclusive Organisations|inclusive leadership;equality impact assessment;allyship;unconscious bias;inclusive recruitment;pay gap reporting|100088|
+6|Social Enterprise and Community Business|social value;blended income models;governance of social enterprises;community interest companies;social impact measurement;trading income|101221|
+7|Entrepreneurship and Innovation|opportunity recognition;lean start-up methods;innovation funding;customer discovery interviews;minimum viable products;pitching to investors|101221|
+7|Sustainable Business Strategy|ESG reporting;circular business models;stakeholder value;science-based targets;supply chain sustainability;B Corp certification|100078|
+6|Leading Small Businesses|business model design;cash-flow management;growth planning;pricing decisions;hiring the first employees;working capital|100078|
+7|Strategic Leadership in Rural Enterprises|rural economies;diversification;community enterprise;farm diversification into tourism;rural broadband;land-based business networks|100078|
+6|Business Planning for Growth|market analysis;financial forecasting;scaling operations;competitor analysis;sales forecasts;growth finance options|100078|L
+6|Finance for Non-Financial Managers|budgeting;financial statements;investment appraisal;profit and loss accounts;cash versus profit;net present value|100078|L
+6|Negotiation and Influencing|principled negotiation;influence tactics;managing conflict;BATNA;stakeholder mapping for influence;difficult conversations|100089|
+6|Operations Management|process mapping;lean improvement;capacity planning;value stream mapping;queueing and bottlenecks;inventory control|100089|
+7|Corporate Governance and Ethics|board effectiveness;stakeholder theory;ethical decision-making;the UK Corporate Governance Code;board committees;whistleblowing|100078|
 """},
     "hr": {"family": "business", "code": "HR", "hecos": "100085",
            "psrb": [("Chartered Institute of Personnel and Development (CIPD)", "accredited against the CIPD Profession Map")],
            "skills": ["employee relations", "people analytics", "recruitment", "employment law awareness"],
            "pool": """
-7|Strategic Human Resource Management|HR strategy;talent management;the employee value proposition|100085|p
-6|Employment Relations|employee voice;collective bargaining;grievance and disciplinary processes|100085|
-6|Recruitment and Selection|job analysis;structured interviewing;fair selection methods|100085|L
-7|People Analytics|HR metrics;workforce data analysis;evidence-based HR|100085|
-6|Wellbeing at Work|occupational stress;mental health support;wellbeing strategies|100085|
-7|Learning and Development Strategy|learning needs analysis;evaluation of training;the 70-20-10 model|100085|p
+7|Strategic Human Resource Management|HR strategy;talent management;the employee value proposition;workforce strategy;succession planning;reward strategy|100085|p
+6|Employment Relations|employee voice;collective bargaining;grievance and disciplinary processes;trade union recognition;employee forums;ACAS early conciliation|100085|
+6|Recruitment and Selection|job analysis;structured interviewing;fair selection methods;competency frameworks;assessment centres;candidate experience|100085|L
+7|People Analytics|HR metrics;workforce data analysis;evidence-based HR;turnover analysis;engagement survey data;HR dashboards|100085|
+6|Wellbeing at Work|occupational stress;mental health support;wellbeing strategies;stress risk assessments;mental health first aiders;flexible working|100085|
+7|Learning and Development Strategy|learning needs analysis;evaluation of training;the 70-20-10 model;Kirkpatrick evaluation;learning budgets;digital learning platforms|100085|p
 """},
     "projects": {"family": "business", "code": "PM", "hecos": "100812",
                  "psrb": [("Association for Project Management (APM)", "accredited; maps to the APM Project Management Qualification syllabus")],
                  "skills": ["project planning", "risk management", "agile methods", "stakeholder management", "Microsoft Project"],
                  "pool": """
-6|Principles of Project Management|project life cycles;scope definition;project scheduling|100812|L,p
-7|Programme and Portfolio Management|benefits realisation;portfolio prioritisation;programme governance|100812|p
-6|Project Risk and Issue Management|risk identification;quantitative risk analysis;issue escalation|100812|
-7|Managing Complex Projects|complexity theory;adaptive planning;stakeholder networks|100812|
-6|Project Management for Research and Innovation|research project planning;grant management;managing collaborations|100812|L
-6|Project Management for Engineers|work breakdown structures;critical path analysis;change control|100812|
-7|Digital Project Delivery|product roadmaps;agile delivery at scale;digital service standards|100812|
-6|Project Management for Construction|construction programmes;contract types;site coordination|100812|
-6|Project Finance and Cost Control|earned value management;cost estimation;budget forecasting|100812|
-6|Procurement and Contract Management|procurement routes;supplier evaluation;contract performance|100812|
-6|Lean Six Sigma Green Belt Principles|DMAIC;statistical process control;root cause analysis|100812|
-7|Change Management Practice|change readiness;resistance to change;sustaining change|100812|
-7|Project Leadership|leading project teams;conflict resolution;decision-making under pressure|100812|
+6|Principles of Project Management|project life cycles;scope definition;project scheduling;Gantt charts;project initiation documents;milestone reporting|100812|L,p
+7|Programme and Portfolio Management|benefits realisation;portfolio prioritisation;programme governance;benefits maps;programme boards;portfolio dashboards|100812|p
+6|Project Risk and Issue Management|risk identification;quantitative risk analysis;issue escalation;risk registers;Monte Carlo schedule risk;issue logs|100812|
+7|Managing Complex Projects|complexity theory;adaptive planning;stakeholder networks;emergent requirements;cynefin framework;interdependent workstreams|100812|
+6|Project Management for Research and Innovation|research project planning;grant management;managing collaborations;funder reporting;research milestones and deliverables;consortium agreements|100812|L
+6|Project Management for Engineers|work breakdown structures;critical path analysis;change control;resource levelling;engineering change requests;design freeze gates|100812|
+7|Digital Project Delivery|product roadmaps;agile delivery at scale;digital service standards;discovery and alpha phases;user research in delivery;service assessments|100812|
+6|Project Management for Construction|construction programmes;contract types;site coordination;RIBA Plan of Work stages;look-ahead programmes;site logistics|100812|
+6|Project Finance and Cost Control|earned value management;cost estimation;budget forecasting;cost breakdown structures;contingency and management reserve;cost performance index|100812|
+6|Procurement and Contract Management|procurement routes;supplier evaluation;contract performance;the Procurement Act 2023;tender evaluation criteria;supplier relationship management|100812|
+6|Lean Six Sigma Green Belt Principles|DMAIC;statistical process control;root cause analysis;control charts;process capability;fishbone diagrams|100812|
+7|Change Management Practice|change readiness;resistance to change;sustaining change;Kotter's eight steps;change impact assessment;change champions|100812|
+7|Project Leadership|leading project teams;conflict resolution;decision-making under pressure;motivating project teams;stakeholder communication plans;escalation decisions|100812|
 """},
     "marketing": {"family": "business", "code": "MK", "hecos": "100075",
                   "psrb": [("Chartered Institute of Marketing (CIM)", "recognised for CIM continuing professional development")],
                   "skills": ["digital marketing", "content strategy", "Google Analytics", "social media marketing", "SEO", "copywriting"],
                   "pool": """
-6|Digital Marketing Strategy|digital marketing planning;customer journey mapping;channel selection|100075|k:grad-cert-digital-marketing,c20,p
-6|Social Media Marketing|platform strategy;community management;paid social advertising|100440|o:grad-cert-digital-marketing,c20
-6|Search Engine Optimisation and Content Marketing|technical SEO;keyword research;content planning|100075|o:grad-cert-digital-marketing,c20
-6|Marketing Analytics|web analytics;attribution models;campaign measurement|100075|k:grad-cert-digital-marketing,c20
-6|Brand Management|brand positioning;brand equity;brand architecture|100075|o:grad-cert-digital-marketing,c20
-7|Consumer Behaviour in Digital Markets|consumer decision-making;behavioural economics;online trust|100075|
-6|Email and Marketing Automation|segmentation;automated customer journeys;deliverability and consent|100075|L
-7|International Marketing|market entry strategies;cross-cultural marketing;global branding|100853|
-6|Content Creation for Social Media|short-form video;visual storytelling;creator partnerships|100440|L
-6|Food and Drink Marketing|food labelling rules;provenance marketing;retail buyer relationships|101215|
-6|Marketing for Tourism and Hospitality|destination marketing;visitor segmentation;online reviews|100100|
-6|Marketing for Small Businesses|low-cost marketing tactics;local search;customer retention|100075|L
-6|Sustainable Marketing|green claims;the Competition and Markets Authority Green Claims Code;purpose-led brands|100075|
-7|Marketing Strategy and Planning|strategic market analysis;segmentation and targeting;marketing planning|100075|
-6|Paid Search and Digital Advertising|pay-per-click campaigns;bidding strategies;ad performance optimisation|100075|
-7|Customer Experience Management|customer journey analytics;service design;net promoter metrics|100075|
-6|Events Marketing|event planning;sponsorship;audience engagement|100075|
-7|Marketing Data and Privacy|consent management;PECR and UK GDPR;first-party data strategy|100075|
-6|Digital Marketing Fundamentals|digital channels;paid search;marketing metrics|100075|L
-6|Public Relations and Reputation Management|media relations;crisis communication;reputation metrics|100076|
+6|Digital Marketing Strategy|digital marketing planning;customer journey mapping;channel selection;digital audits;customer personas;SOSTAC planning|100075|k:grad-cert-digital-marketing,c20,p
+6|Social Media Marketing|platform strategy;community management;paid social advertising;content calendars;social listening;influencer briefs|100440|o:grad-cert-digital-marketing,c20
+6|Search Engine Optimisation and Content Marketing|technical SEO;keyword research;content planning;site speed and crawlability;on-page optimisation;editorial calendars|100075|o:grad-cert-digital-marketing,c20
+6|Marketing Analytics|web analytics;attribution models;campaign measurement;Google Analytics 4 events;marketing mix modelling;conversion funnels|100075|k:grad-cert-digital-marketing,c20
+6|Brand Management|brand positioning;brand equity;brand architecture;brand identity guidelines;brand audits;brand extension|100075|o:grad-cert-digital-marketing,c20
+7|Consumer Behaviour in Digital Markets|consumer decision-making;behavioural economics;online trust;choice architecture online;reviews and social proof;dark patterns|100075|
+6|Email and Marketing Automation|segmentation;automated customer journeys;deliverability and consent;lifecycle emails;lead scoring;A/B testing subject lines|100075|L
+7|International Marketing|market entry strategies;cross-cultural marketing;global branding;PESTLE analysis of markets;localisation of campaigns;export marketing plans|100853|
+6|Content Creation for Social Media|short-form video;visual storytelling;creator partnerships;vertical video editing;captions and hooks;content repurposing|100440|L
+6|Food and Drink Marketing|food labelling rules;provenance marketing;retail buyer relationships;protected geographical indications;farmers' markets and food festivals;supermarket listings|101215|
+6|Marketing for Tourism and Hospitality|destination marketing;visitor segmentation;online reviews;tourism seasonality;online travel agents;visitor experience marketing|100100|
+6|Marketing for Small Businesses|low-cost marketing tactics;local search;customer retention;Google Business Profile;word-of-mouth referral schemes;loyalty cards|100075|L
+6|Sustainable Marketing|green claims;the Competition and Markets Authority Green Claims Code;purpose-led brands;greenwashing cases;product carbon labels;cause-related marketing|100075|
+7|Marketing Strategy and Planning|strategic market analysis;segmentation and targeting;marketing planning;Ansoff matrix;competitive positioning;marketing budgets|100075|
+6|Paid Search and Digital Advertising|pay-per-click campaigns;bidding strategies;ad performance optimisation;quality score;keyword match types;display and retargeting|100075|
+7|Customer Experience Management|customer journey analytics;service design;net promoter metrics;voice of the customer programmes;service blueprints;complaint recovery|100075|
+6|Events Marketing|event planning;sponsorship;audience engagement;event promotion timelines;ticketing and registration;post-event evaluation|100075|
+7|Marketing Data and Privacy|consent management;PECR and UK GDPR;first-party data strategy;cookie banners;data processor contracts;customer data platforms|100075|
+6|Digital Marketing Fundamentals|digital channels;paid search;marketing metrics;websites and landing pages;email newsletters;social media basics|100075|L
+6|Public Relations and Reputation Management|media relations;crisis communication;reputation metrics;press releases;spokesperson preparation;stakeholder reputation audits|100076|
 """},
     "finance": {"family": "business", "code": "FN", "hecos": "100107",
                 "psrb": [("Association of Chartered Certified Accountants (ACCA)", "exemption")],
                 "skills": ["financial analysis", "Excel modelling", "management accounting", "financial reporting"],
                 "pool": """
-6|Financial Reporting|IFRS;preparing financial statements;group accounts|100105
-6|Management Accounting|costing methods;budgetary control;variance analysis|100105
-7|Corporate Finance|cost of capital;capital structure;mergers and acquisitions|100107
-6|Financial Modelling in Excel|three-statement models;scenario analysis;model auditing|100107
-7|Sustainable Finance|ESG investing;green bonds;climate-related financial disclosure|100107
-6|Audit and Assurance|audit planning;internal controls;audit evidence|100105
-7|Financial Risk Management|market risk;credit risk;derivatives for hedging|100107
-6|Taxation for Small Businesses|income tax and national insurance;VAT;corporation tax|100105
-6|Introduction to Fintech|digital payments;open banking;regulatory sandboxes|100107
-7|Investment Analysis|portfolio theory;equity valuation;fixed income|100107
-6|Public Sector Finance|public sector budgeting;value for money;financial accountability|100105
+6|Financial Reporting|IFRS;preparing financial statements;group accounts;revenue recognition under IFRS 15;leases under IFRS 16;consolidation adjustments|100105
+6|Management Accounting|costing methods;budgetary control;variance analysis;absorption and marginal costing;standard costing;activity-based costing|100105
+7|Corporate Finance|cost of capital;capital structure;mergers and acquisitions;weighted average cost of capital;dividend policy;company valuation|100107
+6|Financial Modelling in Excel|three-statement models;scenario analysis;model auditing;model structure and flags;sensitivity tables;checks and error traps|100107
+7|Sustainable Finance|ESG investing;green bonds;climate-related financial disclosure;ESG ratings;transition plans;impact investing|100107
+6|Audit and Assurance|audit planning;internal controls;audit evidence;audit risk assessment;sampling in audit;audit reports and opinions|100105
+7|Financial Risk Management|market risk;credit risk;derivatives for hedging;value at risk;credit scoring;interest rate swaps|100107
+6|Taxation for Small Businesses|income tax and national insurance;VAT;corporation tax;self-assessment returns;Making Tax Digital;capital allowances|100105
+6|Introduction to Fintech|digital payments;open banking;regulatory sandboxes;payment service providers;cryptoassets;robo-advice|100107
+7|Investment Analysis|portfolio theory;equity valuation;fixed income;capital asset pricing model;discounted cash flow valuation;bond pricing and duration|100107
+6|Public Sector Finance|public sector budgeting;value for money;financial accountability;local authority budgets;public sector accounting standards;business cases for public spending|100105
 """},
     "law_health": {"family": "law", "code": "LW", "hecos": "100485", "psrb": [],
                    "skills": ["legal literacy"],
                    "pool": """
-7|Medical Law and Ethics|consent to treatment;clinical negligence;end-of-life decision-making|100693
-6|Employment Law for Managers|unfair dismissal;discrimination law;TUPE|100485
-6|Information Law and Data Protection|UK GDPR;freedom of information;data protection impact assessments|100485|L
-7|Mental Health Law|the Mental Health Act 1983;deprivation of liberty;tribunal practice|100693
-6|Health and Safety Law|the Health and Safety at Work etc. Act 1974;risk assessment duties;enforcement|100485
+7|Medical Law and Ethics|consent to treatment;clinical negligence;end-of-life decision-making;capacity and consent;the Bolam and Montgomery tests;withdrawing treatment|100693
+6|Employment Law for Managers|unfair dismissal;discrimination law;TUPE;dismissal procedures;reasonable adjustments for disability;transfer of undertakings|100485
+6|Information Law and Data Protection|UK GDPR;freedom of information;data protection impact assessments;subject access requests;FOI exemptions;data breach reporting|100485|L
+7|Mental Health Law|the Mental Health Act 1983;deprivation of liberty;tribunal practice;detention under sections 2 and 3;nearest relative rights;community treatment orders|100693
+6|Health and Safety Law|the Health and Safety at Work etc. Act 1974;risk assessment duties;enforcement;duties of employers to employees;HSE improvement notices;corporate manslaughter|100485
 """},
     "law_scots": {"family": "law", "code": "LW", "hecos": "100678", "psrb": [],
                   "skills": ["Scots law"],
                   "pool": """
-6|Introduction to Scots Law|sources of Scots law;the Scottish courts;legal reasoning|100678|L
-7|Scottish Land Reform and Community Ownership|community right to buy;land rights and responsibilities;crofting law|100678
-7|Scots Property Law|ownership and real rights;servitudes and real burdens;registration of title|100678
-6|Scots Employment and Equality Law|employment contracts;equality duties in Scotland;employment tribunals|100678
-7|Environmental Law in Scotland|environmental regulation;the Scottish Environment Protection Agency's role;marine licensing|100678
+6|Introduction to Scots Law|sources of Scots law;the Scottish courts;legal reasoning;the Court of Session;institutional writers;Scottish statutes and Acts of the Scottish Parliament|100678|L
+7|Scottish Land Reform and Community Ownership|community right to buy;land rights and responsibilities;crofting law;the Land Reform (Scotland) Act 2003;community asset transfer;crofting tenure|100678
+7|Scots Property Law|ownership and real rights;servitudes and real burdens;registration of title;dispositions;title conditions;the Land Register of Scotland|100678
+6|Scots Employment and Equality Law|employment contracts;equality duties in Scotland;employment tribunals;the Public Sector Equality Duty in Scotland;unfair dismissal claims;fair work in Scotland|100678
+7|Environmental Law in Scotland|environmental regulation;the Scottish Environment Protection Agency's role;marine licensing;pollution prevention and control;environmental assessment in Scotland;marine licences in Scottish waters|100678
 """},
     "law_commercial": {"family": "law", "code": "LW", "hecos": "100482", "psrb": [],
                        "skills": ["contract drafting"],
                        "pool": """
-6|Contract Law for Business|formation of contracts;terms and exclusion clauses;remedies for breach|100482
-7|Commercial Property Law|commercial leases;landlord and tenant disputes;lease renewal|100689
-7|Construction Law and Dispute Resolution|construction contracts;adjudication;delay and disruption claims|100482
-6|Intellectual Property Law|copyright;trade marks;patents|100485
-7|Company Law and Directors' Duties|corporate personality;directors' duties;shareholder remedies|100482
-6|Consumer Law|the Consumer Rights Act 2015;unfair terms;digital content|100485
-7|Planning Law|development management;planning appeals;compulsory purchase|100485
+6|Contract Law for Business|formation of contracts;terms and exclusion clauses;remedies for breach;offer and acceptance;limitation of liability;damages and specific performance|100482
+7|Commercial Property Law|commercial leases;landlord and tenant disputes;lease renewal;rent review;repairing covenants;the Landlord and Tenant Act 1954|100689
+7|Construction Law and Dispute Resolution|construction contracts;adjudication;delay and disruption claims;payment notices under the Construction Act;adjudicators' decisions;extension of time claims|100482
+6|Intellectual Property Law|copyright;trade marks;patents;infringement of copyright;trade mark registration;patent claims|100485
+7|Company Law and Directors' Duties|corporate personality;directors' duties;shareholder remedies;the Companies Act 2006;conflicts of interest;derivative claims|100482
+6|Consumer Law|the Consumer Rights Act 2015;unfair terms;digital content;rights to repair, replace and refund;unfair commercial practices;digital content rights|100485
+7|Planning Law|development management;planning appeals;compulsory purchase;planning permission;section 106 agreements;planning enforcement|100485
 """},
     "education": {"family": "education", "code": "ED", "hecos": "101246",
                   "psrb": [("Advance HE", "aligned with Descriptor 1 of the Professional Standards Framework (PSF 2023)")],
                   "skills": ["lesson planning", "assessment for learning"],
                   "pool": """
-7|Teaching and Learning in Higher Education|constructive alignment;active learning;assessment and feedback|100509|p
-7|Designing Online and Blended Learning|online learning design;learning analytics;digital accessibility|100459|
-6|Assessment and Feedback Practice|authentic assessment;marking and moderation;feedback literacy|101246|
-7|Education for Sustainable Development|sustainability competencies;interdisciplinary curricula;transformative pedagogy|100459|
-6|Inclusive Teaching Practice|universal design for learning;neurodiversity;decolonising the curriculum|101246|L
-7|Artificial Intelligence in Education|AI-assisted learning;academic integrity;AI literacy for learners|100459|L
-6|Clinical Education and Facilitation|teaching in clinical settings;simulation-based education;assessing clinical competence|100507|p
-6|Workplace Mentoring|mentoring relationships;goal-setting;reflective conversations|101246|L
-6|Learning Design for Workplace Training|training needs analysis;microlearning;evaluating training impact|100507|L
-7|Evaluating Learning Programmes|evaluation frameworks;learning impact measures;reporting to stakeholders|100459|
-7|Research Methods for Practitioner Enquiry|action research;educational research ethics;mixed methods in education|101088|
-7|Gaelic-medium Education: Policy and Practice|language revitalisation;immersion pedagogy;Gaelic language plans|101120|
-6|Outdoor and Place-Based Learning|outdoor pedagogy;risk-benefit assessment;local heritage as curriculum|100459|
-7|Educational Leadership|instructional leadership;school improvement planning;professional accountability|100817|
-7|Wellbeing in Schools|whole-school approaches;staff wellbeing;pupil mental health|100459|
-7|Curriculum for Wales: Designing for the Four Purposes|the four purposes;areas of learning and experience;progression steps|100459|
-6|Teaching in Further Education|the further education sector;lesson planning;behaviour for learning|100460|
-6|Supporting English as an Additional Language Learners|language acquisition;scaffolding academic language;home language as a resource|100513|
-6|Early Years Pedagogy|play-based learning;child development;the Early Years Foundation Stage|100463|
-6|Behaviour and Relationships in the Classroom|relational approaches;restorative practice;classroom routines|100465|
-6|Digital Skills for Teachers|learning platforms;digital content creation;online safety|100459|L
-7|Mentoring and Coaching in Education|mentoring models;instructional coaching;professional learning communities|101246|
-6|Supporting Learners with Special Educational Needs|the SEND Code of Practice;graduated approach;working with families|100459|
-7|Leading Curriculum Change|curriculum theory;leading teams of teachers;evaluating curriculum impact|100817|
-6|Adult Numeracy and Literacy Teaching|adult literacy frameworks;embedded numeracy;learner motivation|100507|
-7|Global Citizenship Education|global citizenship frameworks;critical pedagogy;partnership with communities|100459|
-6|Teaching Mathematics Through Problem Solving|mathematical reasoning;mastery approaches;misconceptions|100464|
-6|Numeracy Across the Curriculum|numeracy in context;data handling in subjects;whole-school numeracy|100459|
-7|Supervising Doctoral Research|supervisory styles;research integrity;supporting doctoral progression|100509|
+7|Teaching and Learning in Higher Education|constructive alignment;active learning;assessment and feedback;intended learning outcomes;flipped classrooms;rubrics and marking criteria|100509|p
+7|Designing Online and Blended Learning|online learning design;learning analytics;digital accessibility;virtual learning environment design;online discussion facilitation;captioned video|100459|
+6|Assessment and Feedback Practice|authentic assessment;marking and moderation;feedback literacy;assessment briefs;second marking;feedforward|101246|
+7|Education for Sustainable Development|sustainability competencies;interdisciplinary curricula;transformative pedagogy;climate education;systems thinking in the curriculum;student-led sustainability projects|100459|
+6|Inclusive Teaching Practice|universal design for learning;neurodiversity;decolonising the curriculum;accessible materials;dyslexia and dyspraxia;diverse reading lists|101246|L
+7|Artificial Intelligence in Education|AI-assisted learning;academic integrity;AI literacy for learners;AI tutors;AI and assessment redesign;institutional AI policy|100459|L
+6|Clinical Education and Facilitation|teaching in clinical settings;simulation-based education;assessing clinical competence;bedside teaching;debriefing after simulation;workplace-based assessments|100507|p
+6|Workplace Mentoring|mentoring relationships;goal-setting;reflective conversations;mentoring agreements;career conversations;mentor supervision|101246|L
+6|Learning Design for Workplace Training|training needs analysis;microlearning;evaluating training impact;e-learning storyboards;job aids;transfer of training|100507|L
+7|Evaluating Learning Programmes|evaluation frameworks;learning impact measures;reporting to stakeholders;evaluation questions;learner surveys and focus groups;impact reports|100459|
+7|Research Methods for Practitioner Enquiry|action research;educational research ethics;mixed methods in education;research questions from practice;classroom observation;interviewing learners|101088|
+7|Gaelic-medium Education: Policy and Practice|language revitalisation;immersion pedagogy;Gaelic language plans;Gaelic-medium primary schools;the Education (Scotland) Act 2016;Gaelic teaching resources|101120|
+6|Outdoor and Place-Based Learning|outdoor pedagogy;risk-benefit assessment;local heritage as curriculum;forest school;fieldwork planning;learning from local landscapes|100459|
+7|Educational Leadership|instructional leadership;school improvement planning;professional accountability;school self-evaluation;leading professional learning;governance of schools|100817|
+7|Wellbeing in Schools|whole-school approaches;staff wellbeing;pupil mental health;nurture groups;mental health leads in schools;teacher workload|100459|
+7|Curriculum for Wales: Designing for the Four Purposes|the four purposes;areas of learning and experience;progression steps;cross-curricular skills;Cynefin in the curriculum;assessment for progression|100459|
+6|Teaching in Further Education|the further education sector;lesson planning;behaviour for learning;vocational pedagogy;apprentices and T Levels;functional skills|100460|
+6|Supporting English as an Additional Language Learners|language acquisition;scaffolding academic language;home language as a resource;EAL assessment;bilingual learners;language-rich classrooms|100513|
+6|Early Years Pedagogy|play-based learning;child development;the Early Years Foundation Stage;observation and assessment of young children;key person approach;early language and communication|100463|
+6|Behaviour and Relationships in the Classroom|relational approaches;restorative practice;classroom routines;de-escalation in classrooms;positive praise;behaviour policies|100465|
+6|Digital Skills for Teachers|learning platforms;digital content creation;online safety;interactive whiteboards;quizzes and polling tools;digital portfolios|100459|L
+7|Mentoring and Coaching in Education|mentoring models;instructional coaching;professional learning communities;early career teachers;lesson study;coaching conversations with colleagues|101246|
+6|Supporting Learners with Special Educational Needs|the SEND Code of Practice;graduated approach;working with families;Education, Health and Care plans;SENCO role;assess-plan-do-review cycles|100459|
+7|Leading Curriculum Change|curriculum theory;leading teams of teachers;evaluating curriculum impact;curriculum mapping;sequencing knowledge;subject leadership|100817|
+6|Adult Numeracy and Literacy Teaching|adult literacy frameworks;embedded numeracy;learner motivation;initial and diagnostic assessment;reading strategies for adults;everyday maths|100507|
+7|Global Citizenship Education|global citizenship frameworks;critical pedagogy;partnership with communities;human rights education;global learning projects;controversial issues in the classroom|100459|
+6|Teaching Mathematics Through Problem Solving|mathematical reasoning;mastery approaches;misconceptions;manipulatives and representations;rich mathematical tasks;questioning in maths lessons|100464|
+6|Numeracy Across the Curriculum|numeracy in context;data handling in subjects;whole-school numeracy;graphs in science and geography;measurement in technology lessons;numeracy coordinators|100459|
+7|Supervising Doctoral Research|supervisory styles;research integrity;supporting doctoral progression;supervision meetings;thesis writing support;the viva|100509|
 """},
     "engineering": {"family": "engineering", "code": "EN", "hecos": "100184",
                     "psrb": [("Institution of Engineering and Technology (IET)", "approved as further learning towards Chartered Engineer (CEng)"),
                              ("Institution of Mechanical Engineers (IMechE)", "approved CPD")],
                     "skills": ["Python for engineers", "ANSYS", "SolidWorks", "LabVIEW"],
                     "pool": """
-6|Renewable Energy Systems|wind and solar resource assessment;energy storage;grid integration|100175|p
-7|Electric Vehicle Powertrains|battery management systems;electric machines;power electronics|100201|p
-6|Industrial Automation and PLC Programming|programmable logic controllers;ladder logic;SCADA systems|100170|
-7|Finite Element Analysis|mesh generation;linear static analysis;validation of FE models|100190|
-6|Hydrogen Technologies|hydrogen production;fuel cells;hydrogen safety|100175|
-7|Structural Health Monitoring|sensor technologies;vibration-based damage detection;data interpretation|100153|
-6|Additive Manufacturing|additive processes;design for additive manufacturing;post-processing|100202|
-7|Power Systems and Smart Grids|power flow analysis;protection systems;demand-side response|100164|p
-6|Embedded Systems Design|microcontrollers;real-time operating systems;hardware-software integration|100165|
-7|Net Zero Building Services Engineering|heat pumps;building energy modelling;low-carbon ventilation|100147|
-6|Reliability and Maintenance Engineering|failure modes and effects analysis;reliability-centred maintenance;condition monitoring|100193|
-7|Control Systems Engineering|transfer functions;PID control;state-space design|100188|
-6|Quality Management in Manufacturing|ISO 9001;statistical process control;root cause analysis|100213|
-7|Digital Twins for Engineering Assets|asset data models;simulation and real-time data;digital twin governance|100184|
-6|Geotechnical Engineering Practice|site investigation;slope stability;foundation design|100551|
-7|Flood Risk Engineering|hydraulic modelling;flood defence design;natural flood management|100148|
-6|Engineering Mathematics Refresher|calculus for engineers;linear algebra;differential equations|101028|L
-7|Sustainable Infrastructure Design|whole-life carbon;infrastructure resilience;sustainable materials|100148|
-6|Fire Safety Engineering Principles|fire dynamics;means of escape;fire risk assessment|100183|
+6|Renewable Energy Systems|wind and solar resource assessment;energy storage;grid integration;photovoltaic system sizing;wind turbine siting;battery storage dispatch|100175|p
+7|Electric Vehicle Powertrains|battery management systems;electric machines;power electronics;lithium-ion cell chemistry;inverter design;regenerative braking|100201|p
+6|Industrial Automation and PLC Programming|programmable logic controllers;ladder logic;SCADA systems;function block diagrams;HMI design;sensors and actuators|100170|
+7|Finite Element Analysis|mesh generation;linear static analysis;validation of FE models;element types and shape functions;boundary conditions and loads;mesh convergence studies|100190|
+6|Hydrogen Technologies|hydrogen production;fuel cells;hydrogen safety;electrolysers;hydrogen storage and transport;hydrogen in heavy transport|100175|
+7|Structural Health Monitoring|sensor technologies;vibration-based damage detection;data interpretation;strain gauges and accelerometers;modal analysis;bridge monitoring|100153|
+6|Additive Manufacturing|additive processes;design for additive manufacturing;post-processing;powder bed fusion;topology optimisation;support structures|100202|
+7|Power Systems and Smart Grids|power flow analysis;protection systems;demand-side response;fault calculations;relay coordination;smart meters|100164|p
+6|Embedded Systems Design|microcontrollers;real-time operating systems;hardware-software integration;interrupts and timers;serial communication buses;low-power design|100165|
+7|Net Zero Building Services Engineering|heat pumps;building energy modelling;low-carbon ventilation;air source and ground source heat pumps;dynamic thermal simulation;mechanical ventilation with heat recovery|100147|
+6|Reliability and Maintenance Engineering|failure modes and effects analysis;reliability-centred maintenance;condition monitoring;Weibull analysis;maintenance scheduling;vibration analysis|100193|
+7|Control Systems Engineering|transfer functions;PID control;state-space design;Bode and root locus plots;controller tuning;observers and state feedback|100188|
+6|Quality Management in Manufacturing|ISO 9001;statistical process control;root cause analysis;quality audits;control plans;corrective and preventive action|100213|
+7|Digital Twins for Engineering Assets|asset data models;simulation and real-time data;digital twin governance;IoT sensor integration;physics-based and data-driven models;asset performance dashboards|100184|
+6|Geotechnical Engineering Practice|site investigation;slope stability;foundation design;borehole logs;soil shear strength;piled foundations|100551|
+7|Flood Risk Engineering|hydraulic modelling;flood defence design;natural flood management;1D and 2D flood models;flood walls and embankments;leaky dams and wetlands|100148|
+6|Engineering Mathematics Refresher|calculus for engineers;linear algebra;differential equations;integration and differentiation;matrices and vectors;first-order ODEs|101028|L
+7|Sustainable Infrastructure Design|whole-life carbon;infrastructure resilience;sustainable materials;embodied carbon of materials;climate-resilient design;infrastructure lifecycle assessment|100148|
+6|Fire Safety Engineering Principles|fire dynamics;means of escape;fire risk assessment;fire growth and smoke movement;evacuation modelling;compartmentation|100183|
 """},
     "environment": {"family": "environment", "code": "EV", "hecos": "100469",
                     "psrb": [("Institute of Environmental Management and Assessment (IEMA)", "approved training")],
                     "skills": ["net zero planning", "habitat survey"],
                     "pool": """
-7|Climate Change Adaptation Planning|climate risk assessment;adaptation pathways;community resilience|101070
-6|Environmental Management Systems|ISO 14001;environmental aspects and impacts;environmental auditing|100469|p
-7|Biodiversity Enhancement and Nature Networks|biodiversity metrics;habitat creation;ecological connectivity|100347|p
-6|Peatland Restoration|peatland hydrology;restoration techniques;carbon benefits of peatland|100381
-7|Circular Economy|resource efficiency;product life extension;circular business models|100469
-6|Environmental Impact Assessment|screening and scoping;impact prediction;mitigation hierarchy|100549
-7|Sustainable Water Management|catchment management;water quality regulation;nature-based solutions|100381
-6|Renewable Energy and Communities|community energy;local energy planning;fuel poverty|100469
-7|Natural Capital Accounting|ecosystem services;natural capital valuation;environmental reporting|100469
-6|Rewilding and Landscape Restoration|ecological restoration principles;species reintroduction;stakeholder engagement in restoration|100347
-8|Advanced Climate Modelling|general circulation models;downscaling;climate model uncertainty|100379
-6|Woodland Creation and Management|woodland planning;silviculture;woodland carbon|100520
-7|Sustainability Reporting|greenhouse gas accounting;TCFD-aligned disclosure;materiality assessment|100469|p
-6|Air Quality Management|air pollutants and sources;monitoring networks;clean air zones|101317
-7|Sustainable Land Management|soil health;agri-environment schemes;land-use trade-offs|100998
-6|Coastal Change and Management|coastal processes;shoreline management plans;managed realignment|100408
-6|Ecology Field Skills|species identification;survey design;ecological recording|100347|L
-6|Climate Science Essentials|the greenhouse effect;climate feedbacks;climate scenarios|100379|L
+7|Climate Change Adaptation Planning|climate risk assessment;adaptation pathways;community resilience;UK climate projections;local adaptation strategies;heat and flood risk in towns|101070
+6|Environmental Management Systems|ISO 14001;environmental aspects and impacts;environmental auditing;environmental policy and objectives;legal registers;management review|100469|p
+7|Biodiversity Enhancement and Nature Networks|biodiversity metrics;habitat creation;ecological connectivity;biodiversity net gain;wildlife corridors;local nature recovery strategies|100347|p
+6|Peatland Restoration|peatland hydrology;restoration techniques;carbon benefits of peatland;drain blocking;sphagnum reintroduction;peat depth surveys|100381
+7|Circular Economy|resource efficiency;product life extension;circular business models;waste hierarchy;remanufacturing and repair;material flow analysis|100469
+6|Environmental Impact Assessment|screening and scoping;impact prediction;mitigation hierarchy;baseline surveys;cumulative effects;environmental statements|100549
+7|Sustainable Water Management|catchment management;water quality regulation;nature-based solutions;river basin management plans;diffuse agricultural pollution;sustainable drainage systems|100381
+6|Renewable Energy and Communities|community energy;local energy planning;fuel poverty;community solar schemes;energy cooperatives;home energy advice|100469
+7|Natural Capital Accounting|ecosystem services;natural capital valuation;environmental reporting;natural capital registers;valuing recreation and flood regulation;ecosystem accounts|100469
+6|Rewilding and Landscape Restoration|ecological restoration principles;species reintroduction;stakeholder engagement in restoration;beaver reintroduction;natural grazing;landowner partnerships|100347
+8|Advanced Climate Modelling|general circulation models;downscaling;climate model uncertainty;parameterisation schemes;regional climate models;ensemble projections|100379
+6|Woodland Creation and Management|woodland planning;silviculture;woodland carbon;species choice for new woodland;thinning and felling;woodland grant schemes|100520
+7|Sustainability Reporting|greenhouse gas accounting;TCFD-aligned disclosure;materiality assessment;scope 3 emissions;climate scenario analysis;sustainability report assurance|100469|p
+6|Air Quality Management|air pollutants and sources;monitoring networks;clean air zones;nitrogen dioxide and particulates;air quality action plans;dispersion modelling|101317
+7|Sustainable Land Management|soil health;agri-environment schemes;land-use trade-offs;soil organic carbon;land capability classification;integrated land-use planning|100998
+6|Coastal Change and Management|coastal processes;shoreline management plans;managed realignment;sediment transport;coastal erosion monitoring;coastal adaptation with communities|100408
+6|Ecology Field Skills|species identification;survey design;ecological recording;quadrats and transects;identification keys;biological records centres|100347|L
+6|Climate Science Essentials|the greenhouse effect;climate feedbacks;climate scenarios;carbon cycle;radiative forcing;IPCC assessment reports|100379|L
 """},
     "marine": {"family": "environment", "code": "MA", "hecos": "100418", "psrb": [],
                "skills": ["marine survey", "R for ecologists"],
                "pool": """
-7|Marine Spatial Planning|marine protected areas;spatial conflict analysis;ecosystem-based management|100418
-6|Sustainable Aquaculture|aquaculture systems;fish health and welfare;environmental interactions of aquaculture|100418
-7|Offshore Renewable Energy and the Marine Environment|offshore wind development;environmental monitoring of offshore sites;cumulative impacts|100418
-6|Seabird and Marine Mammal Monitoring|survey techniques;population trend analysis;disturbance assessment|100351
-7|Blue Carbon|seagrass and saltmarsh ecosystems;carbon sequestration measurement;blue carbon policy|100421
-6|Marine Litter and Plastics|sources and pathways of marine litter;monitoring protocols;prevention policy|100418|L
+7|Marine Spatial Planning|marine protected areas;spatial conflict analysis;ecosystem-based management;marine plan policies;fisheries and renewables conflicts;marine stakeholder consultation|100418
+6|Sustainable Aquaculture|aquaculture systems;fish health and welfare;environmental interactions of aquaculture;salmon farming;sea lice management;shellfish cultivation|100418
+7|Offshore Renewable Energy and the Marine Environment|offshore wind development;environmental monitoring of offshore sites;cumulative impacts;floating wind;benthic habitat surveys;collision risk for seabirds|100418
+6|Seabird and Marine Mammal Monitoring|survey techniques;population trend analysis;disturbance assessment;boat-based and aerial surveys;passive acoustic monitoring;seabird colony counts|100351
+7|Blue Carbon|seagrass and saltmarsh ecosystems;carbon sequestration measurement;blue carbon policy;sediment carbon cores;saltmarsh restoration;carbon credits for coastal habitats|100421
+6|Marine Litter and Plastics|sources and pathways of marine litter;monitoring protocols;prevention policy;beach litter surveys;microplastics;fishing gear loss|100418|L
 """},
     "psychology": {"family": "psychology", "code": "PS", "hecos": "100497",
                    "psrb": [("British Psychological Society (BPS)", "approved CPD")],
                    "skills": ["SPSS", "thematic analysis"],
                    "pool": """
-6|Psychology of Wellbeing|positive psychology;resilience;wellbeing interventions|100497|L
-7|Occupational Psychology in Practice|job design;psychological assessment at work;organisational change|100950|p
-6|Behaviour Change in Practice|the COM-B model;nudge techniques;intervention design|100985
-7|Coaching Psychology|coaching frameworks;goal theory;coaching evaluation|101294|p
-6|Cognitive Psychology and Everyday Life|attention;memory;decision-making biases|100993|L
-7|Health Psychology|stress and illness;adherence to treatment;chronic condition self-management|100985
-6|Child Development|attachment;language development;cognitive development|100952
-6|Forensic Psychology|offender assessment;eyewitness testimony;rehabilitation|100387
-7|Research Methods in Psychology|experimental design;quantitative analysis;qualitative interviewing|100959
-6|Psychology of Learning and Memory|learning theories;memory processes;metacognition|101342
-7|Neurodiversity at Work|autism and ADHD in adulthood;reasonable adjustments;neuroinclusive practice|100950
-6|Sport and Exercise Psychology|motivation;performance anxiety;mental skills training|100499
-7|Psychological Approaches to Trauma|post-traumatic stress;trauma-focused therapies;secondary trauma|100494
-6|Social Psychology of Groups|group dynamics;social identity;conflict and cooperation|100498
-7|Psychology of Ageing|cognitive ageing;loneliness;age-friendly environments|100958
-6|Counselling Skills|the person-centred approach;active listening;ethical boundaries|100495|L
+6|Psychology of Wellbeing|positive psychology;resilience;wellbeing interventions;flourishing and life satisfaction;gratitude and savouring;self-compassion|100497|L
+7|Occupational Psychology in Practice|job design;psychological assessment at work;organisational change;job analysis interviews;psychometric testing at work;employee engagement|100950|p
+6|Behaviour Change in Practice|the COM-B model;nudge techniques;intervention design;habit formation;behaviour change techniques taxonomy;evaluating behaviour change programmes|100985
+7|Coaching Psychology|coaching frameworks;goal theory;coaching evaluation;cognitive-behavioural coaching;motivational interviewing in coaching;coaching supervision|101294|p
+6|Cognitive Psychology and Everyday Life|attention;memory;decision-making biases;working memory;heuristics;perception and illusions|100993|L
+7|Health Psychology|stress and illness;adherence to treatment;chronic condition self-management;health beliefs;pain psychology;self-efficacy|100985
+6|Child Development|attachment;language development;cognitive development;temperament;play and social development;theory of mind|100952
+6|Forensic Psychology|offender assessment;eyewitness testimony;rehabilitation;risk assessment of offenders;false confessions;prison-based interventions|100387
+7|Research Methods in Psychology|experimental design;quantitative analysis;qualitative interviewing;hypothesis testing;questionnaire validation;thematic analysis|100959
+6|Psychology of Learning and Memory|learning theories;memory processes;metacognition;conditioning;retrieval practice;forgetting curves|101342
+7|Neurodiversity at Work|autism and ADHD in adulthood;reasonable adjustments;neuroinclusive practice;sensory-friendly workplaces;neurodivergent strengths;disclosure and support|100950
+6|Sport and Exercise Psychology|motivation;performance anxiety;mental skills training;goal setting in sport;imagery and self-talk;exercise adherence|100499
+7|Psychological Approaches to Trauma|post-traumatic stress;trauma-focused therapies;secondary trauma;EMDR;trauma-focused CBT;complex trauma|100494
+6|Social Psychology of Groups|group dynamics;social identity;conflict and cooperation;conformity and obedience;intergroup contact;leadership in groups|100498
+7|Psychology of Ageing|cognitive ageing;loneliness;age-friendly environments;dementia and memory change;retirement transitions;intergenerational contact|100958
+6|Counselling Skills|the person-centred approach;active listening;ethical boundaries;empathy and congruence;paraphrasing and summarising;endings in helping relationships|100495|L
 """},
     "builtenv": {"family": "builtenv", "code": "BE", "hecos": "100150",
                  "psrb": [("Royal Institution of Chartered Surveyors (RICS)", "accredited")],
                  "skills": [],
                  "pool": """
-6|Quantity Surveying Practice|NRM measurement;cost planning;tendering procedures|100217
-7|Building Pathology|building defects;moisture and damp diagnosis;remedial specification|100216
-6|Construction Technology|substructure and superstructure;modern methods of construction;building envelope performance|100150
-7|Property Valuation|the RICS Red Book;valuation methods;market analysis|100218
-6|Building Surveying Practice|building surveys;dilapidations;party wall procedures|100216
-7|Construction Contract Administration|JCT contracts;NEC4;interim valuations and final accounts|100151
-6|Building Information Modelling|BIM Level 2 processes;ISO 19650;model federation|100150
-7|Real Estate Investment and Development|development appraisal;real estate finance;investment performance|100218
-6|Construction Health and Safety|the CDM Regulations 2015;site safety management;principal designer duties|100151
-7|Building Safety and Fire Regulation|the Building Safety Act 2022;higher-risk buildings;golden thread of information|100216
-6|Retrofit Coordination|PAS 2035;whole-house retrofit;energy performance assessment|100150
-7|Sustainable Construction|embodied carbon;BREEAM;circular construction|100150
-6|Land and Property Law for Surveyors|estates and interests in land;easements;landlord and tenant|100218
-7|Facilities Management|FM strategy;space planning;service contracts|100150
-6|Commercial Management in Construction|cash-flow forecasting;change management in contracts;subcontract procurement|100151
+6|Quantity Surveying Practice|NRM measurement;cost planning;tendering procedures;bills of quantities;elemental cost plans;tender analysis|100217
+7|Building Pathology|building defects;moisture and damp diagnosis;remedial specification;timber decay;rising and penetrating damp;cracking and movement|100216
+6|Construction Technology|substructure and superstructure;modern methods of construction;building envelope performance;foundations and frames;timber and steel frame systems;cladding and roofing|100150
+7|Property Valuation|the RICS Red Book;valuation methods;market analysis;comparable evidence;the investment method;valuation reports|100218
+6|Building Surveying Practice|building surveys;dilapidations;party wall procedures;condition surveys;schedules of dilapidations;party wall awards|100216
+7|Construction Contract Administration|JCT contracts;NEC4;interim valuations and final accounts;contractor's programme;variations;practical completion|100151
+6|Building Information Modelling|BIM Level 2 processes;ISO 19650;model federation;common data environments;information requirements;clash detection|100150
+7|Real Estate Investment and Development|development appraisal;real estate finance;investment performance;residual valuation;development finance;portfolio returns|100218
+6|Construction Health and Safety|the CDM Regulations 2015;site safety management;principal designer duties;construction phase plans;method statements;site inductions|100151
+7|Building Safety and Fire Regulation|the Building Safety Act 2022;higher-risk buildings;golden thread of information;the Building Safety Regulator;accountable persons;fire risk appraisal of external walls|100216
+6|Retrofit Coordination|PAS 2035;whole-house retrofit;energy performance assessment;retrofit assessments;medium-term improvement plans;moisture risk in retrofit|100150
+7|Sustainable Construction|embodied carbon;BREEAM;circular construction;low-carbon concrete;timber construction;construction waste|100150
+6|Land and Property Law for Surveyors|estates and interests in land;easements;landlord and tenant;freehold and leasehold;rights of way;restrictive covenants|100218
+7|Facilities Management|FM strategy;space planning;service contracts;hard and soft services;workplace strategy;planned preventive maintenance|100150
+6|Commercial Management in Construction|cash-flow forecasting;change management in contracts;subcontract procurement;contractor cash flow;compensation events;subcontract packages|100151
 """},
     "agrifood": {"family": "environment", "code": "AG", "hecos": "100517",
                  "psrb": [("Chartered Institute of Environmental Health (CIEH)", "recognised CPD")],
                  "skills": ["farm business planning", "food safety management", "HACCP"],
                  "pool": """
-6|Regenerative Agriculture|soil biology;cover cropping;grazing management|100998
-6|Precision Farming Technologies|GPS guidance;variable-rate application;farm data management|101006
-7|Farm Business Management|farm accounts;enterprise costings;diversification planning|100517
-6|Food Safety Management|HACCP;allergen management;food hygiene legislation|101018|p
-6|Sheep and Beef Herd Health|herd health planning;parasite control;biosecurity|100936
-7|Agri-Environment and Farm Carbon|farm carbon audits;agri-environment schemes;hedgerow and woodland carbon|100998
-6|Food Product Development|product formulation;shelf life testing;sensory evaluation|100527
-6|Dairy Production Systems|dairy nutrition;milk quality;herd fertility|100517
-7|Sustainable Food Systems|food supply chains;food security;dietary sustainability|100527
-6|Agricultural Policy after Brexit|sustainable farming schemes;trade and tariffs;support payment reform|100600
-6|Grassland Management|sward assessment;nutrient management;silage making|100517|L
+6|Regenerative Agriculture|soil biology;cover cropping;grazing management;soil structure and earthworms;herbal leys;reduced tillage|100998
+6|Precision Farming Technologies|GPS guidance;variable-rate application;farm data management;yield mapping;drones and satellite imagery;farm management software|101006
+7|Farm Business Management|farm accounts;enterprise costings;diversification planning;gross margins;farm budgets;succession planning on farms|100517
+6|Food Safety Management|HACCP;allergen management;food hygiene legislation;critical control points;allergen labelling;food safety audits|101018|p
+6|Sheep and Beef Herd Health|herd health planning;parasite control;biosecurity;lameness;worm egg counts;calving and lambing management|100936
+7|Agri-Environment and Farm Carbon|farm carbon audits;agri-environment schemes;hedgerow and woodland carbon;soil carbon sequestration;hedgerow planting;on-farm emissions|100998
+6|Food Product Development|product formulation;shelf life testing;sensory evaluation;recipe scaling;nutritional labelling;consumer taste panels|100527
+6|Dairy Production Systems|dairy nutrition;milk quality;herd fertility;rations and forage;mastitis control;breeding and calving index|100517
+7|Sustainable Food Systems|food supply chains;food security;dietary sustainability;food waste;local food economies;diets and climate|100527
+6|Agricultural Policy after Brexit|sustainable farming schemes;trade and tariffs;support payment reform;the Sustainable Farming Incentive;Welsh Sustainable Farming Scheme;agricultural trade deals|100600
+6|Grassland Management|sward assessment;nutrient management;silage making;rotational grazing;soil testing and liming;clover and grass mixtures|100517|L
 """},
     "heritage": {"family": "humanities", "code": "HE", "hecos": "100807", "psrb": [],
                  "skills": ["Welsh history"],
                  "pool": """
-6|Heritage Interpretation|interpretation planning;visitor experience;digital interpretation|100807
-6|Industrial Heritage of Wales|slate and coal landscapes;industrial archaeology;World Heritage Sites|100805
-7|Managing Historic Places|conservation management plans;heritage significance;heritage funding|100807
-5|Oral History in Practice|interview techniques;recording and archiving;ethics of oral history|100302|L
-6|Museum Collections Care|preventive conservation;collections documentation;Spectrum standards|100918
-6|Cultural Tourism|heritage tourism markets;cultural routes;sustainable tourism|100875
+6|Heritage Interpretation|interpretation planning;visitor experience;digital interpretation;interpretive panels;audience research for interpretation;audio guides and apps|100807
+6|Industrial Heritage of Wales|slate and coal landscapes;industrial archaeology;World Heritage Sites;slate quarries of Gwynedd;south Wales coalfield;Blaenavon and Pontcysyllte|100805
+7|Managing Historic Places|conservation management plans;heritage significance;heritage funding;listed building consent;statements of significance;National Lottery Heritage Fund bids|100807
+5|Oral History in Practice|interview techniques;recording and archiving;ethics of oral history;recording equipment;transcription and summaries;consent and copyright in recordings|100302|L
+6|Museum Collections Care|preventive conservation;collections documentation;Spectrum standards;environmental monitoring in stores;integrated pest management;object handling|100918
+6|Cultural Tourism|heritage tourism markets;cultural routes;sustainable tourism;heritage visitor markets;themed trails;tourism impacts on communities|100875
 """},
 }
 
@@ -969,6 +878,54 @@ NEAR_DUPLICATES = [
     },
 ]
 
+# Declared exclusions: a native course's "excludes" names courses that are the same course for credit, which
+# the member says itself (so the directory need not ask). Two are planted, built after every other course
+# with a generator of their own, so nothing else in the feeds moves:
+#   * a replacement: Kingsbridge's successor to one of its modules, listed beside it while the old one closes
+#     to new learners; its outcomes are largely the old module's, so detection alone would flag the pair;
+#   * a shared syllabus: one module specification taught by two members, each naming the other's course.
+REPLACEMENT = {
+    "provider": "kingsbridge", "replaces": "Cyber Security Fundamentals", "area": "cyber", "level": 6,
+    "title": "Cyber Security Foundations", "credit": 15, "hecos": "100376", "flags": "L",
+    "concepts": ["the CIA triad", "common attack vectors", "security controls", "cloud account security",
+                 "ransomware response", "patch management"],
+    "closes": "31 July 2026",
+    # The old module's outcomes are kept but its last one; these two are new.
+    "new_outcomes": [
+        "Configure basic security controls for cloud accounts and shared storage.",
+        "Follow a ransomware response plan, from isolating affected systems to restoring from backups.",
+    ],
+}
+
+SHARED_SYLLABUS = {
+    "area": "socialcare", "level": 6, "credit": 20, "hecos": "100476", "flags": "C",
+    "title": "Social Prescribing Link Worker Practice",
+    "concepts": ["social prescribing", "what matters to you conversations", "community asset mapping",
+                 "personal wellbeing plans", "link worker caseloads", "wellbeing outcome measures"],
+    "aims": "To prepare social prescribing link workers to support people with non-medical needs through "
+            "personalised, community-based support, to the module specification shared by Northmoor University "
+            "and Caerwyn University.",
+    "sides": [
+        {"provider": "northmoor", "where": "primary care networks in England",
+         "summary": "The consortium's shared module for social prescribing link workers, taught to one "
+                    "specification by Northmoor University and Caerwyn University. Set in primary care networks "
+                    "in England; taught in a cohort alongside your own link worker caseload."},
+        {"provider": "caerwyn", "where": "primary care clusters in Wales",
+         "summary": "The consortium's shared module for social prescribing link workers, taught to one "
+                    "specification by Caerwyn University and Northmoor University. Set in primary care clusters "
+                    "in Wales, with Welsh-language services in the asset map; taught in a cohort alongside your "
+                    "own link worker caseload."},
+    ],
+    "outcomes": [
+        "Explain the purpose of social prescribing and the role of the link worker within {where}.",
+        "Hold a 'what matters to you' conversation and co-produce a personal wellbeing plan.",
+        "Map community assets and voluntary sector services for referral in your locality.",
+        "Manage a link worker caseload safely, applying safeguarding procedures and professional boundaries.",
+        "Evaluate the impact of social prescribing using wellbeing outcome measures such as ONS4 and WEMWBS.",
+    ],
+}
+
+
 # Courses taught through the medium of Welsh (written in Welsh, not generated from templates).
 WELSH_COURSES = [
     {
@@ -1049,7 +1006,7 @@ WELSH_COURSES = [
 
 # Gaelic-language related courses at Glenarden, taught in English with Gaelic materials.
 GAELIC_COURSES = [
-    "4|Gaelic for the Workplace: Beginners|everyday Gaelic conversation;Gaelic in public signage and services;Gaelic language plans|101120|L",
+    "4|Gaelic for the Workplace: Beginners|everyday Gaelic conversation;Gaelic in public signage and services;Gaelic language plans;greetings and introductions;bilingual signs and forms;Gaelic in customer service|101120|L",
 ]
 
 # ---------------------------------------------------------------------------------------------------
@@ -1123,11 +1080,11 @@ PROVIDERS = [
 
 # Glenarden's data courses: four lines drawn from the end of the data pool, plus its own.
 GLENARDEN_EXTRA = [
-    "7|Data Science for Public Services|public sector data sources;service performance analytics;data-informed policy|100755|",
-    "6|Introduction to R for Scientists|the tidyverse;reproducible reports with R Markdown;statistical graphics|101030|L",
-    "7|Machine Learning for Environmental Data|remote sensing imagery;species distribution models;spatial cross-validation|100992|",
-    "8|Advanced Qualitative Research Methods|interpretative phenomenological analysis;reflexivity;qualitative data software|100959|",
-    "7|Applied Data Science with Python|exploratory data analysis;predictive modelling;data pipelines|100755|o:pgcert-applied-data-science",
+    "7|Data Science for Public Services|public sector data sources;service performance analytics;data-informed policy;administrative data;service demand forecasting;evaluating public services with data|100755|",
+    "6|Introduction to R for Scientists|the tidyverse;reproducible reports with R Markdown;statistical graphics;dplyr and ggplot2;Quarto documents;linear models in R|101030|L",
+    "7|Machine Learning for Environmental Data|remote sensing imagery;species distribution models;spatial cross-validation;satellite image classification;habitat suitability models;spatial autocorrelation|100992|",
+    "8|Advanced Qualitative Research Methods|interpretative phenomenological analysis;reflexivity;qualitative data software;phenomenological interviews;researcher positionality;NVivo coding|100959|",
+    "7|Applied Data Science with Python|exploratory data analysis;predictive modelling;data pipelines;scikit-learn pipelines;model selection;automated data workflows|100755|o:pgcert-applied-data-science",
 ]
 
 JACS_FOR_AREA = {
@@ -1190,16 +1147,27 @@ def pick_credit(rng: random.Random, flags: list[str], fheq: int, ects: bool = Fa
     return rng.choices(values, weights=[weights[v] for v in values])[0]
 
 
-def fill(template: str, concepts: list[str]) -> str:
-    a, b, c = (concepts + concepts)[:3]
-    return template.format(a=a, b=b, c=c)
+def text_rng(provider: dict, title: str) -> random.Random:
+    """The course's own generator for choosing sentence frames: seeded from the course, not shared."""
+    return random.Random(f"{SEED}|{provider['slug']}|{title}")
+
+
+def fill(template: str, topics: list[str]) -> str:
+    """A summary or aim frame: {a} {b} {c} the key concepts, {d} {e} {f} the sub-topics (repeating the
+    concepts when a course has fewer topics)."""
+    key = (topics[:3] * 3)[:3]
+    subs = (topics[3:] or topics)
+    subs = (subs * 3)[:3]
+    return cap(template.format(a=key[0], b=key[1], c=key[2], d=subs[0], e=subs[1], f=subs[2]))
 
 
 def cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def pick_outcomes(rng: random.Random, family: dict, concepts: list[str], fheq: int) -> list[str]:
+def outcome_tiers(rng: random.Random, family: str, fheq: int) -> list[int]:
+    """How many outcomes and of which tiers, from knowledge to evaluation: the draws the template picker
+    made (LEGACY_DRAWS), so the main generator's sequence is unchanged."""
     n = rng.choice([3, 4, 4, 5, 5, 6])
     if fheq <= 5:
         wanted = {1: 2, 2: 2, 3: 0}
@@ -1207,33 +1175,36 @@ def pick_outcomes(rng: random.Random, family: dict, concepts: list[str], fheq: i
         wanted = {1: 0, 2: 3, 3: 1}
     else:
         wanted = {1: 0, 2: 2, 3: 3}
-    pool_ = []
-    for tier, weight in wanted.items():
-        pool_ += [(t, text, weight) for t, text in family["outcomes"] if t == tier and weight]
-    chosen: list[tuple[int, str]] = []
-    candidates = pool_[:]
+    sizes = LEGACY_DRAWS[family][0]
+    candidates = [(tier, k, weight) for tier, weight in wanted.items() if weight for k in range(sizes[tier - 1])]
+    chosen: list[int] = []
     while candidates and len(chosen) < n:
         item = rng.choices(candidates, weights=[w for _, _, w in candidates])[0]
         candidates.remove(item)
-        chosen.append((item[0], item[1]))
-    chosen.sort(key=lambda x: x[0])  # from knowledge to evaluation, as module specifications are written
-    # rotate concepts so different outcomes emphasise different concepts
+        chosen.append(item[0])
+    return sorted(chosen)
+
+
+def pick_outcomes(rng: random.Random, own: random.Random, family: str, topics: list[str], fheq: int) -> list[str]:
+    """Outcomes about the course's own topics: each outcome about another topic (key concepts and sub-topics
+    in turn), in frames of its tier chosen by the course's own generator ``own``, no frame twice."""
+    tiers = outcome_tiers(rng, family, fheq)
+    start = rng.randrange(3)  # which key concept the first outcome is about
+    key = topics[:3]
+    key = key[start % len(key):] + key[:start % len(key)]
+    subs = topics[3:]
+    own.shuffle(subs)
+    order: list[str] = []
+    for i in range(max(len(key), len(subs))):
+        order += [t for t in (key[i] if i < len(key) else None, subs[i] if i < len(subs) else None)
+                  if t and t not in order]
+    frames = {tier: own.sample(OUTCOME_FRAMES[tier], tiers.count(tier)) for tier in set(tiers)}
     out = []
-    start = rng.randrange(len(concepts))
-    for i, (_, text) in enumerate(chosen):
-        out.append(fill_focused(text, concepts, (start + i) % len(concepts)))
+    for i, tier in enumerate(tiers):
+        x = order[i % len(order)]
+        y = order[(i + max(1, len(order) // 2)) % len(order)]
+        out.append(cap(frames[tier].pop().format(x=x, y=y)))
     return out
-
-
-def fill_focused(template: str, concepts: list[str], focus: int) -> str:
-    """Fill a template so that its first placeholder names concept ``focus`` and the others the rest, in order."""
-    order = []
-    for name in re.findall(r"{(\w)}", template):
-        if name not in order:
-            order.append(name)
-    rest = [c for j, c in enumerate(concepts) if j != focus]
-    values = [concepts[focus]] + rest
-    return template.format(**{name: values[k % len(values)] for k, name in enumerate(order)})
 
 
 def words_for(credit_cats: int) -> tuple[str, str]:
@@ -1365,14 +1336,24 @@ def build_course(rng: random.Random, provider: dict, area: str, spec: dict, seq:
         mode = rng.choice(MODE_CHOICES[fam_name])
         schedule = cohort_schedule(rng, provider, hours)
 
-    outcomes = spec.get("outcomes") or pick_outcomes(rng, family, concepts, fheq)
-    a, b, c = (concepts + concepts)[:3]
-    summary = spec.get("summary") or " ".join([
-        cap(rng.choice(family["hooks"]).format(a=a, b=b, c=c)),
-        delivery_sentence(rng, learner_led, mode, hours, schedule),
-        rng.choice(family["audience"]),
-    ])
-    aims = spec.get("aims") or rng.choice(family["aims"]).format(a=a, b=b, c=c)
+    # Outcomes, summary and aims from the course's own topics; frames chosen by its own generator.
+    own = text_rng(provider, title)
+    _tiers, hooks, aim_count = LEGACY_DRAWS[fam_name]
+    outcomes = spec.get("outcomes") or pick_outcomes(rng, own, fam_name, concepts, fheq)
+    if spec.get("summary"):
+        summary = spec["summary"]
+    else:
+        rng.randrange(hooks)  # the draw of the family's summary hook (LEGACY_DRAWS)
+        summary = " ".join([
+            fill(own.choice(SUMMARY_FRAMES), concepts),
+            delivery_sentence(rng, learner_led, mode, hours, schedule),
+            rng.choice(family["audience"]),
+        ])
+    if spec.get("aims"):
+        aims = spec["aims"]
+    else:
+        rng.randrange(aim_count)  # the draw of the family's aim (LEGACY_DRAWS)
+        aims = fill(own.choice(AIM_FRAMES), concepts)
 
     assessment = spec.get("assessment") or pick_assessment(rng, family, cats)
     supervised = is_supervised(assessment)
@@ -1752,6 +1733,56 @@ def human_date(iso: str) -> str:
 # ---------------------------------------------------------------------------------------------------
 
 
+def next_seq(provider: dict, courses: list[dict], area: str, fheq: int) -> int:
+    """The sequence number the next course of ``area`` at ``fheq`` takes (levels as FHEQ: not for SCQF)."""
+    assert provider["framework"] != "SCQF"
+    prefix = f"{provider['prefix']}-{AREAS[area]['code']}{fheq}"
+    return 1 + sum(1 for c in courses if re.fullmatch(re.escape(prefix) + r"\d\d", c["id"]))
+
+
+def add_declared(plan: dict[str, list[dict]]) -> dict[str, list[str]]:
+    """Add the replacement and the shared-syllabus courses, with their ``excludes``; their ids by kind."""
+    rng = random.Random(f"{SEED}|declared")
+    by_slug = {p["slug"]: p for p in PROVIDERS}
+    ids: dict[str, list[str]] = {}
+
+    r = REPLACEMENT
+    provider, courses = by_slug[r["provider"]], plan[r["provider"]]
+    (old,) = [c for c in courses if c["title"] == r["replaces"]]
+    spec = {"level": r["level"], "title": r["title"], "concepts": r["concepts"], "hecos": [r["hecos"]],
+            "flags": r["flags"].split(","), "credit": r["credit"],
+            "outcomes": old["learning_outcomes"][:-1] + r["new_outcomes"],
+            "summary": f"The successor to {old['title']} ({old['id']}), which closes to new learners on "
+                       f"{r['closes']}: the same core of {', '.join(r['concepts'][:2])} and {r['concepts'][2]}, "
+                       f"with new units on {r['concepts'][3]} and {r['concepts'][4]}. Study at your own pace "
+                       f"online, with tutor support throughout."}
+    new = build_course(rng, provider, r["area"], spec, next_seq(provider, courses, r["area"], r["level"]))
+    new["excludes"] = [{"course_id": old["id"],
+                        "reason": f"replaces {old['id']} {old['title']}, which closes to new learners on "
+                                  f"{r['closes']}: the same course for credit"}]
+    old["summary"] = (f"Closes to new learners on {r['closes']}; replaced by {new['title']} ({new['id']}). "
+                      + old["summary"])
+    courses.append(new)
+    ids["replacement"] = [old["id"], new["id"]]
+
+    s = SHARED_SYLLABUS
+    built = []
+    for side in s["sides"]:
+        provider, courses = by_slug[side["provider"]], plan[side["provider"]]
+        spec = {"level": s["level"], "title": s["title"], "concepts": s["concepts"], "hecos": [s["hecos"]],
+                "flags": s["flags"].split(","), "credit": s["credit"], "summary": side["summary"],
+                "aims": s["aims"], "outcomes": [o.format(where=side["where"]) for o in s["outcomes"]]}
+        course = build_course(rng, provider, s["area"], spec, next_seq(provider, courses, s["area"], s["level"]))
+        courses.append(course)
+        built.append((provider, course))
+    for (provider, course), (other_provider, other) in zip(built, built[::-1], strict=True):
+        course["excludes"] = [{"course_id": other["id"], "provider_id": other_provider["id"],
+                               "reason": f"the same module specification, taught by {provider['name']} and "
+                                         f"{other_provider['name']}: one course for credit"}]
+    ids["shared syllabus"] = [f"{p['id']}/{c['id']}" for p, c in built]
+    return ids
+
+
 WITHDRAWN = {"northmoor": 3}
 BROKEN_PROVIDER = "kingsbridge"
 
@@ -1763,6 +1794,7 @@ def main() -> None:
     load_vocab()
     rng = random.Random(SEED)
     plan = plan_courses(rng)
+    declared = add_declared(plan)  # appended: every course above keeps its place and its values
 
     # Northmoor: three courses withdrawn (superseded), still in the feed with status "withdrawn".
     nmu = plan["northmoor"]
@@ -1813,6 +1845,9 @@ def main() -> None:
     print(f"total {total}")
     print(f"invalid on purpose (kingsbridge): {bad_subject['id']} (unknown HECoS 109999), {bad_credit['id']} (no credit)")
     print("withdrawn (northmoor): " + ", ".join(c["id"] for c in nmu if c["status"] == "withdrawn"))
+    for kind, pair in declared.items():
+        print(f"declared exclusion ({kind}): {pair[1]} excludes {pair[0]}" if kind == "replacement"
+              else f"declared exclusion ({kind}): {pair[0]} and {pair[1]} exclude each other")
 
 
 if __name__ == "__main__":
