@@ -94,7 +94,7 @@ def main() -> None:
 
     courses, declared = load_courses(args.demo)
     keys = sorted(courses)
-    descriptions = [CourseDescription.from_content(key, key[0], courses[key]) for key in keys]
+    descriptions = [CourseDescription.from_content(key, key[0], courses[key], key[1]) for key in keys]
     findings = detect(descriptions)
     planted = planted_pairs(courses, declared)
 
@@ -115,8 +115,8 @@ def main() -> None:
     for f in beyond[: args.top]:
         c = f.comparison
         print(f"  {f.score:.3f}  {f.a[1]:>16} {courses[f.a]['title'][:38]:38}  {f.b[1]:<16} "
-              f"{courses[f.b]['title'][:38]:38}  (outcomes {c.outcomes:.2f}, title {c.title:.2f}, "
-              f"summary {c.summary:.2f}, subject {c.subject:.1f})")
+              f"{courses[f.b]['title'][:38]:38}  (matched: {', '.join(c.matched) or 'nothing named'}; "
+              f"evidence {c.evidence:.1f})")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ processes or runs agree and may be stored.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -38,8 +39,9 @@ from typing import Any
 
 import numpy as np
 
-from .rarity import Rarity
-from .text import term_set, words
+from .rarity import SENTENCE, Rarity
+from .text import sentences as text_sentences
+from .text import term_set, terms, words
 
 PARTS = ("outcomes", "aims", "description", "title")
 
@@ -57,17 +59,20 @@ class CourseDescription:
     eqf: int | None = None
     credit: float | None = None  # CATS
     aims: str = ""
+    code: str = ""  # the provider's course id ("MATH 201A"): parts of a sequence show in it
 
     @classmethod
-    def from_content(cls, key: Hashable, provider_id: str, content: Mapping[str, Any]) -> CourseDescription:
-        """From a canonical course record (``catalogue.schema``)."""
+    def from_content(cls, key: Hashable, provider_id: str, content: Mapping[str, Any],
+                     code: str = "") -> CourseDescription:
+        """From a canonical course record (``catalogue.schema``) and the course's id at its provider."""
         level = content.get("level") or {}
         credit = content.get("credit") or {}
         subjects = frozenset(code for s in content.get("subjects") or ()
                              for code in (s.get("cah3"), s.get("cah2"), s.get("cah1")) if code)
         return cls(key, provider_id, content.get("title") or "", content.get("summary") or "",
                    tuple(o for o in content.get("learning_outcomes") or () if o), subjects, level.get("eqf"),
-                   float(credit["cats"]) if credit.get("cats") is not None else None, content.get("aims") or "")
+                   float(credit["cats"]) if credit.get("cats") is not None else None, content.get("aims") or "",
+                   code)
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,7 @@ class Tuning:
     rows: int = 2
     bucket_cap: int = 150
     min_estimate: float = 0.16
-    threshold: float = 0.40
+    threshold: float = 0.38
     weight_outcomes: float = 0.50
     weight_description: float = 0.25
     weight_aims: float = 0.10
@@ -93,6 +98,7 @@ class Tuning:
     blend: float = 0.5  # share of the score from everything compared together (the rest: part by part)
     evidence: float = 3.0  # fully specific shared words needed for a full score
     unrelated_subjects: float = 0.85  # factor when both name subjects and share no CAH group
+    sequence: float = 0.3  # factor for two parts of one sequence (``parts_of_a_sequence``)
     adjacent_level: float = 0.8
     reasons: int = 3
     shared_word: float = 0.25  # weight from which a shared word is named among the reasons
@@ -116,6 +122,12 @@ class Profile:
     outcomes: tuple[frozenset[str], ...]
     parts: Mapping[str, frozenset[str]]  # PARTS: "outcomes" is every outcome's terms together
     shingles: frozenset[str]  # every term of the course
+    sentences: Mapping[str, frozenset[str]] = field(default_factory=dict)  # sentence key -> its terms
+
+    @property
+    def counted(self) -> frozenset[str]:
+        """What the course adds to the word counts (``rarity.Rarity.add``): its terms and sentence keys."""
+        return self.shingles | self.sentences.keys()
 
     @property
     def key(self) -> Hashable:
@@ -196,16 +208,33 @@ def profile(description: CourseDescription) -> Profile:
     outcomes = tuple(term_set(o) for o in description.outcomes)
     parts = {"outcomes": frozenset().union(*outcomes), "aims": term_set(description.aims),
              "description": term_set(description.summary), "title": term_set(description.title)}
-    return Profile(description, outcomes, parts, frozenset().union(*parts.values()))
+    found: dict[str, frozenset[str]] = {}
+    for text in (description.summary, description.aims, *description.outcomes):
+        for sentence in text_sentences(text):
+            if len(sentence) >= 3:  # shorter ones are phrases every catalogue repeats by chance
+                found[_sentence_key(sentence)] = frozenset(sentence)
+    return Profile(description, outcomes, parts, frozenset().union(*parts.values()), found)
+
+
+def _sentence_key(sentence: tuple[str, ...]) -> str:
+    """A sentence's words without codes and numbers, so that "Honors version of Mathematics 4A" and "...
+    of Mathematics 4B" are one template."""
+    skeleton = " ".join(t for t in sentence if not any(ch.isdigit() for ch in t))
+    return SENTENCE + hashlib.blake2b(skeleton.encode(), digest_size=8).hexdigest()
 
 
 def rarity_of(profiles: Iterable[Profile]) -> Rarity:
     """The document frequencies of a whole catalogue, from its profiles."""
-    return Rarity.of((p.description.provider_id, p.shingles) for p in profiles)
+    return Rarity.of((p.description.provider_id, p.counted) for p in profiles)
 
 
 def weigh(p: Profile, rarity: Rarity) -> Weighed:
-    weights = rarity.weights(p.description.provider_id, p.shingles)
+    templates = rarity.templates(p.description.provider_id, p.sentences)
+    template_only: set[str] = set()
+    if templates:
+        template_only = set().union(*(p.sentences[key] for key in templates))
+        template_only -= set().union(*(terms for key, terms in p.sentences.items() if key not in templates))
+    weights = rarity.weights(p.description.provider_id, p.shingles, template_only)
     totals = {part: sum(weights[t] for t in terms) for part, terms in p.parts.items()}
     totals["all"] = sum(weights.values())
     return Weighed(p, weights, totals)
@@ -339,6 +368,56 @@ def level_factor(a: int | None, b: int | None, tuning: Tuning = DEFAULT) -> floa
     return 1.0 if gap == 0 else tuning.adjacent_level if gap == 1 else 0.0
 
 
+# A part marker at the end of a title ("Computer Science II", "Calculus, Second Course", "Spanish 2",
+# "Real Analysis (Part B)") or of a course code ("MATH 201A" after "MATH 201B").
+_TITLE_PART = re.compile(r"[\s,:;(\-–]*(?:part\s+)?\b([ivx]{1,4}|\d{1,2}|[a-d]|one|two|three|four|"
+                         r"first|second|third|fourth)(?:\s+course|\s+part)?\)?\s*$", re.IGNORECASE)
+_CODE_PART = re.compile(r"^(.*\d)([A-Da-d])$")
+_ORDINALS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
+             "a": 1, "b": 2, "c": 3, "d": 4, "one": 1, "two": 2, "three": 3, "four": 4, "first": 1,
+             "second": 2, "third": 3, "fourth": 4}
+
+
+def _part(title: str) -> tuple[tuple[str, ...], int | None]:
+    """A title's terms without its part marker, and the part's number (None: no marker)."""
+    match = _TITLE_PART.search(title)
+    if not match:
+        return terms(title), None
+    marker = match.group(1).casefold()
+    number = int(marker) if marker.isdigit() else _ORDINALS.get(marker)
+    return terms(title[: match.start()]), number
+
+
+def parts_of_a_sequence(a: CourseDescription, b: CourseDescription) -> bool:
+    """Two different parts of one sequence: the same title but for the part ("Computer Science I" and
+    "II"; "I" and "1" are the same part), or the same code but for a final part letter ("MATH 201A",
+    "MATH 201B") with titles that share at least half their words. Real catalogues often give every part of a sequence one description; taking part
+    II after part I is a progression, not a repeat, so shared text counts for less (``Tuning.sequence``)."""
+    (stem_a, part_a), (stem_b, part_b) = _part(a.title.strip()), _part(b.title.strip())
+    if stem_a and stem_a == stem_b and part_a is not None and part_b is not None:
+        return part_a != part_b
+    code_a, code_b = _CODE_PART.match(a.code.strip()), _CODE_PART.match(b.code.strip())
+    if not (code_a and code_b and code_a.group(1) == code_b.group(1)
+            and code_a.group(2).upper() != code_b.group(2).upper()):
+        return False
+    if a.title.strip().casefold() == b.title.strip().casefold():
+        return True
+    title_a, title_b = set(terms(a.title)), set(terms(b.title))
+    return bool(title_a) and 4 * len(title_a & title_b) >= len(title_a) + len(title_b)  # Dice >= 0.5
+
+
+# "Workshop: [Topic]", "Special Studies: <topic>", "Experimental course - topic varies."
+_VARIABLE_TOPIC = re.compile(r"\[[^\]]*\]|<[^>]*>|\btopics?\s+(?:varies|vary|change)\b|\bvariable\s+topics?\b",
+                             re.IGNORECASE)
+
+
+def variable_topic(course: CourseDescription) -> bool:
+    """A course whose content changes from one offering to the next (its title holds a placeholder, or it
+    says its topic varies): its text describes a kind of course, not what is learnt, so text never makes
+    it an overlap (two such courses share only the kind)."""
+    return bool(_VARIABLE_TOPIC.search(course.title) or _VARIABLE_TOPIC.search(course.summary))
+
+
 def compare(a: Weighed, b: Weighed, tuning: Tuning = DEFAULT, *, explain: bool = True) -> Comparison:
     """Every part of the similarity of two courses, the score, and (``explain``) the passages behind it."""
     level = level_factor(a.description.eqf, b.description.eqf, tuning)
@@ -358,6 +437,10 @@ def compare(a: Weighed, b: Weighed, tuning: Tuning = DEFAULT, *, explain: bool =
     content = tuning.blend * overall + (1 - tuning.blend) * by_part
     content *= min(1.0, evidence / tuning.evidence)
     score = level * content * (tuning.unrelated_subjects if subject == 0.0 else 1.0)
+    if parts_of_a_sequence(a.description, b.description):
+        score *= tuning.sequence
+    if variable_topic(a.description) or variable_topic(b.description):
+        score = 0.0
     reasons = _reasons(a, b, similarity, tuning) if explain else ()
 
     def rounded(value: float | None) -> float | None:

@@ -69,6 +69,7 @@ class Recomputed:
 class _Course:
     pk: int
     provider_id: str
+    course_id: str
     content_hash: str
     content: dict[str, Any]
     version_id: int
@@ -76,14 +77,14 @@ class _Course:
 
 def _rows():
     return (
-        select(Course.pk, Course.provider_id, Course.status, CourseVersion.content_hash, CourseVersion.content,
-               Course.current_version_id)
+        select(Course.pk, Course.provider_id, Course.course_id, Course.status, CourseVersion.content_hash,
+               CourseVersion.content, Course.current_version_id)
         .join(CourseVersion, CourseVersion.id == Course.current_version_id)
     )
 
 
 def _course(r: Any) -> _Course:
-    return _Course(r.pk, r.provider_id, r.content_hash, r.content, r.current_version_id)
+    return _Course(r.pk, r.provider_id, r.course_id, r.content_hash, r.content, r.current_version_id)
 
 
 def stale(session: Session, limit: int | None = None) -> list[Key]:
@@ -118,7 +119,7 @@ def _active(row: Any) -> bool:
 
 
 def _description(course: _Course) -> detect.CourseDescription:
-    return detect.CourseDescription.from_content(course.pk, course.provider_id, course.content)
+    return detect.CourseDescription.from_content(course.pk, course.provider_id, course.content, course.course_id)
 
 
 # --- recomputation -------------------------------------------------------------------------------
@@ -198,7 +199,7 @@ def recompute_all(session: Session, *, tuning: detect.Tuning = detect.DEFAULT, n
         _mark_current(session, page, ())
         profiles = [detect.profile(_description(c)) for c in page]
         for p in profiles:
-            rarity.add(p.description.provider_id, p.shingles)
+            rarity.add(p.description.provider_id, p.counted)
         sigs = detect.signatures(profiles, tuning)
         _store_bands(session, [c.pk for c in page], detect.band_keys(sigs, tuning), sigs)
         signature_parts.append(sigs)
@@ -258,9 +259,9 @@ def _move_counts(session: Session, touched: Sequence[int], current: Sequence[det
             .where(Course.pk.in_(chunk))
         ):
             delta.add(provider_id, detect.profile(
-                detect.CourseDescription.from_content(None, provider_id, content or {})).shingles, -1)
+                detect.CourseDescription.from_content(None, provider_id, content or {})).counted, -1)
     for p in current:
-        delta.add(p.description.provider_id, p.shingles)
+        delta.add(p.description.provider_id, p.counted)
     moves = [(scope, t, n) for scope, counter in (("", delta.everywhere), *delta.providers.items())
              for t, n in counter.items() if n]
     if not moves:
@@ -301,6 +302,7 @@ def _rarity_for(session: Session, profiles: Sequence[detect.Profile]) -> Rarity:
         for t in p.shingles:
             wanted.add(("", t))
             wanted.add((provider_id, t))
+        wanted.update((provider_id, key) for key in p.sentences)
     return Rarity.from_counts((scope, t, n) for (scope, t), n in _counts(session, wanted).items())
 
 

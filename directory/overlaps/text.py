@@ -120,6 +120,17 @@ def term_set(text: str | None) -> frozenset[str]:
     return frozenset(terms(text))
 
 
+def sentences(text: str | None) -> list[tuple[str, ...]]:
+    """The content terms of each sentence of a text (an outcome, a description), in order."""
+    if not text:
+        return []
+    found = (terms(part) for part in _SENTENCE.split(text))
+    return [sentence for sentence in found if sentence]
+
+
+_SENTENCE = re.compile(r"[.;:!?\n]+(?:\s|$)|\n")
+
+
 def words(text: str | None) -> list[tuple[str, str]]:
     """Every word of a text as written, with its term ("" for a stop word): to say which words matched."""
     if not text:
