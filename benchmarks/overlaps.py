@@ -139,7 +139,8 @@ def main() -> None:
             full = overlaps.recompute_all(session)
         full_seconds = time.perf_counter() - started
         print(f"full detection: {full_seconds:.1f}s; {full.candidates} candidate pairs, {full.detected} overlaps")
-        print(f"  recall of planted pairs: {recall(sessions, planted, pks):.3f}")
+        print(f"  recall of planted pairs: {recall(sessions, planted, pks):.3f}; "
+              f"precision: {precision(sessions, planted, pks):.3f} (flagged pairs that are planted)")
 
         # 1% of courses change: half are rewritten to copy another course (new planted pairs), half edited.
         changed = rng.sample(range(args.courses), max(1, int(args.courses * args.change)))
@@ -177,6 +178,18 @@ def main() -> None:
         print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
               f"Python {platform.python_version()}")
         engine.dispose()
+
+
+def precision(sessions, planted: set[tuple[int, int]], pks: list[int]) -> float:
+    """Planted copies of one course are copies of each other too: a pair of copies counts as planted."""
+    with sessions() as session:
+        found = {(a, b) for a, b in session.execute(select(Overlap.course_a_pk, Overlap.course_b_pk))}
+    family: dict[int, int] = {}
+    for source, copy in sorted(planted):
+        family[pks[copy]] = family.get(pks[source], pks[source])
+        family.setdefault(pks[source], pks[source])
+    right = sum(1 for a, b in found if a in family and b in family and family[a] == family[b])
+    return right / max(1, len(found))
 
 
 def recall(sessions, planted: set[tuple[int, int]], pks: list[int]) -> float:

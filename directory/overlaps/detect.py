@@ -205,14 +205,19 @@ class Finding:
 
 
 def profile(description: CourseDescription) -> Profile:
-    outcomes = tuple(term_set(o) for o in description.outcomes)
-    parts = {"outcomes": frozenset().union(*outcomes), "aims": term_set(description.aims),
-             "description": term_set(description.summary), "title": term_set(description.title)}
     found: dict[str, frozenset[str]] = {}
-    for text in (description.summary, description.aims, *description.outcomes):
-        for sentence in text_sentences(text):
+
+    def passage(text: str) -> frozenset[str]:
+        """The passage's terms (its sentences' together), noting its sentences as it goes."""
+        split = text_sentences(text)
+        for sentence in split:
             if len(sentence) >= 3:  # shorter ones are phrases every catalogue repeats by chance
                 found[_sentence_key(sentence)] = frozenset(sentence)
+        return frozenset(t for sentence in split for t in sentence)
+
+    outcomes = tuple(passage(o) for o in description.outcomes)
+    parts = {"outcomes": frozenset().union(*outcomes), "aims": passage(description.aims),
+             "description": passage(description.summary), "title": term_set(description.title)}
     return Profile(description, outcomes, parts, frozenset().union(*parts.values()), found)
 
 

@@ -270,19 +270,27 @@ def _move_counts(session: Session, touched: Sequence[int], current: Sequence[det
     for scope, t, n in moves:
         stored[(scope, t)] = stored.get((scope, t), 0) + n
     keys = [(scope, t) for scope, t, _ in moves]
-    for chunk in _chunks(keys):
-        session.execute(delete(OverlapTerm).where(tuple_(OverlapTerm.scope, OverlapTerm.term).in_(chunk)))
+    by_scope: dict[str, list[str]] = defaultdict(list)
+    for scope, t in keys:
+        by_scope[scope].append(t)
+    for scope, scope_terms in by_scope.items():
+        for chunk in _chunks(scope_terms, 2000):
+            session.execute(delete(OverlapTerm).where(OverlapTerm.scope == scope, OverlapTerm.term.in_(chunk)))
     _store_counts(session, ((scope, t, stored[(scope, t)]) for scope, t in dict.fromkeys(keys)
                             if stored[(scope, t)] > 0))
 
 
 def _counts(session: Session, wanted: Iterable[tuple[str, str, Any]]) -> dict[tuple[str, str], int]:
-    keys = list(dict.fromkeys((scope, t) for scope, t, *_ in wanted))
+    """The stored counts of these (scope, term) keys, looked up scope by scope (a primary-key range)."""
+    by_scope: dict[str, set[str]] = defaultdict(set)
+    for scope, t, *_ in wanted:
+        by_scope[scope].add(t)
     found: dict[tuple[str, str], int] = {}
-    for chunk in _chunks(keys):
-        found.update(((scope, t), n) for scope, t, n in session.execute(
-            select(OverlapTerm.scope, OverlapTerm.term, OverlapTerm.courses)
-            .where(tuple_(OverlapTerm.scope, OverlapTerm.term).in_(chunk))))
+    for scope, scope_terms in by_scope.items():
+        for chunk in _chunks(sorted(scope_terms), 2000):
+            found.update(((scope, t), n) for t, n in session.execute(
+                select(OverlapTerm.term, OverlapTerm.courses)
+                .where(OverlapTerm.scope == scope, OverlapTerm.term.in_(chunk))))
     return found
 
 

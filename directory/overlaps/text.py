@@ -82,6 +82,8 @@ _STEMMER = (
 
 def fold(text: str) -> str:
     """Lower case without accents ("Café" -> "cafe")."""
+    if text.isascii():  # most course text: nothing to decompose
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
