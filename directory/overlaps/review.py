@@ -186,7 +186,10 @@ def _names(session: Session, overlaps: Sequence[Overlap]) -> _Names:
                 select(OAuthClient.client_id, OAuthClient.org_id).where(OAuthClient.client_id.in_(clients))):
             orgs[f"client:{client_id}"] = org_id
     wanted = declared | {org for org in orgs.values() if org}
-    providers = dict(session.execute(select(Provider.id, Provider.name).where(Provider.id.in_(wanted)))) if wanted else {}
+    providers: dict[str, str] = {}
+    if wanted:
+        providers = {pid: name for pid, name in session.execute(
+            select(Provider.id, Provider.name).where(Provider.id.in_(wanted)))}
     deciders = {by: f"{providers.get(org, org)}'s staff" if org else "the consortium" for by, org in orgs.items()}
     for o in overlaps:  # "operator" (the command line), or an account since removed
         if o.decided_by and o.decided_by not in deciders:
