@@ -205,7 +205,8 @@ def test_a_declared_overlap_says_who_declared_it(instance, world, client):
 
 
 def test_a_decision_by_an_administrator_is_the_consortiums(instance, world, client):
-    decide(instance, overlaps.confirm, ADMIN, world[frozenset({"GA", "GRP"})])
+    admin = add_user(instance, "admin@example.org", Role.ADMIN)
+    decide(instance, overlaps.confirm, Identity(user_id=admin.id, role=Role.ADMIN), world[frozenset({"GA", "GRP"})])
     page = client.get(f"/courses/{B}/GRP").get_data(as_text=True)
     assert "confirmed by the consortium on 3 March 2027" in page
 
