@@ -284,24 +284,24 @@ def _passages(reasons: Iterable[dict[str, Any]]) -> list[Passage]:
 
 def passage(reason: dict[str, Any]) -> Passage:
     first, second = reason.get("outcome") or "", reason.get("other_outcome") or ""
-    common = _terms(first) & _terms(second)
+    common = text.term_set(first) & text.term_set(second)
     if reason.get("shared"):
         listed = set()
         for word in reason["shared"]:
-            listed |= _terms(str(word)) | {text.fold(str(word))}  # a word, or already a term
+            listed |= text.term_set(str(word)) | {text.fold(str(word))}  # a word, or already a term
         common &= listed
     return Passage(PART_WORDS.get(reason.get("part") or "outcomes", str(reason.get("part"))),
                    segments(first, common), segments(second, common), reason.get("similarity"))
 
 
-def segments(passage_text: str, marked: Iterable[str] | frozenset[str]) -> tuple[tuple[str, bool], ...]:
+def segments(passage_text: str, marked: Iterable[str]) -> tuple[tuple[str, bool], ...]:
     """``passage_text`` cut into runs of ``(text, marked)``, a word marked when one of its terms is in
     ``marked``; joined back, the runs are the text unchanged."""
     marked = frozenset(marked)
     runs: list[tuple[str, bool]] = []
     at = 0
     for match in _WORD.finditer(passage_text):
-        word_terms = _terms(match.group())
+        word_terms = text.term_set(match.group())
         if word_terms & marked:
             if match.start() > at:
                 runs.append((passage_text[at:match.start()], False))
@@ -310,10 +310,6 @@ def segments(passage_text: str, marked: Iterable[str] | frozenset[str]) -> tuple
     if at < len(passage_text):
         runs.append((passage_text[at:], False))
     return tuple(runs)
-
-
-def _terms(words: str) -> frozenset[str]:
-    return text.term_set(words)
 
 
 # --- the planner ---------------------------------------------------------------------------------
