@@ -5,7 +5,8 @@ hand) into the engine's achievements, evaluates each relevant pathway with the p
 (``directory.pathways.rules``), and adds what only the store knows: concrete suggestions for what is
 missing (next start, mode, cost), confirmed overlaps between the learner's courses, and for credit the
 awarding member has to recognise, whether an agreement covers it (``AgreementLookup``) and the link that
-starts the transfer request.
+starts the transfer request. Suspected overlaps (detected, undecided) do not change what counts; the plan
+names them so the learner is not surprised if the universities confirm one.
 """
 
 from __future__ import annotations
@@ -92,9 +93,18 @@ class PathwayPlan:
 
 
 @dataclass(frozen=True)
+class SuspectedOverlap:
+    """Two of the learner's courses detected as alike that nobody has confirmed or dismissed yet."""
+
+    first: engine.Achievement
+    second: engine.Achievement
+
+
+@dataclass(frozen=True)
 class Plan:
     achievements: list[engine.Achievement]
     pathways: list[PathwayPlan]
+    suspected: list[SuspectedOverlap] = field(default_factory=list)
 
 
 def achievements(session: Session, claims: Sequence[Claim]) -> list[engine.Achievement]:
@@ -153,20 +163,42 @@ def _described(key: str, claim: Claim) -> engine.Achievement:
                               provider_id=claim.provider_id or None)
 
 
-def learner_overlaps(session: Session, held: Iterable[engine.Achievement]) -> set[tuple[str, str]]:
-    """Confirmed overlaps among the learner's directory courses, as pairs of course keys."""
+def _course_pks(session: Session, held: Iterable[engine.Achievement]) -> dict[int, str]:
+    """The catalogue's primary keys of the learner's directory courses, to their course keys."""
     keys = {a.course for a in held if a.course}
     if len(keys) < 2:
-        return set()
+        return {}
+    pairs = [split_key(k) for k in keys]
+    rows = session.execute(select(Course.pk, Course.provider_id, Course.course_id).where(
+        Course.provider_id.in_({p for p, _ in pairs}), Course.course_id.in_({c for _, c in pairs})))
+    return {pk: f"{p}/{c}" for pk, p, c in rows if f"{p}/{c}" in keys}
+
+
+def learner_overlaps(session: Session, held: Iterable[engine.Achievement]) -> set[tuple[str, str]]:
+    """Confirmed overlaps among the learner's directory courses, as pairs of course keys."""
     try:
         from ..overlaps.service import confirmed_pairs
     except ImportError:  # overlap detection not installed: nothing counts twice but the same course
         return set()
-    pairs = [split_key(k) for k in keys]
-    rows = session.execute(select(Course.pk, Course.provider_id, Course.course_id).where(
-        Course.provider_id.in_({p for p, _ in pairs}), Course.course_id.in_({c for _, c in pairs})))
-    key_of = {pk: f"{p}/{c}" for pk, p, c in rows if f"{p}/{c}" in keys}
+    key_of = _course_pks(session, held)
+    if not key_of:
+        return set()
     return {(key_of[a], key_of[b]) for a, b in confirmed_pairs(session, key_of) if a in key_of and b in key_of}
+
+
+def learner_suspected(session: Session, held: Sequence[engine.Achievement]) -> list[SuspectedOverlap]:
+    """Suspected overlaps among the learner's directory courses: both still count (nobody has confirmed
+    them), but the learner is told that if the universities confirm one, only one course will."""
+    try:
+        from ..overlaps.review import suspected_pairs
+    except ImportError:  # overlap detection not installed
+        return []
+    key_of = _course_pks(session, held)
+    if not key_of:
+        return []
+    by_course = {a.course: a for a in held if a.course}
+    found = [(by_course[key_of[a]], by_course[key_of[b]]) for a, b in suspected_pairs(session, key_of)]
+    return sorted((SuspectedOverlap(x, y) for x, y in found), key=lambda s: (s.first.key, s.second.key))
 
 
 def plan(session: Session, claims: Sequence[Claim], today: date, *, options: PlannerOptions = PlannerOptions(),
@@ -200,7 +232,7 @@ def plan(session: Session, claims: Sequence[Claim], today: date, *, options: Pla
             transfers=_transfers(progress, by_key, awarding, lookup),
             expiring=[c for c in progress.credits if c.expiring_soon],
         ))
-    return Plan(held, plans)
+    return Plan(held, plans, learner_suspected(session, held))
 
 
 def _suggestions(progress: engine.Progress, courses: dict[str, NamedCourse],

@@ -120,4 +120,8 @@ def plan_as_dict(plan: Plan) -> dict[str, Any]:
                                     if a.level else None),
                           "awarded_on": a.awarded_on.isoformat()} for a in plan.achievements],
         "pathways": [pathway_plan(item) for item in plan.pathways],
+        "suspected_overlaps": [{"achievements": [s.first.key, s.second.key],
+                                "words": f"{s.first.title} and {s.second.title} may overlap — the universities "
+                                         "will check; if they confirm it, only one will count"}
+                               for s in plan.suspected],
     }

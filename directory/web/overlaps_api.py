@@ -8,6 +8,7 @@ from typing import Any
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
+from ..overlaps import review as overlap_review
 from ..overlaps import service as overlaps
 from . import problems, schemas
 from .access import identity, public, require
@@ -38,6 +39,9 @@ class OverlapOut(Schema):
     course = fields.Nested(CourseRef, metadata={"description": "The other course"})
     score = fields.Float(metadata={"description": "0 to 1; pairs from 0.45 are listed"})
     status = fields.String(metadata={"description": "detected, confirmed or dismissed"})
+    level = fields.String(metadata={"description": "What the overlap means to a learner: confirmed (only one of the two "
+                                    "counts towards one award), suspected (detected, the universities will check) "
+                                    "or dismissed (not an overlap)"})
     reasons = fields.List(fields.Nested(ReasonOut))
 
 
@@ -56,6 +60,7 @@ def overlap_as_dict(item: overlaps.CourseOverlap) -> dict[str, Any]:
                    "provider": {"id": other.provider.id, "name": other.provider.name}},
         "score": item.score,
         "status": item.status.value,
+        "level": overlap_review.level_of(item.status).value,
         "reasons": item.reasons,
     }
 

@@ -20,7 +20,7 @@ from ..catalogue import listing, words
 from ..catalogue import service as catalogue
 from ..catalogue.vocab import EQF_LEVEL_SHORT
 from ..catalogue.words import FRAMEWORK_NAMES
-from ..overlaps import service as overlap_service
+from ..overlaps import review as overlap_review
 from ..pathways import service as pathway_service
 from ..search.facets import CREDIT_BUCKETS, LANGUAGE_LABELS, MODE_LABELS, SCHEDULE_LABELS
 from ..search.query import FacetValue, SearchQuery, SearchResult
@@ -237,7 +237,7 @@ def course_page(provider_id: str, course_id: str):
     content = course.current_version.content
     page_url = url_for("pages.course_page", provider_id=provider_id, course_id=course_id, _external=True)
     in_pathways = pathway_service.annotations(db(), provider_id, course_id, content.get("pathways") or [])
-    overlapping = overlap_service.overlaps_of(db(), provider_id, course_id, per_page=5)
+    overlapping = overlap_review.course_notes(db(), provider_id, course_id, shown=5)
     # The expected fields (listing policy) this record lacks: said where each would be, in plain words.
     gaps = {name: f"not published by {course.provider.name} yet" for name in
             listing.expected_missing(course.current_version.missing, instance().settings.listing_expected_only)}

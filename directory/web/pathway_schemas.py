@@ -83,3 +83,6 @@ class PlanOut(Schema):
     achievements = fields.List(fields.Dict())
     pathways = fields.List(fields.Dict(), metadata={
         "description": "Per pathway: progress against every rule, suggestions, credit use and transfers"})
+    suspected_overlaps = fields.List(fields.Dict(), metadata={
+        "description": "Pairs of the achievements (their keys) that may overlap: both count until the universities "
+                       "confirm it, then only one does"})

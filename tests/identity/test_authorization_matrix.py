@@ -111,6 +111,10 @@ def routes(ids) -> dict[tuple[str, str], Case]:
         ("admin.pathways_withdraw", "POST"): Case("/admin/pathways/none/withdraw", ADMIN, ok=(400,)),
         ("overlap_admin.review", "GET"): Case("/admin/overlaps/", ADMIN),
         ("overlap_admin.decide", "POST"): Case("/admin/overlaps/999", ADMIN, ok=(404,), data={"decision": "dismiss"}),
+        # the member staff's review: staff see their member's pairs, administrators all, learners are refused
+        # by the service (they act for no member); deciding is may_decide's (no such overlap here)
+        ("overlap_review.review", "GET"): Case("/member/overlaps/", SIGNED_IN, ok=(200, 403)),
+        ("overlap_review.decide", "POST"): Case("/member/overlaps/999", SIGNED_IN, ok=(404,), data={"decision": "dismiss"}),
         # overlap decisions: staff of either course's provider, or an administrator (no such overlap here)
         ("overlaps.ConfirmOverlap", "POST"): Case("/api/v1/overlaps/999/confirm", SIGNED_IN, ok=(403, 404)),
         ("overlaps.DismissOverlap", "POST"): Case("/api/v1/overlaps/999/dismiss", SIGNED_IN, ok=(403, 404)),
