@@ -198,3 +198,37 @@ def test_outcomes_in_another_language_are_compared_on_what_they_have_and_never_c
     greek = course("el", ["Κατάρτιση ενοποιημένων οικονομικών καταστάσεων"], title="Λογιστική ομίλων", provider="P4")
     empty = course("empty", [], title="", summary="")
     assert detect.detect([GROUP_ACCOUNTS, welsh, greek, empty]) == []
+
+
+def test_template_sentences_of_a_provider_are_not_evidence():
+    """'Honors version of Mathematics 4A. Mathematical inquiry course ...' written for three courses."""
+    template = "Honors version of Mathematics {0}. Mathematical inquiry course is developed through problem solving and discovery."
+    honours = [course(f"h{n}", [], title=f"Inquiry based {topic}", summary=template.format(code), provider="U")
+               for n, (code, topic) in enumerate([("4A", "linear algebra"), ("4B", "differential equations"),
+                                                   ("6A", "vector calculus")])]
+    others = department("U", TOPICS)
+    assert detect.detect([*honours, *others]) == []
+    # The same two sentences in only two courses could be one course listed twice: they still count.
+    assert detect.detect([*honours[:2], *others]) != []
+
+
+def test_parts_of_one_sequence_sharing_a_description_are_a_progression():
+    text = "Basic concepts and practices of computer science: algorithmic problem solving, abstraction, " \
+           "object-oriented design and programming, software organisation, analysis of algorithms."
+    parts = [course(n, [], title=f"Computer Science {n}", summary=text, subjects=frozenset()) for n in ("I", "II", "III")]
+    assert detect.detect(parts) == []
+    same_part = [course("a", [], title="Computer Science I", summary=text),
+                 course("b", [], title="Computer science 1", summary=text, provider="P2")]
+    assert len(detect.detect(same_part)) == 1
+    coded = [CourseDescription(key, "U", "Real Analysis", "Measure theory and integration; point set topology; "
+                               "Lp spaces; the Riesz representation theorem.", eqf=7, code=key)
+             for key in ("MATH 201A", "MATH 201B")]
+    assert detect.parts_of_a_sequence(*coded) and detect.detect(coded) == []
+
+
+def test_a_course_whose_topic_varies_is_never_flagged_on_its_placeholder_text():
+    text = "An intensive experience, limited in scope and time, in which a group of students focus on skills " \
+           "development rather than content mastery."
+    workshops = [course(n, [], title="Workshop: [Topic]", summary=text, eqf=7, provider=f"P{n}") for n in range(2)]
+    assert detect.variable_topic(workshops[0])
+    assert detect.detect(workshops) == []
