@@ -8,6 +8,7 @@ from typing import Any
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
+from ..overlaps import detect
 from ..overlaps import review as overlap_review
 from ..overlaps import service as overlaps
 from . import problems, schemas
@@ -29,15 +30,19 @@ class CourseRef(Schema):
 
 
 class ReasonOut(Schema):
-    outcome = fields.String(metadata={"description": "A learning outcome of this course"})
-    other_outcome = fields.String(metadata={"description": "The other course's closest outcome"})
+    part = fields.String(dump_default="outcomes", metadata={
+        "description": "Which part matched: outcomes, aims, description, title; declared: the provider said so"})
+    outcome = fields.String(metadata={"description": "The passage of this course (a learning outcome, its aims, ...)"})
+    other_outcome = fields.String(metadata={"description": "The other course's matching passage"})
     similarity = fields.Float(metadata={"description": "0 to 1"})
+    shared = fields.List(fields.String(), dump_default=[], metadata={
+        "description": "The specific words the two passages share (common and house-style words left out)"})
 
 
 class OverlapOut(Schema):
     id = fields.Integer(metadata={"description": "The overlap's id (to confirm or dismiss it)"})
     course = fields.Nested(CourseRef, metadata={"description": "The other course"})
-    score = fields.Float(metadata={"description": "0 to 1; pairs from 0.45 are listed"})
+    score = fields.Float(metadata={"description": f"0 to 1; pairs from {detect.DEFAULT.threshold} (the detection threshold) are listed"})
     status = fields.String(metadata={"description": "detected, confirmed or dismissed"})
     level = fields.String(metadata={"description": "What the overlap means to a learner: confirmed (only one of the two "
                                     "counts towards one award), suspected (detected, the universities will check) "
