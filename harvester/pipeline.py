@@ -645,14 +645,15 @@ def sort_document(validator: CourseValidator, document: FeedDocument, *, profile
             quarantine(item.id, [("id", "duplicate id in this feed: the first record with it, a qualification, "
                                         "was used")], str(item.raw.get("title") or ""), dict(item.raw))
         else:
-            _sort_record(item, sorting, states, validator, salt, quarantine, provider_name, rival_feeds)
+            _sort_record(item, sorting, states, validator, salt, quarantine, provider_name, rival_feeds, provider_id)
     if progress is not None:
         progress(sorting.count, document.total)
     return sorting
 
 
 def _sort_record(item: Record, sorting: _Sorting, states, validator: CourseValidator, salt: bytes,
-                 quarantine, provider_name: str, rival_feeds: frozenset[str] = frozenset()) -> None:
+                 quarantine, provider_name: str, rival_feeds: frozenset[str] = frozenset(),
+                 provider_id: str | None = None) -> None:
     unusable = None
     try:
         raw_bytes = orjson.dumps(item.raw, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
@@ -686,7 +687,7 @@ def _sort_record(item: Record, sorting: _Sorting, states, validator: CourseValid
         # The default below applies before a policy requiring an awarding body is checked: the provider is one.
         raw = {**raw, "awarding_body": {"name": provider_name}}
     try:
-        record = validator.load(raw)
+        record = validator.load(raw, provider_id)  # the member: an exclusion's provider by default
     except ValidationError as exc:
         problems = [(e.field, e.reason) for e in validator.errors(exc)]
         quarantine(item.id, problems or [("(record)", "invalid")], raw_bytes.decode("utf-8", "replace"), item.raw)
