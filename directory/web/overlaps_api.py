@@ -31,6 +31,11 @@ class ReasonOut(Schema):
     outcome = fields.String(metadata={"description": "A learning outcome of this course"})
     other_outcome = fields.String(metadata={"description": "The other course's closest outcome"})
     similarity = fields.Float(metadata={"description": "0 to 1"})
+    part = fields.String(metadata={"description": "Only on a declared overlap's reason: \"declared\""})
+    declared_by = fields.String(metadata={"description": "Only on a declared overlap's reason: the provider id of "
+                                                         "the course whose feed says so"})
+    reason = fields.String(allow_none=True, metadata={"description": "Only on a declared overlap's reason: the "
+                                                                     "provider's words, if any"})
 
 
 class OverlapOut(Schema):
@@ -38,6 +43,9 @@ class OverlapOut(Schema):
     course = fields.Nested(CourseRef, metadata={"description": "The other course"})
     score = fields.Float(metadata={"description": "0 to 1; pairs from 0.45 are listed"})
     status = fields.String(metadata={"description": "detected, confirmed or dismissed"})
+    origin = fields.String(metadata={"description": "detected (from the courses' content) or declared (a "
+                                                    "provider's feed says the two cannot be counted together: "
+                                                    "confirmed, and only the feed can change it)"})
     reasons = fields.List(fields.Nested(ReasonOut))
 
 
@@ -56,6 +64,7 @@ def overlap_as_dict(item: overlaps.CourseOverlap) -> dict[str, Any]:
                    "provider": {"id": other.provider.id, "name": other.provider.name}},
         "score": item.score,
         "status": item.status.value,
+        "origin": item.origin.value,
         "reasons": item.reasons,
     }
 
@@ -100,6 +109,7 @@ class DismissOverlap(MethodView):
     @require("catalogue:publish")
     @blp.response(200, DecisionOut)
     def post(self, overlap_id):
-        """Dismiss a detected overlap: it is not flagged again unless one of the courses changes."""
+        """Dismiss a detected overlap: it is not flagged again unless one of the courses changes. A declared
+        overlap cannot be dismissed (409): the provider's feed must change."""
         with instance().sessions.begin() as session:
             return _decided(overlaps.dismiss(session, identity(), overlap_id))
