@@ -183,10 +183,10 @@ def _decided_by(holding: Sequence[_Declaration]) -> str:
 def _hashes(session: Session, pks: Sequence[int]) -> dict[int, str]:
     found: dict[int, str] = {}
     for chunk in _chunks(pks):
-        found.update(session.execute(
+        found.update((pk, content_hash) for pk, content_hash in session.execute(
             select(Course.pk, CourseVersion.content_hash)
             .join(CourseVersion, CourseVersion.id == Course.current_version_id).where(Course.pk.in_(chunk))
-        ).tuples())
+        ))
     return found
 
 
