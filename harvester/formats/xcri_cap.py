@@ -122,6 +122,12 @@ Not in XCRI-CAP, so never set: ``status`` (defaults to active), ``assessment_sup
 when the feed was written, not when a course changed). Everything else the feed carries (venues,
 applyFrom, studyMode, careerOutcome and other description types, regulations, extension elements and
 attributes, ...) is listed once per feed in ``FeedDocument.unmapped``.
+
+Exclusions (``excludes``: courses that cannot be counted together, docs/feed-format.md): XCRI-CAP 1.2 has no
+element for them, so an XCRI-CAP feed declares none. They are deliberately not guessed from free text
+("replaces ...", "cannot be taken with ..." in a description): a declared exclusion is a confirmed overlap
+that refuses credit at once, too strong to rest on a reading of prose. (A feed's own extension elements are
+reported as unmapped, like any other; the OOAPI adapter that could carry them is not built yet.)
 """
 
 from __future__ import annotations
