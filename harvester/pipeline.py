@@ -84,8 +84,10 @@ INCOMPLETE_LISTED = 50
 # Bump when validation rules or derived fields change: every record is then validated again, even in
 # feeds whose bytes have not changed.
 # 2: LDCS subjects; JACS 3.0 mapped to the CAH v1.3 groups; 3: mapping profiles; 4: qualifications recognised
-# (harvester.qualifications); 5: the listing policy (learning outcomes expected, not required, by default)
-RULES_VERSION = "5"
+# (harvester.qualifications); 5: the listing policy (learning outcomes expected, not required, by default);
+# 6: ``excludes`` validated (a record that sent it before kept it under extensions; re-sorting declares it,
+# and a course without it keeps its content hash: no new versions)
+RULES_VERSION = "6"
 
 
 @dataclass(frozen=True)

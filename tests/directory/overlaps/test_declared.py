@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from directory.catalogue.models import Course
+from directory.catalogue.models import Course, CourseVersion
 from directory.errors import Conflict
 from directory.identity.identity import Identity, Role
 from directory.overlaps import declared
@@ -197,3 +197,23 @@ def test_nobody_may_dismiss_or_confirm_a_declared_pair(app, instance):
     with instance.sessions.begin() as session, pytest.raises(Conflict):
         overlaps.dismiss(session, ADMIN, overlap_id)
     assert pair(instance, (A, "NEW"), (A, "OLD")).status is OverlapStatus.CONFIRMED
+
+
+
+def test_a_record_that_sent_excludes_before_the_field_existed_declares_it_at_the_next_harvest(instance):
+    body = [course("NEW", excludes=[{"course_id": "OLD"}]), course("OLD", **WOUND_CARE)]
+    publish(instance, A, body)
+    with instance.sessions.begin() as session:  # what the rules before this field stored: an extension
+        new = session.get(Course, pk_of(session, A, "NEW"))
+        content = dict(new.current_version.content)
+        content["extensions"] = {"excludes": [{"course_id": "OLD"}]}
+        del content["excludes"]
+        session.execute(CourseVersion.__table__.update().where(CourseVersion.id == new.current_version_id)
+                        .values(content=content, content_hash="before"))
+        session.execute(Overlap.__table__.delete())
+        session.execute(DeclaredExclusion.__table__.delete())
+        # The rules version is part of every record's hash (pipeline.RULES_VERSION): the hash of the record as
+        # sorted under the rules before differs, so the unchanged record is validated again.
+        session.execute(Course.__table__.update().values(source_hash="sorted under rules version 5"))
+    publish(instance, A, [*body, course("ANOTHER")])  # a changed document (the same one is not read again)
+    assert pair(instance, (A, "NEW"), (A, "OLD")).origin is OverlapOrigin.DECLARED
