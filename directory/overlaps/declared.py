@@ -88,15 +88,17 @@ def _replace_declarations(session: Session, pks: Sequence[int]) -> None:
     rows: list[dict[str, Any]] = []
     for chunk in _chunks(pks):
         session.execute(delete(DeclaredExclusion).where(DeclaredExclusion.course_pk.in_(chunk)))
-        for pk, status, content in session.execute(
-            select(Course.pk, Course.status, CourseVersion.content)
+        # Only the two keys read from the database, not whole contents: sync_all reads every course.
+        for pk, status, listed, excludes in session.execute(
+            select(Course.pk, Course.status, CourseVersion.content["status"].as_string(),
+                   CourseVersion.content["excludes"])
             .join(CourseVersion, CourseVersion.id == Course.current_version_id).where(Course.pk.in_(chunk))
         ):
-            if status is not CourseStatus.ACTIVE or (content or {}).get("status", "active") != "active":
+            if status is not CourseStatus.ACTIVE or (listed or "active") != "active" or not excludes:
                 continue
             # The validator collapsed duplicates; a set keeps the primary key safe for content stored otherwise.
             seen: set[tuple[str, str]] = set()
-            for entry in content.get("excludes") or ():
+            for entry in excludes:
                 key = (entry.get("provider_id"), entry.get("course_id"))
                 if None in key or key in seen:
                     continue
