@@ -84,8 +84,10 @@ INCOMPLETE_LISTED = 50
 # Bump when validation rules or derived fields change: every record is then validated again, even in
 # feeds whose bytes have not changed.
 # 2: LDCS subjects; JACS 3.0 mapped to the CAH v1.3 groups; 3: mapping profiles; 4: qualifications recognised
-# (harvester.qualifications); 5: the listing policy (learning outcomes expected, not required, by default)
-RULES_VERSION = "5"
+# (harvester.qualifications); 5: the listing policy (learning outcomes expected, not required, by default);
+# 6: ``excludes`` validated (a record that sent it before kept it under extensions; re-sorting declares it,
+# and a course without it keeps its content hash: no new versions)
+RULES_VERSION = "6"
 
 
 @dataclass(frozen=True)
@@ -645,14 +647,15 @@ def sort_document(validator: CourseValidator, document: FeedDocument, *, profile
             quarantine(item.id, [("id", "duplicate id in this feed: the first record with it, a qualification, "
                                         "was used")], str(item.raw.get("title") or ""), dict(item.raw))
         else:
-            _sort_record(item, sorting, states, validator, salt, quarantine, provider_name, rival_feeds)
+            _sort_record(item, sorting, states, validator, salt, quarantine, provider_name, rival_feeds, provider_id)
     if progress is not None:
         progress(sorting.count, document.total)
     return sorting
 
 
 def _sort_record(item: Record, sorting: _Sorting, states, validator: CourseValidator, salt: bytes,
-                 quarantine, provider_name: str, rival_feeds: frozenset[str] = frozenset()) -> None:
+                 quarantine, provider_name: str, rival_feeds: frozenset[str] = frozenset(),
+                 provider_id: str | None = None) -> None:
     unusable = None
     try:
         raw_bytes = orjson.dumps(item.raw, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
@@ -686,7 +689,7 @@ def _sort_record(item: Record, sorting: _Sorting, states, validator: CourseValid
         # The default below applies before a policy requiring an awarding body is checked: the provider is one.
         raw = {**raw, "awarding_body": {"name": provider_name}}
     try:
-        record = validator.load(raw)
+        record = validator.load(raw, provider_id)  # the member: an exclusion's provider by default
     except ValidationError as exc:
         problems = [(e.field, e.reason) for e in validator.errors(exc)]
         quarantine(item.id, problems or [("(record)", "invalid")], raw_bytes.decode("utf-8", "replace"), item.raw)

@@ -378,6 +378,66 @@ class PathwayRefs(_Field):
         return _items(value, one)
 
 
+def _identifier(value: Any, *, max_length: int = 200) -> str:
+    """A course or provider id as feeds write them: a non-empty string, or a number (UKPRNs often are)."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValidationError("Not a valid string.")
+    text = str(value).strip()
+    if not text:
+        raise ValidationError("Shorter than minimum length 1.")
+    if len(text) > max_length:
+        raise ValidationError(f"Longer than maximum length {max_length}.")
+    return text
+
+
+class Excludes(_Field):
+    """Courses a learner cannot count together with this one: ``[{course_id, provider_id?, reason?}]``.
+
+    ``provider_id`` stays None when the feed leaves it out: the validator fills in the course's own
+    provider (``CourseValidator.load``), which only the harvest knows, and refuses a course excluding itself."""
+
+    def check(self, value):
+        def one(item):
+            data, errors, result = _mapping(item), {}, {}
+            for key, required in (("course_id", True), ("provider_id", False)):
+                if data.get(key) is None:
+                    if required:  # not the listing policy's "required to list a course" words
+                        errors[key] = ["an exclusion names the course_id of the course it excludes"]
+                    result[key] = None
+                    continue
+                try:
+                    result[key] = _identifier(data[key])
+                except ValidationError as exc:
+                    errors[key] = exc.messages
+            reason = data.get("reason")
+            if reason is not None and not isinstance(reason, str):
+                errors["reason"] = ["Not a valid string."]
+            elif reason is not None and len(reason.strip()) > 500:
+                errors["reason"] = ["Longer than maximum length 500."]
+            _raise_if(errors)
+            return {"provider_id": result["provider_id"], "course_id": result["course_id"],
+                    "reason": _text(reason) and reason.strip()}
+
+        return _items(value, one)
+
+
+def own_exclusions(excludes: list[dict[str, Any]], course_id: str, provider_id: str | None) -> list[dict[str, Any]]:
+    """``excludes`` with the course's own provider filled in and duplicates collapsed (the first one's
+    reason kept); ValidationError (``excludes[n].course_id``) for an entry naming the course itself."""
+    result, seen, errors = [], set(), {}
+    for index, entry in enumerate(excludes):
+        target = entry["provider_id"] or provider_id
+        if entry["course_id"] == course_id and target in (provider_id, None):
+            errors[index] = {"course_id": [f"a course cannot exclude itself ({entry['course_id']!r})"]}
+            continue
+        if (target, entry["course_id"]) not in seen:
+            seen.add((target, entry["course_id"]))
+            result.append({**entry, "provider_id": target})
+    if errors:
+        raise ValidationError({"excludes": errors})
+    return result
+
+
 class CourseSchema(Schema):
     """One course of a native feed. Required whatever the listing policy: id, title, url, credit, level,
     subjects, mode (listing.FLOOR); the policy may require more (CourseValidator checks those)."""
@@ -410,6 +470,7 @@ class CourseSchema(Schema):
     psrb_recognition = PsrbList(load_default=list)
     skills = TextList(load_default=list)
     pathways = PathwayRefs(load_default=list)
+    excludes = Excludes(load_default=list)
     updated = fields.DateTime(load_default=None)
 
     def __init__(self, vocab: Vocabularies, **kwargs) -> None:
@@ -432,6 +493,10 @@ class CourseSchema(Schema):
             if stamp.tzinfo is None:
                 stamp = stamp.replace(tzinfo=UTC)
             data["updated"] = stamp.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        if not data["excludes"]:
+            # Kept out when empty: a course that declares nothing has the content (and content hash) it had
+            # before the field existed, so adding the field made no new version of any course.
+            del data["excludes"]
         return data
 
 
@@ -480,11 +545,15 @@ class CourseValidator:
         self.expected = tuple(name for name in expected if name not in self.required)
         self._extra = tuple(name for name in self.required if name not in FLOOR)
 
-    def load(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+    def load(self, raw: Mapping[str, Any], provider_id: str | None = None) -> dict[str, Any]:
         """The canonical record of ``raw``; raises ValidationError with marshmallow's messages, a missing
-        required field's in the listing policy's words."""
+        required field's in the listing policy's words. ``provider_id`` (the member the record is listed
+        under) fills in the provider of the courses it ``excludes``; without it (a dry run that knows no
+        member) an exclusion naming no provider keeps None."""
         try:
             record = self._schema.load(raw)
+            if "excludes" in record:
+                record["excludes"] = own_exclusions(record["excludes"], record["id"], provider_id)
         except ValidationError as exc:
             messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
             if not isinstance(raw, Mapping):

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -30,11 +31,17 @@ class OverlapStatus(enum.Enum):
     DISMISSED = "dismissed"
 
 
+class OverlapOrigin(enum.Enum):
+    DETECTED = "detected"  # found by comparing the courses' content (detect.py)
+    DECLARED = "declared"  # a feed said the courses cannot be counted together (declared.py)
+
+
 class Overlap(Base):
     """Two courses (``course_a_pk < course_b_pk``) whose content overlaps: a double-counting risk.
 
     ``content_hash_a``/``_b`` are the courses' content hashes when the pair was last detected; a dismissal
-    holds while both are unchanged.
+    holds while both are unchanged. A DECLARED overlap is confirmed by the provider's feed and follows the
+    feed alone (``declared.sync``): recomputation and staff decisions leave it as it is.
     """
 
     __tablename__ = "course_overlaps"  # "overlaps" is a reserved word in PostgreSQL
@@ -53,6 +60,10 @@ class Overlap(Base):
     status: Mapped[OverlapStatus] = mapped_column(
         Enum(OverlapStatus, name="overlap_status", values_callable=lambda e: [m.value for m in e]),
         default=OverlapStatus.DETECTED,
+    )
+    origin: Mapped[OverlapOrigin] = mapped_column(
+        Enum(OverlapOrigin, name="overlap_origin", values_callable=lambda e: [m.value for m in e]),
+        default=OverlapOrigin.DETECTED, server_default=OverlapOrigin.DETECTED.value,
     )
     content_hash_a: Mapped[str] = mapped_column(String(64))
     content_hash_b: Mapped[str] = mapped_column(String(64))
@@ -103,3 +114,17 @@ class OverlapTerm(Base):
     scope: Mapped[str] = mapped_column(String(200), primary_key=True)
     term: Mapped[str] = mapped_column(String(200), primary_key=True)
     courses: Mapped[int] = mapped_column(Integer)
+
+
+class DeclaredExclusion(Base):
+    """One entry of the ``excludes`` of an active course's current content: the declaring course may not be
+    counted together with the course (provider id, course id) names, which may not be in the directory yet
+    (the index finds the declarations naming a course when it arrives)."""
+
+    __tablename__ = "declared_exclusions"
+    __table_args__ = (Index("ix_declared_exclusions_target", "provider_id", "course_id"),)
+
+    course_pk: Mapped[int] = mapped_column(ForeignKey("courses.pk", ondelete="CASCADE"), primary_key=True)
+    provider_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    course_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    reason: Mapped[str | None] = mapped_column(Text)

@@ -6,7 +6,9 @@ Recomputation keeps three promises:
   decided ones stay (the exchange may still need a confirmed pair) but leave the course's active list;
 - a dismissed pair is not flagged again unless one of its courses' content changes (its content hash
   differs from the one recorded when the pair was detected and dismissed);
-- a confirmed pair stays confirmed (a person decided it); its score and reasons follow the content.
+- a confirmed pair stays confirmed (a person decided it); its score and reasons follow the content;
+- a declared pair (a feed's ``excludes``) follows its declarations alone (``declared.sync``, run at the end
+  of each recomputation): recomputation never removes, downgrades or rescores it.
 
 ``recompute_for`` is incremental: a changed course's band keys (``overlap_bands``) find its candidates in
 one indexed lookup, and their stored signatures (``overlap_signatures``) drop unlikely partners before any
@@ -32,8 +34,16 @@ from ..catalogue.models import Course, CourseStatus, CourseVersion
 from ..catalogue.service import Page, get_course
 from ..db import utcnow
 from ..errors import Conflict, Forbidden, NotFound
-from . import detect
-from .models import Overlap, OverlapBand, OverlapSignature, OverlapState, OverlapStatus, OverlapTerm
+from . import declared, detect
+from .models import (
+    Overlap,
+    OverlapBand,
+    OverlapOrigin,
+    OverlapSignature,
+    OverlapState,
+    OverlapStatus,
+    OverlapTerm,
+)
 from .rarity import COURSES, Rarity
 
 Key = tuple[str, str]
@@ -144,6 +154,7 @@ def recompute_for(session: Session, course_keys: Iterable[Key], *, tuning: detec
     _mark_current(session, changed, leaving)
     if not changed:
         removed = _forget(session, leaving)
+        declared.sync(session, touched, now)
         return Recomputed(0, 0, 0, 0, removed, 0)
 
     sigs = detect.signatures(profiles, tuning)
@@ -178,6 +189,7 @@ def recompute_for(session: Session, course_keys: Iterable[Key], *, tuning: detec
     added, removed, reflagged = _reconcile(session, findings, hashes, existing, now,
                                            scope_active={c.pk for c in changed})
     removed += _forget(session, leaving)
+    declared.sync(session, touched, now)
     return Recomputed(len(changed), len(candidates), len(findings), added, removed, reflagged)
 
 
@@ -222,6 +234,7 @@ def recompute_all(session: Session, *, tuning: detect.Tuning = detect.DEFAULT, n
     findings = detect.judge_pairs(weighed, likely.tolist(), tuning)  # keys are course pks
     existing = list(session.scalars(select(Overlap)))
     added, removed, reflagged = _reconcile(session, findings, hashes, existing, now, scope_active=None)
+    declared.sync_all(session, now)
     return Recomputed(len(pks), len(candidates), len(findings), added, removed, reflagged)
 
 
@@ -371,12 +384,13 @@ def _existing(session: Session, pks: Sequence[int]) -> list[Overlap]:
 
 
 def _forget(session: Session, pks: Sequence[int]) -> int:
-    """Undecided overlaps of courses that left the catalogue go; decided ones stay as a record."""
+    """Undecided overlaps of courses that left the catalogue go; decided and declared ones stay as a record
+    (``declared.sync`` removes a declared one when its declaration goes)."""
     removed = 0
     for chunk in _chunks(list(pks)):
         removed += session.execute(
             delete(Overlap).where(
-                Overlap.status == OverlapStatus.DETECTED,
+                Overlap.status == OverlapStatus.DETECTED, Overlap.origin != OverlapOrigin.DECLARED,
                 or_(Overlap.course_a_pk.in_(chunk), Overlap.course_b_pk.in_(chunk)),
             )
         ).rowcount
@@ -398,6 +412,8 @@ def _reconcile(session: Session, findings: Sequence[detect.Finding], hashes: dic
         found.add((a, b))
         overlap = stored.get((a, b))
         score = finding.score
+        if overlap is not None and overlap.origin is OverlapOrigin.DECLARED:
+            continue  # the feed confirmed it: declared.sync alone changes it
         if overlap is None:
             added_rows.append({"course_a_pk": a, "course_b_pk": b, "score": score, "reasons": reasons,
                                "status": OverlapStatus.DETECTED, "content_hash_a": hashes[a],
@@ -418,6 +434,7 @@ def _reconcile(session: Session, findings: Sequence[detect.Finding], hashes: dic
     for start in range(0, len(added_rows), 5000):
         session.execute(insert(Overlap), added_rows[start : start + 5000])
     stale = [o.id for pair, o in stored.items() if pair not in found and o.status is OverlapStatus.DETECTED
+             and o.origin is not OverlapOrigin.DECLARED
              and (scope_active is None or pair[0] in scope_active or pair[1] in scope_active)]
     for chunk in _chunks(stale):
         session.execute(delete(Overlap).where(Overlap.id.in_(chunk)))
@@ -455,6 +472,7 @@ class CourseOverlap:
     detected: datetime
     decided: datetime | None
     decided_by: str | None
+    origin: OverlapOrigin = OverlapOrigin.DETECTED
 
 
 def overlaps_of(session: Session, provider_id: str, course_id: str, *, include_dismissed: bool = False,
@@ -477,7 +495,7 @@ def overlaps_of(session: Session, provider_id: str, course_id: str, *, include_d
     ).all()
     results = [
         CourseOverlap(o.id, c, o.score, o.status, o.reasons if o.course_a_pk == course.pk else _flipped(o.reasons),
-                      o.detected, o.decided, o.decided_by)
+                      o.detected, o.decided, o.decided_by, o.origin)
         for o, c in rows
     ]
     return Page(total, page, per_page, results)
@@ -493,6 +511,7 @@ class PairForReview:
     score: float
     status: OverlapStatus
     reasons: list[dict[str, Any]]
+    origin: OverlapOrigin = OverlapOrigin.DETECTED
 
 
 def for_review(session: Session, status: OverlapStatus = OverlapStatus.DETECTED, *, page: int = 1,
@@ -506,10 +525,12 @@ def for_review(session: Session, status: OverlapStatus = OverlapStatus.DETECTED,
     total = session.scalar(select(func.count()).select_from(base.subquery()))
     rows = session.execute(base.order_by(Overlap.score.desc(), Overlap.id)
                            .limit(per_page).offset((page - 1) * per_page)).all()
-    return Page(total, page, per_page, [PairForReview(o.id, a, b, o.score, o.status, o.reasons) for o, a, b in rows])
+    return Page(total, page, per_page, [PairForReview(o.id, a, b, o.score, o.status, o.reasons, o.origin)
+                                          for o, a, b in rows])
 
 
 def _flipped(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # Other keys kept: a declared pair's reason says who declared it, whichever side reads it.
     return [{**r, "outcome": r["other_outcome"], "other_outcome": r["outcome"]} for r in reasons]
 
 
@@ -573,6 +594,9 @@ def _decide(session: Session, actor: Actor, overlap_id: int, action: Action, now
         raise NotFound(f"no overlap {overlap_id}")
     if not may_decide(session, actor, overlap):
         raise Forbidden("only an administrator or staff of either course's provider may decide an overlap")
+    if overlap.origin is OverlapOrigin.DECLARED:
+        # Confirming it again would be a no-op, dismissing it would let both count: either way the feed decides.
+        raise IllegalTransition(f"overlap {overlap_id} is declared by the provider in its feed: the feed must change")
     allowed, target = TRANSITIONS[action]
     if overlap.status not in allowed:
         raise IllegalTransition(f"overlap {overlap_id} is {overlap.status.value}: it cannot be {action.value}ed")

@@ -37,6 +37,10 @@ class ReasonOut(Schema):
     similarity = fields.Float(metadata={"description": "0 to 1"})
     shared = fields.List(fields.String(), dump_default=[], metadata={
         "description": "The specific words the two passages share (common and house-style words left out)"})
+    declared_by = fields.String(metadata={"description": "Only on a declared overlap's reason: the provider id of "
+                                                         "the course whose feed says so"})
+    reason = fields.String(allow_none=True, metadata={"description": "Only on a declared overlap's reason: the "
+                                                                     "provider's words, if any"})
 
 
 class OverlapOut(Schema):
@@ -47,6 +51,9 @@ class OverlapOut(Schema):
     level = fields.String(metadata={"description": "What the overlap means to a learner: confirmed (only one of the two "
                                     "counts towards one award), suspected (detected, the universities will check) "
                                     "or dismissed (not an overlap)"})
+    origin = fields.String(metadata={"description": "detected (from the courses' content) or declared (a "
+                                                    "provider's feed says the two cannot be counted together: "
+                                                    "confirmed, and only the feed can change it)"})
     reasons = fields.List(fields.Nested(ReasonOut))
 
 
@@ -66,6 +73,7 @@ def overlap_as_dict(item: overlaps.CourseOverlap) -> dict[str, Any]:
         "score": item.score,
         "status": item.status.value,
         "level": overlap_review.level_of(item.status).value,
+        "origin": item.origin.value,
         "reasons": item.reasons,
     }
 
@@ -110,6 +118,7 @@ class DismissOverlap(MethodView):
     @require("catalogue:publish")
     @blp.response(200, DecisionOut)
     def post(self, overlap_id):
-        """Dismiss a detected overlap: it is not flagged again unless one of the courses changes."""
+        """Dismiss a detected overlap: it is not flagged again unless one of the courses changes. A declared
+        overlap cannot be dismissed (409): the provider's feed must change."""
         with instance().sessions.begin() as session:
             return _decided(overlaps.dismiss(session, identity(), overlap_id))

@@ -122,6 +122,19 @@ Not in XCRI-CAP, so never set: ``status`` (defaults to active), ``assessment_sup
 when the feed was written, not when a course changed). Everything else the feed carries (venues,
 applyFrom, studyMode, careerOutcome and other description types, regulations, extension elements and
 attributes, ...) is listed once per feed in ``FeedDocument.unmapped``.
+
+Exclusions (``excludes``: courses that cannot be counted together, docs/feed-format.md): XCRI-CAP 1.2 has no
+element for them. They are deliberately not guessed from free text ("replaces ...", "cannot be taken with
+..." in a description): a declared exclusion is a confirmed overlap that refuses credit at once, too strong
+to rest on a reading of prose. A feed may say so in the Climbing Frame extension namespace (``CF``), one
+element per excluded course, inside ``course``::
+
+    <cf:excludes xmlns:cf="https://climbing-frame.example/ns/xcri-cap/1" course="DS-101"
+                 provider="10007774">replaces DS-101 from 2025</cf:excludes>
+
+-> ``{"course_id": "DS-101", "provider_id": "10007774", "reason": "replaces DS-101 from 2025"}``
+(``provider`` optional: the course's own provider; the text optional: the reason). The validator checks
+them as it checks a native feed's. Any other element of that namespace is unmapped, like other extensions.
 """
 
 from __future__ import annotations
@@ -143,11 +156,12 @@ from directory.urls import is_web_url
 from .base import FeedDocument, FeedError, ProviderInfo, Record, Rejection
 
 FORMAT = "xcri-cap"
-VERSION = "7"  # 2: levels read in their own framework (old CATS numbering, Scottish names, RQF); 3: LDCS subjects
+VERSION = "8"  # 2: levels read in their own framework (old CATS numbering, Scottish names, RQF); 3: LDCS subjects
 # 4: a university's own credit scheme sent under its label; levels keep the feed's text (source, scheme)
 # 5: the qualification block kept (extension ``qualification``)
 # 6: ISO-8859-1 documents using windows-1252's characters read as windows-1252
 # 7: course ids unique per provider (an aggregator's providers may share one), records name their provider
+# 8: cf:excludes read (declared exclusions)
 
 XCRI = "http://xcri.org/profiles/1.2/catalog"
 XCRI_TERMS = "http://xcri.org/profiles/1.2/catalog/terms"
@@ -173,6 +187,9 @@ _PREFIXES = {
 # Namespaces whose elements are course data (plus no namespace at all, and the root's XCRI namespace).
 _DATA_NAMESPACES = frozenset({XCRI, XCRI_TERMS, MLO, DC, DCTERMS, CREDIT, ""})
 _XCRI_PREFIX = "http://xcri.org/"
+# Ours, for what XCRI-CAP 1.2 has no element for: only ``excludes`` so far.
+CF = "https://climbing-frame.example/ns/xcri-cap/1"
+_CF_EXCLUDES = f"{{{CF}}}excludes"
 
 # A start before this date is a placeholder for "no fixed start" (the OU sends 1900-01-01).
 _PLACEHOLDER_BEFORE = date(1950, 1, 1)
@@ -542,9 +559,12 @@ class _CourseMapping:
         self.element = element
         self.feed = feed
         self.by_name: dict[str, list[Element]] = {}
+        self.excludes: list[Element] = []
         for child in _children(element):
             name = feed.local(child)
-            if name is None:
+            if child.tag == _CF_EXCLUDES:
+                self.excludes.append(child)
+            elif name is None:
                 feed.note(f"course/{feed.label(child.tag)}")
             else:
                 self.by_name.setdefault(name, []).append(child)
@@ -572,6 +592,9 @@ class _CourseMapping:
         if from_presentations["study_hours"] is None:  # the course's own studyHours description, if any
             del from_presentations["study_hours"]
         raw.update(from_presentations)
+        # Attributes as given (None when absent): the validator names a missing course id.
+        raw["excludes"] = [{"course_id": e.get("course"), "provider_id": e.get("provider"), "reason": _line(e) or None}
+                           for e in self.excludes]
         return {key: value for key, value in raw.items() if value not in (None, [], {})}
 
     def descriptions(self) -> dict[str, Any]:

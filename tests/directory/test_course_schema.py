@@ -155,3 +155,29 @@ def test_a_level_the_feed_adapter_could_not_place_is_refused_quoting_the_feed():
     assert found["level"].startswith("level 'Intermediate 9' cannot be placed: not a qualification name we know")
     placed_but_absent = problems(course("X1", level={"framework": "FHEQ", "value": 2, "source": "FHEQ 2"}))
     assert "(the feed said 'FHEQ 2')" in placed_but_absent["level.value"]
+
+
+def test_exclusions_get_the_courses_own_provider_and_collapse_duplicates():
+    record = VALIDATOR.load(course("X1", excludes=[
+        {"course_id": "X0", "reason": "  X1 replaces X0  "}, {"course_id": 42, "provider_id": 10000002},
+        {"course_id": "X0", "provider_id": "10000001", "reason": "again"}]), "10000001")
+    assert record["excludes"] == [{"provider_id": "10000001", "course_id": "X0", "reason": "X1 replaces X0"},
+                                  {"provider_id": "10000002", "course_id": "42", "reason": None}]
+
+
+def test_a_course_may_name_its_own_id_at_another_provider_but_not_itself():
+    record = VALIDATOR.load(course("X1", excludes=[{"course_id": "X1", "provider_id": "10000002"}]), "10000001")
+    assert record["excludes"] == [{"provider_id": "10000002", "course_id": "X1", "reason": None}]
+    assert "cannot exclude itself" in problems(course("X1", excludes=[{"course_id": "X1"}]))["excludes[0].course_id"]
+
+
+def test_a_record_without_exclusions_has_no_excludes_key():
+    assert "excludes" not in VALIDATOR.load(course("X1"))
+    assert "excludes" not in VALIDATOR.load(course("X1", excludes=[]))
+
+
+def test_the_documented_json_schema_accepts_exclusions_and_refuses_one_without_a_course_id():
+    jsonschema.validate(feed_document([course("X1", excludes=[{"course_id": "X0", "reason": "replaces X0"}])]),
+                        FEED_SCHEMA)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(feed_document([course("X1", excludes=[{"reason": "no id"}])]), FEED_SCHEMA)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from directory.errors import Conflict, Forbidden, Invalid, NotFound
+from directory.overlaps import declared
 from directory.overlaps.models import Overlap, OverlapStatus
 from exchange import audit
 from exchange.ledger import LedgerEntry
@@ -155,6 +156,21 @@ def test_a_course_overlapping_a_counted_course_is_not_recognised(sessions, world
                             content_hash_a="a" * 64, content_hash_b="b" * 64))
         session.flush()
         second = submit(session, world, 1)
+        assert second.assessment["outcomes"][0]["reasons"][0]["code"] == "overlaps_counted_course"
+
+
+def test_a_course_its_provider_declared_exclusive_of_a_counted_course_is_not_recognised(sessions, world):
+    with sessions.begin() as session:
+        active_agreement(session)
+        first = submit(session, world, 0)
+        requests.decide(session, DECIDER, first.id, Decision(RequestAction.ACCEPT), expected_version=first.version,
+                        now=NOW)
+        # The feed of C4 says it replaces C1: the directory's declared exclusion, as a harvest stores it.
+        version = add_course(session, OTHER, "C4", excludes=[{"provider_id": OTHER, "course_id": "C1",
+                                                              "reason": "C4 replaces C1 from 2025"}])
+        declared.sync(session, [version.course_pk], NOW)
+        world["versions"].append((version.id, version.content_hash, version.course_pk))
+        second = submit(session, world, 3)
         assert second.assessment["outcomes"][0]["reasons"][0]["code"] == "overlaps_counted_course"
 
 

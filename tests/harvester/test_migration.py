@@ -42,7 +42,7 @@ def test_the_lease_columns_come_and_go_with_their_revision(tmp_path, database_ki
     engine = make_engine(url)
     try:
         upgrade(engine)
-        assert "0019_qualifications" in current(engine)  # the head on top of 0014 on top of 0010_harvest_lease
+        assert "0021_overlap_terms" in current(engine)  # the head on top of 0014 on top of 0010_harvest_lease
         for model in (Feed, HarvestRun):
             assert columns(engine, model.__tablename__) == {c.name for c in model.__table__.columns}
         downgrade(engine, "0010_harvest_lease")  # the revisions built on this one go first
@@ -60,7 +60,7 @@ def test_the_held_run_columns_come_and_go_with_their_revision(tmp_path, database
     engine = make_engine(url)
     try:
         upgrade(engine)
-        assert "0019_qualifications" in current(engine)  # built on 0014_held_runs
+        assert "0021_overlap_terms" in current(engine)  # built on 0014_held_runs
         for model in (HarvestRun, QuarantineEntry):
             assert columns(engine, model.__tablename__) == {c.name for c in model.__table__.columns}
         downgrade(engine, "0010_harvest_lease")  # 0014 and the revision built on it
@@ -77,7 +77,7 @@ def test_the_mapping_profile_columns_and_the_kept_document_come_and_go_with_thei
     engine = make_engine(url)
     try:
         upgrade(engine)
-        assert "0019_qualifications" in current(engine)
+        assert "0021_overlap_terms" in current(engine)
         for model in (Feed, HarvestRun, StoredDocument):
             assert columns(engine, model.__tablename__) == {c.name for c in model.__table__.columns}
         downgrade(engine, "0014_held_runs")  # 0016 and the revisions built on it
@@ -152,7 +152,7 @@ def test_the_listing_policy_warnings_column_comes_and_goes_with_its_revision(tmp
     engine = make_engine(url)
     try:
         upgrade(engine)
-        assert "0019_qualifications" in current(engine)  # built on 0018, built on 0017
+        assert "0021_overlap_terms" in current(engine)  # built on 0018, built on 0017
         assert columns(engine, "harvest_runs") == {c.name for c in HarvestRun.__table__.columns}
         downgrade(engine, "0017_feeds_per_member")
         assert "0018_listing_policy" not in current(engine) and "0017_feeds_per_member" in current(engine)

@@ -25,7 +25,7 @@ def test_the_qualification_offers_and_the_runs_qualifications_come_and_go_with_t
     table = QualificationOffer.__tablename__
     try:
         upgrade(engine)
-        assert "0019_qualifications" in current(engine)
+        assert "0021_overlap_terms" in current(engine)
         with engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             differences = [d for d in compare_metadata(context, Base.metadata)
@@ -35,9 +35,10 @@ def test_the_qualification_offers_and_the_runs_qualifications_come_and_go_with_t
         assert columns(engine, "harvest_runs") == {c.name for c in HarvestRun.__table__.columns}
         assert [u["column_names"] for u in inspect(engine).get_unique_constraints(table)] == \
             [["provider_id", "qualification_id"]]
-        downgrade(engine, "0019_qualifications@-1")
-        # The revision below (0016_feed_mapping, or the one the revisions are chained onto when merged).
+        # The revision below (0018_listing_policy, or the one the revisions are chained onto when merged);
+        # named, not "@-1": that counts from the head, 0021_overlap_terms, which goes down first.
         below = ScriptDirectory(str(MIGRATIONS)).get_revision("0019_qualifications").down_revision
+        downgrade(engine, below)
         assert "0019_qualifications" not in current(engine) and below in current(engine)
         assert table not in inspect(engine).get_table_names()
         assert "qualifications" not in columns(engine, "harvest_runs") and "unmapped_values" in columns(engine, "harvest_runs")

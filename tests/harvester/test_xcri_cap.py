@@ -108,8 +108,30 @@ def error_fields(validator: CourseValidator, raw: dict) -> set[str]:
 def test_adapter_declares_its_format_and_version():
     assert xcri_cap.FORMAT == "xcri-cap"
     # 2: levels in their own framework; 3: LDCS; 4: scheme labels, level sources; 5: the qualification block
-    # kept; 6: ISO-8859-1 as windows-1252; 7: course ids per provider
-    assert xcri_cap.VERSION == "7"
+    # kept; 6: ISO-8859-1 as windows-1252; 7: course ids per provider; 8: cf:excludes
+    assert xcri_cap.VERSION == "8"
+
+
+def test_a_climbing_frame_excludes_element_is_a_declared_exclusion_and_nothing_else_of_ours_is_read(validator):
+    document = xcri_cap.parse(catalog(course(
+        f'<cf:excludes xmlns:cf="{xcri_cap.CF}" course="NG-0" provider="10000002"> replaces NG-0 </cf:excludes>'
+        f'<cf:excludes xmlns:cf="{xcri_cap.CF}" course="NG-9"/><cf:other xmlns:cf="{xcri_cap.CF}"/>')))
+    (raw,) = records(document).values()
+    assert raw["excludes"] == [{"course_id": "NG-0", "provider_id": "10000002", "reason": "replaces NG-0"},
+                               {"course_id": "NG-9", "provider_id": None, "reason": None}]
+    assert validator.load(raw, "10007774")["excludes"][1] == {"provider_id": "10007774", "course_id": "NG-9",
+                                                               "reason": None}
+    assert f"course/{{{xcri_cap.CF}}}other" in document.unmapped
+    assert f"course/{{{xcri_cap.CF}}}excludes" not in document.unmapped
+
+
+def test_a_climbing_frame_excludes_element_without_a_course_is_refused_by_the_validator(validator):
+    raw = only(catalog(course(f'<cf:excludes xmlns:cf="{xcri_cap.CF}" provider="10000002"/>')))
+    assert "excludes[0].course_id" in error_fields(validator, raw)
+
+
+def test_an_xcri_course_without_exclusions_has_no_excludes():
+    assert "excludes" not in only(catalog(course()))
 
 
 # --- real member feeds ------------------------------------------------------------------------------------

@@ -5,14 +5,14 @@ whole of a course (title, outcomes, aims, description), so every stored signatur
 the overlap state is cleared and the next refresh recomputes every course in one full pass.
 
 Revision ID: 0021_overlap_terms
-Revises: 0019_qualifications
+Revises: 0020_overlap_origin
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0021_overlap_terms"
-down_revision = "0019_qualifications"
+down_revision = "0020_overlap_origin"
 branch_labels = None
 depends_on = ("0003_overlaps",)  # the overlap tables it clears
 
