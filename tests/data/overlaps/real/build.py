@@ -632,10 +632,135 @@ def split_batch(pairs: list, first_id: int, seed: int) -> list:
     return out
 
 
+# ================================================================ batch 3: an older UMD MATH catalogue (PlanetTerp)
+#
+# PlanetTerp keeps one record per course ever taught, with the description it last scraped.  For some courses that
+# is an older catalogue text (MATH121), and it still has the courses that the Fall 2022 entries say they replaced
+# ("Formerly: MATH220", "Formerly: Math 110 and Math 111") or still name in their credit rules (MATH130, MATH131).
+
+SEED3 = SEED + 3
+UMD_PT_COMMIT = "df56bcbc8756e7819dc2d99e6c52de8e9c09ba7b"
+
+
+def umd_planetterp() -> dict:
+    rows = json.loads((SOURCES / "umd-math-planetterp-000-299.json").read_text(encoding="utf-8"))
+    out = []
+    for r in rows:
+        parts = []
+        if r.get("credit_only_granted_for"):
+            text = clean(r["credit_only_granted_for"])
+            parts.append(text if text.startswith("Students who") else f"Credit only granted for: {text}")
+        if r.get("formerly"):
+            parts.append(f"Formerly: {clean(r['formerly'])}")
+        if r.get("additional_information"):
+            parts.append(clean(r["additional_information"]))
+        out.append({
+            "key": r["course"],
+            "title": clean(r["title"]),
+            "summary": clean(r["description"]),
+            "aims": "",
+            "learning_outcomes": [],
+            "level": us_level(number_of(r["course"]), lower=300, upper=600),
+            "subjects": MATHS,
+            "credit": None,
+            "excludes_stated": " ".join(parts),
+        })
+    return {
+        "provider": {"name": "University of Maryland, College Park, Department of Mathematics (MATH 003-274, PlanetTerp records)",
+                     "id": "umd-math-planetterp"},
+        "source": {
+            "repository": UMD_REPO,
+            "path": "planetterp_jsons/math.json",
+            "commit": UMD_PT_COMMIT,
+            "url": f"https://github.com/{UMD_REPO}/blob/{UMD_PT_COMMIT}/planetterp_jsons/math.json",
+            "licence": ("no licence stated (repository has no licence file; the text is the University of Maryland "
+                        "catalogue text as kept by PlanetTerp, an older version than umd-math's for some courses)"),
+            "retrieved": RETRIEVED,
+        },
+        "courses": out,
+    }
+
+
+PT = "umd-math-planetterp"
+BATCH3_POSITIVES = [
+    ("umd-math:MATH120", f"{PT}:MATH220", "replacement", "Fall 2022 MATH120 (Elementary Calculus I): 'Formerly: MATH220.'; MATH220 is the older course of the same title (same text)."),
+    ("umd-math:MATH121", f"{PT}:MATH221", "replacement", "Fall 2022 MATH121 (Elementary Calculus II): 'Formerly: MATH 221.'; MATH221 is the older course of the same title, described in the older words."),
+    ("umd-math:MATH107", f"{PT}:MATH110", "replacement", "Fall 2022 MATH107: 'Formerly: Math 110 and Math 111.' (MATH110 Elementary Mathematical Models)."),
+    ("umd-math:MATH107", f"{PT}:MATH111", "replacement", "Fall 2022 MATH107: 'Formerly: Math 110 and Math 111.' (MATH111 Introduction to Probability)."),
+    ("umd-math:MATH121", f"{PT}:MATH121", "replacement", "Two versions of one course code: PlanetTerp's MATH121 text ('Differential and integral calculus, with emphasis on elementary techniques of integration and applications.') was rewritten by Fall 2022 ('Trigonometric functions, techniques of integration, infinite series, differential equations, probability.')."),
+    ("umd-math:MATH140", f"{PT}:MATH130", "declared_exclusion", "Fall 2022 MATH140: 'Credit only granted for: MATH120, MATH130, MATH136, or MATH140.' (MATH130 Calculus I for the Life Sciences)."),
+    ("umd-math:MATH120", f"{PT}:MATH130", "declared_exclusion", "Fall 2022 MATH120: 'Credit only granted for: MATH120, MATH130, MATH136, or MATH140.'"),
+    ("umd-math:MATH136", f"{PT}:MATH130", "declared_exclusion", "Fall 2022 MATH136 (Calculus for Life Sciences): 'Credit only granted for: MATH120, MATH130, MATH136, or MATH140.'"),
+    ("umd-math:MATH141", f"{PT}:MATH131", "declared_exclusion", "Fall 2022 MATH141: 'Credit only granted for: MATH121, MATH131, or MATH141.' (MATH131 Calculus II for Life Sciences)."),
+    ("umd-math:MATH121", f"{PT}:MATH131", "declared_exclusion", "Fall 2022 MATH121: 'Credit only granted for: MATH121, MATH131, or MATH141.'"),
+    ("umd-math:STAT100", f"{PT}:MATH111", "declared_exclusion", "Fall 2022 STAT100: 'Credit only granted for: STAT100, MATH107 or MATH111.' (Elementary Statistics and Probability vs Introduction to Probability)."),
+]
+BATCH3_PROGRESSIONS = [
+    (f"{PT}:MATH130", f"{PT}:MATH131"), (f"{PT}:MATH220", f"{PT}:MATH221"), (f"{PT}:MATH140", f"{PT}:MATH141"),
+    (f"{PT}:MATH010", f"{PT}:MATH110"), (f"{PT}:MATH011", f"{PT}:MATH111"), (f"{PT}:MATH212", f"{PT}:MATH213"),
+    ("umd-math:MATH140", f"{PT}:MATH141"), ("umd-math:MATH120", f"{PT}:MATH221"), (f"{PT}:MATH130", "umd-math:MATH141"),
+    (f"{PT}:MATH220", "umd-math:MATH121"), (f"{PT}:MATH141", "umd-math:MATH241"), (f"{PT}:MATH115", "umd-math:MATH140"),
+]
+
+
+def batch3(catalogues: dict, taken: set) -> list:
+    index = {f"{slug}:{c['key']}": c for slug, cat in catalogues.items() for c in cat["courses"]}
+    pairs = [(a, b, True, category, why) for a, b, category, why in BATCH3_POSITIVES]
+    for ka, kb in BATCH3_PROGRESSIONS:
+        pairs.append((ka, kb, False, "same_subject_progression",
+                      f"'{index[ka]['title']}' ({ka.split(':')[1]}) then '{index[kb]['title']}' ({kb.split(':')[1]}): "
+                      f"successive courses (the later builds on the earlier), not a repeat."))
+    taken |= {frozenset((p[0], p[1])) for p in pairs}
+    generic = re.compile(r"Special|Selected Topics|Research|Thesis|Experiential", re.IGNORECASE)
+    stop = {"and", "of", "to", "the", "in", "for", "with", "a", "an", "introduction", "i", "ii", "iii", "elementary",
+            "mathematics", "math", "life", "sciences", "calculus"}
+
+    def words(c):
+        return {w for w in re.findall(r"[a-z]+", c["title"].lower()) if w not in stop and len(w) > 2}
+
+    def base(c):
+        return re.sub(r"H$", "", c["key"])
+
+    calculus = {"MATH120", "MATH121", "MATH130", "MATH131", "MATH136", "MATH140", "MATH141", "MATH220", "MATH221"}
+    # MATH131 (calculus II for life sciences) also teaches probability and statistical reasoning: not plainly
+    # different from the introductory probability courses.
+    probability = {"MATH107", "MATH110", "MATH111", "STAT100", "MATH214", "MATH314"}
+    pools = {slug: [c for c in catalogues[slug]["courses"] if len(c["summary"]) >= 60 and not generic.search(c["title"])]
+             for slug in ("umd-math", PT)}
+    drawn = []
+
+    def draw(slug_a, slug_b, n):
+        rng = random.Random(f"{SEED3}:same_department:{slug_a}:{slug_b}")
+        tries = 0
+        while n and tries < 20000:
+            tries += 1
+            a, b = rng.choice(pools[slug_a]), rng.choice(pools[slug_b])
+            ka, kb = f"{slug_a}:{a['key']}", f"{slug_b}:{b['key']}"
+            pair = frozenset((ka, kb))
+            if ka == kb or pair in taken or words(a) & words(b) or a["summary"] == b["summary"]:
+                continue
+            if base(a) == base(b) or stated_relation(a, b) or {base(a), base(b)} <= calculus:
+                continue
+            if "MATH131" in (base(a), base(b)) and {base(a), base(b)} & probability:
+                continue
+            taken.add(pair)
+            drawn.append((ka, kb, False, "same_department",
+                          f"Same department (two versions of its catalogue), different topics: '{a['title']}' and "
+                          f"'{b['title']}' share no subject matter in their catalogue descriptions."))
+            n -= 1
+
+    draw(PT, PT, 12)
+    draw("umd-math", PT, 18)
+    pairs += drawn
+    for a, b, *_ in pairs:
+        assert a in index and b in index, (a, b)
+    return pairs
+
+
 def main() -> None:
     first = {c["provider"]["id"]: c for c in (uo_cs(), ucsb_math(), uol_cs())}
     catalogues = dict(first)
-    for cat in umd_catalogues() + [uwaterloo_math()]:
+    for cat in umd_catalogues() + [uwaterloo_math(), umd_planetterp()]:
         catalogues[cat["provider"]["id"]] = cat
     (HERE / "catalogues").mkdir(exist_ok=True)
     for slug, cat in catalogues.items():
@@ -644,6 +769,8 @@ def main() -> None:
     pairs = split(labelled(first))
     taken = {frozenset((p["a"], p["b"])) for p in pairs}
     pairs += split_batch(batch2(catalogues, taken), len(pairs) + 1, SEED2)
+    taken = {frozenset((p["a"], p["b"])) for p in pairs}
+    pairs += split_batch(batch3(catalogues, taken), len(pairs) + 1, SEED3)
     (HERE / "pairs.json").write_text(json.dumps(pairs, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
