@@ -15,8 +15,9 @@ import pytest
 REAL = Path(__file__).resolve().parents[2] / "data" / "overlaps" / "real"
 CATALOGUES = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted((REAL / "catalogues").glob("*.json"))}
 PAIRS = json.loads((REAL / "pairs.json").read_text(encoding="utf-8"))
-CATEGORIES = {"declared_exclusion", "cross_listed", "replacement", "shared_syllabus", "level_pair", "same_department",
-              "same_subject_progression", "other_provider_same_subject", "random"}
+CATEGORIES = {"declared_exclusion", "cross_listed", "replacement", "shared_syllabus", "common_course_number", "level_pair",
+              "same_department", "same_subject_progression", "other_provider_same_subject", "random"}
+COURSES = {f"{slug}:{course['key']}": course for slug, catalogue in CATALOGUES.items() for course in catalogue["courses"]}
 
 
 def test_there_are_several_catalogues_each_named_by_its_file():
@@ -95,3 +96,16 @@ def test_positive_categories_are_positive_and_negative_categories_negative():
             assert pair["overlap"] is False, pair["id"]
         else:
             assert pair["overlap"] is True, pair["id"]
+
+
+def test_pair_ids_run_on_without_gaps():
+    assert [pair["id"] for pair in PAIRS] == [f"r{i:04d}" for i in range(1, len(PAIRS) + 1)]
+
+
+def test_no_negative_pair_names_the_other_course_in_its_exclusion_text():
+    for pair in PAIRS:
+        if pair["overlap"]:
+            continue
+        a, b = COURSES[pair["a"]], COURSES[pair["b"]]
+        assert b["key"].replace(" ", "") not in a["excludes_stated"].replace(" ", ""), pair["id"]
+        assert a["key"].replace(" ", "") not in b["excludes_stated"].replace(" ", ""), pair["id"]

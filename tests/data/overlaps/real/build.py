@@ -345,13 +345,432 @@ def split(pairs: list) -> list:
     return out
 
 
+# ================================================================ batch 2 (2026-12-07): UMD and Waterloo
+#
+# Two more providers whose catalogues state which of their courses cannot both be taken for credit
+# ("Credit only granted for", "Antireq", "Cross-listed with", "Jointly offered with").  Those pairs are
+# overlaps written differently by the department itself (e.g. a calculus course for engineers and one for
+# the sciences).  The batch is appended after the first 322 pairs, which keep their ids and halves.
+
+STATS = [{"cah1": "CAH09", "cah2": "CAH09-01", "cah3": "CAH09-01-02"}]
+SEED2 = SEED + 2
+
+UMD_REPO = "SiddarGu/434CSAdvisingApp"
+UMD_COMMIT = "25b7518ad3b258ce55bca8bc25eab53d3f8446a5"
+UMD_NOTE = ("no licence stated (repository has no licence file; the text is the University of Maryland "
+            "Schedule of Classes (Testudo) text for Fall 2022 as served by the umd.io API)")
+UMD_STATED = re.compile(r"[^.]*(?:Cross-listed|Credit only granted|Jointly offered|may not also receive credit|"
+                        r"not both)[^.]*\.?", re.IGNORECASE)
+
+
+def number_of(key: str) -> int:
+    return int(re.search(r"(\d+)", key).group(1))
+
+
+def umd_course(r: dict, subjects: list) -> dict:
+    parts = []
+    if r.get("credit_granted_for"):
+        text = clean(r["credit_granted_for"])
+        parts.append(text if text.startswith("Students who") else f"Credit only granted for: {text}")
+    if r.get("formerly"):
+        parts.append(f"Formerly: {clean(r['formerly'])}")
+    if r.get("also_offered_as"):
+        parts.append(f"Also offered as: {clean(r['also_offered_as'])}")
+    for m in UMD_STATED.finditer(r.get("additional_info", "")):
+        sentence = clean(m.group(0))
+        if sentence and sentence not in parts:
+            parts.append(sentence)
+    return {
+        "key": r["id"],
+        "title": clean(r["name"]),
+        "summary": clean(r["description"]),
+        "aims": "",
+        "learning_outcomes": [],
+        "level": us_level(number_of(r["id"]), lower=300, upper=600),
+        "subjects": subjects,
+        "credit": None,
+        "excludes_stated": " ".join(parts),
+    }
+
+
+def umd_catalogues() -> list:
+    rows = json.loads((SOURCES / "umd-cmsc-math-stat-202208.json").read_text(encoding="utf-8"))
+
+    def source(paths: str) -> dict:
+        return {
+            "repository": UMD_REPO,
+            "path": paths,
+            "commit": UMD_COMMIT,
+            "url": f"https://github.com/{UMD_REPO}/tree/{UMD_COMMIT}/umdio_jsons",
+            "licence": UMD_NOTE,
+            "retrieved": RETRIEVED,
+        }
+
+    cmsc = {
+        "provider": {"name": "University of Maryland, College Park, Department of Computer Science (CMSC)", "id": "umd-cmsc"},
+        "source": source("umdio_jsons/cmsc.json"),
+        "courses": [umd_course(r, CS) for r in rows["CMSC"]],
+    }
+    math = {
+        "provider": {"name": "University of Maryland, College Park, Department of Mathematics (MATH and STAT)", "id": "umd-math"},
+        "source": source("umdio_jsons/math.json; umdio_jsons/stat.json"),
+        "courses": [umd_course(r, MATHS) for r in rows["MATH"]] + [umd_course(r, STATS) for r in rows["STAT"]],
+    }
+    return [cmsc, math]
+
+
+UW_REPO = "sprwoo/uw-math-planner"
+UW_PATH = "CSVs/course_info.csv"
+UW_COMMIT = "09fc44e7e32a8a77ff04ea189fd5e1d7a59bedbc"
+
+
+def uwaterloo_math() -> dict:
+    rows = json.loads((SOURCES / "uwaterloo-math-courses.json").read_text(encoding="utf-8"))
+    out = []
+    for r in rows:
+        n = number_of(r["code"])
+        out.append({
+            "key": r["code"],
+            "title": clean(r["name"]),
+            "summary": clean(r["description"]),
+            "aims": "",
+            "learning_outcomes": [],
+            # Waterloo numbers courses by year of study: 100s first year ... 400s fourth year; below 100 pre-university.
+            "level": {"framework": "course-number", "value": (n // 100) * 100, "eqf": 4 if n < 100 else 5 if n < 300 else 6},
+            "subjects": MATHS,
+            "credit": None,
+            "excludes_stated": clean(r["antireq"]),
+        })
+    return {
+        "provider": {"name": "University of Waterloo, Faculty of Mathematics, MATH courses", "id": "uwaterloo-math"},
+        "source": {
+            "repository": UW_REPO,
+            "path": UW_PATH,
+            "commit": UW_COMMIT,
+            "url": f"https://github.com/{UW_REPO}/blob/{UW_COMMIT}/{UW_PATH}",
+            "licence": "no licence stated (repository has no licence file; the text is the University of Waterloo Undergraduate Calendar's)",
+            "retrieved": RETRIEVED,
+        },
+        "courses": out,
+    }
+
+
+# (a, b, category, evidence).  Every pair is stated by the catalogue itself; the quotes are the entries' own text.
+UMD_CGF = "'Credit only granted for: {0}'"
+BATCH2_POSITIVES = [
+    ("umd-cmsc:CMSC106", "umd-cmsc:CMSC122", "declared_exclusion", "Both entries: " + UMD_CGF.format("CMSC106 or CMSC122.") + " (C programming vs JavaScript web programming, both first programming courses)."),
+    ("umd-cmsc:CMSC131", "umd-cmsc:CMSC133", "declared_exclusion", "CMSC133: " + UMD_CGF.format("CMSC131 or CMSC133.") + " CMSC133 is Object-Oriented Programming I for students with prior Java."),
+    ("umd-cmsc:CMSC460", "umd-cmsc:CMSC466", "declared_exclusion", "Both entries: " + UMD_CGF.format("AMSC460, AMSC466, CMSC460, or CMSC466.")),
+    ("umd-cmsc:CMSC320", "umd-math:STAT426", "declared_exclusion", "Both entries: " + UMD_CGF.format("STAT426 or CMSC320.") + " (Introduction to Data Science vs Introduction to Data Science and Machine Learning)."),
+    ("umd-cmsc:CMSC456", "umd-math:MATH456", "cross_listed", "CMSC456 'Also offered as: MATH456, ENEE456'; MATH456 'Also offered as: CMSC456, ENEE456'. One course listed by two departments (same text)."),
+    ("umd-cmsc:CMSC475", "umd-math:MATH475", "cross_listed", "CMSC475 'Cross-listed with MATH475'; MATH475 'Cross-listed with CMSC475.' (same text)."),
+    ("umd-cmsc:CMSC473", "umd-cmsc:CMSC673", "level_pair", "CMSC673 'Jointly offered with: CMSC473' and " + UMD_CGF.format("CMSC673, CMSC798P, CMSC473, or CMSC498P.") + " Same title and description at undergraduate and graduate level."),
+    ("umd-math:MATH120", "umd-math:MATH140", "declared_exclusion", "Both entries: " + UMD_CGF.format("MATH120, MATH130, MATH136, or MATH140.") + " (Elementary Calculus I vs Calculus I)."),
+    ("umd-math:MATH120", "umd-math:MATH136", "declared_exclusion", "Both entries: " + UMD_CGF.format("MATH120, MATH130, MATH136, or MATH140.") + " (Elementary Calculus I vs Calculus for Life Sciences)."),
+    ("umd-math:MATH136", "umd-math:MATH140", "declared_exclusion", "Both entries: " + UMD_CGF.format("MATH120, MATH130, MATH136, or MATH140.") + " (Calculus for Life Sciences vs Calculus I)."),
+    ("umd-math:MATH121", "umd-math:MATH141", "declared_exclusion", "Both entries: " + UMD_CGF.format("MATH121, MATH131, or MATH141.") + " (Elementary Calculus II vs Calculus II)."),
+    ("umd-math:MATH113", "umd-math:MATH115", "declared_exclusion", "MATH115: 'Students who have credits for MATH115 may not also receive credits for MATH112 or MATH113.'; MATH113 names MATH115 likewise."),
+    ("umd-math:MATH240", "umd-math:MATH461", "declared_exclusion", "Both entries: " + UMD_CGF.format("MATH240, MATH341, or MATH461.") + " MATH461: 'This course is similar to MATH 240'."),
+    ("umd-math:MATH241", "umd-math:MATH340", "declared_exclusion", "Both entries: " + UMD_CGF.format("MATH241 or MATH340.") + " (Calculus III vs the honours multivariable calculus/linear algebra/ODE course)."),
+    ("umd-math:MATH402", "umd-math:MATH403", "declared_exclusion", "Both entries: " + UMD_CGF.format("MATH402 or MATH403.") + " MATH402 'Parallels MATH403'."),
+    ("umd-math:MATH314", "umd-math:STAT100", "declared_exclusion", "MATH314: " + UMD_CGF.format("MATH314 or STAT100.") + " (probability and statistics for preservice teachers vs Elementary Statistics and Probability)."),
+    ("umd-math:MATH113", "umd-math:MATH315", "declared_exclusion", "MATH315: " + UMD_CGF.format("MATH113 or MATH315.") + " (College Algebra and Trigonometry vs Algebra for Preservice Middle School Teachers)."),
+    ("umd-math:MATH107", "umd-math:STAT100", "declared_exclusion", "MATH107: " + UMD_CGF.format("STAT100, MATH107, or MATH113.") + "; STAT100: " + UMD_CGF.format("STAT100, MATH107 or MATH111.")),
+]
+
+# Waterloo: 'Antireq: ...' on the entries (numbers without a subject are MATH numbers).  Mutual unless noted.
+UW_ANTIREQ = [
+    ("MATH106", "MATH136"), ("MATH114", "MATH115"), ("MATH115", "MATH136"), ("MATH106", "MATH114"), ("MATH136", "MATH146"),
+    ("MATH115", "MATH215"), ("MATH116", "MATH117"), ("MATH116", "MATH127"), ("MATH127", "MATH137"), ("MATH124", "MATH127"),
+    ("MATH104", "MATH127"), ("MATH137", "MATH147"), ("MATH117", "MATH137"), ("MATH118", "MATH128"), ("MATH128", "MATH138"),
+    ("MATH138", "MATH148"), ("MATH119", "MATH138"), ("MATH118", "MATH119"), ("MATH207", "MATH237"), ("MATH217", "MATH227"),
+    ("MATH227", "MATH237"), ("MATH237", "MATH247"), ("MATH207", "MATH212"), ("MATH218", "MATH228"), ("MATH211", "MATH218"),
+    ("MATH211", "MATH213"), ("MATH225", "MATH235"), ("MATH235", "MATH245"), ("MATH229", "MATH239"), ("MATH239", "MATH249"),
+    ("MATH135", "MATH145"),
+]
+
+# Successive or building courses (the later one names the earlier as prerequisite, or says 'Continuation of').
+BATCH2_PROGRESSIONS = {
+    "umd-cmsc": [("CMSC131", "CMSC132"), ("CMSC132", "CMSC216"), ("CMSC216", "CMSC330"), ("CMSC250", "CMSC351"),
+                 ("CMSC351", "CMSC451"), ("CMSC420", "CMSC425"), ("CMSC330", "CMSC433"), ("CMSC330", "CMSC430"),
+                 ("CMSC424", "CMSC624"), ("CMSC434", "CMSC734"), ("CMSC417", "CMSC715"), ("CMSC411", "CMSC714")],
+    "umd-math": [("MATH140", "MATH141"), ("MATH141", "MATH241"), ("MATH120", "MATH121"), ("MATH135", "MATH136"),
+                 ("MATH410", "MATH411"), ("MATH212", "MATH213"), ("MATH212", "MATH214"), ("MATH310", "MATH410"),
+                 ("MATH240", "MATH405"), ("STAT400", "STAT401"), ("STAT410", "STAT420"), ("STAT410", "STAT600"),
+                 ("MATH246", "MATH462"), ("MATH241", "MATH463"), ("MATH403", "MATH600"), ("MATH411", "MATH630"),
+                 ("MATH432", "MATH642"), ("STAT420", "STAT700"), ("MATH214", "MATH314"), ("MATH212", "MATH315")],
+    "uwaterloo-math": [("MATH135", "MATH136"), ("MATH136", "MATH235"), ("MATH137", "MATH138"), ("MATH138", "MATH237"),
+                       ("MATH147", "MATH148"), ("MATH145", "MATH146"), ("MATH116", "MATH118"), ("MATH117", "MATH119"),
+                       ("MATH127", "MATH128"), ("MATH211", "MATH212"), ("MATH106", "MATH225"), ("MATH128", "MATH207"),
+                       ("MATH146", "MATH245"), ("MATH148", "MATH247"), ("MATH135", "MATH239")],
+}
+
+# Kept out of the drawn negatives: same course in an honours section, graduate/undergraduate versions, exclusions
+# made for programme rather than content reasons, or topics too close to call plainly different.
+RELATED2 = {
+    frozenset(p) for p in [
+        ("umd-cmsc:CMSC351", "umd-cmsc:CMSC351H"), ("umd-math:MATH140", "umd-math:MATH140H"),
+        ("umd-math:MATH141", "umd-math:MATH141H"), ("umd-math:MATH241", "umd-math:MATH241H"),
+        ("umd-math:MATH246", "umd-math:MATH246H"), ("umd-math:MATH107", "umd-math:MATH113"),
+        ("umd-cmsc:CMSC416", "umd-cmsc:CMSC818X"), ("umd-cmsc:CMSC470", "umd-cmsc:CMSC723"),
+        ("umd-cmsc:CMSC414", "umd-cmsc:CMSC614"), ("umd-cmsc:CMSC427", "umd-cmsc:CMSC740"),
+        ("umd-cmsc:CMSC460", "umd-cmsc:CMSC660"), ("umd-cmsc:CMSC466", "umd-cmsc:CMSC666"),
+        ("umd-math:MATH240", "umd-math:MATH340"), ("umd-math:MATH246", "umd-math:MATH340"),
+        ("umd-math:STAT400", "umd-math:STAT410"), ("umd-math:STAT401", "umd-math:STAT420"),
+        ("umd-cmsc:CMSC422", "umd-math:STAT426"), ("umd-cmsc:CMSC320", "umd-cmsc:CMSC422"),
+        ("uwaterloo-math:MATH103", "uwaterloo-math:MATH106"), ("uwaterloo-math:MATH52", "uwaterloo-math:MATH104"),
+        ("uwaterloo-math:MATH52", "uwaterloo-math:MATH127"), ("uwaterloo-math:MATH52", "uwaterloo-math:MATH116"),
+        ("uwaterloo-math:MATH52", "uwaterloo-math:MATH117"), ("uwaterloo-math:MATH52", "uwaterloo-math:MATH124"),
+        ("uwaterloo-math:MATH52", "uwaterloo-math:MATH137"), ("uwaterloo-math:MATH212", "uwaterloo-math:MATH217"),
+        ("uwaterloo-math:MATH212", "uwaterloo-math:MATH227"), ("uwaterloo-math:MATH212", "uwaterloo-math:MATH237"),
+        ("uwaterloo-math:MATH213", "uwaterloo-math:MATH218"), ("uwaterloo-math:MATH213", "uwaterloo-math:MATH228"),
+        ("uwaterloo-math:MATH211", "uwaterloo-math:MATH228"), ("uwaterloo-math:MATH215", "uwaterloo-math:MATH225"),
+        ("uwaterloo-math:MATH215", "uwaterloo-math:MATH235"), ("uwaterloo-math:MATH207", "uwaterloo-math:MATH217"),
+        ("uwaterloo-math:MATH207", "uwaterloo-math:MATH227"), ("uwaterloo-math:MATH119", "uwaterloo-math:MATH207"),
+        ("umd-cmsc:CMSC414", "uo-cs:CS 536"), ("umd-cmsc:CMSC414", "uo-cs:CS 436"), ("umd-cmsc:CMSC414", "uo-cs:CS 433"),
+        ("umd-cmsc:CMSC414", "uo-cs:CS 533"), ("umd-cmsc:CMSC614", "uo-cs:CS 533"), ("umd-cmsc:CMSC614", "uo-cs:CS 433"),
+    ]
+}
+
+
+def names(text: str, key: str) -> bool:
+    """True if an exclusion text names the course `key` (as 'CMSC131', 'MATH 136' or a bare number after its subject)."""
+    if key.replace(" ", "") in text.replace(" ", ""):
+        return True
+    prefix = re.match(r"[A-Z]+", key).group(0)
+    return prefix in text and re.search(rf"(?<!\d){number_of(key)}(?!\d)", text) is not None
+
+
+def stated_relation(a: dict, b: dict) -> bool:
+    """True if either entry's exclusion text names the other course (so the pair cannot be a plain negative)."""
+    return names(a["excludes_stated"], b["key"]) or names(b["excludes_stated"], a["key"])
+
+
+def batch2_drawn(catalogues: dict, taken: set) -> list:
+    generic = re.compile(r"Thesis|Dissertation|Research|Reading|Seminar|Special|Selected Topics|Topics|Study Abroad|"
+                         r"Experiential|Teaching|Capstone|Independent|Internship|Discovery|\[Topic\]|Workshop|Field Studies|"
+                         r"Practicum|Terminal|Directed|Group Studies", re.IGNORECASE)
+    stop = {"and", "of", "to", "the", "in", "for", "with", "a", "an", "introduction", "i", "ii", "iii", "iv",
+            "advanced", "topics", "course", "theory", "applications", "introductory", "methods", "design",
+            "systems", "computer", "science", "mathematics", "level", "honours", "elementary", "applied",
+            "non-specialist", "specialist", "sciences", "engineering", "engineers"}
+
+    def words(c):
+        return {w for w in re.findall(r"[a-z]+", c["title"].lower()) if w not in stop and len(w) > 2}
+
+    pools = {slug: [c for c in cat["courses"] if len(c["summary"]) >= 60 and not generic.search(c["title"])]
+             for slug, cat in catalogues.items()}
+    out = []
+
+    def draw(category, slug_a, slug_b, n, why):
+        rng = random.Random(f"{SEED2}:{category}:{slug_a}:{slug_b}")
+        tries = 0
+        while n and tries < 20000:
+            tries += 1
+            a, b = rng.choice(pools[slug_a]), rng.choice(pools[slug_b])
+            ka, kb = f"{slug_a}:{a['key']}", f"{slug_b}:{b['key']}"
+            pair = frozenset((ka, kb))
+            if ka == kb or pair in taken or pair in RELATED2 or words(a) & words(b) or a["summary"] == b["summary"]:
+                continue
+            if slug_a == slug_b and re.sub(r"[A-Z]$", "", a["key"]) == re.sub(r"[A-Z]$", "", b["key"]):
+                continue
+            if stated_relation(a, b):
+                continue
+            taken.add(pair)
+            out.append((ka, kb, False, category, why.format(a=a, b=b)))
+            n -= 1
+
+    dept = "Same department, different topics: '{a[title]}' and '{b[title]}' share no subject matter in their catalogue descriptions."
+    draw("same_department", "umd-cmsc", "umd-cmsc", 40, dept)
+    draw("same_department", "umd-math", "umd-math", 40, dept)
+    draw("same_department", "uwaterloo-math", "uwaterloo-math", 25, dept)
+    other = "Different providers, same subject, different topics: '{a[title]}' vs '{b[title]}'."
+    draw("other_provider_same_subject", "uwaterloo-math", "umd-math", 15, other)
+    draw("other_provider_same_subject", "umd-cmsc", "uo-cs", 15, other)
+    rand = "Different providers and subjects: '{a[title]}' (mathematics) vs '{b[title]}' (computing)."
+    draw("random", "uwaterloo-math", "umd-cmsc", 10, rand)
+    return out
+
+
+def batch2(catalogues: dict, taken: set) -> list:
+    index = {f"{slug}:{c['key']}": c for slug, cat in catalogues.items() for c in cat["courses"]}
+    pairs = [(a, b, True, category, why) for a, b, category, why in BATCH2_POSITIVES]
+    for a, b in UW_ANTIREQ:
+        ka, kb = f"uwaterloo-math:{a}", f"uwaterloo-math:{b}"
+        quotes = [f"{k.split(':')[1]}: '{index[k]['excludes_stated']}'" for k, other in ((ka, kb), (kb, ka))
+                  if names(index[k]["excludes_stated"], index[other]["key"])]
+        assert quotes, (a, b)
+        pairs.append((ka, kb, True, "declared_exclusion",
+                      f"'{index[ka]['title']}' and '{index[kb]['title']}' are antirequisites: " + "; ".join(quotes) + "."))
+    for slug, items in BATCH2_PROGRESSIONS.items():
+        for a, b in items:
+            ka, kb = f"{slug}:{a}", f"{slug}:{b}"
+            pairs.append((ka, kb, False, "same_subject_progression",
+                          f"'{index[ka]['title']}' ({a}) then '{index[kb]['title']}' ({b}): successive or "
+                          f"building courses in one subject (the later builds on the earlier), not a repeat."))
+    taken |= {frozenset((p[0], p[1])) for p in pairs}
+    pairs += batch2_drawn(catalogues, taken)
+    for a, b, *_ in pairs:
+        assert a in index and b in index, (a, b)
+    return pairs
+
+
+def split_batch(pairs: list, first_id: int, seed: int) -> list:
+    """Ids continue after the earlier batches; halves alternate within each (label, category) group after a
+    seeded shuffle, with one running counter per label so that both halves gain positives evenly."""
+    rng = random.Random(seed)
+    out = [{"id": f"r{first_id + i:04d}", "split": None, "a": a, "b": b, "overlap": overlap,
+            "category": category, "why": why} for i, (a, b, overlap, category, why) in enumerate(pairs)]
+    for label, start in ((True, 1), (False, 0)):
+        counter = start
+        for category in sorted({p["category"] for p in out if p["overlap"] is label}):
+            group = [p for p in out if p["overlap"] is label and p["category"] == category]
+            rng.shuffle(group)
+            for p in group:
+                p["split"] = "tune" if counter % 2 == 0 else "holdout"
+                counter += 1
+    return out
+
+
+# ================================================================ batch 3: an older UMD MATH catalogue (PlanetTerp)
+#
+# PlanetTerp keeps one record per course ever taught, with the description it last scraped.  For some courses that
+# is an older catalogue text (MATH121), and it still has the courses that the Fall 2022 entries say they replaced
+# ("Formerly: MATH220", "Formerly: Math 110 and Math 111") or still name in their credit rules (MATH130, MATH131).
+
+SEED3 = SEED + 3
+UMD_PT_COMMIT = "df56bcbc8756e7819dc2d99e6c52de8e9c09ba7b"
+
+
+def umd_planetterp() -> dict:
+    rows = json.loads((SOURCES / "umd-math-planetterp-000-299.json").read_text(encoding="utf-8"))
+    out = []
+    for r in rows:
+        parts = []
+        if r.get("credit_only_granted_for"):
+            text = clean(r["credit_only_granted_for"])
+            parts.append(text if text.startswith("Students who") else f"Credit only granted for: {text}")
+        if r.get("formerly"):
+            parts.append(f"Formerly: {clean(r['formerly'])}")
+        if r.get("additional_information"):
+            parts.append(clean(r["additional_information"]))
+        out.append({
+            "key": r["course"],
+            "title": clean(r["title"]),
+            "summary": clean(r["description"]),
+            "aims": "",
+            "learning_outcomes": [],
+            "level": us_level(number_of(r["course"]), lower=300, upper=600),
+            "subjects": MATHS,
+            "credit": None,
+            "excludes_stated": " ".join(parts),
+        })
+    return {
+        "provider": {"name": "University of Maryland, College Park, Department of Mathematics (MATH 003-274, PlanetTerp records)",
+                     "id": "umd-math-planetterp"},
+        "source": {
+            "repository": UMD_REPO,
+            "path": "planetterp_jsons/math.json",
+            "commit": UMD_PT_COMMIT,
+            "url": f"https://github.com/{UMD_REPO}/blob/{UMD_PT_COMMIT}/planetterp_jsons/math.json",
+            "licence": ("no licence stated (repository has no licence file; the text is the University of Maryland "
+                        "catalogue text as kept by PlanetTerp, an older version than umd-math's for some courses)"),
+            "retrieved": RETRIEVED,
+        },
+        "courses": out,
+    }
+
+
+PT = "umd-math-planetterp"
+BATCH3_POSITIVES = [
+    ("umd-math:MATH120", f"{PT}:MATH220", "replacement", "Fall 2022 MATH120 (Elementary Calculus I): 'Formerly: MATH220.'; MATH220 is the older course of the same title (same text)."),
+    ("umd-math:MATH121", f"{PT}:MATH221", "replacement", "Fall 2022 MATH121 (Elementary Calculus II): 'Formerly: MATH 221.'; MATH221 is the older course of the same title, described in the older words."),
+    ("umd-math:MATH107", f"{PT}:MATH110", "replacement", "Fall 2022 MATH107: 'Formerly: Math 110 and Math 111.' (MATH110 Elementary Mathematical Models)."),
+    ("umd-math:MATH107", f"{PT}:MATH111", "replacement", "Fall 2022 MATH107: 'Formerly: Math 110 and Math 111.' (MATH111 Introduction to Probability)."),
+    ("umd-math:MATH121", f"{PT}:MATH121", "replacement", "Two versions of one course code: PlanetTerp's MATH121 text ('Differential and integral calculus, with emphasis on elementary techniques of integration and applications.') was rewritten by Fall 2022 ('Trigonometric functions, techniques of integration, infinite series, differential equations, probability.')."),
+    ("umd-math:MATH140", f"{PT}:MATH130", "declared_exclusion", "Fall 2022 MATH140: 'Credit only granted for: MATH120, MATH130, MATH136, or MATH140.' (MATH130 Calculus I for the Life Sciences)."),
+    ("umd-math:MATH120", f"{PT}:MATH130", "declared_exclusion", "Fall 2022 MATH120: 'Credit only granted for: MATH120, MATH130, MATH136, or MATH140.'"),
+    ("umd-math:MATH136", f"{PT}:MATH130", "declared_exclusion", "Fall 2022 MATH136 (Calculus for Life Sciences): 'Credit only granted for: MATH120, MATH130, MATH136, or MATH140.'"),
+    ("umd-math:MATH141", f"{PT}:MATH131", "declared_exclusion", "Fall 2022 MATH141: 'Credit only granted for: MATH121, MATH131, or MATH141.' (MATH131 Calculus II for Life Sciences)."),
+    ("umd-math:MATH121", f"{PT}:MATH131", "declared_exclusion", "Fall 2022 MATH121: 'Credit only granted for: MATH121, MATH131, or MATH141.'"),
+    ("umd-math:STAT100", f"{PT}:MATH111", "declared_exclusion", "Fall 2022 STAT100: 'Credit only granted for: STAT100, MATH107 or MATH111.' (Elementary Statistics and Probability vs Introduction to Probability)."),
+]
+BATCH3_PROGRESSIONS = [
+    (f"{PT}:MATH130", f"{PT}:MATH131"), (f"{PT}:MATH220", f"{PT}:MATH221"), (f"{PT}:MATH140", f"{PT}:MATH141"),
+    (f"{PT}:MATH010", f"{PT}:MATH110"), (f"{PT}:MATH011", f"{PT}:MATH111"), (f"{PT}:MATH212", f"{PT}:MATH213"),
+    ("umd-math:MATH140", f"{PT}:MATH141"), ("umd-math:MATH120", f"{PT}:MATH221"), (f"{PT}:MATH130", "umd-math:MATH141"),
+    (f"{PT}:MATH220", "umd-math:MATH121"), (f"{PT}:MATH141", "umd-math:MATH241"), (f"{PT}:MATH115", "umd-math:MATH140"),
+]
+
+
+def batch3(catalogues: dict, taken: set) -> list:
+    index = {f"{slug}:{c['key']}": c for slug, cat in catalogues.items() for c in cat["courses"]}
+    pairs = [(a, b, True, category, why) for a, b, category, why in BATCH3_POSITIVES]
+    for ka, kb in BATCH3_PROGRESSIONS:
+        pairs.append((ka, kb, False, "same_subject_progression",
+                      f"'{index[ka]['title']}' ({ka.split(':')[1]}) then '{index[kb]['title']}' ({kb.split(':')[1]}): "
+                      f"successive courses (the later builds on the earlier), not a repeat."))
+    taken |= {frozenset((p[0], p[1])) for p in pairs}
+    generic = re.compile(r"Special|Selected Topics|Research|Thesis|Experiential", re.IGNORECASE)
+    stop = {"and", "of", "to", "the", "in", "for", "with", "a", "an", "introduction", "i", "ii", "iii", "elementary",
+            "mathematics", "math", "life", "sciences", "calculus"}
+
+    def words(c):
+        return {w for w in re.findall(r"[a-z]+", c["title"].lower()) if w not in stop and len(w) > 2}
+
+    def base(c):
+        return re.sub(r"H$", "", c["key"])
+
+    calculus = {"MATH120", "MATH121", "MATH130", "MATH131", "MATH136", "MATH140", "MATH141", "MATH220", "MATH221"}
+    # MATH131 (calculus II for life sciences) also teaches probability and statistical reasoning: not plainly
+    # different from the introductory probability courses.
+    probability = {"MATH107", "MATH110", "MATH111", "STAT100", "MATH214", "MATH314"}
+    pools = {slug: [c for c in catalogues[slug]["courses"] if len(c["summary"]) >= 60 and not generic.search(c["title"])]
+             for slug in ("umd-math", PT)}
+    drawn = []
+
+    def draw(slug_a, slug_b, n):
+        rng = random.Random(f"{SEED3}:same_department:{slug_a}:{slug_b}")
+        tries = 0
+        while n and tries < 20000:
+            tries += 1
+            a, b = rng.choice(pools[slug_a]), rng.choice(pools[slug_b])
+            ka, kb = f"{slug_a}:{a['key']}", f"{slug_b}:{b['key']}"
+            pair = frozenset((ka, kb))
+            if ka == kb or pair in taken or words(a) & words(b) or a["summary"] == b["summary"]:
+                continue
+            if base(a) == base(b) or stated_relation(a, b) or {base(a), base(b)} <= calculus:
+                continue
+            if "MATH131" in (base(a), base(b)) and {base(a), base(b)} & probability:
+                continue
+            taken.add(pair)
+            drawn.append((ka, kb, False, "same_department",
+                          f"Same department (two versions of its catalogue), different topics: '{a['title']}' and "
+                          f"'{b['title']}' share no subject matter in their catalogue descriptions."))
+            n -= 1
+
+    draw(PT, PT, 12)
+    draw("umd-math", PT, 18)
+    pairs += drawn
+    for a, b, *_ in pairs:
+        assert a in index and b in index, (a, b)
+    return pairs
+
+
 def main() -> None:
-    catalogues = {c["provider"]["id"]: c for c in (uo_cs(), ucsb_math(), uol_cs())}
+    first = {c["provider"]["id"]: c for c in (uo_cs(), ucsb_math(), uol_cs())}
+    catalogues = dict(first)
+    for cat in umd_catalogues() + [uwaterloo_math(), umd_planetterp()]:
+        catalogues[cat["provider"]["id"]] = cat
     (HERE / "catalogues").mkdir(exist_ok=True)
     for slug, cat in catalogues.items():
         (HERE / "catalogues" / f"{slug}.json").write_text(
             json.dumps(cat, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    pairs = split(labelled(catalogues))
+    pairs = split(labelled(first))
+    taken = {frozenset((p["a"], p["b"])) for p in pairs}
+    pairs += split_batch(batch2(catalogues, taken), len(pairs) + 1, SEED2)
+    taken = {frozenset((p["a"], p["b"])) for p in pairs}
+    pairs += split_batch(batch3(catalogues, taken), len(pairs) + 1, SEED3)
     (HERE / "pairs.json").write_text(json.dumps(pairs, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
