@@ -97,6 +97,8 @@ class Tuning:
     weight_title: float = 0.15
     blend: float = 0.5  # share of the score from everything compared together (the rest: part by part)
     evidence: float = 3.0  # fully specific shared words needed for a full score
+    copy: float = 0.8  # ... unless the two share this share of all their terms (Dice), however common
+    copy_words: int = 5  # ... and each has at least this many
     unrelated_subjects: float = 0.85  # factor when both name subjects and share no CAH group
     sequence: float = 0.3  # factor for two parts of one sequence (``parts_of_a_sequence``)
     adjacent_level: float = 0.8
@@ -145,6 +147,7 @@ class Weighed:
     profile: Profile
     weights: Mapping[str, float]
     totals: Mapping[str, float]  # per part, and "all"
+    templated: frozenset[str] = frozenset()  # terms the course uses only in its provider's template sentences
 
     @property
     def key(self) -> Hashable:
@@ -242,7 +245,7 @@ def weigh(p: Profile, rarity: Rarity) -> Weighed:
     weights = rarity.weights(p.description.provider_id, p.shingles, template_only)
     totals = {part: sum(weights[t] for t in terms) for part, terms in p.parts.items()}
     totals["all"] = sum(weights.values())
-    return Weighed(p, weights, totals)
+    return Weighed(p, weights, totals, frozenset(template_only))
 
 
 # --- stage 1: candidates ---------------------------------------------------------------------------
@@ -440,7 +443,13 @@ def compare(a: Weighed, b: Weighed, tuning: Tuning = DEFAULT, *, explain: bool =
     evidence = sum(min(a.weights[t], b.weights[t]) for t in a.profile.shingles & b.profile.shingles)
     subject = subject_closeness(a.description.subjects, b.description.subjects)
     content = tuning.blend * overall + (1 - tuning.blend) * by_part
-    content *= min(1.0, evidence / tuning.evidence)
+    # A template sentence is not evidence between different courses; two courses with one title (numbers
+    # aside) and one text are the same course listed twice, whatever their words.
+    same_title = _title_key(a.description) == _title_key(b.description) != ()
+    x, y = (a.profile.shingles, b.profile.shingles) if same_title else \
+        (a.profile.shingles - a.templated, b.profile.shingles - b.templated)
+    if not _near_copy(x, y, tuning):
+        content *= min(1.0, evidence / tuning.evidence)
     score = level * content * (tuning.unrelated_subjects if subject == 0.0 else 1.0)
     if parts_of_a_sequence(a.description, b.description):
         score *= tuning.sequence
@@ -454,6 +463,17 @@ def compare(a: Weighed, b: Weighed, tuning: Tuning = DEFAULT, *, explain: bool =
     return Comparison(rounded(similarity["outcomes"]), rounded(similarity["aims"]),
                       rounded(similarity["description"]), rounded(similarity["title"]), round(overall, 4),
                       round(evidence, 3), subject, level, round(score, 4), reasons)
+
+
+def _title_key(course: CourseDescription) -> tuple[str, ...]:
+    """A title's words without numbers and codes ("Algebra for MATH 107" and "... MATH 113" are one)."""
+    return tuple(t for t in terms(course.title) if not any(ch.isdigit() for ch in t))
+
+
+def _near_copy(x: frozenset[str], y: frozenset[str], tuning: Tuning) -> bool:
+    """Two courses that say nearly the same words, however common their words are (a one-line description
+    in a department's own vocabulary, copied): the amount shared is the evidence."""
+    return min(len(x), len(y)) >= tuning.copy_words and 2 * len(x & y) >= tuning.copy * (len(x) + len(y))
 
 
 _PASSAGE = {"aims": lambda d: d.aims, "description": lambda d: d.summary, "title": lambda d: d.title}

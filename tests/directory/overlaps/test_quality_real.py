@@ -13,7 +13,9 @@ recalls are kept apart, as the directory keeps them apart:
   detector recall is printed, not asserted.
 
 Then the flag rate of each real catalogue detected on its own (a single university's catalogue, as a
-member publishes it): flagged pairs per 100 courses beyond the pairs labelled as overlaps.
+member publishes it): flagged pairs per 100 courses beyond the pairs labelled as overlaps. The PlanetTerp
+copy of UMD's mathematics courses is left out there: it is an archive of every course ever taught, old and
+new codes of renumbered courses side by side, not a catalogue a university publishes.
 """
 
 from __future__ import annotations
@@ -74,7 +76,10 @@ def test_precision_and_recall_on_real_text_meet_the_targets(flagged, split):
     assert text_recall >= 0.85
 
 
-@pytest.mark.parametrize("slug", sorted(CATALOGUES))
+ARCHIVES = {"umd-math-planetterp"}
+
+
+@pytest.mark.parametrize("slug", sorted(set(CATALOGUES) - ARCHIVES))
 def test_a_single_universitys_catalogue_flags_few_pairs_beyond_its_real_overlaps(slug):
     courses = descriptions([slug])
     positive = {frozenset((p["a"], p["b"])) for p in PAIRS if p["overlap"]}

@@ -15,7 +15,7 @@ import pytest
 REAL = Path(__file__).resolve().parents[2] / "data" / "overlaps" / "real"
 CATALOGUES = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted((REAL / "catalogues").glob("*.json"))}
 PAIRS = json.loads((REAL / "pairs.json").read_text(encoding="utf-8"))
-CATEGORIES = {"declared_exclusion", "cross_listed", "replacement", "shared_syllabus", "common_course_number", "level_pair",
+CATEGORIES = {"declared_exclusion", "cross_listed", "replacement", "shared_syllabus", "common_course_number", "level_pair", "honours_version", "same_content",
               "same_department", "same_subject_progression", "other_provider_same_subject", "random"}
 COURSES = {f"{slug}:{course['key']}": course for slug, catalogue in CATALOGUES.items() for course in catalogue["courses"]}
 

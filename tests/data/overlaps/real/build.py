@@ -70,8 +70,8 @@ def uo_cs() -> dict:
             current["lines"].append(line.strip())
     out = []
     for c in courses:
-        body = [l for l in c["lines"] if not l.startswith(("Prerequisites:", "Repeatable", "Equivalent to:"))]
-        equivalent = [l for l in c["lines"] if l.startswith("Equivalent to:")]
+        body = [line for line in c["lines"] if not line.startswith(("Prerequisites:", "Repeatable", "Equivalent to:"))]
+        equivalent = [line for line in c["lines"] if line.startswith("Equivalent to:")]
         summary = clean(" ".join(body))
         number = int(re.match(r"CS (\d+)", c["key"]).group(1))
         out.append({
@@ -757,6 +757,53 @@ def batch3(catalogues: dict, taken: set) -> list:
     return pairs
 
 
+# ================================================================ batch 4: the same course twice in one catalogue
+#
+# Found when the detector was first run over the UMD catalogues and checked by reading both entries: an honours
+# section listed as a course of its own (code + "H", same title, same description), a course listed by two
+# departments (same title and description), a graduate offering of an undergraduate course (its title names it,
+# its description is the same course's), and the old and new codes of a renumbered course both kept by PlanetTerp.
+# The algebra reviews with one description and one list of topics ("A review of Intermediate High School Algebra
+# intended for students preparing for MATH1xx") are the same review whatever course follows it.
+
+SEED4 = SEED + 4
+BATCH4_POSITIVES = [
+    *[(f"{slug}:{code}", f"{slug}:{code}H", "honours_version",
+       f"{code}H is the honours section of {code}: the same title and the same catalogue description.")
+      for slug, codes in (("umd-cmsc", ["CMSC351"]), ("umd-math", ["MATH140", "MATH141", "MATH241", "MATH246"]),
+                          (PT, ["MATH140", "MATH141", "MATH241", "MATH246"]))
+      for code in codes],
+    ("umd-math:MATH386", "umd-math:STAT386", "cross_listed",
+     "'Experiential Learning' listed by MATH and by STAT with the same description (the same department's course)."),
+    ("umd-cmsc:CMSC416", "umd-cmsc:CMSC818X", "level_pair",
+     "CMSC818X is titled 'Advanced Topics in Computer Systems; Introduction to Parallel Computing' and describes "
+     "CMSC416's course (shared and distributed memory programming) for graduate students."),
+    (f"{PT}:MATH120", f"{PT}:MATH220", "replacement",
+     "Umd-math MATH120 says 'Formerly: MATH220'; PlanetTerp keeps both codes with the same title and description."),
+    (f"{PT}:MATH121", f"{PT}:MATH221", "replacement",
+     "Umd-math MATH121 says 'Formerly: MATH221'; PlanetTerp keeps both codes with the same title and description."),
+    *[(f"{slug}:{a}", f"{slug}:{b}", "same_content",
+       f"{a} and {b} are the same review of intermediate high-school algebra: one description, each named after "
+       "the course it prepares for; their topic lists share linear and quadratic equations, polynomials and "
+       "exponential and logarithm functions (MATH013 and MATH015 add trigonometry).")
+      for slug, codes in (("umd-math", ["MATH007", "MATH013", "MATH015"]),
+                          (PT, ["MATH007", "MATH010", "MATH013", "MATH015"]))
+      for i, a in enumerate(codes) for b in codes[i + 1:]],
+]
+# MATH011 is left unlabelled: its review leads to probability (Venn diagrams, permutations and combinations), not
+# to calculus or trigonometry, so how much it repeats the others is not plain from the catalogue.
+
+
+def batch4(catalogues: dict, taken: set) -> list:
+    index = {f"{slug}:{c['key']}": c for slug, cat in catalogues.items() for c in cat["courses"]}
+    pairs = []
+    for a, b, category, why in BATCH4_POSITIVES:
+        assert a in index and b in index, (a, b)
+        if frozenset((a, b)) not in taken:
+            pairs.append((a, b, True, category, why))
+    return pairs
+
+
 def main() -> None:
     first = {c["provider"]["id"]: c for c in (uo_cs(), ucsb_math(), uol_cs())}
     catalogues = dict(first)
@@ -771,6 +818,8 @@ def main() -> None:
     pairs += split_batch(batch2(catalogues, taken), len(pairs) + 1, SEED2)
     taken = {frozenset((p["a"], p["b"])) for p in pairs}
     pairs += split_batch(batch3(catalogues, taken), len(pairs) + 1, SEED3)
+    taken = {frozenset((p["a"], p["b"])) for p in pairs}
+    pairs += split_batch(batch4(catalogues, taken), len(pairs) + 1, SEED4)
     (HERE / "pairs.json").write_text(json.dumps(pairs, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
