@@ -227,7 +227,7 @@ def profile(description: CourseDescription) -> Profile:
 def _sentence_key(sentence: tuple[str, ...]) -> str:
     """A sentence's words without codes and numbers, so that "Honors version of Mathematics 4A" and "...
     of Mathematics 4B" are one template."""
-    skeleton = " ".join(t for t in sentence if not any(ch.isdigit() for ch in t))
+    skeleton = " ".join(t for t in sentence if t.isalpha())  # terms are a-z0-9: a digit makes it a code
     return SENTENCE + hashlib.blake2b(skeleton.encode(), digest_size=8).hexdigest()
 
 
@@ -467,7 +467,7 @@ def compare(a: Weighed, b: Weighed, tuning: Tuning = DEFAULT, *, explain: bool =
 
 def _title_key(course: CourseDescription) -> tuple[str, ...]:
     """A title's words without numbers and codes ("Algebra for MATH 107" and "... MATH 113" are one)."""
-    return tuple(t for t in terms(course.title) if not any(ch.isdigit() for ch in t))
+    return tuple(t for t in terms(course.title) if t.isalpha())
 
 
 def _near_copy(x: frozenset[str], y: frozenset[str], tuning: Tuning) -> bool:
