@@ -28,6 +28,8 @@ from typing import Any, Protocol
 
 import numpy as np
 from sqlalchemy import and_, case, delete, func, insert, or_, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from ..catalogue.models import Course, CourseStatus, CourseVersion
@@ -275,22 +277,25 @@ def _move_counts(session: Session, touched: Sequence[int], current: Sequence[det
                 detect.CourseDescription.from_content(None, provider_id, content or {})).counted, -1)
     for p in current:
         delta.add(p.description.provider_id, p.counted)
-    moves = [(scope, t, n) for scope, counter in (("", delta.everywhere), *delta.providers.items())
-             for t, n in counter.items() if n]
+    moves = [{"scope": scope, "term": t, "courses": n}
+             for scope, counter in (("", delta.everywhere), *delta.providers.items()) for t, n in counter.items() if n]
     if not moves:
         return
-    stored = _counts(session, moves)
-    for scope, t, n in moves:
-        stored[(scope, t)] = stored.get((scope, t), 0) + n
-    keys = [(scope, t) for scope, t, _ in moves]
-    by_scope: dict[str, list[str]] = defaultdict(list)
-    for scope, t in keys:
-        by_scope[scope].append(t)
-    for scope, scope_terms in by_scope.items():
+    table = OverlapTerm.__table__
+    dialect_insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    upsert = dialect_insert(table)
+    upsert = upsert.on_conflict_do_update(index_elements=[table.c.scope, table.c.term],
+                                          set_={"courses": table.c.courses + upsert.excluded.courses})
+    for start in range(0, len(moves), 20_000):
+        session.execute(upsert, moves[start : start + 20_000])
+    fallen: dict[str, list[str]] = defaultdict(list)  # words that may no longer be used by any course
+    for row in moves:
+        if row["courses"] < 0:
+            fallen[row["scope"]].append(row["term"])
+    for scope, scope_terms in fallen.items():
         for chunk in _chunks(scope_terms, 2000):
-            session.execute(delete(OverlapTerm).where(OverlapTerm.scope == scope, OverlapTerm.term.in_(chunk)))
-    _store_counts(session, ((scope, t, stored[(scope, t)]) for scope, t in dict.fromkeys(keys)
-                            if stored[(scope, t)] > 0))
+            session.execute(delete(OverlapTerm).where(OverlapTerm.scope == scope, OverlapTerm.term.in_(chunk),
+                                                      OverlapTerm.courses <= 0))
 
 
 def _counts(session: Session, wanted: Iterable[tuple[str, str, Any]]) -> dict[tuple[str, str], int]:
