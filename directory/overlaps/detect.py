@@ -89,7 +89,7 @@ class Tuning:
     bands: int = 32
     rows: int = 2
     bucket_cap: int = 150
-    min_estimate: float = 0.22
+    min_estimate: float = 0.26
     threshold: float = 0.38
     weight_outcomes: float = 0.50
     weight_description: float = 0.25

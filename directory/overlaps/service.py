@@ -370,8 +370,12 @@ def _bucket_mates(session: Session, pks: Sequence[int], keys: np.ndarray,
                 wanted[key].append(pk)
     members: dict[int, list[int]] = defaultdict(list)
     for chunk in _chunks(list(wanted)):
+        # Buckets over the cap are counted in the index and never fetched: in a large catalogue a common
+        # pair of words makes buckets of thousands.
+        small = (select(OverlapBand.band_key).where(OverlapBand.band_key.in_(chunk))
+                 .group_by(OverlapBand.band_key).having(func.count() <= tuning.bucket_cap))
         for key, pk in session.execute(
-            select(OverlapBand.band_key, OverlapBand.course_pk).where(OverlapBand.band_key.in_(chunk))
+            select(OverlapBand.band_key, OverlapBand.course_pk).where(OverlapBand.band_key.in_(small))
         ):
             members[key].append(pk)
     mates: dict[int, set[int]] = defaultdict(set)
