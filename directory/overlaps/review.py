@@ -285,7 +285,7 @@ def _passages(reasons: Iterable[dict[str, Any]]) -> list[Passage]:
 def passage(reason: dict[str, Any]) -> Passage:
     first, second = reason.get("outcome") or "", reason.get("other_outcome") or ""
     common = text.term_set(first) & text.term_set(second)
-    if reason.get("shared"):
+    if "shared" in reason:  # the detector named the specific words (maybe none): only those are marked
         listed = set()
         for word in reason["shared"]:
             listed |= text.term_set(str(word)) | {text.fold(str(word))}  # a word, or already a term

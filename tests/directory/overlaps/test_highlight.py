@@ -41,6 +41,12 @@ def test_when_a_reason_lists_its_shared_words_only_those_are_marked():
     assert found.part == "aims"
 
 
+def test_a_reason_that_names_no_specific_word_marks_none():
+    """The title "Leading Change in Health and Social Care" shares only house-style words with its pair."""
+    found = passage({"outcome": FIRST, "other_outcome": SECOND, "similarity": 0.4, "part": "title", "shared": []})
+    assert marked(found.first) == [] and marked(found.second) == []
+
+
 def test_each_part_is_named_in_words():
     for part, words in (("outcomes", "learning outcomes"), ("aims", "aims"), ("description", "description"),
                         ("title", "title"), (None, "learning outcomes")):

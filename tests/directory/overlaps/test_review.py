@@ -15,7 +15,7 @@ from directory.errors import Forbidden
 from directory.identity.identity import ANONYMOUS, Identity, Role
 from directory.overlaps import review
 from directory.overlaps import service as overlaps
-from directory.overlaps.models import Overlap, OverlapStatus
+from directory.overlaps.models import Overlap, OverlapOrigin, OverlapStatus
 from harvester import pipeline, registry
 from tests.auth import ALL_PERMISSIONS, add_org, add_user, csrf_of, form_token, signed_in
 from tests.directory.overlaps.test_service import GROUP_ACCOUNTS, REWRITTEN, WOUND_CARE
@@ -202,6 +202,20 @@ def test_a_declared_overlap_says_who_declared_it(instance, world, client):
     assert "declared by Carrow University: “The same module under two codes”" in page
     levels = {r["course"]["id"]: r["level"] for r in client.get(f"/api/v1/courses/{A}/WA/overlaps").json["results"]}
     assert levels == {f"{B}/WB": "suspected", f"{C}/WC": "confirmed"}
+
+
+def test_a_declared_pair_on_the_review_page_offers_no_decision(app, instance, world):
+    """Only the feed can change a declared pair (the service refuses a decision with 409): no buttons, and the
+    page does not say a person confirmed it."""
+    with instance.sessions.begin() as session:
+        row = session.get(Overlap, world[frozenset({"WA", "WC"})])
+        row.reasons = [{"part": "declared", "declared_by": C, "reason": None}]
+        row.status, row.origin = OverlapStatus.CONFIRMED, OverlapOrigin.DECLARED
+        row.decided, row.decided_by = row.detected, f"declared by {C}"
+    user, _ = staff(instance, A)
+    page = signed_in(app, instance, user).get("/member/overlaps/?status=confirmed").get_data(as_text=True)
+    assert "Declared by Carrow University" in page and "Only the provider's feed can change" in page
+    assert 'value="dismiss"' not in page and "Confirmed by" not in page
 
 
 def test_a_decision_by_an_administrator_is_the_consortiums(instance, world, client):
