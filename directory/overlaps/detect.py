@@ -137,10 +137,6 @@ class Profile:
     def key(self) -> Hashable:
         return self.description.key
 
-    @property
-    def title(self) -> frozenset[str]:
-        return self.parts["title"]
-
 
 @dataclass(frozen=True)
 class Weighed:

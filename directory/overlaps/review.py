@@ -15,7 +15,6 @@ recomputation.
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,8 +28,8 @@ from ..catalogue.service import Page, get_course
 from ..errors import Forbidden
 from ..identity.identity import Role
 from ..identity.models import OAuthClient, User
-from . import text
-from .models import Overlap, OverlapStatus
+from . import service, text
+from .models import Overlap, OverlapOrigin, OverlapStatus
 
 
 class Level(enum.Enum):
@@ -138,17 +137,15 @@ def _from_side(overlap: Overlap, pk: int) -> tuple[dict[str, Any], ...]:
     """The reasons with ``outcome`` the text of course ``pk`` (stored from the first course's side); every
     other key kept (``part``, ``shared``)."""
     reasons = overlap.reasons or []
-    if overlap.course_a_pk == pk:
-        return tuple(reasons)
-    return tuple({**r, "outcome": r.get("other_outcome"), "other_outcome": r.get("outcome")} for r in reasons)
+    return tuple(reasons if overlap.course_a_pk == pk else service.flipped(reasons))
 
 
 def declaration(overlap: Overlap) -> dict[str, Any] | None:
-    """The reason a provider gave when it declared the pair in its feed, or None for a detected pair.
-
-    Read from the reasons (``{"part": "declared", ...}``), which declared rows carry whether or not the
-    ``origin`` column has been added yet."""
-    return next((r for r in overlap.reasons or [] if r.get("part") == "declared"), None)
+    """The reason a provider gave when it declared the pair in its feed (``{"part": "declared",
+    "declared_by", "reason"}``, ``declared.sync``), or None for a detected pair."""
+    if overlap.origin is not OverlapOrigin.DECLARED:
+        return None
+    return next((r for r in overlap.reasons or [] if r.get("part") == "declared"), {"part": "declared"})
 
 
 # --- who said so ---------------------------------------------------------------------------------
@@ -265,9 +262,6 @@ def pairs_for(session: Session, reviewer: Reviewer, status: OverlapStatus = Over
 
 
 PART_WORDS = {"outcomes": "learning outcomes", "aims": "aims", "description": "description", "title": "title"}
-# Words as a reader sees them (letters and digits of any script); each is folded and split as text.terms
-# does, so a word is marked when one of its terms is shared.
-_WORD = re.compile(r"[^\W_]+")
 
 
 def highlighted(pair: PairToReview) -> list[Passage]:
@@ -300,7 +294,7 @@ def segments(passage_text: str, marked: Iterable[str]) -> tuple[tuple[str, bool]
     marked = frozenset(marked)
     runs: list[tuple[str, bool]] = []
     at = 0
-    for match in _WORD.finditer(passage_text):
+    for match in text.WORD_AS_WRITTEN.finditer(passage_text):
         word_terms = text.term_set(match.group())
         if word_terms & marked:
             if match.start() > at:
@@ -318,9 +312,4 @@ def segments(passage_text: str, marked: Iterable[str]) -> tuple[tuple[str, bool]
 def suspected_pairs(session: Session, course_pks: Iterable[int]) -> set[tuple[int, int]]:
     """Suspected (detected, undecided) overlaps among these courses, as (smaller pk, larger pk): the
     planner says they may overlap, and counts both until someone confirms it."""
-    pks = sorted(set(course_pks))
-    if len(pks) < 2:
-        return set()
-    return {(a, b) for a, b in session.execute(
-        select(Overlap.course_a_pk, Overlap.course_b_pk).where(
-            Overlap.status == OverlapStatus.DETECTED, Overlap.course_a_pk.in_(pks), Overlap.course_b_pk.in_(pks)))}
+    return service.pairs_among(session, course_pks, OverlapStatus.DETECTED)

@@ -507,42 +507,15 @@ def overlaps_of(session: Session, provider_id: str, course_id: str, *, include_d
         base.order_by(Overlap.score.desc(), Overlap.id).limit(per_page).offset((page - 1) * per_page)
     ).all()
     results = [
-        CourseOverlap(o.id, c, o.score, o.status, o.reasons if o.course_a_pk == course.pk else _flipped(o.reasons),
+        CourseOverlap(o.id, c, o.score, o.status, o.reasons if o.course_a_pk == course.pk else flipped(o.reasons),
                       o.detected, o.decided, o.decided_by, o.origin)
         for o, c in rows
     ]
     return Page(total, page, per_page, results)
 
 
-@dataclass(frozen=True)
-class PairForReview:
-    """A detected overlap with both its courses, for the people who confirm or dismiss it."""
-
-    id: int
-    first: Course
-    second: Course
-    score: float
-    status: OverlapStatus
-    reasons: list[dict[str, Any]]
-    origin: OverlapOrigin = OverlapOrigin.DETECTED
-
-
-def for_review(session: Session, status: OverlapStatus = OverlapStatus.DETECTED, *, page: int = 1,
-               per_page: int = 20) -> Page:
-    """Overlaps in ``status`` between two active courses, highest score first (administrators' queue)."""
-    first, second = aliased(Course), aliased(Course)
-    base = (select(Overlap, first, second).join(first, first.pk == Overlap.course_a_pk)
-            .join(second, second.pk == Overlap.course_b_pk)
-            .where(Overlap.status == status, first.status == CourseStatus.ACTIVE,
-                   second.status == CourseStatus.ACTIVE))
-    total = session.scalar(select(func.count()).select_from(base.subquery()))
-    rows = session.execute(base.order_by(Overlap.score.desc(), Overlap.id)
-                           .limit(per_page).offset((page - 1) * per_page)).all()
-    return Page(total, page, per_page, [PairForReview(o.id, a, b, o.score, o.status, o.reasons, o.origin)
-                                          for o, a, b in rows])
-
-
-def _flipped(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def flipped(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Reasons read from the other course's side (stored from the first course's)."""
     # Other keys kept: a declared pair's reason says who declared it, whichever side reads it.
     return [{**r, "outcome": r["other_outcome"], "other_outcome": r["outcome"]} for r in reasons]
 
@@ -550,12 +523,19 @@ def _flipped(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def confirmed_pairs(session: Session, course_pks: Iterable[int]) -> set[tuple[int, int]]:
     """Confirmed overlaps among these courses, as (smaller pk, larger pk): what the exchange's
     double-counting check treats as the same learning (withdrawn courses included: credit outlives them)."""
+    return pairs_among(session, course_pks, OverlapStatus.CONFIRMED)
+
+
+def pairs_among(session: Session, course_pks: Iterable[int], status: OverlapStatus) -> set[tuple[int, int]]:
+    """The overlaps in ``status`` between two of these courses, as (smaller pk, larger pk)."""
     pks = sorted(set(course_pks))
     pairs: set[tuple[int, int]] = set()
+    if len(pks) < 2:
+        return pairs
     for chunk in _chunks(pks):
         pairs.update((a, b) for a, b in session.execute(
             select(Overlap.course_a_pk, Overlap.course_b_pk).where(
-                Overlap.status == OverlapStatus.CONFIRMED,
+                Overlap.status == status,
                 Overlap.course_a_pk.in_(chunk),
                 Overlap.course_b_pk.in_(pks),
             )

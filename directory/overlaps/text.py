@@ -137,8 +137,8 @@ def words(text: str | None) -> list[tuple[str, str]]:
     """Every word of a text as written, with its term ("" for a stop word): to say which words matched."""
     if not text:
         return []
-    return [(match.group(0), term(fold(match.group(0)))) for match in _SURFACE.finditer(text)]
+    return [(match.group(0), term(fold(match.group(0)))) for match in WORD_AS_WRITTEN.finditer(text)]
 
 
-# Words as written (letters of any script, digits): folded, each gives the same words as ``_WORD`` does.
-_SURFACE = re.compile(r"[^\W_]+")
+# Words as a reader sees them (letters of any script, digits): folded, each gives the words ``_WORD`` finds.
+WORD_AS_WRITTEN = re.compile(r"[^\W_]+")

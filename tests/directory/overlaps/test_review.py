@@ -194,9 +194,9 @@ def test_the_course_page_lists_confirmed_and_suspected_apart_and_leaves_out_dism
 def test_a_declared_overlap_says_who_declared_it(instance, world, client):
     with instance.sessions.begin() as session:
         row = session.get(Overlap, world[frozenset({"WA", "WC"})])
-        # as the declared exclusions (issue 13) store a provider's declaration
+        # as declared.sync stores a provider's declaration
         row.reasons = [{"part": "declared", "declared_by": C, "reason": "The same module under two codes"}]
-        row.status = OverlapStatus.CONFIRMED
+        row.status, row.origin = OverlapStatus.CONFIRMED, OverlapOrigin.DECLARED
     page = client.get(f"/courses/{A}/WA").get_data(as_text=True)
     assert "Cannot be counted together" in page
     assert "declared by Carrow University: “The same module under two codes”" in page

@@ -21,7 +21,8 @@ from tests.auth import ALL_PERMISSIONS, add_user
 from tests.conftest import make_settings
 from tests.directory.overlaps.test_review import A, B, C, build
 from tests.directory.test_accessibility import SCREENSHOTS, axe_violations, browser, describe  # noqa: F401
-from tests.directory.test_csp_in_browser import RECORD_VIOLATIONS, violations
+from tests.directory.test_csp_in_browser import violations
+from tests.harvester.test_harvest_pages_in_browser import admin_page  # noqa: F401 - fixture
 
 STAFF_EMAIL, STAFF_PASSWORD = "registry@bexley.example", "a registry officer's long password"
 
@@ -48,17 +49,9 @@ def server(tmp_path_factory):
     instance.close()
 
 
-@pytest.fixture(params=[1280, 390], ids=["1280px", "390px"])
-def page(request, browser):  # noqa: F811
-    context = browser.new_context(viewport={"width": request.param, "height": 900})
-    context.add_init_script(RECORD_VIOLATIONS)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.console_errors = []
-    page.on("console", lambda message: page.console_errors.append(message.text) if message.type == "error" else None)
-    page.width = request.param
-    yield page
-    context.close()
+@pytest.fixture
+def page(admin_page):  # noqa: F811 - the harvest pages' browser page: 1280 and 390 px, CSP and console recorded
+    return admin_page
 
 
 def check(page, name: str) -> None:
