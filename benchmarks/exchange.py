@@ -32,10 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, select, text  # noqa: E402
 
+from climbing_frame.migrate import upgrade  # noqa: E402
 from directory.catalogue.models import Course, CourseStatus, CourseVersion, Provider  # noqa: E402
 from directory.db import make_engine, make_sessionmaker  # noqa: E402
 from directory.identity.identity import Identity, Permission, Role  # noqa: E402
-from directory.migrate import upgrade  # noqa: E402
 from exchange.agreements import terms  # noqa: E402
 from exchange.agreements.lifecycle import AgreementState  # noqa: E402
 from exchange.agreements.models import Agreement, AgreementParty, AgreementVersion, Approval  # noqa: E402

@@ -28,12 +28,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import update  # noqa: E402
 
+from climbing_frame.app import make_instance
+from climbing_frame.migrate import upgrade  # noqa: E402
 from directory import settings as settings_module  # noqa: E402
-from directory.app import Instance, harvest_in_parallel  # noqa: E402
-from directory.migrate import upgrade  # noqa: E402
+from directory.instance import Instance
 from harvester import mapping, pipeline, registry  # noqa: E402
+from harvester.environment import harvest_environment
 from harvester.feedserver import serve_folder  # noqa: E402
 from harvester.models import Feed  # noqa: E402
+from harvester.parallel import harvest_in_parallel  # noqa: E402
 from harvester.report import run_as_dict  # noqa: E402
 
 HECOS = ["100366", "100992", "100078", "100485", "100089", "100497", "100290", "100476", "100471", "100962"]
@@ -134,9 +137,9 @@ def harvest_all(instance: Instance, feed_ids: list[str], jobs: int = 1) -> tuple
     """The product's two paths: in-process one feed after another (the scheduler's), or `harvest --jobs`."""
     start = time.perf_counter()
     if jobs > 1:
-        reports = [report for _, report in harvest_in_parallel(instance.settings, feed_ids, jobs)]
+        reports = [report for _, report in harvest_in_parallel(instance, feed_ids, jobs)]
     else:
-        env = instance.harvest_environment()
+        env = harvest_environment(instance)
         reports = [run_as_dict(pipeline.harvest(env, feed_id)) for feed_id in feed_ids]
     return time.perf_counter() - start, sum(r["counts"]["seen"] for r in reports), reports
 
@@ -168,7 +171,7 @@ def main() -> None:
              "log_level": "WARNING", "secret_key": secrets.token_hex(32)},
             environ={"CF_SETTINGS_FILE": str(tmp_path / "none.toml")},
         )
-        instance = Instance(settings)
+        instance = make_instance(settings)
         upgrade(instance.engine)
         server, base_url = serve_folder(feeds_dir)
         with instance.sessions.begin() as session:

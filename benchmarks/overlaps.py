@@ -24,10 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import select  # noqa: E402
 
+from climbing_frame.migrate import upgrade  # noqa: E402
 from directory.catalogue import service as catalogue  # noqa: E402
 from directory.catalogue.models import Course  # noqa: E402
 from directory.db import make_engine, make_sessionmaker, utcnow  # noqa: E402
-from directory.migrate import upgrade  # noqa: E402
 from directory.overlaps import service as overlaps  # noqa: E402
 from directory.overlaps.models import Overlap  # noqa: E402
 

@@ -59,14 +59,15 @@ sys.path.append(str(Path(__file__).resolve().parent))  # after the packages: ben
 
 from harvest import WORDS, make_course  # noqa: E402
 
+from climbing_frame.app import make_instance
+from climbing_frame.migrate import upgrade  # noqa: E402
 from directory import settings as settings_module  # noqa: E402
-from directory.app import Instance  # noqa: E402
 from directory.catalogue import service as catalogue  # noqa: E402
 from directory.catalogue.completeness import completeness  # noqa: E402
 from directory.catalogue.schema import CourseValidator  # noqa: E402
 from directory.db import utcnow  # noqa: E402
-from directory.migrate import upgrade  # noqa: E402
-from directory.search.indexer import reindex, reindex_if_needed  # noqa: E402
+from directory.indexing import reindex, reindex_if_needed  # noqa: E402
+from directory.instance import Instance  # noqa: E402
 from directory.web.search_api import search_query  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -393,7 +394,7 @@ def main() -> None:
         if args.facet_cache is not None:
             environ["CF_SEARCH_FACET_CACHE"] = str(args.facet_cache)
         settings = settings_module.load(environ=environ)
-        instance = Instance(settings)
+        instance = make_instance(settings)
         reuse = args.data_dir is not None and (data_dir / "built").exists()
         upgrade(instance.engine)
         if reuse:
@@ -415,7 +416,7 @@ def main() -> None:
         port = free_port()
         server = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(args.workers), "-k", args.worker_class,
-             "-b", f"127.0.0.1:{port}", "--log-level", "warning", "directory.app:create_app()"],
+             "-b", f"127.0.0.1:{port}", "--log-level", "warning", "climbing_frame.app:create_app()"],
             cwd=ROOT, env={**os.environ, **environ}, start_new_session=True)
         targets = [f"/api/v1/search?{urlencode(params, doseq=True)}" for params in mix]
         warm = [f"/api/v1/search?{urlencode(params, doseq=True)}" for params in query_mix(100, args.providers, -1)]

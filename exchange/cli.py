@@ -5,10 +5,10 @@ the keyed head existed (once, after the upgrade); ``climbing-frame exchange deli
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from directory.errors import Conflict
+from directory.instance import current_instance
 
 from . import audit, jobs
 
@@ -24,7 +24,7 @@ def audit_group() -> None:
 def verify(expected_head: str | None) -> None:
     """Check the signed head and every event's link from the start; exit 1 naming the first problem,
     2 when this instance has no audit key to check with."""
-    instance = current_app.extensions["climbing_frame"]
+    instance = current_instance()
     with instance.readers() as session:
         try:
             result = audit.verify(session, expected_head=expected_head)
@@ -42,7 +42,7 @@ def verify(expected_head: str | None) -> None:
 @with_appcontext
 def seal() -> None:
     """Once, after upgrading to the keyed chain: check the events written before and sign their head."""
-    instance = current_app.extensions["climbing_frame"]
+    instance = current_instance()
     try:
         with instance.sessions.begin() as session:
             result = audit.seal(session)
@@ -67,7 +67,7 @@ def exchange_group() -> None:
 @with_appcontext
 def deliver() -> None:
     """Send queued emails and due webhooks now."""
-    report = jobs.deliver_outbox(current_app.extensions["climbing_frame"])
+    report = jobs.deliver_outbox(current_instance())
     click.echo(f"{report}")
 
 

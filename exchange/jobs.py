@@ -20,7 +20,7 @@ from .agreements import service as agreements
 from .policy import ExchangePolicy
 
 if TYPE_CHECKING:
-    from directory.app import Instance
+    from directory.instance import Instance
 
 log = logging.getLogger(__name__)
 

@@ -28,9 +28,10 @@ from directory.db import utcnow
 from directory.errors import DomainError
 
 from . import pipeline, registry
+from .environment import harvest_environment
 
 if TYPE_CHECKING:
-    from directory.app import Instance
+    from directory.instance import Instance
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def harvest_job(feed_id: str) -> None:
     """One scheduled run of one feed."""
     assert _instance is not None, "harvest_job runs only inside the scheduler process"
     try:
-        run = pipeline.harvest(_instance.harvest_environment(), feed_id, trigger="schedule")
+        run = pipeline.harvest(harvest_environment(_instance), feed_id, trigger="schedule")
     except DomainError as exc:  # gone from the registry, or a run is under way elsewhere
         log.warning("scheduled harvest of %s skipped: %s", feed_id, exc.detail)
         return

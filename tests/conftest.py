@@ -17,10 +17,10 @@ import directory.overlaps.models  # noqa: F401
 import directory.pathways.models  # noqa: F401
 import exchange.models  # noqa: F401
 import harvester.models  # noqa: F401
+from climbing_frame.app import create_app, make_instance
+from climbing_frame.migrate import upgrade
 from directory import settings as settings_module
-from directory.app import Instance, create_app
 from directory.db import Base, make_engine
-from directory.migrate import upgrade
 from tests.clock import CLOCK_START
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,7 +78,7 @@ def settings(tmp_path, database_kind) -> settings_module.Settings:
 
 @pytest.fixture
 def instance(settings, database_kind):
-    instance = Instance(settings)
+    instance = make_instance(settings)
     if database_kind == "postgresql":
         tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
         with instance.engine.begin() as connection:
@@ -94,7 +94,7 @@ def instance(settings, database_kind):
 @pytest.fixture
 def app(settings, instance):
     app = create_app(settings)
-    app.extensions["climbing_frame"] = instance
+    instance.attach(app)
     app.config["TESTING"] = True
     return app
 

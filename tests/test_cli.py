@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from directory.cli import main
+from climbing_frame.cli import main
 from tests.conftest import TEST_DATABASE_URL
 from tests.factories import course, feed_bytes
 
@@ -96,7 +96,7 @@ def test_parallel_harvest_gives_the_same_catalogue(env, httpserver):
 
 def test_the_command_works_from_any_directory(env, tmp_path):
     environment = {**os.environ, **env}
-    result = subprocess.run([sys.executable, "-m", "directory.cli", "db", "current"], cwd=tmp_path,
+    result = subprocess.run([sys.executable, "-m", "climbing_frame.cli", "db", "current"], cwd=tmp_path,
                             env=environment | {"PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()

@@ -32,10 +32,11 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy import select, text
 from werkzeug.serving import make_server
 
-from directory.app import Instance, create_app
+from climbing_frame.app import create_app, make_instance
+from climbing_frame.migrate import upgrade
 from directory.db import Base, utcnow
 from directory.identity.identity import SCOPES, Identity, Role
-from directory.migrate import upgrade
+from directory.instance import Instance
 from exchange.awards import AwardSpec, register_award
 from exchange.requests import service as transfer_requests
 from exchange.rules import Purpose
@@ -57,7 +58,7 @@ class Seeded:
 
 def _fresh_instance(settings, database_kind: str) -> Instance:
     # As the conftest's ``instance`` fixture, once for the module: the run is read-mostly and slow to set up.
-    instance = Instance(settings)
+    instance = make_instance(settings)
     if database_kind == "postgresql":
         tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
         with instance.engine.begin() as connection:
@@ -99,7 +100,7 @@ def seeded(tmp_path_factory, database_kind):
     client, _ = add_client(instance, A, " ".join(SCOPES))
     token = bearer_token(instance, client, expires_in=3600)
     app = create_app(settings)
-    app.extensions["climbing_frame"] = instance
+    instance.attach(app)
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

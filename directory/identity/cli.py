@@ -7,16 +7,16 @@ import json
 import sys
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from ..errors import DomainError
+from ..instance import current_instance
 from . import clients, oidc, organisations, service, signin
 from .identity import OPERATOR, Role, parse_permissions
 
 
 def _instance():
-    return current_app.extensions["climbing_frame"]
+    return current_instance()
 
 
 def _fail(exc: DomainError):

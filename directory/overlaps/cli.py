@@ -6,11 +6,11 @@ from __future__ import annotations
 import time
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..instance import current_instance
 from . import service
 
 console = Console(stderr=True)
@@ -25,7 +25,7 @@ def overlaps_group() -> None:
 @with_appcontext
 def recompute_command() -> None:
     """Recompute every overlap of the active catalogue (decisions on unchanged pairs are kept)."""
-    instance = current_app.extensions["climbing_frame"]
+    instance = current_instance()
     started = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:

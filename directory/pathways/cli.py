@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from ..errors import DomainError
 from ..identity.identity import OPERATOR
+from ..instance import current_instance
 from . import consortium, service
 
 
@@ -25,7 +25,7 @@ def pathways_group() -> None:
 @with_appcontext
 def add_command(path: Path) -> None:
     """Add or replace a consortium pathway."""
-    instance = current_app.extensions["climbing_frame"]
+    instance = current_instance()
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
@@ -42,7 +42,7 @@ def add_command(path: Path) -> None:
 @with_appcontext
 def withdraw_command(pathway_id: str) -> None:
     """Withdraw a consortium pathway (members withdraw theirs by leaving it out of their feed)."""
-    instance = current_app.extensions["climbing_frame"]
+    instance = current_instance()
     try:
         reindexed = consortium.withdraw(instance.sessions, instance.index_changes, OPERATOR, pathway_id)
     except DomainError as exc:
@@ -56,7 +56,7 @@ def withdraw_command(pathway_id: str) -> None:
 @with_appcontext
 def list_command(as_json: bool, include_withdrawn: bool) -> None:
     """Every pathway: id, awarding member, source, status, title."""
-    instance = current_app.extensions["climbing_frame"]
+    instance = current_instance()
     with instance.readers() as session:
         rows = [{"id": p.id, "awarding": p.awarding_provider_id, "source": p.source.value,
                  "status": p.status.value, "title": p.title}

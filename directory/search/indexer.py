@@ -1,9 +1,13 @@
-"""From the relational store (the source of truth) to a search index.
+"""From the relational store (the source of truth) to a search index, for documents of any kind.
 
-``index_courses`` follows a harvest: call it after the harvest's transaction has committed, with the
-courses it touched, so a failed write is never searchable. ``reindex`` rebuilds the whole index from the
-database beside the live one, which keeps serving searches and taking writes until the new one is
-complete; the writes made meanwhile are replayed into the new index before it is swapped in.
+``index_courses`` follows a commit: call it after the transaction has committed, with the courses it
+touched, so a failed write is never searchable. ``reindex`` rebuilds the whole index from the database
+beside the live one, which keeps serving searches and taking writes until the new one is complete; the
+writes made meanwhile are replayed into the new index before it is swapped in.
+
+What a course's document holds is not this module's business: a ``DocumentSource`` (the directory's is
+``directory.indexing.COURSES``, which adds pathway memberships and overlap counts) assembles documents,
+and this module decides only when they are written, journaled and replayed.
 
 How no write is lost (every writer goes through ``index_courses``):
 
@@ -19,52 +23,42 @@ How no write is lost (every writer goes through ``index_courses``):
    writers write the index being built as well (``elastic``), so a write journaled after the last pass
    still reaches it.
 4. The claim and what is left of its journal are dropped.
-
-Both read plain columns (provider id and name, course id, status, current content) in one joined
-statement, so no ORM object and no lazy load is involved however large the catalogue.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Protocol
 
-from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
-from ..catalogue.models import Course, CourseStatus, CourseVersion, Provider
 from ..db import utcnow
-from ..overlaps.service import overlap_counts
-from ..pathways.service import memberships
 from . import journal
 from .backend import Document, Rebuild, SearchBackend, Writable, batched
-from .documents import course_document
 
 Key = tuple[str, str]
 Progress = Callable[[int, int], None]  # (courses read, active courses in all)
 
 
-def _course_rows():
-    return (
-        select(Course.pk, Course.provider_id, Course.course_id, Course.status, Provider.name, CourseVersion.content)
-        .join(Provider, Provider.id == Course.provider_id)
-        .outerjoin(CourseVersion, CourseVersion.id == Course.current_version_id)
-    )
+class DocumentSource(Protocol):
+    """What the index is filled from: the searchable documents of some keys, or of the whole store."""
+
+    def for_keys(self, session: Session, keys: Sequence[Key]) -> Iterator[tuple[Key, Document]]:
+        """(key, document) of each of ``keys`` that must be searchable; a key not yielded is deleted."""
+        ...
+
+    def every(self, session: Session, batch: int, progress: Progress | None) -> Iterator[Document]:
+        """Every searchable document, read in pages of ``batch``; ``progress`` after each page."""
+        ...
+
+    def count(self, session: Session) -> int:
+        """How many documents ``every`` would yield at most (for an empty index's check)."""
+        ...
 
 
-def _document(row: Any, pathways: dict[Key, list[tuple[str, str]]], overlaps: dict[int, int]) -> Document | None:
-    """The search document of one row, or None when the course must not be searchable."""
-    if row.status is not CourseStatus.ACTIVE or row.content is None:
-        return None
-    try:
-        return course_document(row.name, row.provider_id, row.course_id, row.content,
-                               pathways.get((row.provider_id, row.course_id), ()), overlaps.get(row.pk, 0))
-    except ValueError:
-        return None  # the content itself says withdrawn
-
-
-def index_courses(session: Session, backend: SearchBackend, keys: Iterable[Key], batch: int = 2000) -> tuple[int, int]:
+def index_courses(session: Session, backend: SearchBackend, source: DocumentSource, keys: Iterable[Key],
+                  batch: int = 2000) -> tuple[int, int]:
     """Bring these (provider id, course id) courses up to date: active ones upserted, withdrawn or
     missing ones deleted. Returns (upserted, deleted).
 
@@ -76,28 +70,20 @@ def index_courses(session: Session, backend: SearchBackend, keys: Iterable[Key],
     keys = list(dict.fromkeys(keys))
     if keys:
         journal.record(session.get_bind(), keys)
-    return _write(session, backend, keys, batch)
+    return _write(session, target=backend, source=source, keys=keys, batch=batch)
 
 
-def _write(session: Session, target: Writable, keys: list[Key], batch: int = 2000) -> tuple[int, int]:
+def _write(session: Session, *, target: Writable, source: DocumentSource, keys: list[Key],
+           batch: int = 2000) -> tuple[int, int]:
     """``index_courses`` without the journal: into the live index or one being built."""
     gone: list[str] = []
 
     def documents() -> Iterator[Document]:
         for chunk in batched(dict.fromkeys(keys), batch):
-            rows = session.execute(
-                _course_rows().where(
-                    Course.status == CourseStatus.ACTIVE, tuple_(Course.provider_id, Course.course_id).in_(chunk)
-                )
-            ).all()
             found: set[Key] = set()
-            listed = memberships(session, ((row.provider_id, row.course_id) for row in rows))
-            counts = overlap_counts(session, (row.pk for row in rows))
-            for row in rows:
-                document = _document(row, listed, counts)
-                if document is not None:
-                    found.add((row.provider_id, row.course_id))
-                    yield document
+            for key, document in source.for_keys(session, chunk):
+                found.add(key)
+                yield document
             gone.extend(f"{p}/{c}" for p, c in chunk if (p, c) not in found)
 
     upserted = target.upsert(documents())
@@ -106,34 +92,9 @@ def _write(session: Session, target: Writable, keys: list[Key], batch: int = 200
     return upserted, len(gone)
 
 
-def active_documents(session: Session, batch: int = 2000, progress: Progress | None = None) -> Iterator[Document]:
-    """Every active course's search document, read in keyset pages of ``batch`` courses."""
-    last_pk = 0
-    seen = 0
-    total = session.scalar(select(func.count()).select_from(Course).where(Course.status == CourseStatus.ACTIVE)) or 0
-    while True:
-        rows = session.execute(
-            _course_rows()
-            .where(Course.status == CourseStatus.ACTIVE, Course.pk > last_pk)
-            .order_by(Course.pk)
-            .limit(batch)
-        ).all()
-        if not rows:
-            return
-        listed = memberships(session, ((row.provider_id, row.course_id) for row in rows))
-        counts = overlap_counts(session, (row.pk for row in rows))
-        for row in rows:
-            document = _document(row, listed, counts)
-            if document is not None:
-                yield document
-        last_pk = rows[-1].pk
-        seen += len(rows)
-        if progress is not None:
-            progress(seen, total)
-
-
 def reindex(
-    session: Session, backend: SearchBackend, progress: Progress | None = None, batch: int = 2000,
+    session: Session, backend: SearchBackend, source: DocumentSource, progress: Progress | None = None,
+    batch: int = 2000,
     now: Callable[[], datetime] = utcnow,
 ) -> int:
     """Rebuild the whole index from the database beside the live one and swap it in, with every write made
@@ -156,38 +117,38 @@ def reindex(
                     progress(done, total)
 
             with Session(bind) as reading:
-                written = build.add(active_documents(reading, batch, batch_done))
-            _replay(bind, claim, build, batch, now)
-            build.swap(last=lambda: _replay(bind, claim, build, batch, now))
+                written = build.add(source.every(reading, batch, batch_done))
+            _replay(bind, claim, build, source, batch, now)
+            build.swap(last=lambda: _replay(bind, claim, build, source, batch, now))
     finally:
         journal.release(bind, claim)
     return written
 
 
-def _replay(bind, claim: journal.Claim, build: Rebuild, batch: int, now: Callable[[], datetime]) -> int:
+def _replay(bind, claim: journal.Claim, build: Rebuild, source: DocumentSource, batch: int,
+            now: Callable[[], datetime]) -> int:
     """Index the journaled courses into ``build`` as the store has them now, until a pass finds none."""
     replayed = 0
     while entries := journal.pending(bind, claim, batch):
         with Session(bind) as reading:
-            _write(reading, build, list(dict.fromkeys(key for _id, key in entries)), batch)
+            _write(reading, target=build, source=source, keys=list(dict.fromkeys(key for _id, key in entries)),
+                   batch=batch)
         journal.done(bind, claim, [entry_id for entry_id, _key in entries], now())
         replayed += len(entries)
     journal.touch(bind, claim, now())  # the claim still ours: a rebuild taken over must not swap
     return replayed
 
 
-def reindex_if_needed(session: Session, backend: SearchBackend, progress: Progress | None = None) -> str | None:
+def reindex_if_needed(session: Session, backend: SearchBackend, source: DocumentSource,
+                      progress: Progress | None = None) -> str | None:
     """Rebuild the index when it was built for another schema (it keeps serving until the new one is
     swapped in), or is empty while the store has active courses (its folder was lost); returns why it was
     rebuilt, or None when nothing was needed. Run by the scheduler's and the demo's start."""
     reason = backend.outdated()
     if reason is None and backend.count() == 0:
-        active = session.scalar(
-            select(func.count()).select_from(Course).where(Course.status == CourseStatus.ACTIVE)
-        )
-        if active:
+        if source.count(session):
             reason = "the search index was empty"
     if reason is None:
         return None
-    count = reindex(session, backend, progress)
+    count = reindex(session, backend, source, progress)
     return f"{reason}: {count} courses indexed from the store"

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from flask import current_app, g
+from flask import g
 from sqlalchemy.orm import Session
 
-if TYPE_CHECKING:
-    from ..app import Instance
+from ..instance import Instance, current_instance
 
 
 def instance() -> Instance:
-    return current_app.extensions["climbing_frame"]
+    return current_instance()
 
 
 def db() -> Session:

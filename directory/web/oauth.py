@@ -20,6 +20,7 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from ..db import utcnow
 from ..identity import clients
 from ..identity.identity import SCOPES
+from ..instance import EXTENSION
 from . import access
 from .context import db, instance
 from .tokens import AUTH_METHODS, Client, Token, source, writer
@@ -170,7 +171,7 @@ def metadata():
 
 
 def register(app: Flask) -> None:
-    settings = app.extensions["climbing_frame"].settings
+    settings = app.extensions[EXTENSION].settings
     app.config.update(
         OAUTH2_SCOPES_SUPPORTED=list(SCOPES),
         OAUTH2_TOKEN_EXPIRES_IN={"client_credentials": settings.access_token_lifetime},

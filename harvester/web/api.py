@@ -15,6 +15,7 @@ from directory.web.limits import large_body
 from directory.web.schemas import page_as_dict
 
 from .. import pipeline, publishing
+from ..environment import harvest_environment
 from ..models import RunOutcome
 from ..report import quarantine_as_dict, run_as_dict
 from . import schemas
@@ -44,7 +45,7 @@ class Catalogue(MethodView):
     def put(self, args, provider_id):
         """Publish the provider's whole catalogue (the same pipeline as a harvest) to its feed ``feed``, or
         its one push feed; answers the run report."""
-        run = publishing.publish(instance().harvest_environment(), identity(), provider_id,
+        run = publishing.publish(harvest_environment(instance()), identity(), provider_id,
                                  request.get_data(cache=False), request.content_type, args.get("feed"))
         report = run_as_dict(run)
         if run.outcome is RunOutcome.FAILED:

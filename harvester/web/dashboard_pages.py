@@ -13,6 +13,7 @@ from directory.web.access import identity, require
 from directory.web.context import db, instance
 
 from .. import formats, operations, publishing, registry
+from ..environment import harvest_environment
 from ..report import quarantine_record, run_as_dict
 from . import words
 from .profile_form import profile_saved_message
@@ -22,7 +23,7 @@ INPUT_ERRORS = (Invalid, Conflict, NotFound)
 
 
 def _now():
-    return instance().harvest_environment().clock()
+    return harvest_environment(instance()).clock()
 
 
 def _dashboard(error: str | None = None, form: dict | None = None, status: int = 200):
@@ -70,7 +71,7 @@ def _back(feed_id: str | None = None):
 @require(admin=True)
 def harvest_now(feed_id: str):
     try:
-        run = operations.harvest_now(instance().harvest_environment(), identity(), feed_id)
+        run = operations.harvest_now(harvest_environment(instance()), identity(), feed_id)
     except Conflict as exc:
         return _dashboard(f"Not harvested now: {exc.detail}. Try again when that run has finished.", status=409)
     except Invalid as exc:
@@ -109,7 +110,7 @@ def set_interval(feed_id: str):
 @require(admin=True)
 def confirm(run_id: int):
     try:
-        run = operations.confirm(instance().harvest_environment(), identity(), run_id)
+        run = operations.confirm(harvest_environment(instance()), identity(), run_id)
     except INPUT_ERRORS as exc:
         return _dashboard(exc.detail, status=400 if not isinstance(exc, NotFound) else 404)
     flash(f"Run {run.id} confirmed: {run.withdrawn} courses withdrawn.")
@@ -120,7 +121,7 @@ def confirm(run_id: int):
 @require(admin=True)
 def reject(run_id: int):
     try:
-        run = operations.reject(instance().harvest_environment(), identity(), run_id)
+        run = operations.reject(harvest_environment(instance()), identity(), run_id)
     except INPUT_ERRORS as exc:
         return _dashboard(exc.detail, status=400 if not isinstance(exc, NotFound) else 404)
     flash(f"Run {run.id} rejected: its {len(run.held_withdrawals)} courses stay listed.")
@@ -153,7 +154,7 @@ def feed_page(feed_id: str):
 def save_profile(feed_id: str):
     text = request.form.get("profile", "")
     try:
-        change = publishing.change_profile(instance().harvest_environment(), identity(), feed_id, text)
+        change = publishing.change_profile(harvest_environment(instance()), identity(), feed_id, text)
     except Invalid as exc:
         return _feed_page(feed_id, error=f"Profile not saved (the stored one stays): {exc.detail}",
                           profile_text=text, status=400)

@@ -12,6 +12,7 @@ from directory.web.context import db, instance
 from directory.web.limits import large_body
 
 from .. import formats, publishing
+from ..environment import harvest_environment
 from ..report import quarantine_record
 from . import words
 from .profile_form import profile_saved_message
@@ -92,7 +93,7 @@ def save_profile():
         return _render(provider_id, error="Set the feed's address (or publish a document) first: a profile "
                                           "belongs to a feed.", status=400, profile_text=text)
     try:
-        change = publishing.change_profile(instance().harvest_environment(), identity(), feed.id, text)
+        change = publishing.change_profile(harvest_environment(instance()), identity(), feed.id, text)
     except Invalid as exc:
         return _render(provider_id, error=f"Profile not saved (the stored one stays): {exc.detail}",
                        status=400, profile_text=text)
@@ -118,7 +119,7 @@ def check_page():
 def check():
     provider_id = _provider_id()
     form = {key: request.form.get(key, "") for key in ("url", "format", "profile")}
-    env, caller = instance().harvest_environment(), identity()
+    env, caller = harvest_environment(instance()), identity()
     feed = publishing.feed_of(db(), caller, provider_id, _feed_id())
     if feed is None:
         return _check_page(provider_id, form, error="Your organisation has no feed yet: set its address on "

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from directory.app import Instance, create_app
+from climbing_frame.app import create_app, make_instance
+from climbing_frame.migrate import upgrade
 from directory.identity.identity import Role
-from directory.migrate import upgrade
+from harvester.environment import harvest_environment
 from tests.auth import add_user
 from tests.conftest import make_settings
 from tests.directory.test_search_web import ALDPORT, A, B, aldport_courses, build_catalogue
@@ -67,13 +68,13 @@ def server(tmp_path_factory):
     """The directory over a pipeline-built catalogue, served on a local port from a thread."""
     # SQLite whatever the suite's database: these tests check what the pages say, not the store.
     settings = make_settings(tmp_path_factory.mktemp("a11y"), database_url="")
-    instance = Instance(settings)
+    instance = make_instance(settings)
     upgrade(instance.engine)
     build_catalogue(instance)
     _publish_pathway(instance)
     add_user(instance, ADMIN_EMAIL, Role.ADMIN, password=ADMIN_PASSWORD)
     app = create_app(settings)
-    app.extensions["climbing_frame"] = instance
+    instance.attach(app)
     http = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=http.serve_forever, name="a11y-server", daemon=True)
     thread.start()
@@ -94,7 +95,7 @@ def _publish_pathway(instance):
                        "option_groups": [{"min_credit": 20, "courses": ["A2", f"{B}/B1", f"{B}/B2"]}]}}
     body = feed_bytes(aldport_courses(with_withdrawn=False), provider_id=A, pathways=[route], provider={
         "id": A, "id_scheme": "UKPRN", "name": ALDPORT, "country": "GB", "url": "https://www.example.ac.uk/"})
-    assert pipeline.ingest(instance.harvest_environment(), A, body).outcome.value == "succeeded"
+    assert pipeline.ingest(harvest_environment(instance), A, body).outcome.value == "succeeded"
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import pytest
 from flask import request
 from werkzeug.serving import make_server
 
-from directory.app import create_app
+from climbing_frame.app import create_app
 from directory.web.limits import body_limit
 from tests.auth import add_client, add_org, bearer_token
 from tests.conftest import make_settings

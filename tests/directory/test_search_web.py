@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from harvester import pipeline, registry
+from harvester.environment import harvest_environment
 from tests.factories import course, feed_bytes
 
 A, B = "10000001", "10000002"
@@ -22,7 +23,7 @@ def publish(instance, provider_id, courses, name):
             registry.add_feed(session, registry.FeedSpec(provider_id, name, None), allow_private=False)
     body = feed_bytes(courses, provider_id=provider_id, provider={
         "id": provider_id, "id_scheme": "UKPRN", "name": name, "country": "GB", "url": "https://www.example.ac.uk/"})
-    run = pipeline.ingest(instance.harvest_environment(), provider_id, body)
+    run = pipeline.ingest(harvest_environment(instance), provider_id, body)
     assert run.outcome.value == "succeeded", run.errors
     return run
 

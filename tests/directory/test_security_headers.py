@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from directory.app import create_app
+from climbing_frame.app import create_app
 from directory.web.headers import CONTENT_SECURITY_POLICY
 from tests.conftest import make_settings
 

@@ -22,6 +22,7 @@ from directory.pathways.models import Pathway
 from directory.urls import is_web_url, safe_url, url_refusal
 from exchange.web.schemas import WebhookIn
 from harvester import pipeline, registry
+from harvester.environment import harvest_environment
 from harvester.formats import native, xcri_cap
 from harvester.formats.base import Rejection
 from tests.auth import add_client, add_org, bearer_token
@@ -109,7 +110,7 @@ def test_a_course_url_that_is_not_http_is_quarantined_with_field_value_and_reaso
     with instance.sessions.begin() as session:
         registry.add_feed(session, registry.FeedSpec(A, "University", None), allow_private=False)
     body = feed_bytes([course("A1"), course("A2", **{field: "javascript:alert(1)"})], provider_id=A)
-    run = pipeline.ingest(instance.harvest_environment(), A, body)
+    run = pipeline.ingest(harvest_environment(instance), A, body)
     assert run.new == 1 and run.quarantined == 1
     with instance.readers() as session:
         entry = pipeline.current_quarantine(session, A, 1, 10).results[0]
@@ -123,7 +124,7 @@ def test_a_pathway_url_that_is_not_http_is_quarantined(instance):
     route = {"id": "pg-x", "title": "Postgraduate Certificate in Testing", "url": "data:text/html,x",
              "level": {"framework": "FHEQ", "value": 7}, "total_credit": {"value": 15, "scheme": "CATS"},
              "rules": {"core": ["A1"]}}
-    run = pipeline.ingest(instance.harvest_environment(), A, feed_bytes([course("A1")], provider_id=A,
+    run = pipeline.ingest(harvest_environment(instance), A, feed_bytes([course("A1")], provider_id=A,
                                                                         pathways=[route]))
     with instance.readers() as session:
         entries = pipeline.current_quarantine(session, A, 1, 10).results
@@ -171,7 +172,7 @@ def test_stored_addresses_that_are_not_http_never_reach_an_href(instance, client
              "level": {"framework": "FHEQ", "value": 7}, "total_credit": {"value": 15, "scheme": "CATS"},
              "rules": {"core": ["A1"]}}
     body = feed_bytes([course("A1", apply_url="https://www.example.ac.uk/apply")], provider_id=A, pathways=[route])
-    assert pipeline.ingest(instance.harvest_environment(), A, body).outcome.value == "succeeded"
+    assert pipeline.ingest(harvest_environment(instance), A, body).outcome.value == "succeeded"
     # As if written before the rule (or by a path around it): straight into the store.
     with instance.sessions.begin() as session:
         catalogue.upsert_provider(session, A, "University of Testing", url="javascript:alert('provider')")

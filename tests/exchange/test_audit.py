@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import event, select, text
 from sqlalchemy.exc import IntegrityError
 
-from directory.app import Instance
-from directory.migrate import downgrade, upgrade
+from climbing_frame.app import make_instance
+from climbing_frame.migrate import downgrade, upgrade
 from exchange import audit
 from exchange.ledger import LedgerEntry
 from tests.conftest import make_settings
@@ -156,7 +156,7 @@ def test_a_wrong_key_fails_verification(sessions, tmp_path):
     result = check(sessions, key=b"not the instance's key")
     assert not result.ok
     assert "different audit key" in result.reason
-    other = Instance(make_settings(tmp_path, secret_key="another secret"))
+    other = make_instance(make_settings(tmp_path, secret_key="another secret"))
     try:
         with other.readers() as session:
             assert not audit.verify(session).ok
@@ -167,7 +167,7 @@ def test_a_wrong_key_fails_verification(sessions, tmp_path):
 
 
 def test_without_a_key_nothing_is_written(tmp_path, instance):
-    keyless = Instance(make_settings(tmp_path, secret_key="", audit_key=""))
+    keyless = make_instance(make_settings(tmp_path, secret_key="", audit_key=""))
     try:
         with pytest.raises(audit.AuditUnavailable, match="CF_AUDIT_KEY"):
             write(keyless.sessions, 1)

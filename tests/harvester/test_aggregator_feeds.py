@@ -13,10 +13,11 @@ from click.testing import CliRunner
 from sqlalchemy import select
 from werkzeug import Response
 
+from climbing_frame.cli import main
 from directory.catalogue.models import Course
-from directory.cli import main
 from directory.identity import organisations
 from harvester import check, pipeline, registry
+from harvester.environment import harvest_environment
 from harvester.models import RunOutcome
 from tests.conftest import TEST_DATABASE_URL
 from tests.factories import course, feed_bytes
@@ -99,7 +100,7 @@ def stored(instance) -> dict[tuple[str, str], tuple[str, str | None]]:
 
 
 def harvest(instance, feed_id):
-    run = pipeline.harvest(instance.harvest_environment(), feed_id)
+    run = pipeline.harvest(harvest_environment(instance), feed_id)
     assert run.outcome is not RunOutcome.FAILED, run.errors
     return run
 
@@ -146,7 +147,7 @@ def test_a_member_dropped_from_the_document_loses_only_the_courses_this_feed_lis
     run = harvest(consortium, "federation")
     assert run.outcome is RunOutcome.HELD and run.held_elsewhere == {NORTH: ["N2", "N3", "N4", "N5"]}
     assert run.held_withdrawals == [] and stored(consortium)[(SOUTH, "S1")] == ("active", "federation")
-    pipeline.confirm_withdrawals(consortium.harvest_environment(), run.id)
+    pipeline.confirm_withdrawals(harvest_environment(consortium), run.id)
     assert stored(consortium)[(NORTH, "N2")] == ("withdrawn", "federation")
     assert stored(consortium)[(NORTH, "N1")] == ("active", "federation")
     assert stored(consortium)[(NORTH, "OWN1")] == ("active", NORTH)
@@ -157,7 +158,7 @@ def test_an_ordinary_feed_still_refuses_another_members_courses(consortium, serv
         registry.update_feed(session, registry.FeedSpec(FEDERATION, "The Federation", registry.get_feed(
             session, "federation").url, format="xcri-cap", id="federation"), allow_private=True)
     serve("/fed.xml", document())
-    run = pipeline.harvest(consortium.harvest_environment(), "federation")
+    run = pipeline.harvest(harvest_environment(consortium), "federation")
     assert run.outcome is RunOutcome.FAILED
     assert f"which is member '{NORTH}'" in run.errors[0] and "--aggregator" in run.errors[0]
     assert stored(consortium) == {}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from directory.catalogue import service as catalogue
 from harvester import pipeline, registry
+from harvester.environment import harvest_environment
 from harvester.models import RunOutcome
 
 # A real-shaped XCRI-CAP document whose course names no awarding body (no mlo:qualification/awardedBy).
@@ -21,7 +22,7 @@ def test_an_xcri_record_stored_with_the_default_awarding_body_is_not_reported_mi
                                                      httpserver.url_for("/xcri.xml"), format="xcri-cap"),
                           allow_private=True)
     httpserver.expect_request("/xcri.xml").respond_with_data(XCRI.read_bytes(), content_type="application/xml")
-    run = pipeline.harvest(instance.harvest_environment(), PROVIDER)
+    run = pipeline.harvest(harvest_environment(instance), PROVIDER)
     assert run.outcome is RunOutcome.SUCCEEDED and run.new >= 1
 
     with instance.sessions() as session:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from directory.catalogue.models import Course, CourseStatus, CourseVersion
 from harvester import check, mapping, pipeline, registry
+from harvester.environment import harvest_environment
 from harvester.formats import Record, Rejection, adapter
 from harvester.models import QuarantineEntry, RunOutcome
 from harvester.report import run_as_dict
@@ -79,7 +80,7 @@ def expected_buckets(items: list[tuple[str, str]]) -> tuple[int, int, set[str], 
 @given(sequence=documents)
 def test_the_counts_of_every_run_add_up(instance, sequence):
     provider_id = next(PROVIDERS)  # a provider of its own per example: the examples share the database
-    env = instance.harvest_environment()
+    env = harvest_environment(instance)
     with instance.sessions.begin() as session:
         registry.add_feed(session, registry.FeedSpec(provider_id, f"U{provider_id}", None), allow_private=False)
     for items, pathway_list in sequence:
@@ -250,7 +251,7 @@ def test_any_document_under_any_profile_is_accounted_for_and_the_same_records_ag
     profile = mapping.profile_from_table(table, source="profile", vocab=instance.vocab)
     write = native_document if fmt == "native" else xcri_document
     body = write(items, provider_id, "2026-11-20T08:00:00Z")
-    env = instance.harvest_environment()
+    env = harvest_environment(instance)
     with instance.sessions.begin() as session:
         registry.add_feed(session, registry.FeedSpec(provider_id, f"U{provider_id}", None, format=fmt,
                                                      mapping=profile), allow_private=False)

@@ -12,12 +12,13 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from climbing_frame.cli import main
 from directory.catalogue import service as catalogue
 from directory.catalogue.models import Course
-from directory.cli import main
 from directory.errors import Invalid
 from harvester import lease as leases
 from harvester import mapping, pipeline, registry
+from harvester.environment import harvest_environment
 from harvester.models import HarvestRun, StoredDocument
 from tests.conftest import TEST_DATABASE_URL
 from tests.factories import course, feed_bytes
@@ -381,7 +382,7 @@ def test_feeds_sync_stores_a_profile_and_sorts_the_stored_document_again(env, ht
 def test_a_feed_no_run_has_read_has_no_document_to_sort_again(env, httpserver, instance):
     register(httpserver)
     with pytest.raises(Invalid, match="no document yet"):
-        pipeline.resort(instance.harvest_environment(), MEMBER)
+        pipeline.resort(harvest_environment(instance), MEMBER)
     result = run("feeds", "mapping", MEMBER, write(env, "profile.toml", PROFILE))
     assert result.exit_code == 0 and "no run has read a document yet" in result.output
     assert run("harvest").exit_code == 0  # the first harvest sorts with the profile
@@ -400,7 +401,7 @@ def test_a_native_feed_is_mapped_too_and_a_changed_profile_changes_the_stored_co
                           allow_private=True)
     httpserver.expect_request("/f.json").respond_with_data(feed_bytes(
         [course("A1", credit={"value": 20, "scheme": "Uni Points"}, mode=[]), course("A2")]))
-    env = instance.harvest_environment()
+    env = harvest_environment(instance)
     first = pipeline.harvest(env, "10000001")
     assert (first.new, first.quarantined) == (1, 1)
     assert [u["value"] for u in first.unmapped_values] == ["Uni Points", None]  # 1 record each
@@ -425,7 +426,7 @@ def test_a_profile_saved_while_a_run_holds_the_feed_is_stored_and_used_by_the_ne
     register(httpserver)
     assert run("harvest").exit_code == 0
     _, held = leases.take(instance.sessions, MEMBER, trigger="manual", duration=timedelta(minutes=5),
-                          clock=instance.harvest_environment().clock)
+                          clock=harvest_environment(instance).clock)
     result = run("feeds", "mapping", MEMBER, write(env, "profile.toml", PROFILE))
     assert result.exit_code == 0 and "mapping profile stored; not sorted again now" in result.output
     held.release()

@@ -11,6 +11,7 @@ from werkzeug import Response
 from directory.catalogue.models import Course
 from directory.errors import Conflict, Invalid
 from harvester import pipeline, registry
+from harvester.environment import harvest_environment
 from harvester.models import QuarantineEntry, RunOutcome
 from tests.factories import course, feed_bytes
 
@@ -47,7 +48,7 @@ def courses(instance) -> dict[str, tuple[str, str | None]]:
 
 
 def harvest(instance, feed_id):
-    run = pipeline.harvest(instance.harvest_environment(), feed_id)
+    run = pipeline.harvest(harvest_environment(instance), feed_id)
     assert run.outcome is not RunOutcome.FAILED, run.errors
     return run
 
@@ -88,7 +89,7 @@ def test_the_withdrawal_guard_counts_the_feeds_own_courses(instance, httpserver,
     run = harvest(instance, VLE)
     assert run.outcome is RunOutcome.HELD and sorted(run.held_withdrawals) == ["V1", "V2"]
     assert courses(instance)["V1"] == ("active", VLE)
-    confirmed = pipeline.confirm_withdrawals(instance.harvest_environment(), run.id)
+    confirmed = pipeline.confirm_withdrawals(harvest_environment(instance), run.id)
     assert confirmed.withdrawn == 2 and courses(instance)["V2"] == ("withdrawn", VLE)
     assert all(courses(instance)[f"S{n}"] == ("active", MEMBER) for n in range(10))
 

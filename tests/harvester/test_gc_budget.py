@@ -9,6 +9,7 @@ import threading
 import pytest
 
 from harvester import gc_budget, pipeline, registry
+from harvester.environment import harvest_environment
 from harvester.models import RunOutcome
 from tests.factories import course, feed_bytes
 
@@ -30,7 +31,7 @@ def test_a_harvest_runs_with_raised_thresholds_and_restores_them(instance, https
         registry.add_feed(session, registry.FeedSpec(PROVIDER, "University of Testing",
                                                      httpserver.url_for("/feed.json")), allow_private=True)
     during = []
-    env = dataclasses.replace(instance.harvest_environment(),
+    env = dataclasses.replace(harvest_environment(instance),
                               on_changes=lambda changes: during.append(gc.get_threshold()))
     run = pipeline.harvest(env, PROVIDER)
     assert run.outcome is RunOutcome.SUCCEEDED and run.new == 2

@@ -8,7 +8,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from directory.cli import HELD_EXIT_STATUS, main
+from climbing_frame.cli import main
+from harvester.cli import HELD_EXIT_STATUS
 from harvester.models import HarvestRun
 from tests.conftest import TEST_DATABASE_URL
 from tests.factories import course, feed_bytes

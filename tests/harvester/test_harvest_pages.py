@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from directory.catalogue.models import Course
 from directory.identity.identity import Role
 from harvester import pipeline, registry
+from harvester.environment import harvest_environment
 from harvester.models import HarvestRun, RunOutcome
 from harvester.web import words
 from tests.auth import ALL_PERMISSIONS, add_user, csrf_of, signed_in
@@ -29,7 +30,7 @@ def publish(instance, provider_id, courses, name="University of Testing"):
     with instance.sessions.begin() as session:
         if session.get(registry.Feed, provider_id) is None:
             registry.add_feed(session, registry.FeedSpec(provider_id, name, None), allow_private=False)
-    return pipeline.ingest(instance.harvest_environment(), provider_id, feed_bytes(courses, provider_id=provider_id))
+    return pipeline.ingest(harvest_environment(instance), provider_id, feed_bytes(courses, provider_id=provider_id))
 
 
 @pytest.fixture

@@ -17,11 +17,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from directory.cli import main
+from climbing_frame.cli import main
 from directory.db import utcnow
 from directory.errors import Conflict
 from harvester import lease as leases
 from harvester import pipeline, registry
+from harvester.environment import harvest_environment
 from harvester.models import Feed, HarvestRun, RunOutcome
 from tests.conftest import TEST_DATABASE_URL
 from tests.factories import course, feed_bytes
@@ -130,7 +131,7 @@ def crash_a_harvest(instance, env, feed_server, tmp_path) -> Feed:
     """Start `climbing-frame harvest` in its own process, let it stall mid-body, check its heartbeat renews
     the lease, kill it with SIGKILL. Returns the feed row as the killed run left it."""
     log = (tmp_path / "child.log").open("w")
-    child = subprocess.Popen([sys.executable, "-m", "directory.cli", "harvest", "--feed", FEED],
+    child = subprocess.Popen([sys.executable, "-m", "climbing_frame.cli", "harvest", "--feed", FEED],
                              env={**os.environ, **env, "PYTHONPATH": str(ROOT)}, cwd=tmp_path,
                              stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -149,7 +150,7 @@ def crash_a_harvest(instance, env, feed_server, tmp_path) -> Feed:
 def test_a_killed_harvest_holds_its_feed_only_until_its_lease_expires(instance, env, feed_server, tmp_path):
     left = crash_a_harvest(instance, env, feed_server, tmp_path)
     assert left.lease_until - utcnow() <= timedelta(seconds=60)
-    work = instance.harvest_environment()
+    work = harvest_environment(instance)
     with pytest.raises(Conflict, match="being harvested by another run"):
         pipeline.harvest(work, FEED)
     assert runs_of(instance) == []
@@ -237,7 +238,7 @@ def test_the_renewal_interval_stays_well_inside_the_lease(instance, env):
 
 def test_a_run_that_lost_its_lease_writes_nothing(instance, env, httpserver):
     """An administrator unlocks the feed while its run is fetching: the run must not write afterwards."""
-    work = instance.harvest_environment()
+    work = harvest_environment(instance)
 
     def answer(request):
         from werkzeug import Response

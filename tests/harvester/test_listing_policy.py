@@ -9,12 +9,13 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from directory.app import Instance
+from climbing_frame.app import make_instance
+from climbing_frame.cli import main
 from directory.catalogue.models import Course, CourseStatus
-from directory.cli import main
 from directory.search.query import Filters, SearchQuery
 from directory.settings import SettingsError
 from harvester import pipeline, registry
+from harvester.environment import harvest_environment
 from harvester.models import QuarantineEntry
 from harvester.report import run_as_dict
 from tests.clock import TODAY
@@ -41,7 +42,7 @@ def active_ids(instance) -> list[str]:
 
 
 def test_a_course_missing_only_expected_fields_is_listed_with_warnings(instance, feed):
-    run = pipeline.harvest(instance.harvest_environment(), feed)
+    run = pipeline.harvest(harvest_environment(instance), feed)
     assert (run.new, run.quarantined) == (3, 0)
     assert active_ids(instance) == ["A1", "NO-COST", "NO-LO"]
     warnings = run_as_dict(run)["warnings"]
@@ -49,12 +50,12 @@ def test_a_course_missing_only_expected_fields_is_listed_with_warnings(instance,
         ("learning_outcomes", 1, ["NO-LO"]), ("cost", 1, ["NO-COST"])]
     assert warnings[0]["reason"] == "learning outcomes: expected by the listing policy, not published"
     # The same document again (unchanged records are not validated again): the same warnings.
-    again = pipeline.harvest(instance.harvest_environment(), feed)
+    again = pipeline.harvest(harvest_environment(instance), feed)
     assert again.unchanged == 3 and again.warnings == run.warnings
 
 
 def test_a_listed_course_without_outcomes_renders_and_is_searchable(instance, feed, client):
-    pipeline.harvest(instance.harvest_environment(), feed)
+    pipeline.harvest(harvest_environment(instance), feed)
     page = client.get(f"/courses/{PROVIDER}/NO-LO")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
@@ -68,12 +69,12 @@ def test_a_listed_course_without_outcomes_renders_and_is_searchable(instance, fe
 
 
 def test_the_consortium_may_require_an_expected_field_and_stored_feeds_are_sorted_again(instance, feed, tmp_path):
-    pipeline.harvest(instance.harvest_environment(), feed)
-    strict = Instance(make_settings(tmp_path, listing_required=[
+    pipeline.harvest(harvest_environment(instance), feed)
+    strict = make_instance(make_settings(tmp_path, listing_required=[
         "id", "title", "url", "credit", "level", "subjects", "mode", "learning_outcomes"]))
     try:
         # The same bytes: sorted again all the same, because the policy is part of what records are hashed with.
-        run = pipeline.harvest(strict.harvest_environment(), feed)
+        run = pipeline.harvest(harvest_environment(strict), feed)
         assert (run.quarantined, run.withdrawn) == (1, 0)
         with strict.sessions() as session:
             entry = session.scalar(select(QuarantineEntry).where(QuarantineEntry.run_id == run.id))
@@ -108,7 +109,7 @@ def test_the_policy_comes_from_the_environment_like_every_setting(tmp_path):
 
 
 def test_harvest_report_json_has_the_warnings(instance, feed, settings, monkeypatch):
-    pipeline.harvest(instance.harvest_environment(), feed)
+    pipeline.harvest(harvest_environment(instance), feed)
     monkeypatch.setenv("CF_SETTINGS_FILE", str(settings.data_dir / "none.toml"))
     for key, value in (("CF_DATA_DIR", str(settings.data_dir)), ("CF_DATABASE_URL", settings.database_url),
                        ("CF_CLOCK_START", settings.clock_start)):
@@ -120,7 +121,7 @@ def test_harvest_report_json_has_the_warnings(instance, feed, settings, monkeypa
 
 
 def test_the_course_page_says_which_expected_fields_the_provider_has_not_published_yet(instance, feed, client):
-    pipeline.harvest(instance.harvest_environment(), feed)
+    pipeline.harvest(harvest_environment(instance), feed)
     text = " ".join(client.get(f"/courses/{PROVIDER}/NO-LO").get_data(as_text=True).split())
     assert "Learning outcomes: not published by University of Testing yet." in text
     assert "What you will be able to do</h2> <p class=\"not-published\">Learning outcomes" in text

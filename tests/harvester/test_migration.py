@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
+from climbing_frame.migrate import current, downgrade, upgrade
 from directory.catalogue.models import Course
 from directory.db import make_engine
-from directory.migrate import current, downgrade, upgrade
 from harvester.models import Feed, HarvestRun, QuarantineEntry, StoredDocument
 from tests.conftest import TEST_DATABASE_URL
 

@@ -14,6 +14,7 @@ from directory.catalogue.models import Course, CourseStatus, CourseVersion
 from directory.errors import Conflict, Invalid
 from directory.search.query import Filters, SearchQuery
 from harvester import pipeline, registry
+from harvester.environment import harvest_environment
 from harvester.models import Feed, HarvestRun, QuarantineEntry, RunOutcome
 from tests.clock import TODAY
 from tests.factories import course, feed_bytes
@@ -36,7 +37,7 @@ def serve(httpserver, body: bytes, status: int = 200, headers: dict | None = Non
 
 
 def harvest(instance, feed_id=PROVIDER) -> HarvestRun:
-    return pipeline.harvest(instance.harvest_environment(), feed_id)
+    return pipeline.harvest(harvest_environment(instance), feed_id)
 
 
 def active_ids(instance) -> list[str]:
@@ -162,7 +163,7 @@ def test_an_oversized_feed_is_refused(tmp_path, instance, httpserver, feed):
 
     small = replace(instance.settings, harvest_max_bytes=1000)
     serve(httpserver, feed_bytes([course(f"A{i}") for i in range(20)]))
-    env = replace(instance.harvest_environment(), settings=small)
+    env = replace(harvest_environment(instance), settings=small)
     run = pipeline.harvest(env, PROVIDER)
     assert run.outcome is RunOutcome.FAILED and "larger than" in run.errors[0]
     assert active_ids(instance) == []
@@ -244,11 +245,11 @@ def test_mass_withdrawal_is_held_until_confirmed(instance, httpserver, feed):
     assert run.held_withdrawals == [f"M{i}" for i in range(2, 10)]
     assert run.new == 1 and run.withdrawn == 0
     assert len(active_ids(instance)) == 11
-    confirmed = pipeline.confirm_withdrawals(instance.harvest_environment(), run.id)
+    confirmed = pipeline.confirm_withdrawals(harvest_environment(instance), run.id)
     assert confirmed.withdrawn == 8
     assert active_ids(instance) == ["M0", "M1", "NEW"] and searchable_ids(instance) == ["M0", "M1", "NEW"]
     with pytest.raises(Invalid):
-        pipeline.confirm_withdrawals(instance.harvest_environment(), run.id)
+        pipeline.confirm_withdrawals(harvest_environment(instance), run.id)
 
 
 def test_a_held_run_superseded_by_a_newer_run_cannot_be_confirmed(instance, httpserver, feed):
@@ -260,7 +261,7 @@ def test_a_held_run_superseded_by_a_newer_run_cannot_be_confirmed(instance, http
     serve(httpserver, feed_bytes([course(f"M{i}") for i in range(4)]))
     harvest(instance)
     with pytest.raises(Conflict):
-        pipeline.confirm_withdrawals(instance.harvest_environment(), held.id)
+        pipeline.confirm_withdrawals(harvest_environment(instance), held.id)
     assert len(active_ids(instance)) == 4
 
 
@@ -508,7 +509,7 @@ def test_an_unchanged_feed_repeats_the_hold_and_the_held_run_can_still_be_confir
     third = harvest(instance)  # and again: still the first held run's hold
     assert third.outcome is RunOutcome.HELD and third.held_run_id == run.id
 
-    confirmed = pipeline.confirm_withdrawals(instance.harvest_environment(), run.id)
+    confirmed = pipeline.confirm_withdrawals(harvest_environment(instance), run.id)
     assert confirmed.id == run.id and confirmed.withdrawn == 9
     assert active_ids(instance) == ["M0"] and searchable_ids(instance) == ["M0"]
     with instance.sessions() as session:
@@ -531,17 +532,17 @@ def test_a_repeating_run_named_for_confirmation_confirms_the_held_run(instance, 
     run, body = held
     serve_unchanged(httpserver, body, "same bytes")
     again = harvest(instance)
-    assert pipeline.confirm_withdrawals(instance.harvest_environment(), again.id).id == run.id
+    assert pipeline.confirm_withdrawals(harvest_environment(instance), again.id).id == run.id
     assert active_ids(instance) == ["M0"]
     with pytest.raises(Invalid):
-        pipeline.confirm_withdrawals(instance.harvest_environment(), run.id)
+        pipeline.confirm_withdrawals(harvest_environment(instance), run.id)
 
 
 def test_a_rejected_hold_keeps_the_courses_and_the_unchanged_feed_then_succeeds(instance, httpserver, held):
     run, body = held
     serve_unchanged(httpserver, body, "304")
     repeat = harvest(instance)
-    rejected = pipeline.reject_withdrawals(instance.harvest_environment(), repeat.id)
+    rejected = pipeline.reject_withdrawals(harvest_environment(instance), repeat.id)
     assert rejected.id == run.id and rejected.withdrawals_rejected is not None and rejected.withdrawn == 0
     assert len(active_ids(instance)) == 10
     for how in ("304", "same bytes"):
@@ -553,7 +554,7 @@ def test_a_rejected_hold_keeps_the_courses_and_the_unchanged_feed_then_succeeds(
     assert last_seen(instance, "M5") < run.started  # still not listed by the feed: not marked seen
     for decide in (pipeline.confirm_withdrawals, pipeline.reject_withdrawals):
         with pytest.raises(Invalid, match="rejected"):
-            decide(instance.harvest_environment(), run.id)
+            decide(harvest_environment(instance), run.id)
     # A changed document is judged afresh: still missing nine of ten, it is held again.
     serve(httpserver, feed_bytes([course("M0", title="Revised")]))
     changed = harvest(instance)
@@ -569,7 +570,7 @@ def test_a_changed_feed_supersedes_a_standing_hold(instance, httpserver, held):
     assert restored.outcome is RunOutcome.SUCCEEDED
     for decide in (pipeline.confirm_withdrawals, pipeline.reject_withdrawals):
         with pytest.raises(Conflict, match=f"superseded by run {restored.id}"):
-            decide(instance.harvest_environment(), run.id)
+            decide(harvest_environment(instance), run.id)
     assert len(active_ids(instance)) == 10
 
 
@@ -599,7 +600,7 @@ def test_a_record_that_cannot_be_serialised_is_quarantined_and_keeps_its_course(
     monkeypatch.setitem(formats.ADAPTERS, "objects", SimpleNamespace(FORMAT="objects", VERSION="1", parse=parse))
     serve(httpserver, feed_bytes([course("A1"), course("A2")]))
     harvest(instance)
-    run = pipeline.ingest(instance.harvest_environment(), PROVIDER, b"any", format_name="objects")
+    run = pipeline.ingest(harvest_environment(instance), PROVIDER, b"any", format_name="objects")
     assert run.outcome is RunOutcome.SUCCEEDED
     assert (run.seen, run.unchanged, run.quarantined, run.withdrawn) == (2, 1, 1, 0)
     assert active_ids(instance) == ["A1", "A2"]

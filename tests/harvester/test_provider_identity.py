@@ -12,6 +12,7 @@ from directory.catalogue.models import Course, Provider
 from directory.errors import Conflict, Invalid
 from directory.identity import organisations
 from harvester import pipeline, registry
+from harvester.environment import harvest_environment
 from harvester.models import QuarantineEntry, RunOutcome
 from tests.factories import course, feed_bytes
 from tests.shared import shared_path
@@ -35,7 +36,7 @@ def serve(httpserver, body: bytes, path="/feed") -> None:
 
 
 def harvest(instance, feed_id=MEMBER):
-    return pipeline.harvest(instance.harvest_environment(), feed_id)
+    return pipeline.harvest(harvest_environment(instance), feed_id)
 
 
 def stored_providers(instance) -> list[str]:

@@ -14,6 +14,7 @@ from directory.catalogue.models import Course, CourseStatus
 from directory.catalogue.qualifications import OfferState, QualificationOffer
 from directory.identity.identity import Role
 from harvester import pipeline, qualifications, registry
+from harvester.environment import harvest_environment
 from harvester.formats import xcri_cap
 from harvester.mapping import EMPTY, parse_profile_text
 from harvester.models import RunOutcome
@@ -162,7 +163,7 @@ def degree(course_id: str = "BSC1", **overrides) -> dict:
 def feed(instance):
     with instance.sessions.begin() as session:
         registry.add_feed(session, registry.FeedSpec(PROVIDER, "University of Testing", None), allow_private=False)
-    return instance.harvest_environment()
+    return harvest_environment(instance)
 
 
 def offers(instance) -> list[tuple]:
@@ -254,7 +255,7 @@ def test_the_open_university_sample_offers_its_degree_and_a_profile_makes_it_con
     with instance.sessions.begin() as session:
         registry.add_feed(session, registry.FeedSpec(ukprn, "The Open University", None, format="xcri-cap",
                                                      aliases=("http://www.open.ac.uk/",)), allow_private=False)
-    env = instance.harvest_environment()
+    env = harvest_environment(instance)
     body = shared_path("data", "xcri-cap", "ou-example.xml").read_bytes()
     run = pipeline.ingest(env, ukprn, body, format_name="xcri-cap")
     assert (run.seen, run.new, run.quarantined, len(run.qualifications)) == (2, 1, 0, 1), run.errors

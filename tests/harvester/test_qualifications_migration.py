@@ -8,9 +8,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
+from climbing_frame.migrate import MIGRATIONS, current, downgrade, upgrade
 from directory.catalogue.qualifications import QualificationOffer
 from directory.db import Base, make_engine
-from directory.migrate import MIGRATIONS, current, downgrade, upgrade
 from harvester.models import HarvestRun
 from tests.conftest import TEST_DATABASE_URL
 

@@ -30,6 +30,7 @@ from directory.catalogue.listing import required_reason
 from directory.catalogue.models import Course, CourseStatus, CourseVersion
 from directory.search.query import Filters, SearchQuery
 from harvester import check, mapping, pipeline, registry
+from harvester.environment import harvest_environment
 from harvester.formats import Record, xcri_cap
 from harvester.models import RunOutcome
 from harvester.report import quarantine_record
@@ -172,7 +173,7 @@ def test_a_real_feed_is_onboarded_with_a_profile_written_from_its_first_report(n
     body = shared_path("data", "xcri-cap", name).read_bytes()
     register(instance, httpserver, member, "/xcri.xml")
     serve(httpserver, "/xcri.xml", body)
-    env = instance.harvest_environment()
+    env = harvest_environment(instance)
 
     first = pipeline.harvest(env, member.provider_id)
     assert first.outcome is RunOutcome.SUCCEEDED, first.errors
@@ -234,7 +235,7 @@ def test_a_real_feed_registered_without_aliases_fails_naming_its_identifiers_and
     body = shared_path("data", "xcri-cap", "oxford-moxie-xcri.xml").read_bytes()
     register(instance, httpserver, Member("10007774", member.name, (), (), ""), "/xcri.xml")
     serve(httpserver, "/xcri.xml", body)
-    run = pipeline.harvest(instance.harvest_environment(), "10007774")
+    run = pipeline.harvest(harvest_environment(instance), "10007774")
     assert run.outcome is RunOutcome.FAILED
     for identifier in ("http://oxpoints.oucs.ox.ac.uk/id/PROVIDER", "'5E00'", "'humdiv'",
                        "http://www.humanities.ox.ac.uk/"):
@@ -304,7 +305,7 @@ def test_a_university_scheme_with_levels_1_2_3_m_and_three_subject_vocabularies_
     body = northgate_feed()
     register(instance, httpserver, NORTHGATE, "/ng.xml")
     serve(httpserver, "/ng.xml", body)
-    env = instance.harvest_environment()
+    env = harvest_environment(instance)
     first = pipeline.harvest(env, NORTHGATE.provider_id)
     assert first.outcome is RunOutcome.SUCCEEDED, first.errors  # the internal code, aliased, names the member
     assert (first.seen, first.new, first.quarantined) == (8, 0, 8)
@@ -338,7 +339,7 @@ def test_a_university_scheme_with_levels_1_2_3_m_and_three_subject_vocabularies_
 def test_a_document_naming_neither_a_member_id_nor_an_alias_names_both_its_identifiers(instance, httpserver):
     register(instance, httpserver, Member(NORTHGATE.provider_id, NORTHGATE.name, (), (), ""), "/ng.xml")
     serve(httpserver, "/ng.xml", northgate_feed(2))
-    run = pipeline.harvest(instance.harvest_environment(), NORTHGATE.provider_id)
+    run = pipeline.harvest(harvest_environment(instance), NORTHGATE.provider_id)
     assert run.outcome is RunOutcome.FAILED
     assert "'NGU' (institution)" in run.errors[0] and "'https://www.northgate.ac.example/' (URL)" in run.errors[0]
     assert f"`climbing-frame feeds alias {NORTHGATE.provider_id} 'https://www.northgate.ac.example/'`" in run.errors[0]
@@ -379,7 +380,7 @@ def test_non_ascii_titles_of_encoded_documents_come_out_right_in_store_index_and
     register(instance, httpserver, Member("10099902", "University of Northgate", (), (), ""), "/enc.xml")
     # The server's content type says nothing of the charset, as most do: the document's declaration rules.
     serve(httpserver, "/enc.xml", body, content_type="text/xml")
-    run = pipeline.harvest(instance.harvest_environment(), "10099902")
+    run = pipeline.harvest(harvest_environment(instance), "10099902")
     assert (run.outcome, run.new, run.quarantined) == (RunOutcome.SUCCEEDED, len(titles), 0), run.errors
     with instance.sessions() as session:
         for n, title in enumerate(titles):
@@ -391,7 +392,7 @@ def test_non_ascii_titles_of_encoded_documents_come_out_right_in_store_index_and
         page = client.get(f"/courses/10099902/ENC-{n}")
         assert page.status_code == 200 and title in page.get_data(as_text=True)
         assert client.get(f"/api/v1/courses/10099902/ENC-{n}").json["title"] == title
-    again = pipeline.harvest(instance.harvest_environment(), "10099902")
+    again = pipeline.harvest(harvest_environment(instance), "10099902")
     assert (again.new, again.changed, again.unchanged) == (0, 0, len(titles))
 
 
@@ -404,7 +405,7 @@ def test_an_iso_8859_1_document_written_with_windows_quotes_and_dashes_keeps_the
     assert b"\x93Big Society\x94 \x96 Caf\xe9" in body
     register(instance, httpserver, Member("10099902", "University of Northgate", (), (), ""), "/enc.xml")
     serve(httpserver, "/enc.xml", body, content_type="text/xml")
-    run = pipeline.harvest(instance.harvest_environment(), "10099902")
+    run = pipeline.harvest(harvest_environment(instance), "10099902")
     assert (run.new, run.quarantined) == (1, 0), run.errors
     assert any("read as windows-1252" in note for note in run.unmapped)  # said in the run report
     with instance.sessions() as session:
@@ -440,7 +441,7 @@ def test_further_education_courses_without_credit_are_quarantined_saying_plainly
     member = Member("10099903", "Wealdside College", (), (), "")
     register(instance, httpserver, member, "/fe.xml")
     serve(httpserver, "/fe.xml", body)
-    env = instance.harvest_environment()
+    env = harvest_environment(instance)
     first = pipeline.harvest(env, "10099903")
     assert (first.outcome, first.seen, first.new, first.quarantined) == (RunOutcome.SUCCEEDED, 3, 1, 2), first.errors
     # "Level 2" names no framework: quoted, with the line that places it.
@@ -475,7 +476,7 @@ def test_a_real_course_whose_id_is_a_web_address_is_reachable_from_its_search_re
     with instance.sessions.begin() as session:
         registry.set_mapping(session, member.provider_id, profile_of(member.profile))
     serve(httpserver, "/xcri.xml", body)
-    run = pipeline.harvest(instance.harvest_environment(), member.provider_id)
+    run = pipeline.harvest(harvest_environment(instance), member.provider_id)
     assert (run.new, run.quarantined) == (1, 0), run.errors
     course_id = "http://www.wychwolf.com/moodle/course/view.php?id=5"
     results = client.get("/?q=webcomic").get_data(as_text=True)

@@ -6,6 +6,7 @@ import pytest
 
 from directory.identity.identity import Role
 from harvester import pipeline, registry
+from harvester.environment import harvest_environment
 from tests.auth import ALL_PERMISSIONS, add_user, signed_in
 from tests.factories import course, feed_bytes
 
@@ -15,7 +16,7 @@ A, B = "10000001", "10000002"
 def publish(instance, provider_id, courses):
     with instance.sessions.begin() as session:
         registry.add_feed(session, registry.FeedSpec(provider_id, "University", None), allow_private=False)
-    return pipeline.ingest(instance.harvest_environment(), provider_id, feed_bytes(courses, provider_id=provider_id))
+    return pipeline.ingest(harvest_environment(instance), provider_id, feed_bytes(courses, provider_id=provider_id))
 
 
 @pytest.fixture

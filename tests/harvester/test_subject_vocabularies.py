@@ -10,6 +10,7 @@ from sqlalchemy import select
 from directory.catalogue import service as catalogue
 from directory.search.query import Filters, SearchQuery
 from harvester import pipeline, registry
+from harvester.environment import harvest_environment
 from harvester.models import QuarantineEntry, RunOutcome
 from tests.clock import TODAY
 
@@ -54,7 +55,7 @@ def harvested(instance, httpserver):
                                                      httpserver.url_for("/xcri.xml"), format="xcri-cap"),
                           allow_private=True)
     httpserver.expect_request("/xcri.xml").respond_with_data(DOCUMENT, content_type="application/xml")
-    return pipeline.harvest(instance.harvest_environment(), PROVIDER)
+    return pipeline.harvest(harvest_environment(instance), PROVIDER)
 
 
 def search(instance, **filters):

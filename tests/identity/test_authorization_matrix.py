@@ -18,6 +18,7 @@ import pytest
 
 from directory.identity.identity import SCOPES, Permission, Role
 from harvester import pipeline, registry
+from harvester.environment import harvest_environment
 from tests.auth import ALL_PERMISSIONS, add_client, add_org, add_user, bearer_token, csrf_of, signed_in
 from tests.conftest import make_settings
 from tests.factories import course, feed_bytes
@@ -248,7 +249,7 @@ def world(instance):
     for provider in (A, B):
         with instance.sessions.begin() as session:
             registry.add_feed(session, registry.FeedSpec(provider, f"University {provider}", None), allow_private=True)
-        pipeline.ingest(instance.harvest_environment(), provider, feed_bytes([course(f"{provider[-1]}1")],
+        pipeline.ingest(harvest_environment(instance), provider, feed_bytes([course(f"{provider[-1]}1")],
                                                                               provider_id=provider))
     callers = [
         Caller("anonymous", "anonymous"),

@@ -8,8 +8,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from climbing_frame.cli import main
 from directory.catalogue.models import Provider
-from directory.cli import main
 from directory.identity.models import Organisation
 from tests.conftest import TEST_DATABASE_URL
 

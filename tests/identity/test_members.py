@@ -12,6 +12,7 @@ from sqlalchemy import select
 from directory.identity.identity import Permission, Role
 from directory.identity.models import EventKind, Organisation, SecurityEvent, User
 from harvester import pipeline, registry
+from harvester.environment import harvest_environment
 from tests.auth import ALL_PERMISSIONS, add_org, add_user, csrf_of, signed_in
 from tests.factories import course, feed_bytes
 
@@ -22,7 +23,7 @@ def publish(instance, provider_id, courses):
     with instance.sessions.begin() as session:
         if session.get(registry.Feed, provider_id) is None:
             registry.add_feed(session, registry.FeedSpec(provider_id, "University", None), allow_private=False)
-    return pipeline.ingest(instance.harvest_environment(), provider_id, feed_bytes(courses, provider_id=provider_id))
+    return pipeline.ingest(harvest_environment(instance), provider_id, feed_bytes(courses, provider_id=provider_id))
 
 
 @pytest.fixture
@@ -141,7 +142,7 @@ def cli_env(tmp_path, instance, monkeypatch):
 
 
 def run(*args, input=None):
-    from directory.cli import main
+    from climbing_frame.cli import main
 
     return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, text
 
+from climbing_frame.migrate import current, downgrade, upgrade
 from directory.db import make_engine
-from directory.migrate import current, downgrade, upgrade
 from tests.conftest import TEST_DATABASE_URL
 
 TABLES = {"organisations", "users", "user_sessions", "password_reset_tokens", "oauth_clients", "oauth_tokens",

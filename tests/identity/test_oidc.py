@@ -232,9 +232,9 @@ def test_the_client_secret_is_stored_encrypted(member, instance):
 
 
 def test_a_private_issuer_is_refused_unless_allowed(tmp_path, instance):
-    from directory.app import Instance
+    from climbing_frame.app import make_instance
 
-    strict = Instance(make_settings(tmp_path, oidc_allow_private=False))
+    strict = make_instance(make_settings(tmp_path, oidc_allow_private=False))
     with pytest.raises(Invalid, match="private"):
         strict.check_identity_provider_url("http://127.0.0.1:9/")
     strict.close()
@@ -257,7 +257,7 @@ def test_an_administrator_sets_the_provider_on_the_organisation_page(app, instan
 def test_the_command_line_sets_the_provider_with_the_secret_from_stdin(env_for_cli, instance, idp):
     from click.testing import CliRunner
 
-    from directory.cli import main
+    from climbing_frame.cli import main
 
     add_org(instance, A, "University of Testing")
     result = CliRunner().invoke(main, ["orgs", "oidc", "--org", A, "--issuer", idp.url, "--client-id", CLIENT_ID,

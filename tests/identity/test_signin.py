@@ -26,6 +26,7 @@ from directory.identity.signin import (
     session_needs_extending,
     start_session,
 )
+from directory.instance import EXTENSION
 from tests.auth import add_org, add_user, csrf_of, form_token
 
 PASSWORD = "correct horse battery staple"
@@ -71,7 +72,7 @@ def test_the_session_cookie_is_httponly_and_lax(client, person):
 
 
 def test_the_cookie_is_secure_when_the_site_is_https(tmp_path, database_kind):
-    from directory.app import create_app
+    from climbing_frame.app import create_app
     from tests.conftest import make_settings
 
     app = create_app(make_settings(tmp_path, base_url="https://frame.example.ac.uk"))
@@ -265,7 +266,7 @@ def test_sessions_are_stored_by_digest(client, person, instance):
 
 
 def test_behind_a_trusted_proxy_the_forwarded_address_is_the_source(tmp_path, database_kind, instance):
-    from directory.app import create_app
+    from climbing_frame.app import create_app
     from tests.conftest import make_settings
 
     add_org(instance, A)
@@ -274,7 +275,7 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_the_source(tmp_path, da
     for hops in (0, 1):
         app = create_app(make_settings(tmp_path, proxy_hops=hops))
         sign_in(app.test_client(), "staff@a.example.ac.uk", PASSWORD, environ_base=forwarded)
-        app.extensions["climbing_frame"].close()
+        app.extensions[EXTENSION].close()
     assert [e.source_address for e in events(instance, EventKind.SIGN_IN)] == ["10.0.0.2", "203.0.113.9"]
 
 

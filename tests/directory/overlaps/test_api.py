@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from directory.identity.identity import Identity, Role
 from directory.overlaps import service as overlaps
+from harvester.environment import harvest_environment
 from tests.directory.overlaps.test_service import GROUP_ACCOUNTS, MARKET_RESEARCH, REWRITTEN, publish
 from tests.factories import course
 
@@ -73,7 +74,7 @@ def test_both_course_pages_name_the_overlap_with_its_reasons(client, instance):
     for provider, course_id in (("10000001", "ML1"), ("10000002", "ML2")):
         with instance.sessions.begin() as session:
             registry.add_feed(session, registry.FeedSpec(provider, f"University {provider}", None), allow_private=False)
-        pipeline.ingest(instance.harvest_environment(), provider, feed_bytes(
+        pipeline.ingest(harvest_environment(instance), provider, feed_bytes(
             [course(course_id, title="Applied machine learning", learning_outcomes=outcomes,
                     subjects=[{"scheme": "HECoS", "code": "100992"}])], provider_id=provider))
     instance.refresh_overlaps()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from directory.cli import main
+from climbing_frame.cli import main
 from tests.conftest import TEST_DATABASE_URL
 from tests.directory.overlaps.test_service import GROUP_ACCOUNTS, REWRITTEN, listed, publish
 from tests.factories import course

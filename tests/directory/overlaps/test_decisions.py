@@ -6,6 +6,7 @@ import pytest
 
 from directory.identity.identity import Role
 from harvester import pipeline, registry
+from harvester.environment import harvest_environment
 from tests.auth import ALL_PERMISSIONS, add_org, add_user, csrf_of, signed_in
 from tests.factories import course, feed_bytes
 
@@ -20,7 +21,7 @@ def overlap_id(instance, client):
     for provider, course_id in ((A, "ML1"), (B, "ML2")):
         with instance.sessions.begin() as session:
             registry.add_feed(session, registry.FeedSpec(provider, f"University {provider}", None), allow_private=False)
-        pipeline.ingest(instance.harvest_environment(), provider, feed_bytes(
+        pipeline.ingest(harvest_environment(instance), provider, feed_bytes(
             [course(course_id, title="Applied machine learning", learning_outcomes=OUTCOMES,
                     subjects=[{"scheme": "HECoS", "code": "100992"}])], provider_id=provider))
     instance.refresh_overlaps()

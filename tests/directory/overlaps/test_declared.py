@@ -13,6 +13,7 @@ from directory.overlaps import declared
 from directory.overlaps import service as overlaps
 from directory.overlaps.models import DeclaredExclusion, Overlap, OverlapOrigin, OverlapStatus
 from harvester import pipeline, registry
+from harvester.environment import harvest_environment
 from harvester.models import QuarantineEntry
 from tests.auth import ALL_PERMISSIONS, add_user, csrf_of, signed_in
 from tests.directory.overlaps.test_service import GROUP_ACCOUNTS, REWRITTEN, WOUND_CARE
@@ -27,7 +28,7 @@ def publish(instance, provider_id, courses):
         if provider_id not in {f.id for f in registry.list_feeds(session)}:
             registry.add_feed(session, registry.FeedSpec(provider_id, f"University {provider_id}", None),
                               allow_private=False)
-    run = pipeline.ingest(instance.harvest_environment(), provider_id, feed_bytes(courses, provider_id=provider_id))
+    run = pipeline.ingest(harvest_environment(instance), provider_id, feed_bytes(courses, provider_id=provider_id))
     assert run.outcome.value == "succeeded", run.errors
     instance.refresh_overlaps()
     return run

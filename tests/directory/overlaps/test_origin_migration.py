@@ -10,8 +10,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from climbing_frame.migrate import current, downgrade, upgrade
 from directory.db import Base, make_engine
-from directory.migrate import current, downgrade, upgrade
 from directory.overlaps.models import DeclaredExclusion, Overlap
 from tests.conftest import TEST_DATABASE_URL
 from tests.harvester.test_migration import empty

@@ -17,6 +17,7 @@ from directory.overlaps import review
 from directory.overlaps import service as overlaps
 from directory.overlaps.models import Overlap, OverlapOrigin, OverlapStatus
 from harvester import pipeline, registry
+from harvester.environment import harvest_environment
 from tests.auth import ALL_PERMISSIONS, add_org, add_user, csrf_of, form_token, signed_in
 from tests.directory.overlaps.test_service import GROUP_ACCOUNTS, REWRITTEN, WOUND_CARE
 from tests.factories import course, feed_bytes
@@ -32,7 +33,7 @@ def publish(instance, provider_id, courses):
         if provider_id not in {f.id for f in registry.list_feeds(session)}:
             registry.add_feed(session, registry.FeedSpec(provider_id, NAMES[provider_id], None), allow_private=False)
     body = feed_bytes(courses, provider_id=provider_id, name=NAMES[provider_id])
-    assert pipeline.ingest(instance.harvest_environment(), provider_id, body).outcome.value == "succeeded"
+    assert pipeline.ingest(harvest_environment(instance), provider_id, body).outcome.value == "succeeded"
 
 
 def build(instance):

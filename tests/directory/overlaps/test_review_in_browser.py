@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 import pytest
 from werkzeug.serving import make_server
 
-from directory.app import Instance, create_app
+from climbing_frame.app import create_app, make_instance
+from climbing_frame.migrate import upgrade
 from directory.identity.identity import OPERATOR, Role
-from directory.migrate import upgrade
 from directory.overlaps import service as overlaps
 from tests.auth import ALL_PERMISSIONS, add_user
 from tests.conftest import make_settings
@@ -32,14 +32,14 @@ def server(tmp_path_factory):
     """Three universities' wound care courses (Aldport's and Bexley's confirmed alike, Carrow's suspected)
     and group accounts at two of them, served on a local port."""
     settings = make_settings(tmp_path_factory.mktemp("overlaps"), database_url="")
-    instance = Instance(settings)
+    instance = make_instance(settings)
     upgrade(instance.engine)
     found = build(instance)
     with instance.sessions.begin() as session:
         overlaps.confirm(session, OPERATOR, found[frozenset({"WA", "WB"})], now=datetime(2027, 3, 3, tzinfo=UTC))
     add_user(instance, STAFF_EMAIL, Role.STAFF, B, ALL_PERMISSIONS, password=STAFF_PASSWORD)
     app = create_app(settings)
-    app.extensions["climbing_frame"] = instance
+    instance.attach(app)
     http = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=http.serve_forever, name="overlap-server", daemon=True)
     thread.start()

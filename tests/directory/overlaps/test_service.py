@@ -12,6 +12,7 @@ from directory.identity.identity import Identity, Role
 from directory.overlaps import service as overlaps
 from directory.overlaps.models import Overlap, OverlapBand, OverlapStatus, OverlapTerm
 from harvester import pipeline, registry
+from harvester.environment import harvest_environment
 from tests.factories import course, feed_bytes
 
 A, B = "10000001", "10000002"
@@ -69,7 +70,7 @@ def publish(instance, provider_id, courses, name="University"):
     with instance.sessions.begin() as session:
         if provider_id not in {f.id for f in registry.list_feeds(session)}:
             registry.add_feed(session, registry.FeedSpec(provider_id, name, None), allow_private=False)
-    run = pipeline.ingest(instance.harvest_environment(), provider_id, feed_bytes(courses, provider_id=provider_id))
+    run = pipeline.ingest(harvest_environment(instance), provider_id, feed_bytes(courses, provider_id=provider_id))
     assert run.outcome.value == "succeeded", run.errors
     instance.refresh_overlaps()  # what the scheduler (or the harvest command) does after harvests
     return run
@@ -207,17 +208,32 @@ def test_overlap_counts_for_the_search_index(catalogue_with_a_pair):
     assert counts == {overlap.course_a_pk: 1, overlap.course_b_pk: 1, 999: 0}
 
 
-def test_overlaps_follow_harvests_through_the_stale_list(instance):
+def test_a_small_commit_computes_its_overlaps_and_indexes_each_course_once(instance):
+    """Overlaps come with the commit (directory.indexing.index_commit): nothing is left stale, and the
+    courses are searchable with their overlap counts without a second pass."""
     from directory.overlaps.service import stale
 
-    pipeline.ingest(instance.harvest_environment(), *_registered(instance, A),
+    pipeline.ingest(harvest_environment(instance), *_registered(instance, A),
+                    feed_bytes([course("S1"), course("S2")], provider_id=A))
+    with instance.readers() as session:
+        assert stale(session) == []
+    assert instance.refresh_overlaps() == 0
+
+
+def test_overlaps_follow_harvests_through_the_stale_list(instance, monkeypatch):
+    """A commit larger than ``INLINE_OVERLAPS`` (a first harvest) leaves its overlaps to the deferred pass."""
+    from directory import indexing
+    from directory.overlaps.service import stale
+
+    monkeypatch.setattr(indexing, "INLINE_OVERLAPS", 0)
+    pipeline.ingest(harvest_environment(instance), *_registered(instance, A),
                     feed_bytes([course("S1"), course("S2")], provider_id=A))
     with instance.readers() as session:
         assert sorted(stale(session)) == [(A, "S1"), (A, "S2")]
     assert instance.refresh_overlaps() == 2
     with instance.readers() as session:
         assert stale(session) == []
-    pipeline.ingest(instance.harvest_environment(), A, feed_bytes([course("S1", title="Changed")], provider_id=A))
+    pipeline.ingest(harvest_environment(instance), A, feed_bytes([course("S1", title="Changed")], provider_id=A))
     with instance.readers() as session:
         assert sorted(stale(session)) == [(A, "S1"), (A, "S2")]  # S1 changed, S2 withdrawn
     assert instance.refresh_overlaps() == 2
@@ -231,15 +247,18 @@ def _registered(instance, provider_id):
     return (provider_id,)
 
 
-def test_a_full_overlap_pass_during_a_rebuild_goes_through_the_rebuild_journal(instance):
+def test_a_full_overlap_pass_during_a_rebuild_goes_through_the_rebuild_journal(instance, monkeypatch):
     """A first harvest's full pass would rebuild the index; with another rebuild running it writes every
     course through the index instead, journaled for that rebuild to replay before it swaps."""
     from datetime import UTC, datetime
 
-    from directory.overlaps.refresh import refresh_stale
+    from directory import indexing
+    from directory.indexing import refresh_overlaps as refresh_stale
     from directory.search import journal
 
-    pipeline.ingest(instance.harvest_environment(), *_registered(instance, A),
+    monkeypatch.setattr(indexing, "INLINE_OVERLAPS", 0)
+
+    pipeline.ingest(harvest_environment(instance), *_registered(instance, A),
                     feed_bytes([course("S1"), course("S2")], provider_id=A))
     running = journal.claim(instance.engine, datetime.now(UTC))
     try:

@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from climbing_frame.migrate import current, downgrade, upgrade
 from directory.db import Base, make_engine
-from directory.migrate import current, downgrade, upgrade
 from directory.overlaps.models import OverlapTerm
 from tests.conftest import TEST_DATABASE_URL
 from tests.directory.overlaps.test_origin_migration import add_courses_and_overlaps, columns

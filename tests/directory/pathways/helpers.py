@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from harvester import pipeline, registry
+from harvester.environment import harvest_environment
 from tests.factories import course, feed_bytes
 
 A, B = "10000001", "10000002"
@@ -46,7 +47,7 @@ def publish(instance, provider_id, courses, pathways=None):
     body = feed_bytes(courses, provider_id=provider_id, provider={
         "id": provider_id, "id_scheme": "UKPRN", "name": NAMES[provider_id], "country": "GB",
         "url": "https://www.example.ac.uk/"}, **extra)
-    return pipeline.ingest(instance.harvest_environment(), provider_id, body)
+    return pipeline.ingest(harvest_environment(instance), provider_id, body)
 
 
 def build(instance, pathways=None):

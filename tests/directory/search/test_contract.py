@@ -395,7 +395,7 @@ def test_every_write_made_during_a_rebuild_is_in_the_rebuilt_index(empty, instan
     """The harvester's writes land between the rebuild's batches: courses it had read already and courses
     it had not, changed, withdrawn and new; each is found afterwards as the store has it, nothing stale."""
     from directory.catalogue.models import Course, CourseStatus
-    from directory.search.indexer import index_courses, reindex
+    from directory.indexing import index_courses, reindex
     from tests.directory.search.catalogue_fixture import retitle, store_catalogue, store_course, withdraw
 
     with instance.sessions.begin() as session:

@@ -10,7 +10,7 @@ import directory.catalogue.models  # noqa: F401  (complete metadata)
 from directory.catalogue.models import Course, CourseStatus, CourseVersion, Provider
 from directory.catalogue.vocab import vocabularies
 from directory.db import Base, make_engine, make_sessionmaker
-from directory.search.indexer import index_courses, reindex
+from directory.indexing import index_courses, reindex
 from directory.search.query import SearchQuery
 from directory.search.tantivy_backend import TantivyBackend
 from tests.directory.search.catalogue_fixture import COURSES, PROVIDERS, TODAY

@@ -16,8 +16,8 @@ import pytest
 import tantivy
 
 from directory.db import utcnow
+from directory.indexing import index_courses, reindex, reindex_if_needed
 from directory.search import journal
-from directory.search.indexer import index_courses, reindex, reindex_if_needed
 from directory.search.query import Filters, SearchQuery
 from directory.search.tantivy_backend import TantivyBackend
 from directory.search.tantivy_schema import (
@@ -132,7 +132,7 @@ import sys
 from pathlib import Path
 from directory.catalogue.vocab import vocabularies
 from directory.db import make_engine, make_sessionmaker
-from directory.search.indexer import index_courses
+from directory.indexing import index_courses
 from directory.search.tantivy_backend import TantivyBackend
 from tests.directory.search.catalogue_fixture import retitle
 

@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import update
 from werkzeug.serving import make_server
 
-from directory.app import Instance, create_app
+from climbing_frame.app import create_app, make_instance
+from climbing_frame.migrate import upgrade
 from directory.identity.identity import Role
-from directory.migrate import upgrade
 from exchange.requests.models import TransferRequest
+from harvester.environment import harvest_environment
 from tests.auth import ALL_PERMISSIONS, add_org, add_user, signed_in
 from tests.conftest import make_settings
 from tests.directory.test_accessibility import axe_violations, browser, describe  # noqa: F401  (fixture)
@@ -27,10 +28,10 @@ from tests.exchange.web.conftest import agreement_body, person, request_body
 def exchange_site(tmp_path_factory):
     """An exchange with an active agreement, an accepted and an overdue request, served from a thread."""
     settings = make_settings(tmp_path_factory.mktemp("exchange-a11y"), database_url="")
-    instance = Instance(settings)
+    instance = make_instance(settings)
     upgrade(instance.engine)
     app = create_app(settings)
-    app.extensions["climbing_frame"] = instance
+    instance.attach(app)
     for org in (HOME, OTHER):
         add_org(instance, org, f"University {org}")
     from decimal import Decimal
@@ -86,7 +87,7 @@ def _offer_qualifications(instance) -> None:
     records = [course("H1"), degree("BSC-AT", "BSc (Hons) Applied Topics", {"value": 360, "scheme": "CATS"}, 6),
                degree("MSC-7", "MSc Data Science", {"value": 180, "scheme": "CATS"}, 7),
                degree("BA-H", "BA (Hons) History", {"value": 360, "scheme": "University of Home"}, 6)]
-    run = pipeline.ingest(instance.harvest_environment(), HOME, feed_bytes(records, provider_id=HOME))
+    run = pipeline.ingest(harvest_environment(instance), HOME, feed_bytes(records, provider_id=HOME))
     assert len(run.qualifications) == 3, run.errors
 
 

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from directory.cli import main
-from directory.migrate import downgrade, upgrade
+from climbing_frame.cli import main
+from climbing_frame.migrate import downgrade, upgrade
 from tests.exchange.tampering import as_owner
 from tests.exchange.test_audit import write_legacy
 from tests.exchange.web.conftest import person

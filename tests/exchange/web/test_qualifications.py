@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from exchange.awards import Award, list_awards
 from harvester import pipeline, registry
+from harvester.environment import harvest_environment
 from harvester.models import Feed
 from tests.auth import form_token, signed_in
 from tests.exchange.conftest import HOME, OTHER
@@ -26,7 +27,7 @@ def degree(course_id: str, title: str, credit: dict | None = None, **overrides) 
 
 
 def harvest(instance, records: list[dict], provider_id: str = HOME):
-    env = instance.harvest_environment()
+    env = harvest_environment(instance)
     with instance.sessions.begin() as session:
         if session.get(Feed, provider_id) is None:
             registry.add_feed(session, registry.FeedSpec(provider_id, f"University {provider_id}", None),

@@ -1,7 +1,7 @@
 """pathways
 
 A branch of its own off 0001 (identity, overlaps and the exchange are other branches);
-``directory.migrate.upgrade`` upgrades every head.
+``climbing_frame.migrate.upgrade`` upgrades every head.
 
 Revision ID: 0005_pathways
 Revises: 0001

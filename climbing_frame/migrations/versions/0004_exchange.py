@@ -4,7 +4,7 @@ Revision ID: 0004_exchange
 Revises: 0001
 Create Date: 2026-11-24
 
-A branch of its own off 0001 (identity and overlaps are other branches); ``directory.migrate.upgrade``
+A branch of its own off 0001 (identity and overlaps are other branches); ``climbing_frame.migrate.upgrade``
 upgrades every head.
 """
 

@@ -1,6 +1,6 @@
 """The search index's rebuild claim and its journal of writes made while a rebuild runs
 
-A branch of its own off 0001; ``directory.migrate.upgrade`` upgrades every head.
+A branch of its own off 0001; ``climbing_frame.migrate.upgrade`` upgrades every head.
 
 Revision ID: 0013_search_journal
 Revises: 0001

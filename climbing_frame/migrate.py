@@ -1,5 +1,5 @@
 """Alembic, driven from our own settings rather than an alembic.ini: the migrations live in
-``directory/migrations`` and run on the instance's engine (SQLite or PostgreSQL)."""
+``climbing_frame/migrations`` and run on the instance's engine (SQLite or PostgreSQL)."""
 
 from __future__ import annotations
 
