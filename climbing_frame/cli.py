@@ -11,12 +11,13 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from directory import settings as settings_module
-from directory.cli import fail, fill_empty_index, reindex_command
+from directory.commands import identity as identity_cli
+from directory.commands.overlaps import overlaps_group
+from directory.commands.pathways import pathways_group
+from directory.commands.search import fill_empty_index, reindex_command
+from directory.commands.shared import fail
 from directory.errors import DomainError
-from directory.identity import cli as identity_cli
 from directory.instance import Instance, current_instance
-from directory.overlaps.cli import overlaps_group
-from directory.pathways.cli import pathways_group
 from exchange import cli as exchange_cli
 from exchange import jobs as exchange_jobs
 from harvester import cli as harvester_cli

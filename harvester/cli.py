@@ -11,7 +11,7 @@ import click
 from flask.cli import with_appcontext
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from directory.cli import console, fail, print_table
+from directory.commands.shared import console, fail, print_table
 from directory.errors import Conflict, DomainError
 from directory.instance import current_instance
 

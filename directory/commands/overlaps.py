@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..instance import current_instance
-from . import service
+from ..overlaps import service
 
 console = Console(stderr=True)
 

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 from ..errors import DomainError
 from ..identity.identity import OPERATOR
 from ..instance import current_instance
-from . import consortium, service
+from ..pathways import consortium, service
 
 
 @click.group("pathways")

@@ -10,9 +10,9 @@ import click
 from flask.cli import with_appcontext
 
 from ..errors import DomainError
+from ..identity import clients, oidc, organisations, service, signin
+from ..identity.identity import OPERATOR, Role, parse_permissions
 from ..instance import current_instance
-from . import clients, oidc, organisations, service, signin
-from .identity import OPERATOR, Role, parse_permissions
 
 
 def _instance():

@@ -1,41 +1,17 @@
-"""What every command of ``climbing-frame`` shares (the console, how a domain error ends a command, tables
-that survive a pipe), and the directory's own ``reindex`` command. Commands parse arguments, call a
-service and print; they hold no business logic. The command itself is ``climbing_frame.cli``."""
+"""The search index's commands: ``climbing-frame reindex``, and the fill of an empty or outdated index that
+the scheduler and the demo run before they start."""
 
 from __future__ import annotations
 
-import sys
-
 import click
 from flask.cli import with_appcontext
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from .errors import DomainError
-from .indexing import reindex as rebuild_index
-from .indexing import reindex_if_needed
-from .instance import Instance, current_instance
-from .search.journal import RebuildRunning
-
-console = Console(stderr=True)
-
-
-def fail(exc: DomainError) -> None:
-    raise click.ClickException(exc.detail)
-
-
-def print_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
-    """A table on a terminal; otherwise (a pipe, a file, a test) tab-separated lines with a header line, so
-    that nothing is cut to a guessed width and every line splits on tabs."""
-    if sys.stdout.isatty():
-        table = Table(*headers)
-        for row in rows:
-            table.add_row(*row)
-        Console().print(table)
-        return
-    for line in (headers, *rows):
-        click.echo("\t".join(" ".join(cell.split()) for cell in line))
+from ..indexing import reindex as rebuild_index
+from ..indexing import reindex_if_needed
+from ..instance import Instance, current_instance
+from ..search.journal import RebuildRunning
+from .shared import console, fail
 
 
 def fill_empty_index(instance: Instance) -> None:
