@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from .errors import DomainError
+from ..errors import DomainError
 
 console = Console(stderr=True)
 
