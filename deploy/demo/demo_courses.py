@@ -157,13 +157,13 @@ def updated_stamp(rng: random.Random) -> str:
 
 
 def build_course(rng: random.Random, provider: dict, area: str, spec: dict, seq: int) -> dict:
-    fam_name = AREAS[area]["family"] if area in AREAS else "humanities"
+    area_info = AREAS[area]
+    fam_name = area_info["family"]
     family = FAMILIES[fam_name]
-    area_info = AREAS.get(area, {})
     fheq = spec["level"]
     cats = spec.get("credit") or pick_credit(rng, fheq, provider["credit"] == "ECTS")
     level_value = provider_level(provider, fheq, rng)
-    code = area_info.get("code", "GN")
+    code = area_info["code"]
     cid = f"{provider['prefix']}-{code}{level_value}{seq:02d}"
     title = spec["title"]
     concepts = spec["concepts"]

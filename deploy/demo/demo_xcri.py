@@ -47,9 +47,9 @@ def xcri_feed(provider: dict, courses: list[dict]) -> str:
                   "http://xcri.org/profiles/1.2/catalog/terms http://www.xcri.co.uk/bindings/xcri_cap_terms_1_2.xsd "
                   "http://xcri.co.uk http://www.xcri.co.uk/bindings/coursedataprogramme.xsd")
     x.append(f'<xcri:catalog {attrs}\n\txsi:schemaLocation="{schema_loc}"\n\tgenerated="{GENERATED}">')
-    x.append(f'\t<dc:description xml:lang="en">{about["catalog_description"]}</dc:description>')
+    x.append(f'\t<dc:description xml:lang="en">{escape(about["catalog_description"])}</dc:description>')
     x.append("\t<xcri:provider>")
-    x.append(f"\t\t<dc:description>{about['provider_description']}</dc:description>")
+    x.append(f"\t\t<dc:description>{escape(about['provider_description'])}</dc:description>")
     x.append(f"\t\t<dc:identifier>{provider['id']}</dc:identifier>")
     x.append(f"\t\t<dc:title>{escape(provider['name'])}</dc:title>")
     x.append(f"\t\t<mlo:url>https://www.{provider['domain']}/</mlo:url>")
@@ -114,7 +114,7 @@ def xcri_feed(provider: dict, courses: list[dict]) -> str:
         x.append("\t\t</xcri:course>")
     x.append("\t\t<mlo:location>")
     for tag in ("town", "postcode", "address", "email"):
-        x.append(f"\t\t\t<mlo:{tag}>{about[tag]}</mlo:{tag}>")
+        x.append(f"\t\t\t<mlo:{tag}>{escape(about[tag])}</mlo:{tag}>")
     x.append("\t\t</mlo:location>")
     x.append("\t</xcri:provider>")
     x.append("</xcri:catalog>")

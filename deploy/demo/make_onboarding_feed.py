@@ -119,18 +119,17 @@ def qualification(n: int, entry: dict) -> str:
 
 def further_education_course() -> str:
     course = MEMBER["further_education"]
-    course_id, title, level = course["id"], course["title"], course["level"]
+    start = course["start"]
     return ("\t\t<course>"
-            f"<dc:identifier>{course_id}</dc:identifier><dc:title>{escape(title)}</dc:title>"
-            '<dc:subject xsi:type="courseDataProgramme:LDCS" identifier="FN.2">FN.2</dc:subject>'
-            f"<mlo:url>{SITE}continuing-education/gcse-english</mlo:url>"
-            "<abstract>A one-year evening course for adults preparing for the GCSE English Language "
-            "examination.</abstract>"
-            "<learningOutcome>Read and respond to a range of fiction and non-fiction texts.</learningOutcome>"
-            f"<mlo:level>{level}</mlo:level>"
-            '<presentation><mlo:start dtf="2026-09-14">2026-09-14</mlo:start>'
-            '<attendanceMode identifier="CM">Campus</attendanceMode>'
-            "<mlo:cost>\u00a3180</mlo:cost></presentation>"
+            f"<dc:identifier>{course['id']}</dc:identifier><dc:title>{escape(course['title'])}</dc:title>"
+            + subject_element(course["subject"])
+            + f"<mlo:url>{SITE}{course['path']}</mlo:url>"
+            f"<abstract>{escape(course['summary'])}</abstract>"
+            f"<learningOutcome>{escape(course['learning_outcome'])}</learningOutcome>"
+            f"<mlo:level>{course['level']}</mlo:level>"
+            f'<presentation><mlo:start dtf="{start}">{start}</mlo:start>'
+            f'<attendanceMode identifier="{course["mode"]["code"]}">{course["mode"]["label"]}</attendanceMode>'
+            f"<mlo:cost>{escape(course['cost'])}</mlo:cost></presentation>"
             "</course>")
 
 
