@@ -13,8 +13,9 @@ XCRI-CAP 1.2 feed looks like a real university's rather than one written for thi
 
 It writes config/demo/feeds/brackenfield.xml, config/demo/brackenfield-mapping.toml (the profile as a
 `feeds check --mapping` file) and the member's entry at the end of config/demo/feeds.toml (with the same
-profile under [feed.mapping]). Deterministic: fixed tables and a fixed "generated" stamp, no dates from the
-day it runs, standard library only. make_demo_feeds.py calls it, so regenerating the demo keeps the member.
+profile under [feed.mapping]). The member's modules, qualifications and profile are data, in
+config/demo/source/brackenfield.toml. Deterministic: fixed tables and a fixed "generated" stamp, no dates from
+the day it runs, standard library only. make_demo_feeds.py calls it, so regenerating the demo keeps the member.
 
     python deploy/demo/make_onboarding_feed.py            # writes into config/demo
     python deploy/demo/make_onboarding_feed.py --out DIR  # DIR/feeds/brackenfield.xml, DIR/feeds.toml, ...
@@ -23,148 +24,23 @@ day it runs, standard library only. make_demo_feeds.py calls it, so regenerating
 from __future__ import annotations
 
 import argparse
+import tomllib
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATED = "2026-01-15T06:00:00Z"
-PROVIDER_ID = "10099007"
-NAME = "University of Brackenfield"
-SITE = "https://www.brackenfield.ac.example/"
-CODE = "BRK"
-SCHEME = NAME  # the points scheme is named after the university, as real feeds do
 MARKER = "# --- the onboarding member (deploy/demo/make_onboarding_feed.py) ---"
 
-# (id, title, scheme level, points, subject, summary, learning outcomes (none: not published), presentation
-# published). A subject is ("JACS3" | "LDCS", code) or ("text", words the profile maps). Each module's text is
-# its own, so that overlap detection finds no false twins among them.
-MODULES = [
-    ("BRK-HI1001", "Sources and Methods in History", "1", 20, ("JACS3", "V100"),
-     "How historians find, read and question the documents, images and objects the past leaves behind.",
-     ("distinguish primary from secondary sources and say what each can show",
-      "locate records in an archive catalogue and cite them correctly",
-      "write a short commentary on a single document"), True),
-    ("BRK-HI1002", "Medieval Britain, 1066\u20131485", "1", 20, ("LDCS", "DB.23"),
-     "Conquest, crown and church from the Norman invasion to Bosworth Field.", (), True),
-    ("BRK-AR1001", "Introduction to Archaeology", "1", 20, ("text", "Archaeology"),
-     "What archaeologists do, from stratigraphy to radiocarbon dating, studied at your own pace online.",
-     ("explain how stratigraphy establishes a relative sequence",
-      "describe the principles of radiocarbon and dendrochronological dating",
-      "identify the main periods of British prehistory"), False),
-    ("BRK-AR1002", "Field Survey Techniques", "1", 10, ("LDCS", "DC.21"),
-     "Walking, geophysical and earthwork survey on the Brackenfield moors.", (), True),
-    ("BRK-LH1001", "Local History: Parish and Community", "1", 10, ("text", "Local history"),
-     "Parish registers, churchwardens' accounts and vestry minutes as windows on village life.",
-     ("use parish registers to reconstruct a family across three generations",
-      "interpret the poor-law entries in churchwardens' accounts",
-      "present a short history of one parish to a community audience"), True),
-    ("BRK-HI2001", "Early Modern England", "2", 20, ("JACS3", "V140"),
-     "Reformation, civil war and revolution in England between 1500 and 1700, by distance learning.",
-     ("assess rival explanations of the English Reformation",
-      "analyse the causes of the civil wars of the 1640s",
-      "evaluate pamphlet literature as evidence of popular politics"), False),
-    ("BRK-HI2002", "Social History of the Industrial North", "2", 20, ("JACS3", "V320"),
-     "Mills, chapels and co-operatives in the textile towns of the nineteenth century.", (), True),
-    ("BRK-AR2001", "Excavation Practice", "2", 20, ("LDCS", "DC.23"),
-     "Four weeks on the university's training excavation at Hollin Rigg.",
-     ("excavate a context and record it on a single-context sheet",
-      "draw a section and a plan to archaeological standards",
-      "keep a site diary that another excavator could follow"), True),
-    ("BRK-AR2002", "Iron Age Britain", "2", 20, ("JACS3", "V440"),
-     "Hillforts, roundhouses and the coming of Rome, from the comfort of your own home.",
-     ("compare the main interpretations of hillfort function",
-      "describe the domestic economy of a roundhouse settlement",
-      "discuss the evidence for contact with the Roman world before AD 43"), False),
-    ("BRK-LH2001", "Reading Old Handwriting: Palaeography for Local Historians", "2", 10,
-     ("text", "Local history"), "Secretary hand, court hand and the abbreviations of probate clerks.", (), True),
-    ("BRK-HE2001", "Museums and Heritage Interpretation", "2", 20, ("LDCS", "DC.31"),
-     "How museums and historic sites tell stories to their visitors, and who decides which stories.",
-     ("critique the interpretation panels of a heritage site",
-      "plan an exhibition for a named audience within a budget",
-      "apply accessibility guidance to gallery text"), True),
-    ("BRK-HI3001", "The British Empire and its Critics", "3", 20, ("JACS3", "V200"),
-     "Anti-colonial thought and the debate over empire, from Burke to decolonisation, taught online.",
-     ("evaluate the arguments of anti-imperial writers in their contexts",
-      "critically assess recent historiography of decolonisation",
-      "construct an argument from speeches, petitions and newspapers"), False),
-    ("BRK-HI3002", "The Enlightenment: an Intellectual History", "3", 20, ("JACS3", "V340"),
-     "Reason, religion and reform in eighteenth-century Europe.", (), True),
-    ("BRK-AR3001", "Artefact Analysis", "3", 20, ("LDCS", "DC.24"),
-     "Pottery, flint and metalwork in the laboratory: typology, fabric and use-wear.",
-     ("classify a pottery assemblage by fabric and form",
-      "identify use-wear traces on worked flint under the microscope",
-      "write a specialist finds report for an excavation archive"), True),
-    ("BRK-AR3002", "The Archaeology of Death and Burial", "3", 20, ("text", "Archaeology"),
-     "Barrows, cemeteries and cremations: what burial tells us about the living, studied online.",
-     ("critically evaluate theories linking burial practice to social status",
-      "interpret osteological reports on age, sex and disease",
-      "discuss the ethics of excavating and displaying human remains"), False),
-    ("BRK-LH3001", "Landscape History of the Pennines", "3", 20, ("text", "Local history"),
-     "Field systems, drove roads and enclosure on the uplands.", (), True),
-    ("BRK-HI3003", "Preparing a History Dissertation", "3", 10, ("JACS3", "V100"),
-     "Choosing a question, planning the research and writing the proposal for a final-year dissertation.",
-     ("frame a researchable historical question",
-      "draft a research proposal with a feasible timetable",
-      "review the literature on a chosen topic"), True),
-    ("BRK-HI7001", "Research Methods for Historians", "M", 30, ("JACS3", "V100"),
-     "Quantitative, oral and digital methods for postgraduate historical research, by distance learning.",
-     ("design a research project that combines qualitative and quantitative evidence",
-      "conduct and archive an oral-history interview ethically",
-      "critically appraise digital databases as historical sources"), False),
-    ("BRK-AR7001", "Archaeological Heritage Management", "M", 30, ("LDCS", "DC.31"),
-     "Planning policy, scheduling and the protection of archaeological sites.", (), True),
-    ("BRK-LH7001", "Community Archaeology and Local History", "M", 15, ("text", "Local history"),
-     "Leading volunteers in excavation and archive projects with local societies.",
-     ("critically evaluate models of public participation in heritage",
-      "plan a community project with volunteers, partners and a funder",
-      "reflect on the place of local knowledge in professional practice"), True),
-    ("BRK-AR7002", "Egyptology: Texts and Objects", "M", 15, ("JACS3", "V410"),
-     "Hieroglyphic inscriptions and the objects that carry them in the university's collection.", (), True),
-    ("BRK-HE7001", "Digital Heritage", "M", 15, ("JACS3", "V900"),
-     "3D scanning, linked data and virtual exhibitions for museums and archives.",
-     ("evaluate the standards used to describe digitised collections",
-      "produce a photogrammetric model of an object and document its capture",
-      "critically assess the sustainability of a digital heritage resource"), True),
-]
-# Whole qualifications, as university feeds list them beside their modules: (id, title, award, level,
-# points, path of their page).
-QUALIFICATIONS = [
-    ("BRK-BA-ARCHIST", "BA (Hons) Archaeology and History", "BA (Hons)", "3", 360,
-     "study/undergraduate/ba-archaeology-and-history",
-     ("integrate archaeological and documentary evidence in an extended piece of research",
-      "apply fieldwork and archive skills to the study of a British region",
-      "communicate historical arguments to academic and public audiences")),
-    ("BRK-PGCERT-HER", "PGCert Heritage Management", "PGCert", "M", 60, "study/postgraduate/pgcert-heritage",
-     ("manage a heritage asset within current planning and conservation law",
-      "lead a team delivering an interpretation or conservation project")),
-]
-FE_COURSE = ("BRK-CE-GCSE-ENG", "GCSE English Language (evening class)", "Level 2")
-
-START_DATES = ["2026-09-28", "2027-01-25", "2027-04-26"]  # fixed: the demo never reads today's date
-MODES = [("CM", "Campus"), ("MM", "Blended learning"), ("DS", "Distance without attendance")]
-
-PROFILE_TABLES = f"""\
-[credit_schemes."{SCHEME}"]
-system = "CATS"
-factor = 1.0
-
-[credit_schemes."{SCHEME}".levels]
-"1" = {{ framework = "FHEQ", value = 4 }}
-"2" = {{ framework = "FHEQ", value = 5 }}
-"3" = {{ framework = "FHEQ", value = 6 }}
-"M" = {{ framework = "FHEQ", value = 7 }}
-
-[levels]
-"Level 2" = {{ framework = "RQF", value = 2 }}
-
-[subjects]
-"Local history" = "100308"
-"Archaeology" = "100299"
-
-[defaults]
-mode = ["online-asynchronous"]
-language = "en"
-"""
+# The member's modules, qualifications and profile: config/demo/source/brackenfield.toml. Each module's text
+# is its own, so that overlap detection finds no false twins among them.
+with (ROOT / "config/demo/source/brackenfield.toml").open("rb") as _fh:
+    MEMBER = tomllib.load(_fh)
+PROVIDER_ID, NAME, SITE, CODE = MEMBER["provider_id"], MEMBER["name"], MEMBER["site"], MEMBER["code"]
+SCHEME = NAME  # the points scheme is named after the university, as real feeds do
+MODULES: list[dict] = MEMBER["module"]
+QUALIFICATIONS: list[dict] = MEMBER["qualification"]
+PROFILE_TABLES: str = MEMBER["profile"]
 
 NAMESPACES = (
     'xmlns="http://xcri.org/profiles/1.2/catalog"\n\txmlns:dc="http://purl.org/dc/elements/1.1/"\n'
@@ -175,22 +51,24 @@ NAMESPACES = (
 )
 
 
-def subject_element(subject: tuple[str, str]) -> str:
-    kind, value = subject
-    if kind == "text":
-        return f"<dc:subject>{escape(value)}</dc:subject>"
-    return f'<dc:subject xsi:type="courseDataProgramme:{kind}" identifier="{value}">{value}</dc:subject>'
+def subject_element(subject: dict) -> str:
+    """{text = words} or {scheme = "JACS3" | "LDCS", code = ...}."""
+    if "text" in subject:
+        return f"<dc:subject>{escape(subject['text'])}</dc:subject>"
+    scheme, code = subject["scheme"], subject["code"]
+    return f'<dc:subject xsi:type="courseDataProgramme:{scheme}" identifier="{code}">{code}</dc:subject>'
 
 
-def outcomes(items: tuple[str, ...]) -> str:
+def outcomes(items: list[str]) -> str:
     listed = "".join(f"<xhtml:li>{escape(item)}</xhtml:li>" for item in items)
     return (f"<learningOutcome><xhtml:div><xhtml:p>On completing this course you will be able to:</xhtml:p>"
             f"<xhtml:ul>{listed}</xhtml:ul></xhtml:div></learningOutcome>")
 
 
 def presentation(n: int, course_id: str, points: int) -> str:
-    start = START_DATES[n % len(START_DATES)]
-    code, label = MODES[n % len(MODES)]
+    start = MEMBER["start_dates"][n % len(MEMBER["start_dates"])]
+    mode = MEMBER["modes"][n % len(MEMBER["modes"])]
+    code, label = mode["code"], mode["label"]
     fee = 55 * points
     return ("<presentation>"
             f"<dc:identifier>{course_id}-{start[:4]}{start[5:7]}</dc:identifier>"
@@ -209,48 +87,49 @@ def credit(level: str, points: int) -> str:
             f"<credit:value>{points}</credit:value></mlo:credit>")
 
 
-def module(n: int, entry: tuple) -> str:
-    course_id, title, level, points, subject, summary, learning_outcomes, has_presentation = entry
+def module(n: int, entry: dict) -> str:
+    course_id, level, points = entry["id"], entry["level"], entry["points"]
+    learning_outcomes = entry.get("learning_outcomes")
     path = f"modules/{course_id.removeprefix('BRK-').lower()}"
     return ("\t\t<course>"
             f"<dc:identifier>{course_id}</dc:identifier><dc:identifier>{SITE}{path}</dc:identifier>"
-            f"<dc:title>{escape(title)}</dc:title>{subject_element(subject)}"
+            f"<dc:title>{escape(entry['title'])}</dc:title>{subject_element(entry['subject'])}"
             f"<mlo:url>{SITE}{path}</mlo:url>"
-            f"<abstract>{escape(summary)}</abstract>"
+            f"<abstract>{escape(entry['summary'])}</abstract>"
             + (outcomes(learning_outcomes) if learning_outcomes else "")
             + credit(level, points)
-            + (presentation(n, course_id, points) if has_presentation else "")
+            + (presentation(n, course_id, points) if entry.get("presentation", True) else "")
             + "</course>")
 
 
-def qualification(n: int, entry: tuple) -> str:
-    course_id, title, award, level, points, path, learning_outcomes = entry
+def qualification(n: int, entry: dict) -> str:
+    course_id, title, award, points = entry["id"], entry["title"], entry["award"], entry["points"]
     return ("\t\t<course>"
             f"<dc:identifier>{course_id}</dc:identifier><dc:title>{escape(title)}</dc:title>"
-            + subject_element(("JACS3", "V400")) + subject_element(("JACS3", "V100"))
-            + f"<mlo:url>{SITE}{path}</mlo:url>"
+            + "".join(subject_element(subject) for subject in entry["subjects"])
+            + f"<mlo:url>{SITE}{entry['path']}</mlo:url>"
             f"<abstract>The {escape(award)} programme: {escape(title)}, {points} credits.</abstract>"
-            + outcomes(learning_outcomes)
+            + outcomes(entry["learning_outcomes"])
             + f"<mlo:qualification><dc:title>{escape(award)}</dc:title><awardedBy>{NAME}</awardedBy>"
               "</mlo:qualification>"
-            + credit(level, points)
+            + credit(entry["level"], points)
             + presentation(n, course_id, points)
             + "</course>")
 
 
 def further_education_course() -> str:
-    course_id, title, level = FE_COURSE
+    course = MEMBER["further_education"]
+    start = course["start"]
     return ("\t\t<course>"
-            f"<dc:identifier>{course_id}</dc:identifier><dc:title>{escape(title)}</dc:title>"
-            '<dc:subject xsi:type="courseDataProgramme:LDCS" identifier="FN.2">FN.2</dc:subject>'
-            f"<mlo:url>{SITE}continuing-education/gcse-english</mlo:url>"
-            "<abstract>A one-year evening course for adults preparing for the GCSE English Language "
-            "examination.</abstract>"
-            "<learningOutcome>Read and respond to a range of fiction and non-fiction texts.</learningOutcome>"
-            f"<mlo:level>{level}</mlo:level>"
-            '<presentation><mlo:start dtf="2026-09-14">2026-09-14</mlo:start>'
-            '<attendanceMode identifier="CM">Campus</attendanceMode>'
-            "<mlo:cost>\u00a3180</mlo:cost></presentation>"
+            f"<dc:identifier>{course['id']}</dc:identifier><dc:title>{escape(course['title'])}</dc:title>"
+            + subject_element(course["subject"])
+            + f"<mlo:url>{SITE}{course['path']}</mlo:url>"
+            f"<abstract>{escape(course['summary'])}</abstract>"
+            f"<learningOutcome>{escape(course['learning_outcome'])}</learningOutcome>"
+            f"<mlo:level>{course['level']}</mlo:level>"
+            f'<presentation><mlo:start dtf="{start}">{start}</mlo:start>'
+            f'<attendanceMode identifier="{course["mode"]["code"]}">{course["mode"]["label"]}</attendanceMode>'
+            f"<mlo:cost>{escape(course['cost'])}</mlo:cost></presentation>"
             "</course>")
 
 
@@ -295,8 +174,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "config/demo")
     args = parser.parse_args()
     write(args.out)
-    with_outcomes = sum(bool(entry[6]) for entry in MODULES)
-    with_presentation = sum(entry[7] for entry in MODULES)
+    with_outcomes = sum(bool(entry.get("learning_outcomes")) for entry in MODULES)
+    with_presentation = sum(entry.get("presentation", True) for entry in MODULES)
     print(f"brackenfield.xml   {len(MODULES)} modules ({len(MODULES) - with_outcomes} without learning outcomes, "
           f"{len(MODULES) - with_presentation} without presentations), {len(QUALIFICATIONS)} qualifications, "
           "1 further-education course")
