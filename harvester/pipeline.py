@@ -72,7 +72,7 @@ from .models import Feed, HarvestRun, QuarantineEntry, RunOutcome, StoredDocumen
 from .runs import current_quarantine, latest_runs, run_quarantine
 from .sections import Section, sections_of
 from .sorting import Sorting, make_validator, sort_document
-from .storing import PAGE_SIZE, mark_feed_seen, store_run
+from .storing import mark_feed_seen, store_run
 from .unmapped import UnmappedValues
 from .withdrawals import confirm_withdrawals, held_by_member, reject_withdrawals
 
@@ -320,20 +320,13 @@ def _repeat_unchanged(env: HarvestEnvironment, lease: leases.Lease, feed: Feed, 
 
 
 def _copy_quarantine(session: Session, from_run: int, to_run: int) -> None:
-    """The quarantine of run ``from_run`` recorded again for ``to_run``, in the order it was met, read in keyset
-    pages by id (a feed's quarantine grows with its catalogue: never loaded at once, never paged by OFFSET)."""
-    last = 0
-    while True:
-        page = session.scalars(select(QuarantineEntry).where(QuarantineEntry.run_id == from_run, QuarantineEntry.id > last)
-                               .order_by(QuarantineEntry.id).limit(PAGE_SIZE)).all()
-        session.add_all(
-            QuarantineEntry(run_id=to_run, feed_id=e.feed_id, provider_id=e.provider_id, record_id=e.record_id,
-                            title=e.title, field=e.field, reason=e.reason, problems=e.problems, excerpt=e.excerpt)
-            for e in page
-        )
-        if len(page) < PAGE_SIZE:
-            return
-        last = page[-1].id
+    """The quarantine of run ``from_run`` recorded again for ``to_run``, in the order it was met (read in
+    keyset pages: a feed's quarantine grows with its catalogue)."""
+    session.add_all(
+        QuarantineEntry(run_id=to_run, feed_id=e.feed_id, provider_id=e.provider_id, record_id=e.record_id,
+                        title=e.title, field=e.field, reason=e.reason, problems=e.problems, excerpt=e.excerpt)
+        for e in run_quarantine(session, from_run)
+    )
 
 
 def _repeat_notes(held: HarvestRun | None, standing: bool) -> list[str]:

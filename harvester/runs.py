@@ -3,11 +3,14 @@ to fix now, and one run's quarantine."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from directory.catalogue import service as catalogue
 
+from .keyset import keyset_rows
 from .models import HarvestRun, QuarantineEntry, RunOutcome
 
 
@@ -41,7 +44,8 @@ def current_quarantine(session: Session, feed_id: str | None, page: int, per_pag
     return catalogue.Page(total, page, per_page, list(entries))
 
 
-def run_quarantine(session: Session, run_id: int) -> list[QuarantineEntry]:
-    """Every record one run quarantined (courses, then pathways as they came), in the order it met them."""
-    return list(session.scalars(select(QuarantineEntry).where(QuarantineEntry.run_id == run_id)
-                                .order_by(QuarantineEntry.id)))
+def run_quarantine(session: Session, run_id: int) -> Iterator[QuarantineEntry]:
+    """Every record one run quarantined (courses, then pathways as they came), in the order it met them. Read
+    in keyset pages (a feed's quarantine grows with its catalogue): iterate it while the session is open."""
+    statement = select(QuarantineEntry.id, QuarantineEntry).where(QuarantineEntry.run_id == run_id)
+    return (entry for _, entry in keyset_rows(session, statement, QuarantineEntry.id))

@@ -24,13 +24,12 @@ from directory.pathways.service import store_feed_pathways
 
 from .environment import HarvestEnvironment
 from .formats import FeedDocument
+from .keyset import keyset_rows
 from .models import Feed, HarvestRun, QuarantineEntry, RunOutcome
 from .sections import Section
 from .sorting import Sorting
 
 INCOMPLETE_LISTED = 50
-# Rows per statement where a run reads the feed's courses through (keyset pages: WHERE pk > last).
-PAGE_SIZE = 1000
 
 
 def store_run(session: Session, env: HarvestEnvironment, feed: Feed, document: FeedDocument, sections: list[Section],
@@ -179,17 +178,8 @@ def _expected_warnings(session: Session, feed_id: str, expected: tuple[str, ...]
 
 
 def _listed_missing(session: Session, feed_id: str) -> Iterator[tuple[str, list[str]]]:
-    """(course id, missing fields) of the feed's active courses, read in keyset pages by ``Course.pk``: a
-    feed of any size is read in statements of ``PAGE_SIZE`` rows, never all at once, and never with OFFSET."""
-    last = 0
-    while True:
-        rows = session.execute(
-            select(Course.pk, Course.course_id, CourseVersion.missing)
-            .join(CourseVersion, CourseVersion.id == Course.current_version_id)
-            .where(Course.feed_id == feed_id, Course.status == CourseStatus.ACTIVE, Course.pk > last)
-            .order_by(Course.pk).limit(PAGE_SIZE)
-        ).all()
-        yield from ((course_id, missing) for _, course_id, missing in rows)
-        if len(rows) < PAGE_SIZE:
-            return
-        last = rows[-1].pk
+    """(course id, missing fields) of the feed's active courses, read in keyset pages by ``Course.pk``."""
+    statement = (select(Course.pk, Course.course_id, CourseVersion.missing)
+                 .join(CourseVersion, CourseVersion.id == Course.current_version_id)
+                 .where(Course.feed_id == feed_id, Course.status == CourseStatus.ACTIVE))
+    return ((course_id, missing) for _, course_id, missing in keyset_rows(session, statement, Course.pk))
