@@ -43,9 +43,9 @@ Guarantees a caller may rely on:
 
 A run reads (harvester.sections: the document by member), sorts (harvester.sorting: validation, without
 writing) and writes (harvester.storing, in one transaction); harvester.withdrawals decides a held run and
-harvester.runs lists what the runs recorded. The names this module hands on from them (``HarvestEnvironment``,
-``confirm_withdrawals``, ``reject_withdrawals``, ``latest_runs``, ``current_quarantine``, ``run_quarantine``)
-are where the composition root and the CLI have always found them.
+harvester.runs lists what the runs recorded. The names this module hands on from those two
+(``confirm_withdrawals``, ``reject_withdrawals``, ``latest_runs``, ``current_quarantine``, ``run_quarantine``)
+are where the CLI, the web and the services have always found them.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ from .unmapped import UnmappedValues
 from .withdrawals import confirm_withdrawals, held_by_member, reject_withdrawals
 
 __all__ = [
-    "RULES_VERSION", "HarvestEnvironment", "Progress", "change_profile", "confirm_withdrawals",
+    "RULES_VERSION", "change_profile", "confirm_withdrawals",
     "current_quarantine", "feed_profile", "harvest", "ingest", "latest_runs", "reject_withdrawals", "resort",
     "run_quarantine", "unlock",
 ]
