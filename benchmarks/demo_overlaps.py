@@ -5,7 +5,7 @@
     .venv/bin/python benchmarks/demo_overlaps.py --top 40
 
 Every feed of ``feeds.toml`` is parsed by the harvester's own adapter (native or XCRI-CAP), its mapping
-profile applied and its records sorted by the harvest's validator (``harvester.pipeline.sort_document``), so
+profile applied and its records sorted by the harvest's validator (``harvester.sorting.sort_document``), so
 the courses compared are the canonical content the directory stores: the active, valid ones (quarantined
 and withdrawn records are left out, as a harvest leaves them out). ``directory.overlaps.detect.detect`` then
 runs over all of them, as ``climbing-frame overlaps recompute`` does.
@@ -33,7 +33,7 @@ from directory.overlaps.detect import CourseDescription, detect  # noqa: E402
 from directory.settings import Settings  # noqa: E402
 from harvester import mapping  # noqa: E402
 from harvester.formats import adapter  # noqa: E402
-from harvester.pipeline import make_validator, sort_document  # noqa: E402
+from harvester.sorting import make_validator, sort_document  # noqa: E402
 
 Key = tuple[str, str]  # (provider id, course id)
 

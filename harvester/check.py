@@ -1,7 +1,7 @@
 """The dry run: what a harvest would make of a document, with nothing stored.
 
 ``check_document`` parses the document with its format's adapter, applies the mapping profile and sorts the
-records with the very functions a harvest uses (``pipeline.make_validator``, ``pipeline.sort_document``),
+records with the very functions a harvest uses (``sorting.make_validator``, ``sorting.sort_document``),
 so a dry run and a harvest of the same document under the same profile give the same counts, unmapped
 values and problems. It reads the store only to check the document's provider against a member's
 identifiers (``provider_id`` with a ``session``) and writes nothing. ``fetch_source`` reads a URL with the
@@ -21,11 +21,13 @@ from directory.errors import Invalid
 from directory.identity.models import Organisation
 from directory.settings import Settings
 
-from . import formats, pipeline
+from . import formats
 from .fetch import FetchError, FetchOptions, fetch_feed
 from .formats import FeedError
 from .mapping import EMPTY, MappingProfile
 from .models import Feed
+from .sections import member_of, outsider, provider_refusal
+from .sorting import make_validator, sort_document, warnings_of
 from .unmapped import UnmappedValues
 
 
@@ -101,16 +103,16 @@ def check_document(vocab: Vocabularies, body: bytes, *, format_name: str | None 
     except FeedError as exc:
         raise Invalid(f"unusable document ({name}): {exc}") from None
     document.items = items
-    validator = pipeline.make_validator(vocab, settings, profile)
+    validator = make_validator(vocab, settings, profile)
     outsiders: list[dict[str, Any]] = []
     if aggregator and session is not None:
         check = None
         groups, outsiders = _by_member(session, provider_id, document)
-        sortings = [pipeline.sort_document(validator, formats.FeedDocument(p, group), profile=profile,
+        sortings = [sort_document(validator, formats.FeedDocument(p, group), profile=profile,
                                            provider_name=p.name if p is not None else "") for p, group in groups]
     else:
         check = _provider_check(session, provider_id, document)
-        sortings = [pipeline.sort_document(validator, document, profile=profile,
+        sortings = [sort_document(validator, document, profile=profile,
                                            provider_name=_provider_name(document))]
     quarantine = [entry for sorting in sortings for entry in sorting.quarantine]
     problems = [
@@ -129,7 +131,7 @@ def check_document(vocab: Vocabularies, body: bytes, *, format_name: str | None 
         provider={"id": provider.id, "name": provider.name,
                   "identifiers": [value for value, _ in provider.all_identifiers()]} if provider else None,
         provider_check=check[0] if check else None, provider_ok=check[1] if check else None,
-        unread=sorted(set(document.unmapped)), warnings=pipeline.warnings_of(sortings),
+        unread=sorted(set(document.unmapped)), warnings=warnings_of(sortings),
         qualifications=[_qualification(q) for sorting in sortings for q in sorting.qualifications],
     )
 
@@ -139,15 +141,15 @@ def _qualification(found) -> dict[str, Any]:
     return {"id": found.id, "title": found.title, "level": found.level, "total_credit": found.credit,
             "url": found.url, "reason": found.reason}
 def _by_member(session: Session, provider_id: str | None, document: formats.FeedDocument):
-    """An aggregator document's records by member (the harvest's rule, pipeline.member_of), and the providers
+    """An aggregator document's records by member (the harvest's rule, sections.member_of), and the providers
     outside the consortium."""
     feed = Feed(id=provider_id or "", provider_id=provider_id or "", aggregator=True)
     groups: dict[str, tuple[formats.ProviderInfo | None, list]] = {}
     outsiders = []
     for provider, items in document.sections():
-        member = pipeline.member_of(session, feed, provider)
+        member = member_of(session, feed, provider)
         if member is None:
-            outsiders.append(pipeline.outsider(provider, items))
+            outsiders.append(outsider(provider, items))
         else:
             groups.setdefault(member, (provider, []))[1].extend(items)
     return list(groups.values()), outsiders
@@ -166,7 +168,7 @@ def _provider_check(session: Session | None, provider_id: str | None,
     if session.get(Organisation, provider_id) is None:
         return (f"not checked: the database knows no member {provider_id!r} (register its feed first, or "
                 "check without --provider-id)"), None
-    refusal = pipeline.provider_refusal(session, provider_id, document)
+    refusal = provider_refusal(session, provider_id, document)
     if refusal is None:
         return f"the document's provider is member {provider_id!r}'s", True
     return refusal, False

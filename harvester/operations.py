@@ -15,8 +15,8 @@ from directory.identity.identity import Identity
 from directory.settings import SettingsError, parse_interval
 
 from . import pipeline, registry
+from .environment import HarvestEnvironment
 from .models import Feed, HarvestRun, RunOutcome
-from .pipeline import HarvestEnvironment
 
 
 @dataclass(frozen=True)

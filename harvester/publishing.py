@@ -19,8 +19,8 @@ from directory.identity.identity import Identity
 from directory.identity.models import Organisation
 
 from . import check, formats, mapping, pipeline, registry
+from .environment import HarvestEnvironment
 from .models import Feed, HarvestRun
-from .pipeline import HarvestEnvironment
 
 PUBLISH = "catalogue:publish"
 

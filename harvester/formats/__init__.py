@@ -1,19 +1,39 @@
-"""Feed format adapters, by registry name. Adding a format is adding a module here; the pipeline only
-ever calls ``adapter(name).parse(data)``."""
+"""Feed format adapters, by registry name (``ADAPTERS``). Adding a format is adding a module here and its
+line in ``ADAPTERS_IN_ORDER`` (harvester.formats.base says what the module holds); the pipeline only ever
+calls ``adapter(name).parse(data)``."""
 
 from __future__ import annotations
 
-from types import ModuleType
+from collections.abc import Iterable
 
 from . import native, xcri_cap
-from .base import FeedDocument, FeedError, ProviderInfo, Record, Rejection
+from .base import FeedDocument, FeedError, FeedFormat, ProviderInfo, Record, Rejection
 
-ADAPTERS: dict[str, ModuleType] = {module.FORMAT: module for module in (native, xcri_cap)}
+ADAPTERS_IN_ORDER: tuple[FeedFormat, ...] = (
+    native,
+    xcri_cap,
+)
 
-__all__ = ["ADAPTERS", "FeedDocument", "FeedError", "ProviderInfo", "Record", "Rejection", "adapter", "sniff"]
+__all__ = ["ADAPTERS", "FeedDocument", "FeedError", "FeedFormat", "ProviderInfo", "Record", "Rejection", "adapter",
+           "registry", "sniff"]
 
 
-def adapter(name: str) -> ModuleType:
+def registry(adapters: Iterable[FeedFormat]) -> dict[str, FeedFormat]:
+    """The adapters by their ``FORMAT``; ValueError when one is not a FeedFormat or two share a name."""
+    found: dict[str, FeedFormat] = {}
+    for candidate in adapters:
+        if not isinstance(candidate, FeedFormat):
+            raise ValueError(f"{candidate!r} is not a feed format adapter (FORMAT, VERSION and parse)")
+        if candidate.FORMAT in found:
+            raise ValueError(f"two adapters are named {candidate.FORMAT!r}")
+        found[candidate.FORMAT] = candidate
+    return found
+
+
+ADAPTERS: dict[str, FeedFormat] = registry(ADAPTERS_IN_ORDER)
+
+
+def adapter(name: str) -> FeedFormat:
     try:
         return ADAPTERS[name]
     except KeyError:

@@ -1,9 +1,17 @@
-"""What every feed format adapter produces.
+"""What every feed format adapter is (``FeedFormat``) and produces (``FeedDocument``).
 
 An adapter is one module with ``FORMAT`` (its registry name), ``VERSION`` (bumped whenever its mapping
-changes, so every record is validated again) and ``parse(data: bytes) -> FeedDocument``. ``parse`` raises
-``FeedError`` when the document as a whole cannot be read (not the format, not well-formed, unsafe XML);
-a single unusable record is a ``Rejection`` among the items, and the rest of the feed goes on.
+changes, so every record is validated again) and ``parse(data: bytes) -> FeedDocument``: the module itself
+satisfies ``FeedFormat``. ``parse`` raises ``FeedError`` when the document as a whole cannot be read (not
+the format, not well-formed, unsafe XML); a single unusable record is a ``Rejection`` among the items, and
+the rest of the feed goes on. Rules every format shares are not an adapter's: a course id repeated in the
+document is left to the pipeline's one duplicate-id rule (harvester.sorting), and validation to the schema.
+
+Where a new feed format goes: one module (or package) in ``harvester/formats/`` defining ``FORMAT``,
+``VERSION`` and ``parse``, plus one registry line, its name in ``ADAPTERS_IN_ORDER`` of
+``harvester/formats/__init__.py`` (with the import beside it). Nothing else changes: the pipeline, the dry
+run and the registry of feeds only ever call ``formats.adapter(name).parse(data)``
+(tests/harvester/test_feed_formats.py holds every registered adapter to this).
 
 Records are plain mappings in the native feed's field names (docs/feed-format.md), made of JSON types
 only: the pipeline validates them all with the one canonical schema (directory.catalogue.schema).
@@ -13,7 +21,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
+
+
+@runtime_checkable
+class FeedFormat(Protocol):
+    """A feed format adapter: a module with these three names."""
+
+    FORMAT: str  # the registry name a feed's ``format`` gives
+    VERSION: str  # part of every record's hash: bumping it sorts every record of the format again
+
+    def parse(self, data: bytes) -> FeedDocument:
+        """The document's provider and items; FeedError when the document cannot be used at all."""
+        ...
 
 
 class FeedError(Exception):
