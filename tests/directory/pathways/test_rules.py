@@ -8,27 +8,29 @@ from fractions import Fraction
 
 import pytest
 
-from directory.pathways.rules import (
+from directory.credit import (
     Achievement,
-    CreditUse,
     Level,
-    OptionGroup,
-    PathwayRules,
-    Role,
-    RuleKind,
     anniversary,
     capped,
-    evaluate,
-    evaluate_all,
     expiring_soon,
     level_at_or_above,
     overlapping,
-    relevant,
     room_under,
     share_cap,
     shelf_life_ends,
     stricter_limit,
     within_shelf_life,
+)
+from directory.pathways.rules import (
+    CreditUse,
+    OptionGroup,
+    PathwayRules,
+    Role,
+    RuleKind,
+    evaluate,
+    evaluate_all,
+    relevant,
 )
 
 AW, OTHER, THIRD = "aw", "other", "third"
