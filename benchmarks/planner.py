@@ -26,9 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from directory.credit import Achievement, Level  # noqa: E402
 from directory.pathways.rules import (  # noqa: E402
-    Achievement,
-    Level,
     OptionGroup,
     PathwayRules,
     evaluate_all,

@@ -1,9 +1,9 @@
 """The automatic pre-assessment of a credit transfer request: a pure rules engine.
 
 Functions from frozen dataclasses to an ``Assessment`` with a reason for every outcome; no session, no
-clock (the request date is passed in), no I/O. The small checks at the top (credit totals, shelf-life,
-level, grade, share caps, double counting) are the ones the pathway planner shares: call them, do not
-copy them.
+clock (the request date is passed in), no I/O. The learner's ``Achievement`` and the credit primitives
+(shelf-life, level, share caps, double counting through overlaps) are ``directory.credit``'s, which the
+pathway planner applies too: call them, do not copy them.
 
 Decisions, following the QAA Characteristics Statement for Micro-credentials (2022), 4.3 and 5.2:
 
@@ -48,13 +48,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 
-from directory.pathways import rules as shared
-
-# The credit primitives are the directory's (the planner evaluates pathways with the same ones): one copy.
-from directory.pathways.rules import (  # noqa: F401  (part of this module's vocabulary)
-    anniversary,
+from directory.credit import (
+    CENT,
+    ZERO,
+    Achievement,
     capped,
+    credits_text,
     level_meets,
+    overlapping,
     room_under,
     share_cap,
     shelf_life_ends,
@@ -62,10 +63,7 @@ from directory.pathways.rules import (  # noqa: F401  (part of this module's voc
 )
 
 from .agreements.lifecycle import AgreementState
-from .agreements.terms import CourseRef, Recognition, Scope, Terms
-
-ZERO = Decimal(0)
-CENT = Decimal("0.01")
+from .agreements.terms import Recognition, Scope, Terms
 
 
 class Purpose(enum.Enum):
@@ -80,32 +78,6 @@ class OutcomeKind(enum.Enum):
 
 
 # --- inputs ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Achievement:
-    """One thing the learner achieved: a course from the directory (cited by version) or an external one."""
-
-    key: str  # unique within the request (its position)
-    title: str
-    provider_id: str | None  # the member's organisation id; None for a provider that is not a member
-    credit: Decimal  # CATS
-    level: int | None  # EQF
-    awarded_on: date
-    grade: Decimal | None = None  # percentage mark
-    course: CourseRef | None = None
-    course_pk: int | None = None
-    course_version_id: int | None = None
-    cah_groups: frozenset[str] = frozenset()
-    provider_name: str | None = None
-
-    @property
-    def ref(self) -> str:
-        """What double counting compares: the course, or the external achievement's description."""
-        if self.course is not None:
-            return f"course:{self.course}"
-        provider = (self.provider_id or self.provider_name or "").strip().casefold()
-        return f"external:{provider}|{self.title.strip().casefold()}|{self.awarded_on.isoformat()}"
 
 
 @dataclass(frozen=True)
@@ -207,7 +179,7 @@ class Assessment:
         return next(o for o in self.outcomes if o.achievement_key == key)
 
 
-# --- shared checks (the planner calls these) ------------------------------------------------------
+# --- checks (the decision's recheck calls them too) ----------------------------------------
 
 
 def credit_total(entries: Iterable[LedgerEntry], *, target_org: str | None = None, award: str | None = None,
@@ -252,11 +224,6 @@ def counted_courses(entries: Iterable[LedgerEntry], target_org: str, award: str)
     return frozenset(e.course_pk for e in entries if e.course_pk is not None and e.achievement_ref in refs)
 
 
-def overlapping(course_pk: int | None, counted: Iterable[int], pairs: Iterable[OverlapPair]) -> int | None:
-    """A counted course that ``course_pk`` is confirmed to overlap, or None."""
-    return shared.overlapping(course_pk, counted, ((pair.a, pair.b) for pair in pairs))
-
-
 def covers(agreement: AgreementTerms, achievement: Achievement, target: Target) -> bool:
     """Does the agreement's scope reach this achievement towards this target (in force or not)?"""
     scope = agreement.scope
@@ -268,10 +235,10 @@ def covers(agreement: AgreementTerms, achievement: Achievement, target: Target) 
     if agreement.terms.awards and target.award not in agreement.terms.awards:
         return False
     if scope.courses:
-        return achievement.course in scope.courses
+        return any(str(course) == achievement.course for course in scope.courses)
     if scope.cah_groups and not achievement.cah_groups & set(scope.cah_groups):
         return False
-    if scope.eqf_levels and achievement.level not in scope.eqf_levels:
+    if scope.eqf_levels and achievement.eqf not in scope.eqf_levels:
         return False
     return scope.min_credit is None or achievement.credit >= scope.min_credit
 
@@ -305,10 +272,6 @@ class _Running:
     entries: list[LedgerEntry] = field(default_factory=list)
 
 
-def _fmt(credits: Decimal) -> str:
-    return format(credits.normalize(), "f") if credits == credits.to_integral() else str(credits)
-
-
 def _under_agreement(a: Achievement, agreement: AgreementTerms, target: Target, on: date,
                      ledger: Sequence[LedgerEntry]) -> Outcome:
     terms, scope, name = agreement.terms, agreement.scope, agreement.name
@@ -326,21 +289,21 @@ def _under_agreement(a: Achievement, agreement: AgreementTerms, target: Target, 
     if terms.shelf_life_years is not None:
         reasons.append(Reason("within_shelf_life", f"within the {terms.shelf_life_years}-year shelf-life"))
     needed = required_level(target)
-    if not level_meets(a.level, needed):
-        shown = "not given" if a.level is None else f"EQF {a.level}"
+    if not level_meets(a.eqf, needed):
+        shown = "not given" if a.eqf is None else f"EQF {a.eqf}"
         return outcome(OutcomeKind.NOT_RECOGNISED, ZERO, Reason(
             "level_below_target", f"level {shown} is below the EQF {needed} this {target.purpose.value} needs"))
     grade = grade_meets(a.grade, scope.min_grade)
     if grade is None:
         return outcome(OutcomeKind.NEEDS_REVIEW, ZERO, Reason(
-            "grade_missing", f"no grade given; the agreement asks for at least {_fmt(scope.min_grade)}%"))
+            "grade_missing", f"no grade given; the agreement asks for at least {credits_text(scope.min_grade)}%"))
     if not grade:
         return outcome(OutcomeKind.NOT_RECOGNISED, ZERO, Reason(
-            "grade_below_minimum", f"grade {_fmt(a.grade)}% is below the minimum {_fmt(scope.min_grade)}%"))
+            "grade_below_minimum", f"grade {credits_text(a.grade)}% is below the minimum {credits_text(scope.min_grade)}%"))
     wanted = (a.credit * terms.credit_factor).quantize(CENT, rounding=ROUND_FLOOR)
     if terms.credit_factor != 1:
         reasons.append(Reason("credit_factor",
-                              f"{_fmt(terms.credit_factor)} of {_fmt(a.credit)} credits recognised"))
+                              f"{credits_text(terms.credit_factor)} of {credits_text(a.credit)} credits recognised"))
     if target.purpose is Purpose.ENTRY:
         words = ("guarantees entry" if terms.recognition is Recognition.GUARANTEES_ENTRY
                  else "supports an application for entry (it does not guarantee entry)")
@@ -352,19 +315,19 @@ def _under_agreement(a: Achievement, agreement: AgreementTerms, target: Target, 
     credits = capped(wanted, learner_room, award_room)
     caps = []
     if learner_room is not None and learner_room <= credits:
-        caps.append(f"the agreement's maximum of {_fmt(terms.max_credit_per_learner)} credits per learner")
+        caps.append(f"the agreement's maximum of {credits_text(terms.max_credit_per_learner)} credits per learner")
     if award_room is not None and award_room <= credits:
         share = terms.max_share_of_award
-        caps.append(f"at most {share.numerator}/{share.denominator} of the {_fmt(target.total_credit)}-credit "
+        caps.append(f"at most {share.numerator}/{share.denominator} of the {credits_text(target.total_credit)}-credit "
                     f"award from recognised credit")
     if credits <= 0:
         return outcome(OutcomeKind.NOT_RECOGNISED, ZERO,
                        Reason("cap_reached", f"no credit left under {' and '.join(caps)}"))
     if credits < wanted:
         return outcome(OutcomeKind.RECOGNISE, credits, Reason(
-            "capped", f"{_fmt(credits)} of {_fmt(wanted)} credits, limited by {' and '.join(caps)}"))
+            "capped", f"{credits_text(credits)} of {credits_text(wanted)} credits, limited by {' and '.join(caps)}"))
     return outcome(OutcomeKind.RECOGNISE, credits,
-                   Reason("recognised", f"{_fmt(credits)} credits towards {target.award}"))
+                   Reason("recognised", f"{credits_text(credits)} credits towards {target.award}"))
 
 
 _RANK = {OutcomeKind.RECOGNISE: 0, OutcomeKind.NEEDS_REVIEW: 1, OutcomeKind.NOT_RECOGNISED: 2}
@@ -384,8 +347,9 @@ def double_counted(a: Achievement, target: Target, ledger: Sequence[LedgerEntry]
     counted = counted_refs(ledger, target.org_id, target.award)
     if a.ref in counted:
         return Reason("already_counted",
-                      f"{a.title} already counts {_fmt(counted[a.ref])} credits towards {target.award}")
-    other = overlapping(a.course_pk, counted_courses(ledger, target.org_id, target.award), pairs)
+                      f"{a.title} already counts {credits_text(counted[a.ref])} credits towards {target.award}")
+    other = overlapping(a.course_pk, counted_courses(ledger, target.org_id, target.award),
+                        ((pair.a, pair.b) for pair in pairs))
     if other is not None:
         return Reason("overlaps_counted_course",
                       f"{a.title} overlaps a course already counted towards {target.award} (course {other}); "
@@ -436,7 +400,7 @@ def _proposal(outcomes: Sequence[Outcome], target: Target,
         words = f"{len(reviews)} of {len(outcomes)} achievements need a person to review them"
     elif recognised:
         kind = OutcomeKind.RECOGNISE
-        words = f"recognise {_fmt(credits)} credits towards {target.award}"
+        words = f"recognise {credits_text(credits)} credits towards {target.award}"
     else:
         kind = OutcomeKind.NOT_RECOGNISED
         words = "no achievement can be recognised"
@@ -445,7 +409,7 @@ def _proposal(outcomes: Sequence[Outcome], target: Target,
 
 def _listing_merit(a: Achievement) -> tuple:
     """What decides which listing of an achievement listed more than once counts (highest wins)."""
-    return (a.awarded_on, a.credit, a.course_version_id or 0, a.level or 0,
+    return (a.awarded_on, a.credit, a.course_version_id or 0, a.eqf or 0,
             Decimal(-1) if a.grade is None else a.grade)
 
 

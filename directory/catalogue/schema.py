@@ -15,15 +15,27 @@ and a nested schema costs several times more per record. Errors keep marshmallow
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import UTC
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
 
 from ..urls import web_url
+from .fields import (
+    each_item,
+    finite_decimal,
+    identifier,
+    iso_date,
+    json_number,
+    non_empty_text,
+    one_of_message,
+    raise_if_any,
+    require_mapping,
+    whole_number,
+)
 from .listing import FLOOR, required_reason
 from .vocab import (
     CREDIT_SCHEMES,
@@ -44,80 +56,10 @@ SCHEDULE_TYPES = ("cohort", "learner-led")
 _language_tag = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _currency = re.compile(r"^[A-Z]{3}$")
 
-Errors = dict[Any, Any]
-
 
 def is_language_tag(value: object) -> bool:
     """A BCP 47 language tag as records carry them (``en``, ``cy``, ``en-GB``): the one rule for profiles too."""
     return isinstance(value, str) and _language_tag.match(value) is not None
-
-
-def _one_of(allowed: tuple[str, ...]) -> str:
-    return f"Must be one of: {', '.join(allowed)}."
-
-
-def _number(value: Decimal) -> int | float:
-    """A JSON-friendly number: whole values as int."""
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _decimal(value: Any) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ValueError
-    number = Decimal(str(value).strip())
-    if not number.is_finite():
-        raise ValueError
-    return number
-
-
-def _integer(value: Any) -> int:
-    if isinstance(value, bool):
-        raise ValueError
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    raise ValueError
-
-
-def _text(value: Any) -> str | None:
-    """A non-empty string, or None."""
-    return value if isinstance(value, str) and value.strip() else None
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise ValidationError("Not a valid mapping type.")
-    return value
-
-
-def _list(value: Any) -> list[Any]:
-    if not isinstance(value, list):
-        raise ValidationError("Not a valid list.")
-    return value
-
-
-def _items(value: Any, check: Callable[[Any], Any], *, min_items: int = 0) -> list[Any]:
-    """Apply ``check`` to every item; errors by index, as marshmallow's List does."""
-    items = _list(value)
-    if len(items) < min_items:
-        raise ValidationError(f"Shorter than minimum length {min_items}.")
-    result, errors = [], {}
-    for index, item in enumerate(items):
-        try:
-            result.append(check(item))
-        except ValidationError as exc:
-            errors[index] = exc.messages
-    if errors:
-        raise ValidationError(errors)
-    return result
-
-
-def _raise_if(errors: Errors) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 class _Field(fields.Field):
@@ -143,14 +85,14 @@ class TextList(_Field):
                 raise ValidationError("Shorter than minimum length 1.")
             return item
 
-        return _items(value, one, min_items=self.min_items)
+        return each_item(value, one, min_items=self.min_items)
 
 
 class ChoiceList(_Field):
     def __init__(self, allowed: tuple[str, ...], min_items: int = 0, **kwargs) -> None:
         super().__init__(**kwargs)
         self.allowed, self.min_items = frozenset(allowed), min_items
-        self.message = _one_of(allowed)
+        self.message = one_of_message(allowed)
 
     def check(self, value):
         def one(item):
@@ -158,7 +100,7 @@ class ChoiceList(_Field):
                 raise ValidationError(self.message)
             return item
 
-        return _items(value, one, min_items=self.min_items)
+        return each_item(value, one, min_items=self.min_items)
 
 
 class LanguageList(_Field):
@@ -168,14 +110,14 @@ class LanguageList(_Field):
                 raise ValidationError("not a BCP 47 tag")
             return item.lower() if len(item) <= 3 else item
 
-        return _items(value, one)
+        return each_item(value, one)
 
 
 class Credit(_Field):
     def check(self, value):
-        data, errors = _mapping(value), {}
+        data, errors = require_mapping(value), {}
         try:
-            amount = _decimal(data["value"])
+            amount = finite_decimal(data["value"])
             if amount <= 0:
                 errors["value"] = ["Must be greater than 0."]
         except KeyError:
@@ -191,9 +133,9 @@ class Credit(_Field):
             errors["scheme"] = [f"credit scheme {scheme!r} is not one the directory knows "
                                 f"({', '.join(CREDIT_SCHEMES)}); a scheme of the provider's own is mapped to one "
                                 "of them in the feed's mapping profile"]
-        _raise_if(errors)
+        raise_if_any(errors)
         cats = credit_in_cats(amount, scheme)
-        return {"value": _number(amount), "scheme": scheme, "cats": _number(cats), "ects": _number(cats / 2)}
+        return {"value": json_number(amount), "scheme": scheme, "cats": json_number(cats), "ects": json_number(cats / 2)}
 
 
 class Level(_Field):
@@ -202,19 +144,19 @@ class Level(_Field):
     the error then quotes the text, so a publisher sees what their feed said."""
 
     def check(self, value):
-        data, errors = _mapping(value), {}
-        source = _text(data.get("source"))
+        data, errors = require_mapping(value), {}
+        source = non_empty_text(data.get("source"))
         if source is not None and data.get("framework") is None and data.get("value") is None:
-            problem = _text(data.get("problem")) or "it names no level framework we know"
+            problem = non_empty_text(data.get("problem")) or "it names no level framework we know"
             raise ValidationError(f"level {source!r} cannot be placed: {problem} "
                                   f"(known frameworks: {', '.join(LEVEL_FRAMEWORKS)})")
         framework = data.get("framework")
         if framework is None:
             errors["framework"] = ["Missing data for required field."]
         elif framework not in LEVEL_FRAMEWORKS:
-            errors["framework"] = [_one_of(LEVEL_FRAMEWORKS)]
+            errors["framework"] = [one_of_message(LEVEL_FRAMEWORKS)]
         try:
-            number = _integer(data["value"])
+            number = whole_number(data["value"])
         except KeyError:
             errors["value"] = ["Missing data for required field."]
         except ValueError:
@@ -234,12 +176,12 @@ class Subjects(_Field):
 
     def check(self, value):
         def one(item):
-            data, errors = _mapping(item), {}
+            data, errors = require_mapping(item), {}
             scheme, code = data.get("scheme"), data.get("code")
             if scheme is None:
                 errors["scheme"] = ["Missing data for required field."]
             elif scheme not in SUBJECT_SCHEMES:
-                errors["scheme"] = [_one_of(SUBJECT_SCHEMES)]
+                errors["scheme"] = [one_of_message(SUBJECT_SCHEMES)]
             if code is None:
                 errors["code"] = ["Missing data for required field."]
             elif not isinstance(code, str | int) or isinstance(code, bool) or not str(code).strip():
@@ -249,34 +191,25 @@ class Subjects(_Field):
                     subject = self.vocab.subject(scheme, str(code))
                 except VocabularyError as exc:
                     errors["code"] = [str(exc)]
-            _raise_if(errors)
+            raise_if_any(errors)
             return {"scheme": subject.scheme, "code": subject.code, "name": subject.name,
                     "cah3": subject.cah3, "cah2": subject.cah2, "cah1": subject.cah1}
 
-        return _items(value, one, min_items=1)
-
-
-def _date(value: Any) -> date:
-    if not isinstance(value, str):
-        raise ValidationError("Not a valid date.")
-    try:
-        return date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        raise ValidationError("Not a valid date.") from None
+        return each_item(value, one, min_items=1)
 
 
 class Schedule(_Field):
     def check(self, value):
-        data = _mapping(value)
+        data = require_mapping(value)
         kind = data.get("type")
         if kind not in SCHEDULE_TYPES:
             raise ValidationError({"type": ["Missing data for required field." if kind is None
-                                            else _one_of(SCHEDULE_TYPES)]})
+                                            else one_of_message(SCHEDULE_TYPES)]})
         if kind == "learner-led":
             days = data.get("max_engagement_days")
             if days is not None:
                 try:
-                    days = _integer(days)
+                    days = whole_number(days)
                 except ValueError:
                     raise ValidationError({"max_engagement_days": ["Not a valid integer."]}) from None
                 if days < 1:
@@ -286,14 +219,14 @@ class Schedule(_Field):
         if not presentations:
             raise ValidationError({"presentations": ["a cohort course needs at least one presentation"]})
         try:
-            checked = _items(presentations, self._presentation)
+            checked = each_item(presentations, self._presentation)
         except ValidationError as exc:
             raise ValidationError({"presentations": exc.messages}) from None
         return {"type": "cohort", "presentations": sorted(checked, key=lambda p: p["start"])}
 
     @staticmethod
     def _presentation(item):
-        data, errors, result = _mapping(item), {}, {}
+        data, errors, result = require_mapping(item), {}, {}
         for key in ("start", "end", "apply_by"):
             if data.get(key) is None:
                 if key == "start":
@@ -301,28 +234,28 @@ class Schedule(_Field):
                 result[key] = None
                 continue
             try:
-                result[key] = _date(data[key])
+                result[key] = iso_date(data[key])
             except ValidationError as exc:
                 errors[key] = exc.messages
         places = data.get("places")
         if places is not None:
             try:
-                places = _integer(places)
+                places = whole_number(places)
                 if places < 0:
                     errors["places"] = ["Must be greater than or equal to 0."]
             except ValueError:
                 errors["places"] = ["Not a valid integer."]
         if not errors and result["end"] and result["end"] < result["start"]:
             errors["end"] = ["ends before it starts"]
-        _raise_if(errors)
+        raise_if_any(errors)
         return {key: (value.isoformat() if value else None) for key, value in result.items()} | {"places": places}
 
 
 class Cost(_Field):
     def check(self, value):
-        data, errors = _mapping(value), {}
+        data, errors = require_mapping(value), {}
         try:
-            amount = _decimal(data["amount"])
+            amount = finite_decimal(data["amount"])
             if amount < 0:
                 errors["amount"] = ["Must be greater than or equal to 0."]
         except KeyError:
@@ -337,14 +270,14 @@ class Cost(_Field):
         notes = data.get("notes")
         if notes is not None and not isinstance(notes, str):
             errors["notes"] = ["Not a valid string."]
-        _raise_if(errors)
+        raise_if_any(errors)
         return {"amount": str(amount.quantize(Decimal("0.01"))), "currency": currency, "notes": notes}
 
 
 class OrganisationRef(_Field):
     def check(self, value):
-        data = _mapping(value)
-        name = _text(data.get("name"))
+        data = require_mapping(value)
+        name = non_empty_text(data.get("name"))
         if name is None:
             raise ValidationError({"name": ["Missing data for required field."]})
         ref = data.get("id")
@@ -354,40 +287,28 @@ class OrganisationRef(_Field):
 class PsrbList(_Field):
     def check(self, value):
         def one(item):
-            data = _mapping(item)
-            body = _text(data.get("body"))
+            data = require_mapping(item)
+            body = non_empty_text(data.get("body"))
             if body is None:
                 raise ValidationError({"body": ["Missing data for required field."]})
             nature = data.get("nature")
             return {"body": body, "nature": nature if isinstance(nature, str) else None}
 
-        return _items(value, one)
+        return each_item(value, one)
 
 
 class PathwayRefs(_Field):
     def check(self, value):
         def one(item):
-            data, errors = _mapping(item), {}
-            if _text(data.get("id")) is None:
+            data, errors = require_mapping(item), {}
+            if non_empty_text(data.get("id")) is None:
                 errors["id"] = ["Missing data for required field."]
             if data.get("role") not in PATHWAY_ROLES:
-                errors["role"] = [_one_of(PATHWAY_ROLES)]
-            _raise_if(errors)
+                errors["role"] = [one_of_message(PATHWAY_ROLES)]
+            raise_if_any(errors)
             return {"id": data["id"], "role": data["role"]}
 
-        return _items(value, one)
-
-
-def _identifier(value: Any, *, max_length: int = 200) -> str:
-    """A course or provider id as feeds write them: a non-empty string, or a number (UKPRNs often are)."""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ValidationError("Not a valid string.")
-    text = str(value).strip()
-    if not text:
-        raise ValidationError("Shorter than minimum length 1.")
-    if len(text) > max_length:
-        raise ValidationError(f"Longer than maximum length {max_length}.")
-    return text
+        return each_item(value, one)
 
 
 class Excludes(_Field):
@@ -398,7 +319,7 @@ class Excludes(_Field):
 
     def check(self, value):
         def one(item):
-            data, errors, result = _mapping(item), {}, {}
+            data, errors, result = require_mapping(item), {}, {}
             for key, required in (("course_id", True), ("provider_id", False)):
                 if data.get(key) is None:
                     if required:  # not the listing policy's "required to list a course" words
@@ -406,7 +327,7 @@ class Excludes(_Field):
                     result[key] = None
                     continue
                 try:
-                    result[key] = _identifier(data[key])
+                    result[key] = identifier(data[key])
                 except ValidationError as exc:
                     errors[key] = exc.messages
             reason = data.get("reason")
@@ -414,11 +335,11 @@ class Excludes(_Field):
                 errors["reason"] = ["Not a valid string."]
             elif reason is not None and len(reason.strip()) > 500:
                 errors["reason"] = ["Longer than maximum length 500."]
-            _raise_if(errors)
+            raise_if_any(errors)
             return {"provider_id": result["provider_id"], "course_id": result["course_id"],
-                    "reason": _text(reason) and reason.strip()}
+                    "reason": non_empty_text(reason) and reason.strip()}
 
-        return _items(value, one)
+        return each_item(value, one)
 
 
 def own_exclusions(excludes: list[dict[str, Any]], course_id: str, provider_id: str | None) -> list[dict[str, Any]]:
@@ -576,7 +497,4 @@ class CourseValidator:
         explained in words a publisher can act on (``listing.required_reason``), not marshmallow's."""
         return [FieldError(e.field, required_reason(e.field)) if e.reason == _MISSING else e
                 for e in flatten_errors(exc.messages)]
-
-
-_MISSING = "Missing data for required field."
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from ..catalogue.models import Course
 from ..catalogue.vocab import VocabularyError, credit_in_cats, eqf_level
+from ..credit import Achievement, Level
 from ..errors import Invalid
 from ..search.documents import cost_gbp, next_start
 from . import rules as engine
@@ -96,22 +97,22 @@ class PathwayPlan:
 class SuspectedOverlap:
     """Two of the learner's courses detected as alike that nobody has confirmed or dismissed yet."""
 
-    first: engine.Achievement
-    second: engine.Achievement
+    first: Achievement
+    second: Achievement
 
 
 @dataclass(frozen=True)
 class Plan:
-    achievements: list[engine.Achievement]
+    achievements: list[Achievement]
     pathways: list[PathwayPlan]
     suspected: list[SuspectedOverlap] = field(default_factory=list)
 
 
-def achievements(session: Session, claims: Sequence[Claim]) -> list[engine.Achievement]:
+def achievements(session: Session, claims: Sequence[Claim]) -> list[Achievement]:
     """The engine's achievements; Invalid naming ``achievements[i].<field>`` for a course the directory does
     not know or a hand-described one without what the rules need."""
     courses = named_course_details(session, [c.course for c in claims if c.course])
-    found: list[engine.Achievement] = []
+    found: list[Achievement] = []
     problems: list[dict[str, str]] = []
     for index, claim in enumerate(claims):
         key = f"a{index + 1}"
@@ -131,19 +132,19 @@ def achievements(session: Session, claims: Sequence[Claim]) -> list[engine.Achie
     return found
 
 
-def _from_course(key: str, claim: Claim, course: NamedCourse) -> engine.Achievement:
+def _from_course(key: str, claim: Claim, course: NamedCourse) -> Achievement:
     content = course.content or {}
     level = content.get("level")
     credit = content.get("credit") or {}
-    return engine.Achievement(
+    return Achievement(
         key=key, title=content.get("title") or course.key,
         credit=Decimal(str(credit.get("cats", 0))),
-        level=engine.Level(level["framework"], level["value"], level["eqf"]) if level else None,
+        level=Level(level["framework"], level["value"], level["eqf"]) if level else None,
         awarded_on=claim.awarded_on, provider_id=course.provider_id, course=course.key,
     )
 
 
-def _described(key: str, claim: Claim) -> engine.Achievement:
+def _described(key: str, claim: Claim) -> Achievement:
     if not claim.title:
         raise Invalid("a title is needed for a micro-credential described by hand", field="title")
     if claim.credit is None or claim.credit <= 0:
@@ -155,15 +156,15 @@ def _described(key: str, claim: Claim) -> engine.Achievement:
     level = None
     if claim.level_framework is not None and claim.level_value is not None:
         try:
-            level = engine.Level(claim.level_framework, claim.level_value,
+            level = Level(claim.level_framework, claim.level_value,
                                  eqf_level(claim.level_framework, claim.level_value))
         except VocabularyError as exc:
             raise Invalid(str(exc), field="level") from None
-    return engine.Achievement(key=key, title=claim.title, credit=cats, level=level, awarded_on=claim.awarded_on,
+    return Achievement(key=key, title=claim.title, credit=cats, level=level, awarded_on=claim.awarded_on,
                               provider_id=claim.provider_id or None)
 
 
-def _course_pks(session: Session, held: Iterable[engine.Achievement]) -> dict[int, str]:
+def _course_pks(session: Session, held: Iterable[Achievement]) -> dict[int, str]:
     """The catalogue's primary keys of the learner's directory courses, to their course keys."""
     keys = {a.course for a in held if a.course}
     if len(keys) < 2:
@@ -174,7 +175,7 @@ def _course_pks(session: Session, held: Iterable[engine.Achievement]) -> dict[in
     return {pk: f"{p}/{c}" for pk, p, c in rows if f"{p}/{c}" in keys}
 
 
-def learner_overlaps(session: Session, held: Iterable[engine.Achievement]) -> set[tuple[str, str]]:
+def learner_overlaps(session: Session, held: Iterable[Achievement]) -> set[tuple[str, str]]:
     """Confirmed overlaps among the learner's directory courses, as pairs of course keys."""
     try:
         from ..overlaps.service import confirmed_pairs
@@ -186,7 +187,7 @@ def learner_overlaps(session: Session, held: Iterable[engine.Achievement]) -> se
     return {(key_of[a], key_of[b]) for a, b in confirmed_pairs(session, key_of) if a in key_of and b in key_of}
 
 
-def learner_suspected(session: Session, held: Sequence[engine.Achievement]) -> list[SuspectedOverlap]:
+def learner_suspected(session: Session, held: Sequence[Achievement]) -> list[SuspectedOverlap]:
     """Suspected overlaps among the learner's directory courses: both still count (nobody has confirmed
     them), but the learner is told that if the universities confirm one, only one course will."""
     try:
@@ -263,7 +264,7 @@ def _suggestion(course: NamedCourse, today: date) -> Suggestion:
     )
 
 
-def _transfers(progress: engine.Progress, held: dict[str, engine.Achievement], awarding: str,
+def _transfers(progress: engine.Progress, held: dict[str, Achievement], awarding: str,
                lookup: AgreementLookup) -> list[Transfer]:
     transfers = []
     for outcome in progress.credits:

@@ -1,9 +1,8 @@
 """Pathway rules: a pure engine from a pathway's rules and a learner's achievements to their progress.
 
 No session, no clock (``today`` is passed in), no I/O: functions from frozen dataclasses to results with
-their reasons. The small primitives at the top (shelf-life, level thresholds, credit totals, share caps,
-double counting through overlaps) are the ones the exchange's pre-assessment applies too; the exchange
-imports them from here (the directory is the lower layer) rather than keeping a second copy.
+their reasons. The credit primitives (shelf-life, level thresholds, credit totals, share caps) and the
+learner's ``Achievement`` are ``directory.credit``'s, which the exchange's pre-assessment applies too.
 
 Decisions (QAA Characteristics Statement for Micro-credentials, 2022, 4.3 and 5.2):
 
@@ -43,123 +42,32 @@ import enum
 import itertools
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from decimal import ROUND_FLOOR, Decimal
+from datetime import date
+from decimal import Decimal
 from fractions import Fraction
-from functools import lru_cache
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
-ZERO = Decimal(0)
-CENT = Decimal("0.01")
+from ..credit import (
+    ZERO,
+    Achievement,
+    Level,
+    anniversary,
+    capped,
+    credit_sum,
+    credits_text,
+    expiring_soon,
+    level_at_or_above,
+    room_under,
+    share_cap,
+    shelf_life_ends,
+    stricter_limit,
+    within_shelf_life,
+)
+
 MAX_OVERLAP_CHOICES = 8
-K = TypeVar("K")
 
 
-# --- shared primitives (the exchange calls these) ---------------------------------------------------
-
-
-@lru_cache(maxsize=65536)  # a learner's few award dates meet every pathway's limit: compute each once
-def anniversary(day: date, years: int) -> date:
-    """``day`` moved ``years`` years on; 29 February becomes 28 February in a year that is not leap."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def shelf_life_ends(awarded_on: date, years: int | None) -> date | None:
-    """The last day on which credit awarded on ``awarded_on`` is still within its shelf-life (None: never)."""
-    return None if years is None else anniversary(awarded_on, years)
-
-
-def within_shelf_life(awarded_on: date, on: date, years: int | None) -> bool:
-    """Is credit awarded on ``awarded_on`` still usable on ``on``? Exactly N years is within."""
-    ends = shelf_life_ends(awarded_on, years)
-    return ends is None or on <= ends
-
-
-def expiring_soon(awarded_on: date, on: date, years: int | None, warn_days: int) -> bool:
-    """Still usable on ``on`` but not ``warn_days`` days later."""
-    ends = shelf_life_ends(awarded_on, years)
-    return ends is not None and on <= ends < on + timedelta(days=warn_days)
-
-
-def stricter_limit(*years: int | None) -> int | None:
-    """The shortest of several year limits (None: no limit)."""
-    given = [y for y in years if y is not None]
-    return min(given) if given else None
-
-
-def level_meets(level: int | None, required: int) -> bool:
-    """An EQF level at or above ``required`` (no level never meets one)."""
-    return level is not None and level >= required
-
-
-def level_at_or_above(level: Level | None, threshold: Level) -> bool:
-    """In the same framework, by framework level (FHEQ 5 above FHEQ 4); across frameworks, by EQF level."""
-    if level is None:
-        return False
-    if level.framework == threshold.framework:
-        return level.value >= threshold.value
-    return level.eqf >= threshold.eqf
-
-
-def credit_sum(credits: Iterable[Decimal]) -> Decimal:
-    return sum(credits, ZERO)
-
-
-def share_cap(total_credit: Decimal, share: Fraction | None) -> Decimal | None:
-    """Most credit of an award that may come from elsewhere, rounded down to a hundredth (None: no cap)."""
-    if share is None:
-        return None
-    exact = Fraction(total_credit) * share
-    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(CENT, rounding=ROUND_FLOOR)
-
-
-def room_under(cap: Decimal | None, used: Decimal) -> Decimal | None:
-    """Credit still allowed under ``cap`` after ``used`` (never negative); None when there is no cap."""
-    return None if cap is None else max(cap - used, ZERO)
-
-
-def capped(wanted: Decimal, *rooms: Decimal | None) -> Decimal:
-    """``wanted`` limited by every room that applies."""
-    return min([wanted, *(r for r in rooms if r is not None)])
-
-
-def overlapping(item: K | None, counted: Iterable[K], pairs: Iterable[tuple[K, K]]) -> K | None:
-    """A counted item that ``item`` is confirmed to overlap (a pair in either order), or None."""
-    if item is None:
-        return None
-    counted = set(counted)
-    for a, b in pairs:
-        if a == item and b in counted:
-            return b
-        if b == item and a in counted:
-            return a
-    return None
-
-
-# --- inputs ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Level:
-    framework: str
-    value: int
-    eqf: int
-
-
-@dataclass(frozen=True)
-class Achievement:
-    """One completed micro-credential: a directory course (``course`` is its key) or one described by hand."""
-
-    key: str
-    title: str
-    credit: Decimal  # CATS
-    level: Level | None
-    awarded_on: date
-    provider_id: str | None  # None: a provider that is not a member, or not given
-    course: str | None = None  # "<provider_id>/<course_id>" when picked from the directory
+# --- inputs (the achievements are ``directory.credit.Achievement``) --------------------------------
 
 
 @dataclass(frozen=True)
@@ -289,11 +197,6 @@ class Progress:
 # --- the engine ------------------------------------------------------------------------------------
 
 
-def _fmt(credit: Decimal) -> str:
-    text = f"{credit.normalize():f}"
-    return text
-
-
 def _role(rules: PathwayRules, a: Achievement) -> tuple[Role, int | None] | None:
     """The achievement's place in the pathway, or None when it does not count towards it."""
     if a.course is not None:
@@ -359,16 +262,14 @@ def evaluate(
 
     held, repeats = _once_per_course(held)
     conflicts = _conflicts(held, overlaps)
-    best: tuple | None = None
+    best: tuple[_Tally, dict[str, str]] | None = None
     for dropped in _choices(held, conflicts):
-        kept = [h for h in held if h.achievement.key not in dropped]
-        result = _count(rules, kept, today, limit, warn_days)
-        score = (sum(1 for r in result[0] if r.satisfied), result[2])
-        if best is None or score > best[0]:
-            best = (score, dropped, result)
+        tally = _count(rules, [h for h in held if h.achievement.key not in dropped])
+        if best is None or tally.score > best[0].score:
+            best = (tally, dropped)
     assert best is not None
-    _score, dropped, (rule_results, counted_outcomes, counted, complete_by) = best
-    outcomes.update(counted_outcomes)
+    tally, dropped = best
+    outcomes.update(tally.outcomes)
     dropped = {**dropped, **repeats}
     for h in [*held, *repeated_of(repeats, achievements, rules, limit)]:
         key = h.achievement.key
@@ -380,10 +281,10 @@ def evaluate(
                 shelf_life_ends(h.achievement.awarded_on, limit), external=h.external, overlaps_with=other)
     return Progress(
         pathway_id=rules.pathway_id,
-        rules=rule_results,
+        rules=tally.rules,
         credits=tuple(outcomes[a.key] for a in achievements),
-        counted_credit=counted,
-        complete_by=complete_by,
+        counted_credit=tally.counted_credit,
+        complete_by=tally.complete_by,
     )
 
 
@@ -466,82 +367,152 @@ def _choices(held: Sequence[_Held], conflicts: Sequence[tuple[str, str]]):
         yield dropped
 
 
-def _count(rules: PathwayRules, kept: Sequence[_Held], today: date, limit: int | None, warn_days: int):
-    """(rule results, outcomes of the kept credit, counted credit, complete-by date) for one choice."""
-    cap = rules.external_cap
+class _Spent(NamedTuple):
+    """How much of each kept credit counts once the external share is spent."""
+
+    counted_of: dict[str, Decimal]  # achievement key -> credit counted
+    external_used: Decimal
+    beyond: Decimal  # external credit beyond the cap
+
+
+class _Tally(NamedTuple):
+    """What one choice of the kept credit counts: the rules' progress and each credit's outcome."""
+
+    rules: tuple[RuleProgress, ...]
+    outcomes: dict[str, CreditOutcome]
+    counted_credit: Decimal
+    complete_by: date | None
+
+    @property
+    def score(self) -> tuple[int, Decimal]:
+        """What the best choice has most of: rules met, then credit counted."""
+        return sum(1 for r in self.rules if r.satisfied), self.counted_credit
+
+
+def _count(rules: PathwayRules, kept: Sequence[_Held]) -> _Tally:
+    """The rules' progress and the credit outcomes for one choice of kept credit."""
+    spent = _spend(rules.external_cap, kept)
+    outcomes = {h.achievement.key: _credit_outcome(h, spent.counted_of[h.achievement.key]) for h in kept}
+    held_courses = {h.achievement.course for h in kept if h.achievement.course is not None}
+    counted = credit_sum(spent.counted_of.values())
+    complete_by = _complete_by(rules, kept)
+    results = [
+        _total_rule(rules, counted),
+        _level_rule(rules, kept, spent.counted_of),
+        _core_rule(rules, held_courses),
+        *_option_rules(rules, kept, spent.counted_of, held_courses),
+        _capstone_rule(rules, held_courses),
+        _external_rule(rules.external_cap, spent),
+        _span_rule(rules, complete_by),
+    ]
+    return _Tally(tuple(r for r in results if r is not None), outcomes, counted, complete_by)
+
+
+def _spend(cap: Decimal | None, kept: Sequence[_Held]) -> _Spent:
+    """Credit counted per achievement: in full, except external credit beyond the cap (spent in priority
+    order)."""
     counted_of: dict[str, Decimal] = {}
-    external_used = ZERO
-    beyond = ZERO
+    external_used = beyond = ZERO
     for h in (sorted(kept, key=lambda h: h.priority) if cap is not None else kept):
         credit = h.achievement.credit
-        if h.external and cap is not None:
-            take = capped(credit, room_under(cap, external_used))
+        take = capped(credit, room_under(cap, external_used)) if h.external else credit
+        if h.external:
             external_used += take
             beyond += credit - take
-        else:
-            take = credit
-            if h.external:
-                external_used += take
         counted_of[h.achievement.key] = take
+    return _Spent(counted_of, external_used, beyond)
 
-    outcomes: dict[str, CreditOutcome] = {}
-    for h in kept:
-        a = h.achievement
-        take = counted_of[a.key]
-        if take == a.credit:
-            use, reason = CreditUse.COUNTED, "counts in full"
-        elif take > 0:
-            use, reason = CreditUse.COUNTED, (f"{_fmt(take)} of its {_fmt(a.credit)} credits count: the rest is "
-                                              "beyond the share allowed from other members")
-        else:
-            use, reason = CreditUse.BEYOND_EXTERNAL_CAP, "beyond the share of credit allowed from other members"
-        outcomes[a.key] = CreditOutcome(a.key, use, h.role, take, reason, h.ends, h.soon, h.external)
 
-    held_courses = {h.achievement.course for h in kept if h.achievement.course is not None}
-    counted = credit_sum(counted_of.values())
-    results: list[RuleProgress] = [
-        _progress(RuleKind.TOTAL_CREDIT, counted, rules.total_credit,
-                  f"{_fmt(min(counted, rules.total_credit))} of {_fmt(rules.total_credit)} credits"),
-    ]
-    if rules.level is not None and rules.level_credit is not None:
-        at_level = credit_sum(counted_of[h.achievement.key] for h in kept
-                              if level_at_or_above(h.achievement.level, rules.level))
-        results.append(_progress(
-            RuleKind.LEVEL_CREDIT, at_level, rules.level_credit,
-            f"{_fmt(min(at_level, rules.level_credit))} of {_fmt(rules.level_credit)} credits at "
-            f"{rules.level.framework} level {rules.level.value} or above"))
-    if rules.core:
-        missing = tuple(key for key in rules.core if key not in held_courses)
-        have = Decimal(len(rules.core) - len(missing))
-        results.append(RuleProgress(RuleKind.CORE, not missing, have, Decimal(len(rules.core)),
-                                    f"{have} of {len(rules.core)} core courses", missing))
+def _credit_outcome(h: _Held, take: Decimal) -> CreditOutcome:
+    """How a kept credit counts, given the part of it that does."""
+    a = h.achievement
+    if take == a.credit:
+        use, reason = CreditUse.COUNTED, "counts in full"
+    elif take > 0:
+        use, reason = CreditUse.COUNTED, (f"{credits_text(take)} of its {credits_text(a.credit)} credits count: "
+                                          "the rest is beyond the share allowed from other members")
+    else:
+        use, reason = CreditUse.BEYOND_EXTERNAL_CAP, "beyond the share of credit allowed from other members"
+    return CreditOutcome(a.key, use, h.role, take, reason, h.ends, h.soon, h.external)
+
+
+def _total_rule(rules: PathwayRules, counted: Decimal) -> RuleProgress:
+    return _progress(RuleKind.TOTAL_CREDIT, counted, rules.total_credit,
+                     f"{credits_text(min(counted, rules.total_credit))} of {credits_text(rules.total_credit)} credits")
+
+
+def _level_rule(rules: PathwayRules, kept: Sequence[_Held], counted_of: Mapping[str, Decimal]) -> RuleProgress | None:
+    """Credit counted at the pathway's threshold level or above (None: the pathway sets none)."""
+    if rules.level is None or rules.level_credit is None:
+        return None
+    at_level = credit_sum(counted_of[h.achievement.key] for h in kept
+                          if level_at_or_above(h.achievement.level, rules.level))
+    return _progress(RuleKind.LEVEL_CREDIT, at_level, rules.level_credit,
+                     f"{credits_text(min(at_level, rules.level_credit))} of {credits_text(rules.level_credit)} "
+                     f"credits at {rules.level.framework} level {rules.level.value} or above")
+
+
+def _core_rule(rules: PathwayRules, held_courses: Collection[str]) -> RuleProgress | None:
+    """Core courses held (None: the pathway names none)."""
+    if not rules.core:
+        return None
+    missing = tuple(key for key in rules.core if key not in held_courses)
+    have = Decimal(len(rules.core) - len(missing))
+    return RuleProgress(RuleKind.CORE, not missing, have, Decimal(len(rules.core)),
+                        f"{have} of {len(rules.core)} core courses", missing)
+
+
+def _option_rules(rules: PathwayRules, kept: Sequence[_Held], counted_of: Mapping[str, Decimal],
+                  held_courses: Collection[str]) -> list[RuleProgress]:
+    """Credit counted from each option group, with the group's courses not held while it is unmet."""
+    results = []
     for index, group in enumerate(rules.option_groups):
         have = credit_sum(counted_of[h.achievement.key] for h in kept if h.role is Role.OPTION and h.group == index)
         name = group.title or f"option group {index + 1}"
-        missing = tuple(sorted(group.courses - held_courses))
-        result = _progress(RuleKind.OPTION_GROUP, have, group.min_credit,
-                           f"{_fmt(min(have, group.min_credit))} of {_fmt(group.min_credit)} credits from {name}")
-        results.append(RuleProgress(result.kind, result.satisfied, result.have, result.need, result.words,
-                                    () if result.satisfied else missing, index))
-    if rules.capstone is not None:
-        present = rules.capstone in held_courses
-        results.append(RuleProgress(RuleKind.CAPSTONE, present, Decimal(int(present)), Decimal(1),
-                                    "capstone course " + ("held" if present else "still to take"),
-                                    () if present else (rules.capstone,)))
-    if cap is not None:
-        words = f"{_fmt(min(external_used, cap))} of the {_fmt(cap)} credits allowed from other members used"
-        if beyond:
-            words += f"; {_fmt(beyond)} credits beyond that do not count"
-        results.append(RuleProgress(RuleKind.EXTERNAL_SHARE, True, min(external_used, cap), cap, words))
-    complete_by = None
-    if rules.max_span_years is not None:
-        oldest = min((h.achievement.awarded_on for h in kept), default=None)
-        complete_by = anniversary(oldest, rules.max_span_years) if oldest else None
-        words = (f"complete by {complete_by.isoformat()} ({rules.max_span_years} years from your oldest credit)"
-                 if complete_by else f"complete within {rules.max_span_years} years of your first credit")
-        results.append(RuleProgress(RuleKind.SPAN, True, Decimal(rules.max_span_years),
-                                    Decimal(rules.max_span_years), words))
-    return tuple(results), outcomes, counted, complete_by
+        words = f"{credits_text(min(have, group.min_credit))} of {credits_text(group.min_credit)} credits from {name}"
+        satisfied = have >= group.min_credit
+        missing = () if satisfied else tuple(sorted(group.courses - set(held_courses)))
+        results.append(RuleProgress(RuleKind.OPTION_GROUP, satisfied, min(have, group.min_credit), group.min_credit,
+                                    words, missing, index))
+    return results
+
+
+def _capstone_rule(rules: PathwayRules, held_courses: Collection[str]) -> RuleProgress | None:
+    """Is the capstone held (None: the pathway has none)?"""
+    if rules.capstone is None:
+        return None
+    present = rules.capstone in held_courses
+    return RuleProgress(RuleKind.CAPSTONE, present, Decimal(int(present)), Decimal(1),
+                        "capstone course " + ("held" if present else "still to take"),
+                        () if present else (rules.capstone,))
+
+
+def _external_rule(cap: Decimal | None, spent: _Spent) -> RuleProgress | None:
+    """How much of the allowance from other members is used, and what falls beyond it (always met)."""
+    if cap is None:
+        return None
+    words = f"{credits_text(min(spent.external_used, cap))} of the {credits_text(cap)} credits allowed from other members used"
+    if spent.beyond:
+        words += f"; {credits_text(spent.beyond)} credits beyond that do not count"
+    return RuleProgress(RuleKind.EXTERNAL_SHARE, True, min(spent.external_used, cap), cap, words)
+
+
+def _complete_by(rules: PathwayRules, kept: Sequence[_Held]) -> date | None:
+    """The last day to complete within the pathway's span: the oldest kept credit's anniversary."""
+    if rules.max_span_years is None:
+        return None
+    oldest = min((h.achievement.awarded_on for h in kept), default=None)
+    return anniversary(oldest, rules.max_span_years) if oldest else None
+
+
+def _span_rule(rules: PathwayRules, complete_by: date | None) -> RuleProgress | None:
+    """The date to complete by (always met: credit older than the span does not count; None: no span)."""
+    if rules.max_span_years is None:
+        return None
+    years = rules.max_span_years
+    words = (f"complete by {complete_by.isoformat()} ({years} years from your oldest credit)"
+             if complete_by else f"complete within {years} years of your first credit")
+    return RuleProgress(RuleKind.SPAN, True, Decimal(years), Decimal(years), words)
 
 
 def _progress(kind: RuleKind, have: Decimal, need: Decimal, words: str) -> RuleProgress:

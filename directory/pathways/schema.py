@@ -11,13 +11,23 @@ Errors keep marshmallow's nested shape; ``directory.catalogue.schema.flatten_err
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
 
-from ..catalogue.schema import Credit, Level, _decimal, _integer, _items, _mapping, _number, _text
+from ..catalogue.fields import (
+    each_item,
+    finite_decimal,
+    json_number,
+    non_empty_text,
+    raise_if_any,
+    require_mapping,
+    whole_number,
+)
+from ..catalogue.schema import Credit, Level
 from ..catalogue.vocab import eqf_level
 from ..urls import web_url
 
@@ -37,16 +47,6 @@ def course_key(ref: Any, awarding_provider_id: str) -> str:
             raise ValidationError("a course reference is a course id or <provider_id>/<course_id>")
         return ref
     return f"{awarding_provider_id}/{ref}"
-
-
-def _credit_number(value: Any, cats_per_unit: Decimal) -> int | float:
-    try:
-        amount = _decimal(value)
-    except (ValueError, ArithmeticError):
-        raise ValidationError("Not a valid number.") from None
-    if amount <= 0:
-        raise ValidationError("Must be greater than 0.")
-    return _number(amount * cats_per_unit)
 
 
 class PathwaySchema(Schema):
@@ -90,7 +90,8 @@ class PathwaySchema(Schema):
         total = data["total_credit"]
         unit = Decimal(2) if total["scheme"] == "ECTS" else Decimal(1)
         try:
-            rules = _rules(data["rules"], awarding, unit, data["level"], Decimal(str(total["cats"])))
+            rules = _rules(data["rules"], _Pathway(awarding, unit, data["level"]["framework"],
+                                                   Decimal(str(total["cats"]))))
         except ValidationError as exc:
             raise ValidationError({"rules": exc.messages}) from None
         return {
@@ -105,96 +106,132 @@ class PathwaySchema(Schema):
         }
 
 
-def _rules(value: Any, awarding: str, unit: Decimal, level: dict, total_cats: Decimal) -> dict[str, Any]:
-    data, errors, rules = _mapping(value), {}, {}
+@dataclass(frozen=True)
+class _Pathway:
+    """What checking a pathway's rules needs to know of the pathway itself."""
 
-    def check(name: str, function):
+    awarding: str  # a bare course id is this member's course
+    cats_per_unit: Decimal  # the numbers in the rules are in the scheme of the total credit
+    framework: str  # a level threshold is in the pathway's own framework
+    total_cats: Decimal
+
+
+def _rules(value: Any, pathway: _Pathway) -> dict[str, Any]:
+    """The canonical rules; ValidationError with every rule's problems at once."""
+    data, errors, rules = require_mapping(value), {}, {}
+    for name, check in _RULE_CHECKS.items():
         try:
-            rules[name] = function(data.get(name))
+            rules[name] = check(data.get(name), pathway)
         except ValidationError as exc:
             errors[name] = exc.messages
-
-    def min_credit_at_level(item):
-        if item is None:
-            return None
-        item, problems = _mapping(item), {}
-        try:
-            number = _integer(item.get("level"))
-            threshold = {"framework": level["framework"], "value": number,
-                         "eqf": eqf_level(level["framework"], number)}
-        except ValueError as exc:
-            problems["level"] = [str(exc) if str(exc) else f"a {level['framework']} level (the pathway's framework)"]
-        try:
-            credit = _credit_number(item.get("credit"), unit)
-            if Decimal(str(credit)) > total_cats:
-                problems["credit"] = ["more than the pathway's total credit"]
-        except ValidationError as exc:
-            problems["credit"] = exc.messages
-        if problems:
-            raise ValidationError(problems)
-        return {"level": threshold, "credit": credit}
-
-    def courses(item, *, min_items=0):
-        return _items(item if item is not None else [], lambda ref: course_key(ref, awarding), min_items=min_items)
-
-    def option_groups(item):
-        def one(group):
-            group, problems, result = _mapping(group), {}, {}
-            try:
-                result["min_credit"] = _credit_number(group.get("min_credit"), unit)
-                if Decimal(str(result["min_credit"])) > total_cats:
-                    problems["min_credit"] = ["more than the pathway's total credit"]
-            except ValidationError as exc:
-                problems["min_credit"] = exc.messages
-            try:
-                result["courses"] = courses(group.get("courses"), min_items=1)
-            except ValidationError as exc:
-                problems["courses"] = exc.messages
-            title = group.get("title")
-            if title is not None and _text(title) is None:
-                problems["title"] = ["Not a valid string."]
-            result["title"] = title
-            if problems:
-                raise ValidationError(problems)
-            return result
-
-        return _items(item if item is not None else [], one)
-
-    def share(item):
-        if item is None:
-            return None
-        try:
-            number = _decimal(item)
-        except (ValueError, ArithmeticError):
-            raise ValidationError("Not a valid number.") from None
-        if not 0 <= number <= 1:
-            raise ValidationError("a share between 0 and 1 (0.5 is half)")
-        return _number(number)
-
-    def capstone(item):
-        return None if item is None else course_key(item, awarding)
-
-    def span(item):
-        if item is None:
-            return None
-        try:
-            years = _integer(item)
-        except ValueError:
-            raise ValidationError("Not a valid integer.") from None
-        if years < 1:
-            raise ValidationError("Must be greater than or equal to 1.")
-        return years
-
-    check("min_credit_at_level", min_credit_at_level)
-    check("core", courses)
-    check("option_groups", option_groups)
-    check("max_external_share", share)
-    check("capstone", capstone)
-    check("max_span_years", span)
-    if errors:
-        raise ValidationError(errors)
+    raise_if_any(errors)
     _check_placement(rules)
     return rules
+
+
+def _credit_in_total(value: Any, pathway: _Pathway) -> int | float:
+    """A positive credit in the pathway's scheme, as CATS, no more than the pathway's total."""
+    try:
+        amount = finite_decimal(value)
+    except (ValueError, ArithmeticError):
+        raise ValidationError("Not a valid number.") from None
+    if amount <= 0:
+        raise ValidationError("Must be greater than 0.")
+    cats = json_number(amount * pathway.cats_per_unit)
+    if Decimal(str(cats)) > pathway.total_cats:
+        raise ValidationError("more than the pathway's total credit")
+    return cats
+
+
+def _threshold_level(value: Any, framework: str) -> dict[str, Any]:
+    """A level of the pathway's framework, with its EQF level; ValueError naming what is wrong."""
+    number = whole_number(value)
+    return {"framework": framework, "value": number, "eqf": eqf_level(framework, number)}
+
+
+def _min_credit_at_level(item: Any, pathway: _Pathway) -> dict[str, Any] | None:
+    if item is None:
+        return None
+    item, problems = require_mapping(item), {}
+    try:
+        threshold = _threshold_level(item.get("level"), pathway.framework)
+    except ValueError as exc:
+        problems["level"] = [str(exc) if str(exc) else f"a {pathway.framework} level (the pathway's framework)"]
+    try:
+        credit = _credit_in_total(item.get("credit"), pathway)
+    except ValidationError as exc:
+        problems["credit"] = exc.messages
+    raise_if_any(problems)
+    return {"level": threshold, "credit": credit}
+
+
+def _courses(item: Any, pathway: _Pathway, *, min_items: int = 0) -> list[str]:
+    """Course references as course keys (none given: an empty list)."""
+    return each_item(item if item is not None else [], lambda ref: course_key(ref, pathway.awarding),
+                     min_items=min_items)
+
+
+def _option_group(group: Any, pathway: _Pathway) -> dict[str, Any]:
+    group, problems, result = require_mapping(group), {}, {}
+    try:
+        result["min_credit"] = _credit_in_total(group.get("min_credit"), pathway)
+    except ValidationError as exc:
+        problems["min_credit"] = exc.messages
+    try:
+        result["courses"] = _courses(group.get("courses"), pathway, min_items=1)
+    except ValidationError as exc:
+        problems["courses"] = exc.messages
+    title = group.get("title")
+    if title is not None and non_empty_text(title) is None:
+        problems["title"] = ["Not a valid string."]
+    result["title"] = title
+    raise_if_any(problems)
+    return result
+
+
+def _option_groups(item: Any, pathway: _Pathway) -> list[dict[str, Any]]:
+    return each_item(item if item is not None else [], lambda group: _option_group(group, pathway))
+
+
+def _external_share(item: Any, _pathway: _Pathway) -> int | float | None:
+    """A share between 0 and 1 of the total credit that may come from other members."""
+    if item is None:
+        return None
+    try:
+        number = finite_decimal(item)
+    except (ValueError, ArithmeticError):
+        raise ValidationError("Not a valid number.") from None
+    if not 0 <= number <= 1:
+        raise ValidationError("a share between 0 and 1 (0.5 is half)")
+    return json_number(number)
+
+
+def _capstone(item: Any, pathway: _Pathway) -> str | None:
+    return None if item is None else course_key(item, pathway.awarding)
+
+
+def _span_years(item: Any, _pathway: _Pathway) -> int | None:
+    """The most years from a learner's first counted credit to completion (at least 1)."""
+    if item is None:
+        return None
+    try:
+        years = whole_number(item)
+    except ValueError:
+        raise ValidationError("Not a valid integer.") from None
+    if years < 1:
+        raise ValidationError("Must be greater than or equal to 1.")
+    return years
+
+
+# Each rule's check, in the order its errors are reported.
+_RULE_CHECKS: dict[str, Callable[[Any, _Pathway], Any]] = {
+    "min_credit_at_level": _min_credit_at_level,
+    "core": _courses,
+    "option_groups": _option_groups,
+    "max_external_share": _external_share,
+    "capstone": _capstone,
+    "max_span_years": _span_years,
+}
 
 
 def _check_placement(rules: dict[str, Any]) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..catalogue.models import Course, CourseStatus, CourseVersion, Provider
 from ..catalogue.schema import flatten_errors
+from ..credit import Level
 from ..errors import Conflict, Invalid, NotFound
 from . import rules as engine
 from .models import Pathway, PathwayCourse, PathwaySource, PathwayStatus
@@ -308,7 +309,7 @@ def pathway_rules(pathway_id: str, content: Mapping[str, Any]) -> engine.Pathway
             engine.OptionGroup(Decimal(str(g["min_credit"])), frozenset(g["courses"]), g.get("title"))
             for g in rules.get("option_groups") or ()
         ),
-        level=engine.Level(**threshold["level"]) if threshold else None,
+        level=Level(**threshold["level"]) if threshold else None,
         level_credit=Decimal(str(threshold["credit"])) if threshold else None,
         max_external_share=Fraction(str(share)) if share is not None else None,
         capstone=rules.get("capstone"),

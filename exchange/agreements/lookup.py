@@ -16,11 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from directory.catalogue.models import Course, CourseVersion
+from directory.credit import Achievement, Level
 from directory.pathways.agreements import AgreementAnswer, Coverage
 
 from .. import rules
 from .service import snapshots_for
-from .terms import CourseRef
 
 
 class RegisterLookup:
@@ -36,7 +36,7 @@ class RegisterLookup:
         if achievement.provider_id is None:
             return AgreementAnswer(Coverage.NOT_COVERED, "credit from outside the consortium: no agreement "
                                                          "covers it; the awarding member decides on the request")
-        target = rules.Target(awarding_provider_id, pathway_id, Decimal(0), achievement.level or 0)
+        target = rules.Target(awarding_provider_id, pathway_id, Decimal(0), achievement.eqf or 0)
         if awarding_provider_id not in self._snapshots:
             self._snapshots[awarding_provider_id] = snapshots_for(self.session, awarding_provider_id)
         for agreement in self._snapshots[awarding_provider_id]:
@@ -46,7 +46,7 @@ class RegisterLookup:
         return AgreementAnswer(Coverage.NOT_COVERED, "no agreement in force covers this credit: the awarding "
                                                      "member decides case by case")
 
-    def _achievement(self, source_provider_id: str | None, course_key: str | None) -> rules.Achievement:
+    def _achievement(self, source_provider_id: str | None, course_key: str | None) -> Achievement:
         """What ``covers`` reads: the course's own facts when it is in the directory."""
         found = None
         if course_key and "/" in course_key:
@@ -55,13 +55,14 @@ class RegisterLookup:
                 select(Course, CourseVersion).join(CourseVersion, CourseVersion.id == Course.current_version_id)
                 .where(Course.provider_id == provider_id, Course.course_id == course_id)).first()
         if found is None:
-            return rules.Achievement(key="plan", title="", provider_id=source_provider_id, credit=Decimal(0),
-                                     level=None, awarded_on=self.today)
+            return Achievement(key="plan", title="", provider_id=source_provider_id, credit=Decimal(0),
+                               level=None, awarded_on=self.today)
         course, version = found
         content = version.content
         cah = frozenset(s[k] for s in content.get("subjects", ()) for k in ("cah1", "cah2", "cah3") if s.get(k))
-        return rules.Achievement(
+        eqf = (content.get("level") or {}).get("eqf")
+        return Achievement(
             key="plan", title=content.get("title", ""), provider_id=course.provider_id,
-            credit=Decimal(str(content["credit"]["cats"])), level=(content.get("level") or {}).get("eqf"),
-            awarded_on=self.today, course=CourseRef(course.provider_id, course.course_id), course_pk=course.pk,
+            credit=Decimal(str(content["credit"]["cats"])), level=None if eqf is None else Level.eqf_only(eqf),
+            awarded_on=self.today, course=f"{course.provider_id}/{course.course_id}", course_pk=course.pk,
             cah_groups=cah)

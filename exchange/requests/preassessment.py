@@ -12,9 +12,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from directory.credit import Achievement, Level
+
 from .. import ledger, rules
 from ..agreements.service import snapshots_for
-from ..agreements.terms import CourseRef
 from ..awards import get_award
 from .models import RequestAchievement, TransferRequest
 
@@ -29,11 +30,12 @@ def confirmed_overlaps(session: Session, course_pks: Iterable[int]) -> Iterable[
     return confirmed_pairs(session, course_pks)
 
 
-def achievement(row: RequestAchievement) -> rules.Achievement:
-    return rules.Achievement(
+def achievement(row: RequestAchievement) -> Achievement:
+    return Achievement(
         key=str(row.position), title=row.title, provider_id=row.provider_id, credit=Decimal(row.credit),
-        level=row.level, awarded_on=row.awarded_on, grade=None if row.grade is None else Decimal(row.grade),
-        course=CourseRef(row.provider_id, row.course_id) if row.course_id and row.provider_id else None,
+        level=None if row.level is None else Level.eqf_only(row.level), awarded_on=row.awarded_on,
+        grade=None if row.grade is None else Decimal(row.grade),
+        course=f"{row.provider_id}/{row.course_id}" if row.course_id and row.provider_id else None,
         course_pk=row.course_pk, course_version_id=row.course_version_id,
         cah_groups=frozenset(row.cah_groups or ()), provider_name=row.provider_name)
 
@@ -42,7 +44,7 @@ def achievement(row: RequestAchievement) -> rules.Achievement:
 class Inputs:
     """What the engine reads for one request, loaded from the store as it stands."""
 
-    achievements: tuple[rules.Achievement, ...]
+    achievements: tuple[Achievement, ...]
     target: rules.Target
     agreements: tuple[rules.AgreementTerms, ...]
     entries: tuple[rules.LedgerEntry, ...]

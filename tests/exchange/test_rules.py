@@ -11,21 +11,18 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from directory.credit import Achievement, Level, anniversary, share_cap, within_shelf_life
 from exchange.agreements.lifecycle import AgreementState
 from exchange.agreements.terms import CourseRef, Recognition, Scope, Terms
 from exchange.rules import (
-    Achievement,
     AgreementTerms,
     LedgerEntry,
     OutcomeKind,
     OverlapPair,
     Purpose,
     Target,
-    anniversary,
     assess,
     credit_total,
-    share_cap,
-    within_shelf_life,
 )
 
 HOME, OTHER, THIRD = "home", "other", "third"
@@ -45,9 +42,11 @@ def agreement(**changes) -> AgreementTerms:
     return replace(base, **changes)
 
 
-def achievement(key="1", **changes) -> Achievement:
-    base = Achievement(key=key, title=f"Course {key}", provider_id=OTHER, credit=D(15), level=7,
-                       awarded_on=date(2025, 9, 1), grade=D(65), course=CourseRef(OTHER, f"c{key}"),
+def achievement(key="1", *, level=7, **changes) -> Achievement:
+    """Course ``key`` from the other member; ``level`` is an EQF level, as a transfer request records it."""
+    base = Achievement(key=key, title=f"Course {key}", provider_id=OTHER, credit=D(15),
+                       level=None if level is None else Level.eqf_only(level),
+                       awarded_on=date(2025, 9, 1), grade=D(65), course=f"{OTHER}/c{key}",
                        course_pk=int(key), cah_groups=frozenset({"CAH11-01"}))
     return replace(base, **changes)
 
@@ -354,7 +353,7 @@ def test_nothing_recognisable_is_proposed_as_not_recognised():
 credits = st.sampled_from([D(5), D(10), D(15), D(20), D("7.5"), D(30), D(60)])
 achievements = st.builds(
     lambda key, credit, provider, course: achievement(str(key), credit=credit, provider_id=provider,
-                                                      course=CourseRef(provider, f"c{course}"),
+                                                      course=f"{provider}/c{course}",
                                                       course_pk=course),
     st.integers(1, 1000), credits, st.sampled_from([OTHER, THIRD]), st.integers(1, 12),
 )

@@ -15,7 +15,8 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from directory.pathways.rules import Achievement, Level, OptionGroup, PathwayRules, evaluate
+from directory.credit import Achievement, Level
+from directory.pathways.rules import OptionGroup, PathwayRules, evaluate
 
 TODAY = date(2026, 6, 1)
 PROVIDERS = ("aw", "p2", "p3")
