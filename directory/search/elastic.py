@@ -16,6 +16,10 @@ are exact. Every sort ends with the ``id`` keyword, so pages are stable.
 
 Writes use ``refresh="wait_for"``: a course is searchable when the call returns, as with tantivy.
 
+A server that cannot be reached, or answers that it cannot search now (429, 502, 503, 504), raises
+``SearchUnavailable`` from a search or ``ensure_index`` (the web layer answers 503); a request the server
+refuses stays the client's ``ApiError``: a mistake of ours, not an outage.
+
 Query building is pure (``search_body``, ``index_definition``, ``alias_actions``); only the class talks
 to the server. The 9.x client announces ``compatible-with=9``, which 8.x servers refuse, so the backend
 asks the server its version first and pins the header to the server's major version.
