@@ -16,6 +16,10 @@ are exact. Every sort ends with the ``id`` keyword, so pages are stable.
 
 Writes use ``refresh="wait_for"``: a course is searchable when the call returns, as with tantivy.
 
+A server that cannot be reached, or answers that it cannot search now (429, 502, 503, 504), raises
+``SearchUnavailable`` from a search or ``ensure_index`` (the web layer answers 503); a request the server
+refuses stays the client's ``ApiError``: a mistake of ours, not an outage.
+
 Query building is pure (``search_body``, ``index_definition``, ``alias_actions``); only the class talks
 to the server. The 9.x client announces ``compatible-with=9``, which 8.x servers refuse, so the backend
 asks the server its version first and pins the header to the server's major version.
@@ -24,17 +28,19 @@ asks the server its version first and pins the header to the server's major vers
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
-from elasticsearch import Elasticsearch, NotFoundError, helpers
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 from elasticsearch import __versionstr__ as client_version
 
 from ..catalogue.vocab import Vocabularies
 from .backend import Document, Rebuild, SearchBackend, SearchUnavailable, batched, hit_from_document
 from .documents import LEARNER_LED, day_number
-from .facets import CREDIT_BUCKETS, cah1_filters, facet_values, provider_facet_key
-from .query import FACETS, Filters, ParsedText, SearchQuery, SearchResult, Sort, is_fuzzy
+from .facet_table import FACET, FACETS, FILTERING, Facet, provider_facet_key
+from .facets import facet_values
+from .query import Filters, ParsedText, SearchQuery, SearchResult, Sort, is_fuzzy
 
 ANALYZER = "cf_english"
 TEXT_FIELDS = (
@@ -43,23 +49,11 @@ TEXT_FIELDS = (
 DISMAX_TIE = 0.3
 TERMS_SIZE = 5000
 BULK_CHUNK = 1000
-FACET_FIELDS = {
-    "provider": "provider_facet",
-    "subject": "subject_cah1",
-    "subject_cah2": "subject_cah2",
-    "eqf_level": "eqf_level",
-    "mode": "modes",
-    "schedule": "schedule_type",
-    "language": "languages",
-}
+# Answers that mean the server is there but cannot search now (overloaded, shards not ready, a proxy's).
+UNAVAILABLE_STATUSES = frozenset({429, 502, 503, 504})
+# Filters no facet controls that match one keyword field (``facet_table`` names the facets' fields).
 TERMS_FILTERS = {
-    "provider": "provider_id",
-    "subject": "subject_codes",
-    "eqf_level": "eqf_level",
     "framework_level": "framework_level",
-    "mode": "modes",
-    "schedule": "schedule_type",
-    "language": "languages",
     "pathway": "pathways",
 }
 # Next start on or after params.today (YYYYMMDD); learner-led starts today; none coming sorts last.
@@ -173,11 +167,13 @@ def text_query(parsed: ParsedText) -> dict[str, Any]:
 
 def filter_clauses(filters: Filters) -> dict[str, dict[str, Any]]:
     """Each active filter as one clause, keyed by the facet (or filter) it belongs to."""
-    clauses: dict[str, dict[str, Any]] = {}
+    clauses: dict[str, dict[str, Any]] = {
+        facet.name: _facet_filter(filters, facet) for facet in FILTERING if filters.active(facet.name)
+    }
     for name, field in TERMS_FILTERS.items():
         values = getattr(filters, name)
         if values:
-            clauses[name] = {"terms": {field: [int(v) for v in values] if name == "eqf_level" else list(values)}}
+            clauses[name] = {"terms": {field: list(values)}}
     if filters.psrb:
         options: list[dict[str, Any]] = []
         if "any" in filters.psrb:
@@ -186,8 +182,6 @@ def filter_clauses(filters: Filters) -> dict[str, dict[str, Any]]:
         if bodies:
             options.append({"terms": {"psrb_bodies": bodies}})
         clauses["psrb"] = {"bool": {"should": options, "minimum_should_match": 1}}
-    if filters.credit_min is not None or filters.credit_max is not None:
-        clauses["credit"] = {"range": {"credit_cats": _bounds(filters.credit_min, filters.credit_max)}}
     if filters.cost_max is not None:
         clauses["cost"] = {"range": {"cost_gbp": {"lte": filters.cost_max}}}
     if filters.complete:
@@ -202,6 +196,14 @@ def filter_clauses(filters: Filters) -> dict[str, dict[str, Any]]:
     return clauses
 
 
+def _facet_filter(filters: Filters, facet: Facet) -> dict[str, Any]:
+    """A facet's own filter: a range of a number facet, or any of the values of the others."""
+    if facet.buckets:
+        low, high = (getattr(filters, name) for name in facet.filter_fields)
+        return {"range": {facet.matches: _bounds(low, high)}}
+    return {"terms": {facet.matches: [facet.indexed(value) for value in getattr(filters, facet.param)]}}
+
+
 def _bounds(low: Any, high: Any) -> dict[str, Any]:
     bounds = {}
     if low is not None:
@@ -214,20 +216,23 @@ def _bounds(low: Any, high: Any) -> dict[str, Any]:
 def facet_aggregations(filters: Filters) -> dict[str, Any]:
     """One filter aggregation per facet: every filter except the facet's own."""
     clauses = filter_clauses(filters)
-    facets = list(FACETS) + (["subject_cah2"] if cah1_filters(filters) else [])
     aggs: dict[str, Any] = {}
-    for facet in facets:
-        own = "subject" if facet == "subject_cah2" else facet
-        others = [clause for name, clause in clauses.items() if name != own]
-        if facet == "credit":
-            values: dict[str, Any] = {"range": {"field": "credit_cats", "ranges": [
-                {"key": key, **({"from": low} if low is not None else {}), **({"to": high} if high is not None else {})}
-                for key, _label, low, high in CREDIT_BUCKETS
-            ]}}
-        else:
-            values = {"terms": {"field": FACET_FIELDS[facet], "size": TERMS_SIZE}}
-        aggs[facet] = {"filter": {"bool": {"filter": others}}, "aggs": {"values": values}}
+    for facet in FACETS:
+        if not facet.counted_under(filters):
+            continue
+        others = [clause for name, clause in clauses.items() if name != facet.own]
+        aggs[facet.name] = {"filter": {"bool": {"filter": others}}, "aggs": {"values": _counting(facet)}}
     return aggs
+
+
+def _counting(facet: Facet) -> dict[str, Any]:
+    """The aggregation counting a facet's values: its buckets' ranges, or the terms of its field."""
+    if facet.buckets:
+        return {"range": {"field": facet.counts, "ranges": [
+            {"key": b.value, **({"from": b.low} if b.low is not None else {}), **({"to": b.high} if b.high is not None else {})}
+            for b in facet.buckets
+        ]}}
+    return {"terms": {"field": facet.counts, "size": TERMS_SIZE}}
 
 
 def sort_clause(query: SearchQuery) -> list[Any]:
@@ -266,14 +271,24 @@ def search_body(query: SearchQuery) -> dict[str, Any]:
 
 def facet_counts(aggregations: Mapping[str, Any]) -> dict[str, dict[str, int]]:
     """Raw counts (facet -> value -> count) from the response's aggregations."""
-    counts: dict[str, dict[str, int]] = {}
-    for facet, answer in aggregations.items():
-        buckets = answer["values"]["buckets"]
-        if facet == "eqf_level":
-            counts[facet] = {str(int(b["key"])): int(b["doc_count"]) for b in buckets}
-        else:
-            counts[facet] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
-    return counts
+    return {
+        name: {FACET[name].key(b["key"]): int(b["doc_count"]) for b in answer["values"]["buckets"]}
+        for name, answer in aggregations.items()
+    }
+
+
+@contextmanager
+def outage_is_unavailable() -> Iterator[None]:
+    """Raise the server being down, unreachable or too busy as ``SearchUnavailable``; a request the
+    server refuses (a 400, a missing index) stays what it is: our mistake, not an outage."""
+    try:
+        yield
+    except TransportError as exc:  # no connection, a timeout
+        raise SearchUnavailable(f"Elasticsearch cannot be reached: {exc}") from exc
+    except ApiError as exc:
+        if exc.meta.status not in UNAVAILABLE_STATUSES:
+            raise
+        raise SearchUnavailable(f"Elasticsearch answered {exc.meta.status}: {exc}") from exc
 
 
 def alias_actions(alias: str, old_indices: Iterable[str], new_index: str) -> list[dict[str, Any]]:
@@ -322,6 +337,10 @@ class ElasticsearchBackend(SearchBackend):
     # -- lifecycle ---------------------------------------------------------------------------------
 
     def ensure_index(self) -> None:
+        with outage_is_unavailable():
+            self._ensure_index()
+
+    def _ensure_index(self) -> None:
         es = self._es()
         if es.indices.exists_alias(name=self.alias):
             # Fields added since the index was made (mappings are strict): adding a field is allowed.
@@ -387,7 +406,8 @@ class ElasticsearchBackend(SearchBackend):
         return int(self._es().count(index=self.alias)["count"])
 
     def search(self, query: SearchQuery) -> SearchResult:
-        response = self._es().search(index=self.alias, **search_body(query))
+        with outage_is_unavailable():
+            response = self._es().search(index=self.alias, **search_body(query))
         hits = [
             hit_from_document(
                 hit["_source"], hit.get("_score") if query.effective_sort is Sort.RELEVANCE else None, query

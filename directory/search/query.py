@@ -31,10 +31,12 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from functools import cached_property
 from typing import Any
+
+from .facet_table import FACET
 
 MAX_PER_PAGE = 100
 
@@ -67,29 +69,15 @@ class Filters:
     complete: bool = False  # only courses that publish the full QAA minimum information set
 
     def without(self, facet: str) -> Filters:
-        """These filters less the ones a facet controls (a facet ignores its own filter)."""
-        if facet == "credit":
-            return replace(self, credit_min=None, credit_max=None)
-        if facet in FACET_FILTER:
-            return replace(self, **{FACET_FILTER[facet]: ()})
-        return self
+        """These filters less the one a facet controls (a facet ignores its own filter)."""
+        return replace(self, **{name: _ANY[name] for name in FACET[facet].filter_fields})
 
     def active(self, facet: str) -> bool:
-        if facet == "credit":
-            return self.credit_min is not None or self.credit_max is not None
-        return bool(getattr(self, FACET_FILTER[facet], ()))
+        """Whether the filter a facet controls is set."""
+        return any(getattr(self, name) not in (None, ()) for name in FACET[facet].filter_fields)
 
 
-# Facets whose own filter is one tuple field of Filters (credit is a range: see Filters.without).
-FACET_FILTER = {
-    "provider": "provider",
-    "subject": "subject",
-    "eqf_level": "eqf_level",
-    "mode": "mode",
-    "schedule": "schedule",
-    "language": "language",
-}
-FACETS = ("provider", "subject", "eqf_level", "mode", "schedule", "credit", "language")
+_ANY = {f.name: f.default for f in fields(Filters)}
 
 
 @dataclass(frozen=True)

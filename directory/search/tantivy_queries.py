@@ -13,18 +13,17 @@ from typing import Any
 import tantivy
 
 from .documents import LEARNER_LED, day_number
-from .facets import cah1_filters
-from .query import FACETS, Filters, ParsedText, SearchQuery, is_fuzzy
+from .facet_table import FACETS, FILTERING, Facet
+from .query import Filters, ParsedText, SearchQuery, is_fuzzy
 from .tantivy_schema import (
     CATCH_ALL,
+    COMBO,
     COMBO_PARTS,
     COMBO_SEP,
-    COMBO_SETS,
     DISMAX_TIE,
     FACET_COLUMNS,
-    FACET_FILTER_FIELDS,
-    FILTER_FIELDS,
     FUZZY_WEIGHT,
+    KEYWORD_FILTERS,
     PHRASE_TITLE_BOOST,
     PHRASE_WEIGHT,
     SET_SEP,
@@ -64,12 +63,12 @@ class FacetRequest:
     def __init__(self, planner: QueryPlanner, filters: Filters) -> None:
         self.planner = planner
         self.filters = filters
-        wanted = list(FACETS) + (["subject_cah2"] if cah1_filters(filters) else [])
-        active = [facet for facet in FACETS if filters.active(facet)]
+        wanted = [facet for facet in FACETS if facet.counted_under(filters)]
+        active = [facet.name for facet in FILTERING if filters.active(facet.name)]
         # Filter set -> the facets counted under it.
-        self.needs: dict[Filters, list[str]] = {filters: [f for f in wanted if _own(f) not in active]}
-        for facet in active:
-            self.needs[filters.without(facet)] = [f for f in wanted if _own(f) == facet]
+        self.needs: dict[Filters, list[str]] = {filters: [f.name for f in wanted if f.own not in active]}
+        for name in active:
+            self.needs[filters.without(name)] = [f.name for f in wanted if f.own == name]
 
     def count(self, searcher, text, known: Mapping[Filters, Counted], today) -> dict[Filters, Counted]:
         """Counts for every filter set ``known`` does not answer, in one aggregation request."""
@@ -99,48 +98,51 @@ class FacetRequest:
 
 def _unfaceted(filters: Filters) -> Filters:
     """The filters no facet controls."""
-    for facet in FACETS:
-        filters = filters.without(facet)
+    for facet in FILTERING:
+        filters = filters.without(facet.name)
     return filters
 
 
 def _counted(facets: list[str], answer: dict[str, Any], matched: int | None = None) -> Counted:
     if matched is None:
         # Every course has exactly one combination, so their counts add up to the courses counted.
-        matched = sum(b["doc_count"] for b in answer["facet_combo"].get("buckets", []))
+        matched = sum(b["doc_count"] for b in answer[COMBO].get("buckets", []))
     return Counted(_split(facets, answer), int(matched))
-
-
-def _own(facet: str) -> str:
-    """The facet whose filter a facet ignores (subject level 2 ignores the subject filter)."""
-    return "subject" if facet == "subject_cah2" else facet
 
 
 def _terms(facets: list[str]) -> dict[str, Any]:
     """Terms aggregations of the columns counting ``facets``, each column once, named by the column.
     ``facet_combo`` is always counted: its counts add up to the documents counted."""
-    columns = {FACET_COLUMNS[facet] for facet in facets} | {"facet_combo"}
+    columns = {FACET_COLUMNS[facet] for facet in facets} | {COMBO}
     return {column: {"terms": {"field": column, "size": TERMS_SIZE, "segment_size": TERMS_SIZE}} for column in columns}
 
 
 def _filter_bucket(filters: Filters, facets: list[str]) -> dict[str, Any]:
     """A bucket narrowed by the facet filters of ``filters`` (as a query string), counting ``facets``."""
-    clauses = [_facet_filter_string(filters, facet) for facet in FACETS if filters.active(facet)]
+    clauses = [_facet_filter_string(filters, facet) for facet in FILTERING if filters.active(facet.name)]
     conjunction = " AND ".join(f"({c})" for c in clauses) or "*"
     return {"filter": conjunction, "aggs": _terms(facets)}
 
 
-def _facet_filter_string(filters: Filters, facet: str) -> str:
+def _facet_filter_string(filters: Filters, facet: Facet) -> str:
     """A facet's own filter in tantivy's query language (a filter aggregation takes a query string)."""
-    if facet == "credit":
-        low, high = filters.credit_min, filters.credit_max
+    field = facet.matches
+    if facet.buckets:
+        low, high = _bounds(filters, facet)
         if low is not None and high is not None:
-            return f"credit_cats:[{_number(low)} TO {_number(high)}]"
-        return f"credit_cats:>={_number(low)}" if low is not None else f"credit_cats:<={_number(high)}"
-    if facet == "eqf_level":
-        return " OR ".join(f"eqf_level:{int(value)}" for value in filters.eqf_level)
-    field = FACET_FILTER_FIELDS[facet]
-    return " OR ".join(f'{field}:"{_quoted(value)}"' for value in getattr(filters, facet))
+            return f"{field}:[{_number(low)} TO {_number(high)}]"
+        return f"{field}:>={_number(low)}" if low is not None else f"{field}:<={_number(high)}"
+    return " OR ".join(_term_string(field, facet.indexed(value)) for value in getattr(filters, facet.param))
+
+
+def _bounds(filters: Filters, facet: Facet) -> tuple[float | None, float | None]:
+    """A range facet's filter: (minimum, maximum), both inclusive."""
+    low, high = facet.filter_fields
+    return getattr(filters, low), getattr(filters, high)
+
+
+def _term_string(field: str, value: Any) -> str:
+    return f"{field}:{value}" if isinstance(value, int) else f'{field}:"{_quoted(value)}"'
 
 
 def _number(value: float | None) -> str:
@@ -154,22 +156,23 @@ def _quoted(value: str) -> str:
 def _split(facets: list[str], answer: dict[str, Any]) -> dict[str, dict[str, int]]:
     """The counts of ``facets`` from one level of an aggregation answer (terms buckets by column)."""
     counts: dict[str, dict[str, int]] = {facet: {} for facet in facets}
-    combo_parts = [(COMBO_PARTS.index(f), f) for f in facets if FACET_COLUMNS[f] == "facet_combo"]
+    combo_parts = [(COMBO_PARTS.index(f), f) for f in facets if FACET_COLUMNS[f] == COMBO]
     for facet in facets:
         column = FACET_COLUMNS[facet]
-        if column != "facet_combo":
+        if column != COMBO:
             buckets = ((b["key"], b["doc_count"]) for b in answer[column].get("buckets", []))
             _add(counts[facet], buckets, (lambda key: key.split(SET_SEP)) if column in SET_SOURCES else None)
     if combo_parts:
         # Add up by part first (hundreds of combinations, a handful of distinct parts), then split sets.
-        rows = [(_combo_parts(b["key"]), b["doc_count"]) for b in answer["facet_combo"].get("buckets", [])]
+        rows = [(_combo_parts(b["key"]), b["doc_count"]) for b in answer[COMBO].get("buckets", [])]
         for index, facet in combo_parts:
             totals: dict[str, int] = {}
             get = totals.get
             for parts, count in rows:
                 part = parts[index]
                 totals[part] = get(part, 0) + count
-            _add(counts[facet], totals.items(), (lambda key: key.split(SET_SEP)) if facet in COMBO_SETS else None)
+            # A part holds a set of values (modes, languages) or one value: splitting either is exact.
+            _add(counts[facet], totals.items(), lambda key: key.split(SET_SEP))
     return counts
 
 
@@ -335,12 +338,13 @@ class QueryPlanner:
             return fields is None or all(name in fields for name in names)
 
         clauses: list[tantivy.Query] = []
-        for name, field in FILTER_FIELDS.items():
+        for facet in FILTERING:
+            if filters.active(facet.name) and has(facet.matches):
+                clauses.append(self._facet_filter(filters, facet))
+        for name, field in KEYWORD_FILTERS.items():
             values = getattr(filters, name)
             if values and has(field):
                 clauses.append(tantivy.Query.term_set_query(self.schema, field, list(values)))
-        if filters.eqf_level and has("eqf_level"):
-            clauses.append(tantivy.Query.term_set_query(self.schema, "eqf_level", [int(v) for v in filters.eqf_level]))
         if filters.psrb and has("has_psrb", "psrb_bodies"):
             options = []
             if "any" in filters.psrb:
@@ -349,8 +353,6 @@ class QueryPlanner:
             if bodies:
                 options.append(tantivy.Query.term_set_query(self.schema, "psrb_bodies", bodies))
             clauses.append(self.either(*options))
-        if (filters.credit_min is not None or filters.credit_max is not None) and has("credit_cats"):
-            clauses.append(self._float_range("credit_cats", filters.credit_min, filters.credit_max))
         if filters.complete and has("complete"):
             clauses.append(tantivy.Query.term_query(self.schema, "complete", True))
         if filters.cost_max is not None and has("cost_gbp"):
@@ -360,6 +362,13 @@ class QueryPlanner:
             before = day_number(filters.starts_before) if filters.starts_before else None
             clauses.append(self.either(self.learner_led(), self.starts_range(after, before)))
         return clauses
+
+    def _facet_filter(self, filters: Filters, facet: Facet) -> tantivy.Query:
+        """A facet's own filter: a range of a number facet, or any of the values of the others."""
+        if facet.buckets:
+            return self._float_range(facet.matches, *_bounds(filters, facet))
+        values = [facet.indexed(value) for value in getattr(filters, facet.param)]
+        return tantivy.Query.term_set_query(self.schema, facet.matches, values)
 
     def plain_words(self, parsed: ParsedText, fields: frozenset[str]) -> tantivy.Query | None:
         """Every word (a phrase's words too) in one of the text fields an index of an older schema has,

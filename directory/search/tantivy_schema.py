@@ -15,7 +15,7 @@ import orjson
 import tantivy
 
 from .backend import Document
-from .facets import CREDIT_BUCKETS, provider_facet_key
+from .facet_table import FACET, Facet, provider_facet_key
 from .text import ANALYZER_NAME
 
 # Bump when the schema below changes. Each build of the index lives in a folder of its own named for the
@@ -40,20 +40,16 @@ KEYWORD_FIELDS = (
     "provider_id", "subject_codes", "framework_level", "modes", "schedule_type", "languages", "psrb_bodies",
     "pathways",
 )
-# Facet -> the single-valued column counting it. Sets of values are joined by SET_SEP; the combination
-# column joins its parts (COMBO_PARTS, in order) by COMBO_SEP.
+# The combination column's parts, by facet (``facet_table``), in order, joined by COMBO_SEP; the facets of
+# many values are counted on a column of their own. A set of values (modes, CAH groups) is joined by SET_SEP.
+COMBO = "facet_combo"
+COMBO_PARTS = ("eqf_level", "schedule", "credit", "mode", "language")
 FACET_COLUMNS = {
     "provider": "provider_facet",
     "subject": "subject_cah1_set",
     "subject_cah2": "subject_cah2_set",
-    "eqf_level": "facet_combo",
-    "schedule": "facet_combo",
-    "credit": "facet_combo",
-    "mode": "facet_combo",
-    "language": "facet_combo",
+    **{name: COMBO for name in COMBO_PARTS},
 }
-COMBO_PARTS = ("eqf_level", "schedule", "credit", "mode", "language")
-COMBO_SETS = frozenset({"mode", "language"})
 COMBO_SEP = "\x1d"
 SET_SEP = "\x1e"
 # Set columns: the document field each is made of.
@@ -61,22 +57,10 @@ SET_SOURCES = {
     "subject_cah1_set": "subject_cah1",
     "subject_cah2_set": "subject_cah2",
 }
-FILTER_FIELDS = {
-    "provider": "provider_id",
-    "subject": "subject_codes",
+# Filters no facet controls that match one keyword field (``facet_table`` names the facets' fields).
+KEYWORD_FILTERS = {
     "framework_level": "framework_level",
-    "mode": "modes",
-    "schedule": "schedule_type",
-    "language": "languages",
     "pathway": "pathways",
-}
-# Facet -> the filter field its own filter sets (as a query string in a filter aggregation).
-FACET_FILTER_FIELDS = {
-    "provider": "provider_id",
-    "subject": "subject_codes",
-    "mode": "modes",
-    "schedule": "schedule_type",
-    "language": "languages",
 }
 FUZZY_WEIGHT = 0.5  # a typo'd match scores below the exact word
 PHRASE_WEIGHT = 1.0
@@ -124,26 +108,18 @@ def credit_key(document: Document) -> str:
 
 
 def facet_combo(document: Document) -> str:
-    """The document's level, schedule, credit bucket, modes and languages as one value (COMBO_PARTS)."""
-    eqf = document.get("eqf_level")
-    parts = (
-        "" if eqf is None else str(int(eqf)),
-        document.get("schedule_type") or "",
-        credit_bucket(document.get("credit_cats")),
-        SET_SEP.join(sorted(document.get("modes") or ())),
-        SET_SEP.join(sorted(document.get("languages") or ())),
-    )
-    return COMBO_SEP.join(parts)
+    """The document's values of the COMBO_PARTS facets (level, schedule, credit bucket, modes, languages)
+    as one value."""
+    return COMBO_SEP.join(_combo_part(FACET[name], document) for name in COMBO_PARTS)
 
 
-def credit_bucket(credit: float | None) -> str:
-    """The CREDIT_BUCKETS value a credit falls in ("" for none)."""
-    if credit is None:
-        return ""
-    for value, _label, low, high in CREDIT_BUCKETS:
-        if (low is None or credit >= low) and (high is None or credit < high):
-            return value
-    return ""
+def _combo_part(facet: Facet, document: Document) -> str:
+    """A facet's part: its bucket, or its values (sorted, as keys), "" for none."""
+    raw = document.get(facet.counts)
+    if facet.buckets:
+        return facet.bucket_of(raw)
+    values = raw if isinstance(raw, list | tuple) else [] if raw is None else [raw]
+    return SET_SEP.join(sorted(facet.key(value) for value in values))
 
 
 def tantivy_fields(document: Document) -> dict[str, Any]:

@@ -18,11 +18,10 @@ from werkzeug.datastructures import MultiDict
 
 from ..catalogue import listing, words
 from ..catalogue import service as catalogue
-from ..catalogue.vocab import EQF_LEVEL_SHORT
 from ..catalogue.words import FRAMEWORK_NAMES
 from ..overlaps import review as overlap_review
 from ..pathways import service as pathway_service
-from ..search.facets import CREDIT_BUCKETS, LANGUAGE_LABELS, MODE_LABELS, SCHEDULE_LABELS
+from ..search.facet_table import FACET, FILTERING, LANGUAGE_LABELS, PAGE_ORDER
 from ..search.query import FacetValue, SearchQuery, SearchResult
 from ..urls import safe_url
 from . import jsonld, schemas
@@ -33,16 +32,8 @@ from .search_api import day_words, present_hit, search_query
 bp = Blueprint("pages", __name__)
 
 PER_PAGE = 20
-# The search form's facet groups, in the order a learner narrows down.
-FACET_GROUPS = (
-    ("subject", "Subject"),
-    ("subject_cah2", "Narrow the subject"),
-    ("eqf_level", "Level"),
-    ("mode", "How you study"),
-    ("schedule", "When you start"),
-    ("provider", "University"),
-    ("language", "Language of teaching"),
-)
+# The facet whose filter a parameter sets (its labeller names a chosen value).
+FACET_OF_PARAM = {facet.param: facet for facet in FILTERING}
 FILTER_PARAMS = ("provider", "subject", "eqf_level", "credit", "credit_min", "credit_max", "mode", "schedule",
                  "starts_after", "starts_before", "language", "psrb", "cost_max", "pathway", "complete")
 _page_args = schemas.SearchPageArgs()
@@ -115,22 +106,12 @@ def _labels(result: SearchResult) -> dict[tuple[str, str], str]:
     return {(facet, v.value): v.label for facet, values in result.facets.items() for v in values}
 
 
-def _subject_label(code: str) -> str:
-    vocab = instance().vocab
-    subject = vocab.hecos.get(code) or vocab.jacs.get(code.upper())
-    return vocab.cah_name(code) or (subject.name if subject else code)
-
-
 def _chip_label(name: str, value: str, labels: dict[tuple[str, str], str]) -> str:
     if (name, value) in labels:
         return labels[(name, value)]
+    if name in FACET_OF_PARAM:
+        return FACET_OF_PARAM[name].label(value, instance().vocab)
     fixed = {
-        "subject": lambda: _subject_label(value),
-        "eqf_level": lambda: EQF_LEVEL_SHORT.get(int(value), f"European level {value}"),
-        "mode": lambda: MODE_LABELS.get(value, value),
-        "schedule": lambda: SCHEDULE_LABELS.get(value, value),
-        "language": lambda: LANGUAGE_LABELS.get(value.lower(), value),
-        "credit": lambda: next(label for v, label, _, _ in CREDIT_BUCKETS if v == value),
         "credit_min": lambda: f"at least {float(value):g} credits",
         "credit_max": lambda: f"at most {float(value):g} credits",
         "starts_after": lambda: f"starts on or after {day_words(date.fromisoformat(value))}",
@@ -164,20 +145,37 @@ class FacetOption:
     checked: bool
 
 
-def facet_groups(form: dict[str, Any], result: SearchResult) -> list[tuple[str, str, list[FacetOption]]]:
-    """(parameter, legend, options) per facet; a chosen value the facet does not list stays, ticked."""
+@dataclass(frozen=True)
+class FacetGroup:
+    """One facet's group of the search form: checkboxes, or radio buttons for a range facet's buckets."""
+
+    param: str
+    legend: str
+    hint: str | None
+    options: list[FacetOption]
+    choose_one: bool = False
+
+
+def facet_groups(form: dict[str, Any], result: SearchResult) -> list[FacetGroup]:
+    """A group per facet, in ``PAGE_ORDER``; a chosen value a checkbox facet does not list stays, ticked.
+    A range facet lists all its buckets, the chosen one ticked."""
     groups = []
-    listed = {(("subject" if f == "subject_cah2" else f), v.value)
-              for f, values in result.facets.items() for v in values}
-    for facet, legend in FACET_GROUPS:
-        param = "subject" if facet == "subject_cah2" else facet
-        chosen = {str(v) for v in form.get(param) or ()}
-        options = [FacetOption(v.value, v.label, v.count, v.value in chosen) for v in result.facets.get(facet) or []]
-        if facet != "subject_cah2":
-            options += [FacetOption(value, _chip_label(param, value, {}), None, True)
-                        for value in sorted(chosen) if (param, value) not in listed]
+    listed = {(FACET[f].param, v.value) for f, values in result.facets.items() for v in values}
+    for facet in (FACET[name] for name in PAGE_ORDER):
+        if facet.buckets:
+            chosen = {str(form.get(facet.param) or "")}
+        else:
+            chosen = {str(v) for v in form.get(facet.param) or ()}
+        options = [FacetOption(v.value, v.label, v.count, v.value in chosen)
+                   for v in result.facets.get(facet.name) or []]
+        if facet.buckets:
+            groups.append(FacetGroup(facet.param, facet.legend or facet.name, facet.hint, options, choose_one=True))
+            continue
+        if facet.narrows is None:
+            options += [FacetOption(value, _chip_label(facet.param, value, {}), None, True)
+                        for value in sorted(chosen) if (facet.param, value) not in listed]
         if options:
-            groups.append((param, legend, options))
+            groups.append(FacetGroup(facet.param, facet.legend or facet.name, facet.hint, options))
     return groups
 
 
@@ -217,7 +215,6 @@ def search_page():
         chips=active_filters(pairs, result),
         clear_url=_url([(n, v) for n, v in pairs if n in ("q", "sort")]),
         groups=facet_groups(form, result),
-        credit_buckets=result.facets.get("credit", []),
         ignored=ignored,
         last_page=last_page,
         window=pages_window(query.page, last_page),

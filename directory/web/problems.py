@@ -17,10 +17,14 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..catalogue.schema import flatten_errors
 from ..errors import DomainError
+from ..search.backend import SearchUnavailable
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+# How long a client should wait before asking again when the search engine is down: long enough for a
+# restarted engine to come back, short enough that a person retrying by hand is not turned away for long.
+SEARCH_RETRY_AFTER = 30  # seconds
 
 
 class InvalidParamOut(Schema):
@@ -114,11 +118,24 @@ def handle_http_exception(exc: HTTPException):
     return response
 
 
-def handle_domain_error(exc: DomainError):
+def _answer(status: int, title: str, detail: str, **extra: Any) -> Response:
+    """The problem document, or the same status as a page for people."""
     if _wants_json():
-        return problem(exc.status, exc.title, exc.detail, **exc.extra)
-    return Response(render_template("error.html", status=exc.status, title=exc.title, detail=exc.detail),
-                    exc.status)
+        return problem(status, title, detail, **extra)
+    return Response(render_template("error.html", status=status, title=title, detail=detail), status)
+
+
+def handle_domain_error(exc: DomainError):
+    return _answer(exc.status, exc.title, exc.detail, **exc.extra)
+
+
+def handle_search_unavailable(exc: SearchUnavailable):
+    # The engine's own words (hosts, shards) go to the log; the caller learns when to come back.
+    log.warning("search engine unavailable on %s %s: %s", request.method, request.path, exc)
+    response = _answer(503, "Search is unavailable",
+                       "Searching is not working at the moment. Please try again in a minute.")
+    response.headers["Retry-After"] = str(SEARCH_RETRY_AFTER)
+    return response
 
 
 def handle_unexpected(exc: Exception):
@@ -130,4 +147,5 @@ def handle_unexpected(exc: Exception):
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(SearchUnavailable, handle_search_unavailable)
     app.register_error_handler(Exception, handle_unexpected)

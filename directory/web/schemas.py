@@ -10,7 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from ..catalogue.schema import MODES
 from ..catalogue.service import Page
-from ..search.facets import CREDIT_BUCKETS
+from ..search.facet_table import CREDIT
 from ..search.query import MAX_PER_PAGE
 
 
@@ -226,7 +226,7 @@ class SearchArgs(Schema):
 class SearchPageArgs(SearchArgs):
     """The search page's form: the API's parameters, and credit as one of the facet's ranges."""
 
-    credit = fields.String(validate=validate.OneOf([bucket[0] for bucket in CREDIT_BUCKETS]))
+    credit = fields.String(validate=validate.OneOf([bucket.value for bucket in CREDIT.buckets]))
 
 
 class SearchCreditOut(Schema):
