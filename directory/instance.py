@@ -28,7 +28,8 @@ from .db import make_engine, make_sessionmaker
 from .errors import Invalid
 from .outbound import AddressRefused, check_url
 from .pathways.agreements import AgreementLookup, NoAgreementInformation
-from .search.backend import SearchBackend, make_backend
+from .search.backend import SearchBackend
+from .search.engines import make_backend
 from .settings import Settings
 
 EXTENSION = "climbing_frame"  # the key of the app's Instance in ``Flask.extensions``

@@ -90,7 +90,6 @@ def test_nothing_below_the_directory_s_entry_layers_imports_them():
     assert wrong == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 open: the search engines and backend.make_backend still import each other")
 def test_no_module_imports_itself_round_a_loop():
     assert [sorted(loop) for loop in _loops(GRAPH)] == []
 

@@ -12,9 +12,9 @@ import abc
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from ..catalogue.vocab import Vocabularies
-from ..settings import Settings
+from .documents import next_start
 from .query import Hit, SearchQuery, SearchResult
+from .text import highlights
 
 Document = dict[str, Any]
 
@@ -101,27 +101,8 @@ class SearchBackend(Writable):
         self.close()
 
 
-def make_backend(settings: Settings, vocab: Vocabularies) -> SearchBackend:
-    """The backend ``settings.search_backend`` names, ready to use (its index ensured)."""
-    if settings.search_backend == "elasticsearch":
-        from .elastic import ElasticsearchBackend
-
-        backend: SearchBackend = ElasticsearchBackend(
-            settings.elasticsearch_url, settings.elasticsearch_index, vocab
-        )
-    else:
-        from .tantivy_backend import TantivyBackend
-
-        backend = TantivyBackend(settings.index_dir, vocab, facet_cache=settings.search_facet_cache)
-    backend.ensure_index()
-    return backend
-
-
 def hit_from_document(document: Document, score: float | None, query: SearchQuery) -> Hit:
     """A result card from a stored search document (shared so every backend returns the same cards)."""
-    from .documents import next_start
-    from .text import highlights
-
     return Hit(
         id=document["id"],
         score=score,

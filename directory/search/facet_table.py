@@ -24,12 +24,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..catalogue.vocab import EQF_LEVEL_SHORT, Vocabularies
 
-if TYPE_CHECKING:
-    from .query import Filters
+
+class Filters(Protocol):
+    """What a facet reads of ``query.Filters`` (which imports this table, so it is not imported here)."""
+
+    subject: tuple[str, ...]
 
 # Engines count the pair ``provider id + PROVIDER_SEP + provider name``, so a label needs no lookup.
 PROVIDER_SEP = "\x1f"
