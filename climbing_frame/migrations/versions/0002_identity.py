@@ -12,8 +12,6 @@ import directory.db
 
 revision = "0002_identity"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -11,8 +11,6 @@ import directory.db
 
 revision = "0003_overlaps"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

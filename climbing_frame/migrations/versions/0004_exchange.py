@@ -17,8 +17,6 @@ import directory.db
 
 revision = "0004_exchange"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -14,8 +14,6 @@ import directory.db
 
 revision = "0005_pathways"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -11,8 +11,6 @@ import directory.db
 
 revision = "0006_exchange_web"
 down_revision = "0004_exchange"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

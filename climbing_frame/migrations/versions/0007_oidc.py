@@ -12,8 +12,6 @@ import directory.db
 
 revision = "0007_oidc"
 down_revision = "0002_identity"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

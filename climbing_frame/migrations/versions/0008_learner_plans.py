@@ -11,7 +11,6 @@ import directory.db
 
 revision = "0008_learner_plans"
 down_revision = "0005_pathways"
-branch_labels = None
 depends_on = "0002_identity"  # users
 
 

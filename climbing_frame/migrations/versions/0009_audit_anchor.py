@@ -19,8 +19,6 @@ from alembic import op
 
 revision = "0009_audit_anchor"
 down_revision = "0006_exchange_web"
-branch_labels = None
-depends_on = None
 
 APPEND_ONLY = ("exchange_audit", "exchange_ledger")
 

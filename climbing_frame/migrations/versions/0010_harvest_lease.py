@@ -12,8 +12,6 @@ import directory.db
 
 revision = "0010_harvest_lease"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -13,8 +13,6 @@ import directory.db
 
 revision = "0013_search_journal"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

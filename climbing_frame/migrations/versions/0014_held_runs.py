@@ -12,8 +12,6 @@ import directory.db
 
 revision = "0014_held_runs"
 down_revision = "0010_harvest_lease"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -12,8 +12,6 @@ import directory.db
 
 revision = "0015_provider_identifiers"
 down_revision = "0007_oidc"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -12,8 +12,6 @@ import directory.db
 
 revision = "0016_feed_mapping"
 down_revision = "0014_held_runs"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -13,8 +13,6 @@ import directory.db
 
 revision = "0017_feeds_per_member"
 down_revision = "0016_feed_mapping"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

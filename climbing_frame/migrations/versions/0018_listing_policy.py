@@ -11,8 +11,6 @@ import directory.db
 
 revision = "0018_listing_policy"
 down_revision = "0017_feeds_per_member"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

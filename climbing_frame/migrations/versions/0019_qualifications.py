@@ -11,8 +11,6 @@ import directory.db
 
 revision = "0019_qualifications"
 down_revision = "0018_listing_policy"
-branch_labels = None
-depends_on = None
 
 STATE = sa.Enum("offered", "confirmed", "dismissed", name="qualification_offer_state")
 

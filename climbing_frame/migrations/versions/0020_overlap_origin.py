@@ -10,7 +10,6 @@ from alembic import op
 
 revision = "0020_overlap_origin"
 down_revision = "0019_qualifications"
-branch_labels = None
 depends_on = "0003_overlaps"  # course_overlaps: a branch of its own below 0019
 
 ORIGIN = sa.Enum("detected", "declared", name="overlap_origin")

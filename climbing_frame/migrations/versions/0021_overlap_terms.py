@@ -13,7 +13,6 @@ from alembic import op
 
 revision = "0021_overlap_terms"
 down_revision = "0020_overlap_origin"
-branch_labels = None
 depends_on = ("0003_overlaps",)  # the overlap tables it clears
 
 
