@@ -79,7 +79,8 @@ def twin_servers(**options) -> Iterator[Twins]:
         internal = HTTPServer(host=INTERNAL, port=public.port, **options)
         try:
             internal.start()
-        except OSError:  # that port is taken on 127.0.0.1: try another pair
+        # werkzeug answers a taken port with SystemExit (after printing why), not the OSError.
+        except (OSError, SystemExit):  # that port is taken on 127.0.0.1: try another pair
             public.stop()
             continue
         internal.expect_request(re.compile(".*")).respond_with_data(b"internal data")

@@ -41,6 +41,20 @@ def _problem(error: ValidationError | DomainError) -> str:
     return error.detail
 
 
+def _saved(schema, act, failed_page):
+    """Load the form with ``schema`` and run ``act(session, form)`` in one transaction.
+
+    Answers ``(act's result, None)``, or ``(None, the form again with the reason, 400)`` when the input is
+    at fault; nothing is stored then. Every form of this module goes through here, so all answer alike.
+    """
+    try:
+        form = schema().load(_form())
+        with instance().sessions.begin() as session:
+            return act(session, form), None
+    except INPUT_ERRORS as exc:
+        return None, failed_page(_problem(exc), 400)
+
+
 @bp.get("/")
 @require(admin=True)
 def home():
@@ -64,13 +78,9 @@ def organisations_page():
 @bp.post("/organisations")
 @require(admin=True)
 def organisations_add():
-    try:
-        form = OrganisationIn().load(_form())
-        with instance().sessions.begin() as session:
-            organisations.add(session, identity(), form["provider_id"], form["name"])
-    except INPUT_ERRORS as exc:
-        return _organisations_page(_problem(exc), 400)
-    return redirect(url_for("admin.organisations_page"), 303)
+    _, failed = _saved(OrganisationIn, lambda session, form: organisations.add(
+        session, identity(), form["provider_id"], form["name"]), _organisations_page)
+    return failed or redirect(url_for("admin.organisations_page"), 303)
 
 
 def _sign_in_page(org_id: str, error: str | None = None, status: int = 200):
@@ -90,17 +100,15 @@ def organisation_sign_in_page(org_id: str):
 @bp.post("/organisations/<org_id>/sign-in")
 @require(admin=True)
 def organisation_sign_in_set(org_id: str):
-    try:
-        form = OrganisationSignInIn().load(_form())
-        with instance().sessions.begin() as session:
-            oidc.configure(session, identity(), org_id, issuer=form["issuer"], client_id=form["client_id"],
-                           client_secret=form["client_secret"], enabled=form["enabled"],
-                           allowed_domains=oidc.parse_domains(form["allowed_domains"]),
-                           secret_key=instance().settings.secret_key,
-                           check_url=instance().check_identity_provider_url)
-    except INPUT_ERRORS as exc:
-        return _sign_in_page(org_id, _problem(exc), 400)
-    return redirect(url_for("admin.organisation_sign_in_page", org_id=org_id), 303)
+    def configure(session, form):
+        oidc.configure(session, identity(), org_id, issuer=form["issuer"], client_id=form["client_id"],
+                       client_secret=form["client_secret"], enabled=form["enabled"],
+                       allowed_domains=oidc.parse_domains(form["allowed_domains"]),
+                       secret_key=instance().settings.secret_key,
+                       check_url=instance().check_identity_provider_url)
+
+    _, failed = _saved(OrganisationSignInIn, configure, lambda error, status: _sign_in_page(org_id, error, status))
+    return failed or redirect(url_for("admin.organisation_sign_in_page", org_id=org_id), 303)
 
 
 # --- people --------------------------------------------------------------------------------------
@@ -123,15 +131,14 @@ def users_page():
 def users_create():
     settings = instance().settings
     policy = signin.Policy.from_settings(settings)
-    try:
-        form = UserIn().load(_form())
-        with instance().sessions.begin() as session:
-            user = service.create_user(session, identity(), min_length=policy.min_password_length, **form)
-            if form["password"] is None:
-                signin.invite(session, user, settings.base_url.rstrip("/") + "/auth/reset/{token}", policy)
-    except INPUT_ERRORS as exc:
-        return _users_page(_problem(exc), 400)
-    return redirect(url_for("admin.user_page", user_id=user.id), 303)
+    def create(session, form):
+        user = service.create_user(session, identity(), min_length=policy.min_password_length, **form)
+        if form["password"] is None:
+            signin.invite(session, user, settings.base_url.rstrip("/") + "/auth/reset/{token}", policy)
+        return user.id
+
+    user_id, failed = _saved(UserIn, create, _users_page)
+    return failed or redirect(url_for("admin.user_page", user_id=user_id), 303)
 
 
 def _user_page(user_id: int, error: str | None = None, status: int = 200):
@@ -149,15 +156,13 @@ def user_page(user_id: int):
 @bp.post("/users/<id:user_id>")
 @require(admin=True)
 def user_change(user_id: int):
-    try:
-        form = UserChangeIn().load(_form())
-        with instance().sessions.begin() as session:
-            service.update_user(session, identity(), user_id, **form)
-            if not form["active"]:
-                signin.end_all_sessions(session, user_id)
-    except INPUT_ERRORS as exc:
-        return _user_page(user_id, _problem(exc), 400)
-    return redirect(url_for("admin.user_page", user_id=user_id), 303)
+    def change(session, form):
+        service.update_user(session, identity(), user_id, **form)
+        if not form["active"]:
+            signin.end_all_sessions(session, user_id)
+
+    _, failed = _saved(UserChangeIn, change, lambda error, status: _user_page(user_id, error, status))
+    return failed or redirect(url_for("admin.user_page", user_id=user_id), 303)
 
 
 @bp.post("/users/<id:user_id>/unlock")
