@@ -35,11 +35,11 @@ from directory.catalogue import qualifications as offers
 from directory.catalogue.qualifications import OfferState, QualificationOffer
 from directory.catalogue.vocab import CREDIT_SCHEMES, VocabularyError, credit_in_cats, eqf_level
 from directory.errors import Conflict, Invalid, NotFound
+from directory.workflow import transition
 
 from . import audit
 from .actors import Actor, has_permission, is_admin, name_of, require_staff
 from .awards import Award
-from .workflow import transition
 
 
 class OfferAction(enum.Enum):

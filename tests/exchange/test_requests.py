@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from directory.errors import Conflict, Forbidden, Invalid, NotFound
+from directory.errors import Conflict, Forbidden, IllegalTransition, Invalid, NotFound
 from directory.overlaps import declared
 from directory.overlaps.models import Overlap, OverlapStatus
 from exchange import audit
@@ -19,7 +19,6 @@ from exchange.requests.models import RequestHistory, TransferRequest
 from exchange.requests.service import AchievementClaim, Decision, RequestDraft
 from exchange.requests.workflow import RequestAction, RequestState
 from exchange.rules import Purpose
-from exchange.workflow import IllegalTransition
 from tests.exchange.conftest import (
     ADMIN,
     HOME,
