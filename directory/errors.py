@@ -33,3 +33,7 @@ class Forbidden(DomainError):
 class Conflict(DomainError):
     status = 409
     title = "Conflict"
+
+
+class IllegalTransition(Conflict):
+    """The action is not allowed from the current state (see directory.workflow)."""

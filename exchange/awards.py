@@ -12,8 +12,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from directory.db import Base, UTCDateTime, utcnow
 from directory.errors import Invalid, NotFound
-
-from .actors import Actor, require_staff
+from directory.identity.identity import Identity
 
 
 class Award(Base):
@@ -38,9 +37,9 @@ class AwardSpec:
     level: int
 
 
-def register_award(session: Session, actor: Actor, spec: AwardSpec) -> Award:
+def register_award(session: Session, actor: Identity, spec: AwardSpec) -> Award:
     """Create or update a member's award (staff with ``agreements`` for that member, or administrators)."""
-    require_staff(actor, "agreements", spec.org_id)
+    actor.check("agreements:approve", spec.org_id)
     if spec.total_credit <= 0 or not 1 <= spec.level <= 8 or not spec.code.strip():
         raise Invalid("an award needs a code, a positive total credit and an EQF level from 1 to 8")
     award = session.scalar(select(Award).where(Award.org_id == spec.org_id, Award.code == spec.code))

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from directory.db import Base, UTCDateTime
 from directory.errors import Conflict
+from directory.identity.identity import Identity
 
 from . import rules
-from .actors import Actor, require_learner
 
 
 class LedgerEntry(Base):
@@ -119,8 +119,8 @@ class CreditStatement:
     totals: tuple[AwardCredit, ...]
 
 
-def statement(session: Session, actor: Actor) -> CreditStatement:
-    learner_id = require_learner(actor)
+def statement(session: Session, actor: Identity) -> CreditStatement:
+    learner_id = actor.require_learner()
     entries = tuple(session.scalars(select(LedgerEntry).where(LedgerEntry.learner_id == learner_id)
                                     .order_by(LedgerEntry.id)))
     sums: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)

@@ -35,11 +35,11 @@ from directory.catalogue import qualifications as offers
 from directory.catalogue.qualifications import OfferState, QualificationOffer
 from directory.catalogue.vocab import CREDIT_SCHEMES, VocabularyError, credit_in_cats, eqf_level
 from directory.errors import Conflict, Invalid, NotFound
+from directory.identity.identity import Identity
+from directory.workflow import transition
 
 from . import audit
-from .actors import Actor, has_permission, is_admin, name_of, require_staff
 from .awards import Award
-from .workflow import transition
 
 
 class OfferAction(enum.Enum):
@@ -54,7 +54,8 @@ TRANSITIONS = {
     OfferAction.DISMISS: (frozenset({OfferState.OFFERED}), OfferState.DISMISSED),
 }
 
-PERMISSION = "agreements"
+READ = ("agreements:read", "agreements:approve")  # either lets staff see their offers
+APPROVE = "agreements:approve"
 
 
 @dataclass(frozen=True)
@@ -70,28 +71,28 @@ class OfferView:
     eqf: int | None
 
 
-def list_offers(session: Session, actor: Actor, org_id: str, state: OfferState | None = None) -> list[OfferView]:
+def list_offers(session: Session, actor: Identity, org_id: str, state: OfferState | None = None) -> list[OfferView]:
     """The member's offers, those waiting for a decision first (its staff, or administrators)."""
-    require_staff(actor, PERMISSION, org_id)
+    actor.check("agreements:read", org_id)
     awards = {a.id: a for a in session.scalars(select(Award).where(Award.org_id == org_id))}
     by_title = {_title_key(a.title): a for a in sorted(awards.values(), key=lambda a: a.code)}
     return [_view(o, awards, by_title) for o in offers.list_offers(session, org_id, state)]
 
 
-def get_offer(session: Session, actor: Actor, offer_id: int) -> OfferView:
+def get_offer(session: Session, actor: Identity, offer_id: int) -> OfferView:
     offer = _visible(session, actor, offer_id)
     awards = {a.id: a for a in session.scalars(select(Award).where(Award.org_id == offer.provider_id))}
     by_title = {_title_key(a.title): a for a in sorted(awards.values(), key=lambda a: a.code)}
     return _view(offer, awards, by_title)
 
 
-def confirm(session: Session, actor: Actor, offer_id: int, *, code: str | None = None, link: str | None = None,
+def confirm(session: Session, actor: Identity, offer_id: int, *, code: str | None = None, link: str | None = None,
             now: datetime) -> OfferView:
     """Make the offer an award (``code``: its code, the feed's id by default) or link it to the member's award
     ``link``. Invalid when the feed gives no level or credit the register can use; Conflict when the code is
     taken or an award of the same title exists (name it as ``link``, or choose another code)."""
     offer = _visible(session, actor, offer_id, for_update=True)
-    require_staff(actor, PERMISSION, offer.provider_id)
+    actor.check(APPROVE, offer.provider_id)
     state = transition(TRANSITIONS, offer.state, OfferAction.CONFIRM)
     before = _audited(offer)
     if link:
@@ -105,19 +106,19 @@ def confirm(session: Session, actor: Actor, offer_id: int, *, code: str | None =
         award = _new_award(session, offer, (code or offer.qualification_id).strip())
     offer.state, offer.award_id = state, award.id
     offer.confirmed_values = offer.values()
-    offer.decided_at, offer.decided_by = now, name_of(actor)[:100]
+    offer.decided_at, offer.decided_by = now, actor.actor[:100]
     session.flush()
     _audit(session, actor, offer, "confirm", before, now)
     return get_offer(session, actor, offer.id)
 
 
-def dismiss(session: Session, actor: Actor, offer_id: int, *, now: datetime) -> OfferView:
+def dismiss(session: Session, actor: Identity, offer_id: int, *, now: datetime) -> OfferView:
     """Not an award of the register; the decision stands when the feed offers it again."""
     offer = _visible(session, actor, offer_id, for_update=True)
-    require_staff(actor, PERMISSION, offer.provider_id)
+    actor.check(APPROVE, offer.provider_id)
     before = _audited(offer)
     offer.state = transition(TRANSITIONS, offer.state, OfferAction.DISMISS)
-    offer.decided_at, offer.decided_by = now, name_of(actor)[:100]
+    offer.decided_at, offer.decided_by = now, actor.actor[:100]
     session.flush()
     _audit(session, actor, offer, "dismiss", before, now)
     return get_offer(session, actor, offer.id)
@@ -154,12 +155,11 @@ def _view(offer: QualificationOffer, awards: dict[int, Award], by_title: dict[st
     return OfferView(offer, award, same, blocked, cats, eqf)
 
 
-def _visible(session: Session, actor: Actor, offer_id: int, *, for_update: bool = False) -> QualificationOffer:
+def _visible(session: Session, actor: Identity, offer_id: int, *, for_update: bool = False) -> QualificationOffer:
     """The offer, when the caller may see it: staff of its member, administrators. Anyone else: NotFound."""
     offer = session.get(QualificationOffer, offer_id) if not for_update else \
         session.scalar(select(QualificationOffer).where(QualificationOffer.id == offer_id).with_for_update())
-    if offer is None or not (is_admin(actor) or (has_permission(actor, PERMISSION)
-                                                  and actor.org_id == offer.provider_id)):
+    if offer is None or not (actor.is_admin or (actor.allows_any(*READ) and actor.org_id == offer.provider_id)):
         raise NotFound(f"no qualification offer {offer_id}")
     return offer
 
@@ -211,8 +211,8 @@ def _audited(offer: QualificationOffer) -> dict:
     return {"state": offer.state.value, "award_id": offer.award_id}
 
 
-def _audit(session: Session, actor: Actor, offer: QualificationOffer, action: str, before: dict,
+def _audit(session: Session, actor: Identity, offer: QualificationOffer, action: str, before: dict,
            now: datetime) -> None:
     audit.lock(session)
-    audit.append(session, actor=name_of(actor), entity="qualification_offer", entity_id=offer.id,
+    audit.append(session, actor=actor.actor, entity="qualification_offer", entity_id=offer.id,
                  action=action, before=before, after=_audited(offer), at=now)

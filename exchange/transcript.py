@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from directory.catalogue.models import CourseVersion
+from directory.identity.identity import Identity
 from directory.identity.models import User
 
 from . import ledger
-from .actors import Actor, require_learner
 from .requests.models import RequestAchievement, TransferRequest
 
 
@@ -101,9 +101,9 @@ def _recognised(entry: ledger.LedgerEntry, request: TransferRequest | None, vers
         course_version_id=entry.course_version_id, content_hash=version.content_hash if version else None)
 
 
-def transcript(session: Session, actor: Actor) -> Transcript:
+def transcript(session: Session, actor: Identity) -> Transcript:
     """The signed-in learner's credit: the ledger, and each standing entry with its transcript fields."""
-    learner_id = require_learner(actor)
+    learner_id = actor.require_learner()
     statement = ledger.statement(session, actor)
     reversed_ids = {e.reverses_id for e in statement.entries if e.reverses_id is not None}
     standing = [e for e in statement.entries

@@ -18,13 +18,13 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from directory.db import Base, UTCDateTime, utcnow
 from directory.errors import Invalid, NotFound
+from directory.identity.identity import Identity
 from directory.identity.sealing import seal
 from directory.outbound import AddressRefused, check_url
 
-from .actors import Actor, require_staff
 from .notifications import OutboxMessage
 
-PERMISSION = "transfers"
+DECIDE = "transfers:decide"  # a member's webhook is set by those who decide its transfers
 
 
 class Webhook(Base):
@@ -68,11 +68,11 @@ class WebhookAttempt(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
 
-def set_webhook(session: Session, actor: Actor, org_id: str, url: str, *, allow_private: bool, secret_key: str,
+def set_webhook(session: Session, actor: Identity, org_id: str, url: str, *, allow_private: bool, secret_key: str,
                 now: datetime | None = None) -> tuple[Webhook, str]:
     """Point ``org_id``'s webhook at ``url`` with a new secret (returned once). Staff with ``transfers``
     for the organisation, or administrators."""
-    require_staff(actor, PERMISSION, org_id)
+    actor.check(DECIDE, org_id)
     try:
         check_url(url, allow_private)
     except AddressRefused as exc:
@@ -89,8 +89,8 @@ def set_webhook(session: Session, actor: Actor, org_id: str, url: str, *, allow_
     return webhook, secret
 
 
-def remove_webhook(session: Session, actor: Actor, org_id: str) -> None:
-    require_staff(actor, PERMISSION, org_id)
+def remove_webhook(session: Session, actor: Identity, org_id: str) -> None:
+    actor.check(DECIDE, org_id)
     webhook = session.get(Webhook, org_id)
     if webhook is None:
         raise NotFound(f"organisation {org_id!r} has no webhook")

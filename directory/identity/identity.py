@@ -1,13 +1,16 @@
 """The one identity object every service receives: who is calling, for which organisation, allowed what.
 
 People carry a role (and, for staff, permissions at their organisation); machines carry the scopes of
-their access token. ``allows(scope)`` answers both the same way, so a service asks one question.
+their access token. ``allows(scope)`` answers both the same way, so a service asks one question: a
+person by the staff permission ``SCOPES`` maps the scope to, a machine by its token's scopes alone (so a
+client holding ``transfers:read`` reads but never decides). The directory's and the exchange's services
+all take this one type; the audit log names the caller by ``actor``.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..errors import Forbidden
 
@@ -77,6 +80,10 @@ class Identity:
         return self.client_id is not None
 
     @property
+    def is_learner(self) -> bool:
+        return self.role is Role.LEARNER
+
+    @property
     def actor(self) -> str:
         """How the audit log names this caller."""
         if self.client_id is not None:
@@ -95,6 +102,10 @@ class Identity:
             return scope in self.scopes
         return self.role is Role.STAFF and SCOPES[scope] in self.permissions
 
+    def allows_any(self, *scopes: str) -> bool:
+        """May this caller do one of ``scopes`` (reading, say, which either a read or a write scope allows)?"""
+        return any(self.allows(scope) for scope in scopes)
+
     def acts_for(self, org_id: str) -> bool:
         return self.is_admin or (self.org_id is not None and self.org_id == org_id)
 
@@ -110,7 +121,21 @@ class Identity:
         if not self.is_admin:
             raise Forbidden("only consortium administrators may do this")
 
+    def require_learner(self) -> int:
+        """The signed-in learner's user id; Forbidden for anyone else (staff, administrators, machines)."""
+        if not self.is_learner or self.user_id is None:
+            raise Forbidden("only a signed-in learner may do this")
+        return self.user_id
+
+    def only(self, scope: str | None) -> Identity:
+        """This caller with no token scope but ``scope`` (a person unchanged): what a view hands its services,
+        so a machine acts with the scope the view required (``@require`` checked it) and no other."""
+        if not self.is_client:
+            return self
+        return replace(self, scopes=self.scopes & {scope} if scope is not None else frozenset())
+
 
 ANONYMOUS = Identity()
-# Whoever runs the `climbing-frame` command on the server: an administrator by having the server.
+# Whoever runs the `climbing-frame` command on the server, and the scheduler (expiry, warnings): an
+# administrator by having the server.
 OPERATOR = Identity(role=Role.ADMIN)

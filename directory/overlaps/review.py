@@ -18,7 +18,7 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, aliased
 from ..catalogue.models import Course, CourseStatus, Provider
 from ..catalogue.service import Page, get_course
 from ..errors import Forbidden
-from ..identity.identity import Role
+from ..identity.identity import Identity, Role
 from ..identity.models import OAuthClient, User
 from . import service, text
 from .models import Overlap, OverlapOrigin, OverlapStatus
@@ -46,16 +46,6 @@ LEVELS = {OverlapStatus.CONFIRMED: Level.CONFIRMED, OverlapStatus.DETECTED: Leve
 
 def level_of(status: OverlapStatus) -> Level:
     return LEVELS[status]
-
-
-class Reviewer(Protocol):
-    """Who reads the queue (``directory.identity.Identity`` is one)."""
-
-    @property
-    def is_admin(self) -> bool: ...
-
-    @property
-    def org_id(self) -> str | None: ...
 
 
 # --- the course page -----------------------------------------------------------------------------
@@ -224,11 +214,11 @@ class PairToReview:
     decided: datetime | None
 
 
-def may_review(reviewer: Reviewer) -> bool:
+def may_review(reviewer: Identity) -> bool:
     return reviewer.is_admin or bool(reviewer.org_id)
 
 
-def pairs_for(session: Session, reviewer: Reviewer, status: OverlapStatus = OverlapStatus.DETECTED, *,
+def pairs_for(session: Session, reviewer: Identity, status: OverlapStatus = OverlapStatus.DETECTED, *,
               page: int = 1, per_page: int = 20) -> Page:
     """Overlaps in ``status`` between two active courses, highest score first: every pair for an
     administrator, the pairs where either course is their member's for a member's staff. Forbidden for

@@ -1,5 +1,5 @@
-"""Overlap services: plain functions over a session. Callers own the transaction (these flush, never
-commit).
+"""Overlap detection bookkeeping and reading: plain functions over a session. Callers own the transaction
+(these flush, never commit). People's decisions on a pair are ``decisions``.
 
 Recomputation keeps three promises:
 - only active courses' current content is compared; a withdrawn course's undecided overlaps go, its
@@ -19,12 +19,11 @@ weigh evidence (``overlap_terms``, ``rarity``) move by the changed courses: thei
 
 from __future__ import annotations
 
-import enum
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 from sqlalchemy import and_, case, delete, func, insert, or_, select, tuple_
@@ -35,7 +34,6 @@ from sqlalchemy.orm import Session, aliased
 from ..catalogue.models import Course, CourseStatus, CourseVersion
 from ..catalogue.service import Page, get_course
 from ..db import utcnow
-from ..errors import Conflict, Forbidden, NotFound
 from . import declared, detect
 from .models import (
     Overlap,
@@ -51,18 +49,6 @@ from .rarity import COURSES, Rarity
 Key = tuple[str, str]
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 CHUNK = 500
-
-
-class Actor(Protocol):
-    """Who decides (``directory.identity.Identity`` is one)."""
-
-    @property
-    def actor(self) -> str: ...
-
-    @property
-    def is_admin(self) -> bool: ...
-
-    def acts_for(self, org_id: str) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -541,62 +527,6 @@ def pairs_among(session: Session, course_pks: Iterable[int], status: OverlapStat
             )
         ))
     return pairs
-
-
-# --- decisions -----------------------------------------------------------------------------------
-
-
-class Action(enum.Enum):
-    CONFIRM = "confirm"
-    DISMISS = "dismiss"
-
-
-TRANSITIONS: dict[Action, tuple[frozenset[OverlapStatus], OverlapStatus]] = {
-    Action.CONFIRM: (frozenset({OverlapStatus.DETECTED, OverlapStatus.DISMISSED}), OverlapStatus.CONFIRMED),
-    Action.DISMISS: (frozenset({OverlapStatus.DETECTED, OverlapStatus.CONFIRMED}), OverlapStatus.DISMISSED),
-}
-
-
-class IllegalTransition(Conflict):
-    pass
-
-
-def confirm(session: Session, actor: Actor, overlap_id: int, *, now: datetime | None = None) -> Overlap:
-    """Record that the pair does overlap (the exchange will treat them as the same learning)."""
-    return _decide(session, actor, overlap_id, Action.CONFIRM, now or utcnow())
-
-
-def dismiss(session: Session, actor: Actor, overlap_id: int, *, now: datetime | None = None) -> Overlap:
-    """Record that the pair does not overlap: not flagged again until one of the courses changes."""
-    return _decide(session, actor, overlap_id, Action.DISMISS, now or utcnow())
-
-
-def may_decide(session: Session, actor: Actor, overlap: Overlap) -> bool:
-    """Consortium administrators, and staff acting for the provider of either course."""
-    if actor.is_admin:
-        return True
-    providers = session.scalars(
-        select(Course.provider_id).where(Course.pk.in_((overlap.course_a_pk, overlap.course_b_pk)))
-    ).all()
-    return any(actor.acts_for(provider) for provider in providers)
-
-
-def _decide(session: Session, actor: Actor, overlap_id: int, action: Action, now: datetime) -> Overlap:
-    overlap = session.get(Overlap, overlap_id)
-    if overlap is None:
-        raise NotFound(f"no overlap {overlap_id}")
-    if not may_decide(session, actor, overlap):
-        raise Forbidden("only an administrator or staff of either course's provider may decide an overlap")
-    if overlap.origin is OverlapOrigin.DECLARED:
-        # Confirming it again would be a no-op, dismissing it would let both count: either way the feed decides.
-        raise IllegalTransition(f"overlap {overlap_id} is declared by the provider in its feed: the feed must change")
-    allowed, target = TRANSITIONS[action]
-    if overlap.status not in allowed:
-        raise IllegalTransition(f"overlap {overlap_id} is {overlap.status.value}: it cannot be {action.value}ed")
-    overlap.status, overlap.decided, overlap.decided_by = target, now, actor.actor
-    session.flush()
-    return overlap
-
 
 
 def partners_of(session: Session, course_keys: Iterable[Key]) -> set[Key]:

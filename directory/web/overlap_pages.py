@@ -1,14 +1,14 @@
 """The overlap review: pairs of courses side by side with their shared words marked, confirmed or dismissed
 by a person (CSRF-protected forms). One page at two addresses: ``/member/overlaps`` for a member's staff
 (the pairs involving their member's courses) and ``/admin/overlaps`` for administrators (every pair). Who
-sees which pair is ``overlaps.review.pairs_for``; who may decide, ``overlaps.service.may_decide``."""
+sees which pair is ``overlaps.review.pairs_for``; who may decide, ``overlaps.decisions.may_decide``."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Flask, redirect, render_template, request, url_for
 
+from ..overlaps import decisions
 from ..overlaps import review as overlap_review
-from ..overlaps import service as overlaps
 from ..overlaps.models import OverlapStatus
 from .access import identity, require
 from .context import db, instance
@@ -35,7 +35,7 @@ def _review(blueprint: str):
 
 
 def _decide(blueprint: str, overlap_id: int):
-    action = overlaps.confirm if request.form.get("decision") == "confirm" else overlaps.dismiss
+    action = decisions.confirm if request.form.get("decision") == "confirm" else decisions.dismiss
     with instance().sessions.begin() as session:
         action(session, identity(), overlap_id)
     return redirect(url_for(f"{blueprint}.review", status=request.form.get("back", "detected")), 303)

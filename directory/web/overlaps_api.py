@@ -8,7 +8,7 @@ from typing import Any
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
-from ..overlaps import detect
+from ..overlaps import decisions, detect
 from ..overlaps import review as overlap_review
 from ..overlaps import service as overlaps
 from . import problems, schemas
@@ -110,7 +110,7 @@ class ConfirmOverlap(MethodView):
         """Confirm that two courses overlap: the exchange will not count both towards one award.
         Administrators, or staff of either course's provider."""
         with instance().sessions.begin() as session:
-            return _decided(overlaps.confirm(session, identity(), overlap_id))
+            return _decided(decisions.confirm(session, identity(), overlap_id))
 
 
 @blp.route("/overlaps/<id:overlap_id>/dismiss")
@@ -121,4 +121,4 @@ class DismissOverlap(MethodView):
         """Dismiss a detected overlap: it is not flagged again unless one of the courses changes. A declared
         overlap cannot be dismissed (409): the provider's feed must change."""
         with instance().sessions.begin() as session:
-            return _decided(overlaps.dismiss(session, identity(), overlap_id))
+            return _decided(decisions.dismiss(session, identity(), overlap_id))

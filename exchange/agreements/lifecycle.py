@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 
-from ..workflow import transition as _transition
+from directory.workflow import transition as _transition
 
 
 class AgreementState(enum.Enum):

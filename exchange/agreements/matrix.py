@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from ..actors import Actor
+from directory.identity.identity import Identity
+
 from .lifecycle import AgreementState
 from .service import list_agreements
 
@@ -32,7 +33,7 @@ class Matrix:
         return self.cells.get((receiver, source), ())
 
 
-def recognition_matrix(session: Session, actor: Actor) -> Matrix:
+def recognition_matrix(session: Session, actor: Identity) -> Matrix:
     """Receiving member x source member for every active or suspended agreement the caller may read."""
     cells: dict[tuple[str, str], list[Recognition]] = defaultdict(list)
     members: set[str] = set()

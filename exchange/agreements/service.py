@@ -19,15 +19,16 @@ from sqlalchemy.orm import Session
 
 from directory.db import utcnow
 from directory.errors import Conflict, Forbidden, Invalid, NotFound
+from directory.identity.identity import OPERATOR, Identity
 
 from .. import audit, notifications, rules
-from ..actors import OPERATOR, Actor, has_permission, is_admin, name_of, require_staff
 from . import terms as terms_module
 from .lifecycle import FINAL, AgreementAction, AgreementState, transition
 from .models import Agreement, AgreementHistory, AgreementParty, AgreementVersion, Approval
 from .terms import AgreementContent, Change
 
-PERMISSION = "agreements"
+READ = ("agreements:read", "agreements:approve")  # either lets a party's staff see its drafts
+APPROVE = "agreements:approve"  # drafting, proposing, approving, suspending, ending
 Action = AgreementAction
 
 
@@ -88,20 +89,20 @@ def _cached_content(version_id: int, hashed: str, load) -> AgreementContent:
     return found
 
 
-def may_read(actor: Actor, agreement: Agreement) -> bool:
+def may_read(actor: Identity, agreement: Agreement) -> bool:
     """Agreements in force or past are public (learners must know what is recognised); drafts and
     proposals only to the parties' staff and administrators."""
     if agreement.state not in (AgreementState.DRAFT, AgreementState.PROPOSED):
         return True
     parties = set(_content(agreement.current).parties)
-    return is_admin(actor) or (actor.org_id in parties and _is_staff(actor))
+    return actor.is_admin or (actor.org_id in parties and _is_staff(actor))
 
 
-def _is_staff(actor: Actor) -> bool:
-    return has_permission(actor, PERMISSION)
+def _is_staff(actor: Identity) -> bool:
+    return actor.allows_any(*READ)
 
 
-def read_agreement(session: Session, actor: Actor, agreement_id: int) -> tuple[Agreement, VersionView]:
+def read_agreement(session: Session, actor: Identity, agreement_id: int) -> tuple[Agreement, VersionView]:
     agreement = get_agreement(session, agreement_id)
     if not may_read(actor, agreement):
         raise NotFound(f"there is no agreement {agreement_id}")
@@ -135,7 +136,7 @@ def version_diff(session: Session, agreement_id: int, old_number: int, new_numbe
     return terms_module.diff(_content(found[old_number]), _content(found[new_number]))
 
 
-def list_agreements(session: Session, actor: Actor, *, org_id: str | None = None,
+def list_agreements(session: Session, actor: Identity, *, org_id: str | None = None,
                     state: AgreementState | None = None, after: int | None = None,
                     limit: int = 50) -> list[Agreement]:
     """Agreements the caller may read, by id (keyset: pass the last id seen as ``after``)."""
@@ -147,7 +148,7 @@ def list_agreements(session: Session, actor: Actor, *, org_id: str | None = None
         query = query.where(Agreement.state == state)
     if after is not None:
         query = query.where(Agreement.id > after)
-    if not is_admin(actor):
+    if not actor.is_admin:
         visible = Agreement.state.notin_([AgreementState.DRAFT, AgreementState.PROPOSED])
         if actor.org_id is not None and _is_staff(actor):
             own = Agreement.current_version_id.in_(
@@ -160,9 +161,9 @@ def list_agreements(session: Session, actor: Actor, *, org_id: str | None = None
 # --- writing ---------------------------------------------------------------------------------------
 
 
-def _require_party_staff(actor: Actor, parties: Sequence[str]) -> None:
-    require_staff(actor, PERMISSION)
-    if not is_admin(actor) and actor.org_id not in parties:
+def _require_party_staff(actor: Identity, parties: Sequence[str]) -> None:
+    actor.check(APPROVE)
+    if not actor.is_admin and actor.org_id not in parties:
         raise Forbidden("only staff of a party (or an administrator) may do this")
 
 
@@ -172,22 +173,22 @@ def _snapshot(agreement: Agreement) -> dict[str, Any]:
             "terms_hash": current.terms_hash if current else None}
 
 
-def _record(session: Session, agreement: Agreement, actor: Actor, action: str, before: dict[str, Any] | None,
+def _record(session: Session, agreement: Agreement, actor: Identity, action: str, before: dict[str, Any] | None,
             now: datetime, note: str | None = None) -> None:
     after = _snapshot(agreement)
     session.add(AgreementHistory(agreement_id=agreement.id, action=action, from_state=before and before["state"],
                                  to_state=after["state"], version_number=after["version"],
-                                 actor=name_of(actor), at=now, note=note))
-    audit.append(session, actor=name_of(actor), entity="agreement", entity_id=agreement.id, action=action,
+                                 actor=actor.actor, at=now, note=note))
+    audit.append(session, actor=actor.actor, entity="agreement", entity_id=agreement.id, action=action,
                  before=before, after={**after, **({"note": note} if note else {})}, at=now)
 
 
 def _add_version(session: Session, agreement: Agreement, content: AgreementContent, number: int,
-                 actor: Actor, now: datetime) -> AgreementVersion:
+                 actor: Identity, now: datetime) -> AgreementVersion:
     version = AgreementVersion(
         agreement_id=agreement.id, number=number, content=terms_module.to_dict(content),
         terms_hash=terms_module.terms_hash(content), kind=content.kind.value, valid_from=content.valid_from,
-        valid_until=content.valid_until, created=now, created_by=name_of(actor))
+        valid_until=content.valid_until, created=now, created_by=actor.actor)
     session.add(version)
     session.flush()
     session.add_all(AgreementParty(version_id=version.id, org_id=org) for org in content.parties)
@@ -215,13 +216,13 @@ def _notify_parties(session: Session, content: AgreementContent, agreement: Agre
             notifications.notify(session, kind=kind, subject=subject, body=body, now=now, org=org)
 
 
-def create(session: Session, actor: Actor, content: AgreementContent, *, now: datetime | None = None) -> Agreement:
+def create(session: Session, actor: Identity, content: AgreementContent, *, now: datetime | None = None) -> Agreement:
     """A new agreement in draft, with its first version."""
     now = now or utcnow()
     content = terms_module.validate(content)
     _require_party_staff(actor, content.parties)
     audit.lock(session)
-    agreement = Agreement(state=AgreementState.DRAFT, created=now, updated=now, created_by=name_of(actor))
+    agreement = Agreement(state=AgreementState.DRAFT, created=now, updated=now, created_by=actor.actor)
     session.add(agreement)
     session.flush()
     _add_version(session, agreement, content, 1, actor, now)
@@ -230,7 +231,7 @@ def create(session: Session, actor: Actor, content: AgreementContent, *, now: da
     return agreement
 
 
-def new_version(session: Session, actor: Actor, agreement_id: int, content: AgreementContent, *,
+def new_version(session: Session, actor: Identity, agreement_id: int, content: AgreementContent, *,
                 expected_row_version: int | None = None, now: datetime | None = None) -> Agreement:
     """Change what the agreement says: a new version, the old ones kept unchanged, approvals voided.
 
@@ -264,7 +265,7 @@ def new_version(session: Session, actor: Actor, agreement_id: int, content: Agre
     return agreement
 
 
-def _move(session: Session, actor: Actor, agreement: Agreement, action: Action, now: datetime,
+def _move(session: Session, actor: Identity, agreement: Agreement, action: Action, now: datetime,
           expected_row_version: int | None, note: str | None = None, **values: Any) -> Agreement:
     to = transition(agreement.state, action)
     before = _snapshot(agreement)
@@ -273,7 +274,7 @@ def _move(session: Session, actor: Actor, agreement: Agreement, action: Action, 
     return agreement
 
 
-def propose(session: Session, actor: Actor, agreement_id: int, *, expected_row_version: int | None = None,
+def propose(session: Session, actor: Identity, agreement_id: int, *, expected_row_version: int | None = None,
             now: datetime | None = None) -> Agreement:
     """Send a draft to every party for approval."""
     now = now or utcnow()
@@ -289,7 +290,7 @@ def propose(session: Session, actor: Actor, agreement_id: int, *, expected_row_v
     return agreement
 
 
-def approve(session: Session, actor: Actor, agreement_id: int, terms_hash: str, *, org_id: str | None = None,
+def approve(session: Session, actor: Identity, agreement_id: int, terms_hash: str, *, org_id: str | None = None,
             now: datetime | None = None) -> Agreement:
     """Approve the current version for one party, bound to ``terms_hash`` (the terms the approver read).
 
@@ -297,8 +298,8 @@ def approve(session: Session, actor: Actor, agreement_id: int, terms_hash: str, 
     When the last party approves, the agreement becomes active. Approving twice changes nothing.
     """
     now = now or utcnow()
-    org = org_id if is_admin(actor) and org_id else actor.org_id
-    require_staff(actor, PERMISSION, org)
+    org = org_id if actor.is_admin and org_id else actor.org_id
+    actor.check(APPROVE, org)
     audit.lock(session)
     # Lock the agreement row: parallel approvals queue here, so the last one sees all the others.
     agreement = session.scalar(select(Agreement).where(Agreement.id == agreement_id).with_for_update(of=Agreement)
@@ -318,12 +319,12 @@ def approve(session: Session, actor: Actor, agreement_id: int, terms_hash: str, 
         Approval.version_id == version.id, Approval.voided_at.is_(None), Approval.terms_hash == terms_hash)))
     if org in approved:
         return agreement
-    session.add(Approval(version_id=version.id, org_id=org, terms_hash=terms_hash, approved_by=name_of(actor),
+    session.add(Approval(version_id=version.id, org_id=org, terms_hash=terms_hash, approved_by=actor.actor,
                          approved_at=now))
     before = _snapshot(agreement)
     _bump(session, agreement, None, updated=now)
     session.flush()
-    audit.append(session, actor=name_of(actor), entity="agreement", entity_id=agreement.id, action="approve",
+    audit.append(session, actor=actor.actor, entity="agreement", entity_id=agreement.id, action="approve",
                  before=before, after={**_snapshot(agreement), "approved_for": org}, at=now)
     if approved | {org} >= set(content.parties):
         _move(session, actor, agreement, Action.ACTIVATE, now, None, note="every party approved",
@@ -335,23 +336,23 @@ def approve(session: Session, actor: Actor, agreement_id: int, terms_hash: str, 
     return agreement
 
 
-def suspend(session: Session, actor: Actor, agreement_id: int, reason: str, *,
+def suspend(session: Session, actor: Identity, agreement_id: int, reason: str, *,
             expected_row_version: int | None = None, now: datetime | None = None) -> Agreement:
     return _party_move(session, actor, agreement_id, Action.SUSPEND, reason, expected_row_version, now)
 
 
-def resume(session: Session, actor: Actor, agreement_id: int, reason: str, *,
+def resume(session: Session, actor: Identity, agreement_id: int, reason: str, *,
            expected_row_version: int | None = None, now: datetime | None = None) -> Agreement:
     return _party_move(session, actor, agreement_id, Action.RESUME, reason, expected_row_version, now)
 
 
-def terminate(session: Session, actor: Actor, agreement_id: int, reason: str, *,
+def terminate(session: Session, actor: Identity, agreement_id: int, reason: str, *,
               expected_row_version: int | None = None, now: datetime | None = None) -> Agreement:
     """End an agreement for good (any party or an administrator). Decisions already made stand."""
     return _party_move(session, actor, agreement_id, Action.TERMINATE, reason, expected_row_version, now)
 
 
-def _party_move(session: Session, actor: Actor, agreement_id: int, action: Action, reason: str,
+def _party_move(session: Session, actor: Identity, agreement_id: int, action: Action, reason: str,
                 expected_row_version: int | None, now: datetime | None) -> Agreement:
     if not reason.strip():
         raise Invalid(f"say why you {action.value} the agreement")
@@ -363,7 +364,7 @@ def _party_move(session: Session, actor: Actor, agreement_id: int, action: Actio
     _move(session, actor, agreement, action, now, expected_row_version, note=reason)
     _notify_parties(session, content, agreement, f"agreement_{agreement.state.value}",
                     f"Agreement {agreement.id} {agreement.state.value}: '{content.title}'", reason, now,
-                    except_org=None if is_admin(actor) else actor.org_id)
+                    except_org=None if actor.is_admin else actor.org_id)
     return agreement
 
 

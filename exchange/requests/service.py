@@ -25,9 +25,9 @@ from sqlalchemy.orm import Session
 from directory.catalogue.models import Course, CourseVersion
 from directory.db import utcnow
 from directory.errors import Conflict, Forbidden, Invalid, NotFound
+from directory.identity.identity import Identity
 
 from .. import audit, ledger, notifications
-from ..actors import Actor, has_permission, is_admin, is_learner, name_of, require_learner, require_staff
 from ..awards import get_award
 from ..policy import DEFAULT_POLICY, ExchangePolicy
 from ..rules import Purpose
@@ -36,7 +36,8 @@ from . import preassessment, recheck
 from .models import RequestAchievement, RequestHistory, TransferRequest
 from .workflow import DECIDABLE, DECIDED, OPEN, RequestAction, RequestState, transition
 
-PERMISSION = "transfers"
+READ = ("transfers:read", "transfers:decide")  # either lets staff read their requests
+DECIDE = "transfers:decide"
 MAX_ACHIEVEMENTS = 20
 
 
@@ -102,33 +103,33 @@ def _get(session: Session, request_id: int) -> TransferRequest:
     return request
 
 
-def may_read(actor: Actor, request: TransferRequest) -> bool:
-    if is_learner(actor):
+def may_read(actor: Identity, request: TransferRequest) -> bool:
+    if actor.is_learner:
         return actor.user_id == request.learner_id
-    return has_permission(actor, PERMISSION) and (is_admin(actor) or actor.org_id == request.target_org)
+    return actor.allows_any(*READ) and (actor.is_admin or actor.org_id == request.target_org)
 
 
-def get_request(session: Session, actor: Actor, request_id: int) -> TransferRequest:
+def get_request(session: Session, actor: Identity, request_id: int) -> TransferRequest:
     request = _get(session, request_id)
     if not may_read(actor, request):
         raise NotFound(f"there is no transfer request {request_id}")
     return request
 
 
-def history(session: Session, actor: Actor, request_id: int) -> list[RequestHistory]:
+def history(session: Session, actor: Identity, request_id: int) -> list[RequestHistory]:
     get_request(session, actor, request_id)
     return list(session.scalars(select(RequestHistory).where(RequestHistory.request_id == request_id)
                                 .order_by(RequestHistory.id)))
 
 
-def list_requests(session: Session, actor: Actor, *, state: RequestState | None = None,
+def list_requests(session: Session, actor: Identity, *, state: RequestState | None = None,
                   after: int | None = None, limit: int = 50) -> list[TransferRequest]:
     """The caller's requests (learners), their organisation's (staff) or all (administrators), by id."""
     query = select(TransferRequest).order_by(TransferRequest.id).limit(limit)
-    if is_learner(actor):
-        query = query.where(TransferRequest.learner_id == require_learner(actor))
-    elif not is_admin(actor):
-        require_staff(actor, PERMISSION)
+    if actor.is_learner:
+        query = query.where(TransferRequest.learner_id == actor.require_learner())
+    elif not actor.is_admin:
+        actor.check("transfers:read")
         query = query.where(TransferRequest.target_org == actor.org_id)
     if state is not None:
         query = query.where(TransferRequest.state == state)
@@ -137,14 +138,14 @@ def list_requests(session: Session, actor: Actor, *, state: RequestState | None 
     return list(session.scalars(query))
 
 
-def staff_queue(session: Session, actor: Actor, *, today: date, org_id: str | None = None,
+def staff_queue(session: Session, actor: Identity, *, today: date, org_id: str | None = None,
                 after: tuple[date, int] | None = None, limit: int = 50) -> list[QueueItem]:
     """Open requests to the caller's organisation, soonest due first, overdue ones marked.
 
     Keyset pagination: pass the last item's ``(due_on, request_id)`` as ``after``.
     """
-    org = org_id if is_admin(actor) and org_id else actor.org_id
-    require_staff(actor, PERMISSION, org)
+    org = org_id if actor.is_admin and org_id else actor.org_id
+    actor.check("transfers:read", org)
     query = (
         select(TransferRequest.id, TransferRequest.learner_id, TransferRequest.award_code,
                TransferRequest.purpose, TransferRequest.state, TransferRequest.submitted_at,
@@ -159,7 +160,7 @@ def staff_queue(session: Session, actor: Actor, *, today: date, org_id: str | No
             for r in session.execute(query)]
 
 
-def learner_credit(session: Session, actor: Actor) -> ledger.CreditStatement:
+def learner_credit(session: Session, actor: Identity) -> ledger.CreditStatement:
     """``/learners/me/credit``: the caller's ledger and net credit per award."""
     return ledger.statement(session, actor)
 
@@ -241,7 +242,7 @@ def _rows(session: Session, draft: RequestDraft, today: date) -> list[RequestAch
     return rows
 
 
-def submit(session: Session, actor: Actor, draft: RequestDraft, *, today: date,
+def submit(session: Session, actor: Identity, draft: RequestDraft, *, today: date,
            idempotency_key: str | None = None, now: datetime | None = None,
            policy: ExchangePolicy = DEFAULT_POLICY,
            overlaps: preassessment.OverlapSource = preassessment.confirmed_overlaps) -> Submitted:
@@ -250,7 +251,7 @@ def submit(session: Session, actor: Actor, draft: RequestDraft, *, today: date,
     With an ``idempotency_key`` a resubmission is safe: the same key and body return the first request
     (``replayed``); the same key with a different body is a Conflict.
     """
-    learner_id = require_learner(actor)
+    learner_id = actor.require_learner()
     now = now or utcnow()
     hashed = body_hash(draft)
     if idempotency_key is not None and (found := _replay(session, learner_id, idempotency_key, hashed)):
@@ -293,16 +294,16 @@ def _snapshot(request: TransferRequest) -> dict[str, Any]:
     return {"state": request.state.value, "version": request.version}
 
 
-def _record(session: Session, request: TransferRequest, actor: Actor, action: str,
+def _record(session: Session, request: TransferRequest, actor: Identity, action: str,
             before: dict[str, Any] | None, now: datetime, note: str | None = None) -> None:
     after = _snapshot(request)
     session.add(RequestHistory(request_id=request.id, action=action, from_state=before and before["state"],
-                               to_state=after["state"], actor=name_of(actor), at=now, note=note))
-    audit.append(session, actor=name_of(actor), entity="transfer_request", entity_id=request.id, action=action,
+                               to_state=after["state"], actor=actor.actor, at=now, note=note))
+    audit.append(session, actor=actor.actor, entity="transfer_request", entity_id=request.id, action=action,
                  before=before, after={**after, **({"note": note} if note else {})}, at=now)
 
 
-def _move(session: Session, actor: Actor, request: TransferRequest, action: RequestAction, now: datetime,
+def _move(session: Session, actor: Identity, request: TransferRequest, action: RequestAction, now: datetime,
           expected_version: int, note: str | None = None, **values: Any) -> TransferRequest:
     """Apply ``action`` if the request is still at ``expected_version``; Conflict otherwise."""
     if request.version != expected_version:
@@ -336,7 +337,7 @@ def _asked(request: TransferRequest, decision: Decision) -> dict[int, Decimal]:
     return {p: Decimal(c) for p, c in decision.credits.items() if c > 0}
 
 
-def recheck_request(session: Session, actor: Actor, request_id: int, *, today: date,
+def recheck_request(session: Session, actor: Identity, request_id: int, *, today: date,
                     overlaps: preassessment.OverlapSource = preassessment.confirmed_overlaps
                     ) -> recheck.Recheck | None:
     """What a decision made ``today`` would find (``recheck.run``): the pre-assessment re-run against
@@ -344,12 +345,12 @@ def recheck_request(session: Session, actor: Actor, request_id: int, *, today: d
     submission in words. For staff who may read the request while it waits for a decision; None for a
     learner, or for a request that is not waiting for one."""
     request = get_request(session, actor, request_id)
-    if is_learner(actor) or request.state not in DECIDABLE:
+    if actor.is_learner or request.state not in DECIDABLE:
         return None
     return recheck.run(session, request, today, overlaps)
 
 
-def decide(session: Session, actor: Actor, request_id: int, decision: Decision, *, expected_version: int,
+def decide(session: Session, actor: Identity, request_id: int, decision: Decision, *, expected_version: int,
            now: datetime | None = None, today: date | None = None,
            overlaps: preassessment.OverlapSource = preassessment.confirmed_overlaps) -> TransferRequest:
     """Accept the proposal, change it, or refuse; the credit goes to the ledger.
@@ -371,9 +372,9 @@ def decide(session: Session, actor: Actor, request_id: int, decision: Decision, 
         raise Invalid("say why: a changed or refused request needs a note for the learner")
     audit.lock(session)
     request = _get(session, request_id)
-    require_staff(actor, PERMISSION, request.target_org)
+    actor.check(DECIDE, request.target_org)
     appeal = request.state is RequestState.APPEALED
-    if appeal and request.decided_by == name_of(actor):
+    if appeal and request.decided_by == actor.actor:
         raise Forbidden("an appeal must be decided by a different member of staff from the first decision")
     asked = _asked(request, decision)
     ledger.lock_award(session, request.learner_id, request.target_org, request.award_code)
@@ -386,9 +387,9 @@ def decide(session: Session, actor: Actor, request_id: int, decision: Decision, 
               "credits": {str(g.position): str(g.credits) for g in sorted(grants, key=lambda g: g.position)},
               "previous": request.decision, "recheck": check.as_dict(tuple(dropped))}
     _move(session, actor, request, decision.action, now, expected_version, note=decision.note or None,
-          decision=record, decided_by=name_of(actor), decided_at=now)
+          decision=record, decided_by=actor.actor, decided_at=now)
     for entry in previous:
-        ledger.reverse(session, entry, by=name_of(actor), now=now, note=f"appeal on request {request.id}")
+        ledger.reverse(session, entry, by=actor.actor, now=now, note=f"appeal on request {request.id}")
     _ledger_entries(session, request, grants, actor, now)
     told = decision.note or ("Your request was accepted." if dropped else "Your request was accepted as proposed.")
     if dropped:
@@ -397,11 +398,11 @@ def decide(session: Session, actor: Actor, request_id: int, decision: Decision, 
                          subject=f"Your transfer request {request.id}: {request.state.value}", body=told)
     notifications.notify(session, kind="transfer_decided", org=request.target_org, now=now,
                          subject=f"Transfer request {request.id} decided: {request.state.value}",
-                         body=f"Decided by {name_of(actor)}. {decision.note}".strip())
+                         body=f"Decided by {actor.actor}. {decision.note}".strip())
     return request
 
 
-def _ledger_entries(session: Session, request: TransferRequest, grants: list[recheck.Grant], actor: Actor,
+def _ledger_entries(session: Session, request: TransferRequest, grants: list[recheck.Grant], actor: Identity,
                     now: datetime) -> None:
     rows = {row.position: row for row in request.achievements}
     for grant in grants:
@@ -412,18 +413,18 @@ def _ledger_entries(session: Session, request: TransferRequest, grants: list[rec
             achievement_ref=preassessment.achievement(row).ref, course_pk=row.course_pk,
             course_version_id=row.course_version_id, agreement_id=grant.agreement_id,
             agreement_version_id=grant.agreement_version_id, request_id=request.id, created=now,
-            created_by=name_of(actor)))
+            created_by=actor.actor))
 
 
-def _own(session: Session, actor: Actor, request_id: int) -> TransferRequest:
-    learner_id = require_learner(actor)
+def _own(session: Session, actor: Identity, request_id: int) -> TransferRequest:
+    learner_id = actor.require_learner()
     request = _get(session, request_id)
     if request.learner_id != learner_id:
         raise NotFound(f"there is no transfer request {request_id}")
     return request
 
 
-def withdraw(session: Session, actor: Actor, request_id: int, *, expected_version: int | None = None,
+def withdraw(session: Session, actor: Identity, request_id: int, *, expected_version: int | None = None,
              now: datetime | None = None) -> TransferRequest:
     """The learner takes the request back before it is decided."""
     now = now or utcnow()
@@ -438,7 +439,7 @@ def withdraw(session: Session, actor: Actor, request_id: int, *, expected_versio
     return request
 
 
-def appeal(session: Session, actor: Actor, request_id: int, reason: str, *, expected_version: int | None = None,
+def appeal(session: Session, actor: Identity, request_id: int, reason: str, *, expected_version: int | None = None,
            now: datetime | None = None) -> TransferRequest:
     """The learner appeals a decision, once."""
     now = now or utcnow()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 
-from ..workflow import transition as _transition
+from directory.workflow import transition as _transition
 
 
 class RequestState(enum.Enum):

@@ -8,13 +8,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from directory.errors import Conflict, Forbidden, NotFound
+from directory.errors import Conflict, Forbidden, IllegalTransition, NotFound
 from exchange import audit
 from exchange.agreements import service as agreements
 from exchange.agreements.lifecycle import AgreementState
 from exchange.agreements.models import AgreementHistory
 from exchange.notifications import OutboxMessage
-from exchange.workflow import IllegalTransition
 from tests.exchange.conftest import ADMIN, HOME, NOW, OTHER, THIRD, active_agreement, content, learner, staff
 
 

@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from directory.errors import Conflict, Forbidden, Invalid, NotFound
+from directory.errors import Conflict, Forbidden, IllegalTransition, Invalid, NotFound
+from directory.identity.identity import Identity
 from directory.overlaps import declared
 from directory.overlaps.models import Overlap, OverlapStatus
 from exchange import audit
@@ -19,7 +20,6 @@ from exchange.requests.models import RequestHistory, TransferRequest
 from exchange.requests.service import AchievementClaim, Decision, RequestDraft
 from exchange.requests.workflow import RequestAction, RequestState
 from exchange.rules import Purpose
-from exchange.workflow import IllegalTransition
 from tests.exchange.conftest import (
     ADMIN,
     HOME,
@@ -213,6 +213,23 @@ def test_staff_decide_only_for_their_own_organisation(sessions, world):
                                 expected_version=request.version, now=NOW)
         requests.decide(session, ADMIN, request.id, Decision(RequestAction.REFUSE, "out of scope"),
                         expected_version=request.version, now=NOW)
+
+
+def test_a_client_with_transfers_read_reads_but_never_decides(sessions, world):
+    """The services check scopes on the one Identity: a member's system reads its organisation's requests
+    with ``transfers:read`` and decides only with ``transfers:decide``."""
+    reader = Identity(org_id=HOME, client_id="home-sis", scopes=frozenset({"transfers:read"}))
+    with sessions.begin() as session:
+        request = submit(session, world, 0)
+        assert requests.get_request(session, reader, request.id) is request
+        assert [item.request_id for item in requests.staff_queue(session, reader, today=TODAY)] == [request.id]
+        with pytest.raises(Forbidden):
+            requests.decide(session, reader, request.id, Decision(RequestAction.REFUSE, "no"),
+                            expected_version=request.version, now=NOW)
+        decider = Identity(org_id=HOME, client_id="home-sis", scopes=frozenset({"transfers:decide"}))
+        requests.decide(session, decider, request.id, Decision(RequestAction.REFUSE, "out of scope"),
+                        expected_version=request.version, now=NOW)
+        assert request.decided_by == "client:home-sis"
 
 
 def test_the_learner_may_withdraw_before_a_decision_but_not_after(sessions, world):

@@ -8,7 +8,8 @@ from fractions import Fraction
 
 import pytest
 
-from directory.errors import Invalid
+from directory.errors import IllegalTransition, Invalid
+from directory.workflow import allowed_actions
 from exchange.agreements.lifecycle import TRANSITIONS, AgreementAction, AgreementState, transition
 from exchange.agreements.terms import (
     AgreementKind,
@@ -21,7 +22,6 @@ from exchange.agreements.terms import (
     to_dict,
     validate,
 )
-from exchange.workflow import IllegalTransition, allowed_actions
 from tests.exchange.conftest import HOME, OTHER, THIRD, content
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from directory.identity.identity import Identity, Role
-from directory.overlaps import service as overlaps
+from directory.overlaps import decisions
 from harvester.environment import harvest_environment
 from tests.directory.overlaps.test_service import GROUP_ACCOUNTS, MARKET_RESEARCH, REWRITTEN, publish
 from tests.factories import course
@@ -34,7 +34,7 @@ def test_dismissed_overlaps_are_left_out_unless_asked_for(client, instance):
     harvest(instance)
     overlap_id = client.get(f"/api/v1/courses/{A}/GA/overlaps").json["results"][0]["id"]
     with instance.sessions.begin() as session:
-        overlaps.dismiss(session, Identity(user_id=1, role=Role.ADMIN), overlap_id)
+        decisions.dismiss(session, Identity(user_id=1, role=Role.ADMIN), overlap_id)
     assert client.get(f"/api/v1/courses/{A}/GA/overlaps").json["total"] == 0
     body = client.get(f"/api/v1/courses/{A}/GA/overlaps?include_dismissed=true").json
     assert [(r["status"], r["level"]) for r in body["results"]] == [("dismissed", "dismissed")]

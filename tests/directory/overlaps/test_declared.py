@@ -9,7 +9,7 @@ from sqlalchemy import select
 from directory.catalogue.models import Course, CourseVersion
 from directory.errors import Conflict
 from directory.identity.identity import Identity, Role
-from directory.overlaps import declared
+from directory.overlaps import decisions, declared
 from directory.overlaps import service as overlaps
 from directory.overlaps.models import DeclaredExclusion, Overlap, OverlapOrigin, OverlapStatus
 from harvester import pipeline, registry
@@ -111,7 +111,7 @@ def test_a_detected_pair_that_is_declared_becomes_declared_and_goes_when_the_dec
     detected = pair(instance, (A, "GA"), (B, "GRP"))
     assert (detected.status, detected.origin) == (OverlapStatus.DETECTED, OverlapOrigin.DETECTED)
     with instance.sessions.begin() as session:
-        overlaps.dismiss(session, ADMIN, detected.id)
+        decisions.dismiss(session, ADMIN, detected.id)
     publish(instance, B, [course("GRP", **REWRITTEN, excludes=[{"course_id": "GA", "provider_id": A}])])
     now = pair(instance, (A, "GA"), (B, "GRP"))
     assert (now.id, now.status, now.origin, now.score) == (detected.id, OverlapStatus.CONFIRMED,
@@ -196,7 +196,7 @@ def test_nobody_may_dismiss_or_confirm_a_declared_pair(app, instance):
         assert response.status_code == 409 and response.mimetype == "application/problem+json"
         assert "declared by the provider in its feed: the feed must change" in response.json["detail"]
     with instance.sessions.begin() as session, pytest.raises(Conflict):
-        overlaps.dismiss(session, ADMIN, overlap_id)
+        decisions.dismiss(session, ADMIN, overlap_id)
     assert pair(instance, (A, "NEW"), (A, "OLD")).status is OverlapStatus.CONFIRMED
 
 

@@ -13,8 +13,7 @@ from sqlalchemy import select
 from directory.catalogue.models import Course
 from directory.errors import Forbidden
 from directory.identity.identity import ANONYMOUS, Identity, Role
-from directory.overlaps import review
-from directory.overlaps import service as overlaps
+from directory.overlaps import decisions, review
 from directory.overlaps.models import Overlap, OverlapOrigin, OverlapStatus
 from harvester import pipeline, registry
 from harvester.environment import harvest_environment
@@ -103,7 +102,7 @@ def test_a_learner_or_nobody_may_not_read_the_queue(instance, world):
 
 def test_the_queue_follows_the_status_asked_for(instance, world):
     _, carrow = staff(instance, C)
-    decide(instance, overlaps.dismiss, carrow, world[frozenset({"WB", "WC"})])
+    decide(instance, decisions.dismiss, carrow, world[frozenset({"WB", "WC"})])
     assert listed(instance, carrow)[0] == {frozenset({"WA", "WC"})}
     seen, page = listed(instance, carrow, OverlapStatus.DISMISSED)
     assert seen == {frozenset({"WB", "WC"})}
@@ -114,7 +113,7 @@ def test_the_queue_follows_the_status_asked_for(instance, world):
 def test_staff_may_not_decide_a_pair_of_two_other_members(instance, world):
     _, carrow = staff(instance, C)
     with instance.sessions.begin() as session, pytest.raises(Forbidden):
-        overlaps.confirm(session, carrow, world[frozenset({"GA", "GRP"})])
+        decisions.confirm(session, carrow, world[frozenset({"GA", "GRP"})])
 
 
 # --- the review page -----------------------------------------------------------------------------
@@ -179,8 +178,8 @@ def test_staff_find_the_review_from_their_menu_and_catalogue_page(app, instance,
 
 def test_the_course_page_lists_confirmed_and_suspected_apart_and_leaves_out_dismissed(app, instance, world, client):
     _, bexley = staff(instance, B)
-    decide(instance, overlaps.confirm, bexley, world[frozenset({"WA", "WB"})])
-    decide(instance, overlaps.dismiss, bexley, world[frozenset({"WB", "WC"})])
+    decide(instance, decisions.confirm, bexley, world[frozenset({"WA", "WB"})])
+    decide(instance, decisions.dismiss, bexley, world[frozenset({"WB", "WC"})])
     page = client.get(f"/courses/{A}/WA").get_data(as_text=True)
     confirmed, suspected = page.split("May overlap — the universities will check")
     assert "Cannot be counted together" in confirmed and "Wound care in the community" in confirmed
@@ -221,7 +220,7 @@ def test_a_declared_pair_on_the_review_page_offers_no_decision(app, instance, wo
 
 def test_a_decision_by_an_administrator_is_the_consortiums(instance, world, client):
     admin = add_user(instance, "admin@example.org", Role.ADMIN)
-    decide(instance, overlaps.confirm, Identity(user_id=admin.id, role=Role.ADMIN), world[frozenset({"GA", "GRP"})])
+    decide(instance, decisions.confirm, Identity(user_id=admin.id, role=Role.ADMIN), world[frozenset({"GA", "GRP"})])
     page = client.get(f"/courses/{B}/GRP").get_data(as_text=True)
     assert "confirmed by the consortium on 3 March 2027" in page
 
@@ -250,7 +249,7 @@ def test_the_planner_says_two_of_your_courses_may_overlap(instance, world, clien
 
 
 def test_the_planner_names_no_suspected_overlap_once_it_is_decided(instance, world, client):
-    decide(instance, overlaps.dismiss, ADMIN, world[frozenset({"WA", "WC"})])
+    decide(instance, decisions.dismiss, ADMIN, world[frozenset({"WA", "WC"})])
     assert "may overlap" not in plan_with(client, f"{A}/WA", f"{C}/WC")
 
 

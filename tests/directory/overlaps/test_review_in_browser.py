@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 from climbing_frame.app import create_app, make_instance
 from climbing_frame.migrate import upgrade
 from directory.identity.identity import OPERATOR, Role
-from directory.overlaps import service as overlaps
+from directory.overlaps import decisions
 from tests.auth import ALL_PERMISSIONS, add_user
 from tests.conftest import make_settings
 from tests.directory.overlaps.test_review import A, B, C, build
@@ -36,7 +36,7 @@ def server(tmp_path_factory):
     upgrade(instance.engine)
     found = build(instance)
     with instance.sessions.begin() as session:
-        overlaps.confirm(session, OPERATOR, found[frozenset({"WA", "WB"})], now=datetime(2027, 3, 3, tzinfo=UTC))
+        decisions.confirm(session, OPERATOR, found[frozenset({"WA", "WB"})], now=datetime(2027, 3, 3, tzinfo=UTC))
     add_user(instance, STAFF_EMAIL, Role.STAFF, B, ALL_PERMISSIONS, password=STAFF_PASSWORD)
     app = create_app(settings)
     instance.attach(app)

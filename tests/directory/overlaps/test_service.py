@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from directory.catalogue import service as catalogue
 from directory.errors import Conflict, Forbidden
 from directory.identity.identity import Identity, Role
+from directory.overlaps import decisions
 from directory.overlaps import service as overlaps
 from directory.overlaps.models import Overlap, OverlapBand, OverlapStatus, OverlapTerm
 from harvester import pipeline, registry
@@ -114,7 +115,7 @@ def test_overlaps_within_one_member_are_flagged_too(instance):
 def test_a_dismissed_pair_is_not_flagged_again_while_both_courses_are_unchanged(catalogue_with_a_pair):
     instance = catalogue_with_a_pair
     with instance.sessions.begin() as session:
-        overlaps.dismiss(session, ADMIN, the_overlap(instance).id)
+        decisions.dismiss(session, ADMIN, the_overlap(instance).id)
     assert listed(instance, A, "GA").total == 0
     assert listed(instance, A, "GA", include_dismissed=True).results[0].status is OverlapStatus.DISMISSED
     # Another course of B changes: the pair is recomputed neither way; a full recomputation keeps it too.
@@ -128,7 +129,7 @@ def test_a_dismissed_pair_is_not_flagged_again_while_both_courses_are_unchanged(
 def test_a_dismissed_pair_is_flagged_again_when_one_course_changes(catalogue_with_a_pair):
     instance = catalogue_with_a_pair
     with instance.sessions.begin() as session:
-        overlaps.dismiss(session, ADMIN, the_overlap(instance).id)
+        decisions.dismiss(session, ADMIN, the_overlap(instance).id)
     changed = {**REWRITTEN, "summary": "Consolidation of group accounts under IFRS, now with IFRS 18."}
     publish(instance, B, [course("GRP", **changed), course("MR", **MARKET_RESEARCH)])
     overlap = the_overlap(instance)
@@ -160,7 +161,7 @@ def test_a_withdrawn_course_leaves_the_list_and_its_undecided_pairs_go(catalogue
 def test_confirmed_pairs_survive_withdrawal_for_the_exchange(catalogue_with_a_pair):
     instance = catalogue_with_a_pair
     with instance.sessions.begin() as session:
-        overlap = overlaps.confirm(session, ADMIN, the_overlap(instance).id)
+        overlap = decisions.confirm(session, ADMIN, the_overlap(instance).id)
         pair = (overlap.course_a_pk, overlap.course_b_pk)
     publish(instance, B, [course("MR", **MARKET_RESEARCH)])
     assert listed(instance, A, "GA").total == 0
@@ -175,11 +176,11 @@ def test_staff_of_either_provider_may_decide_others_may_not(catalogue_with_a_pai
     overlap_id = the_overlap(instance).id
     outsider = Identity(user_id=7, org_id="10000009", role=Role.STAFF)
     with instance.sessions.begin() as session, pytest.raises(Forbidden):
-        overlaps.confirm(session, outsider, overlap_id)
+        decisions.confirm(session, outsider, overlap_id)
     with instance.sessions.begin() as session:
-        overlaps.confirm(session, Identity(user_id=8, org_id=B, role=Role.STAFF), overlap_id)
+        decisions.confirm(session, Identity(user_id=8, org_id=B, role=Role.STAFF), overlap_id)
     with instance.sessions.begin() as session, pytest.raises(Conflict):
-        overlaps.confirm(session, ADMIN, overlap_id)
+        decisions.confirm(session, ADMIN, overlap_id)
 
 
 def test_full_recomputation_finds_what_the_harvests_found(catalogue_with_a_pair):

@@ -1,7 +1,10 @@
 """Workflows as data: a transition table ``{action: (allowed_from, to)}`` and the one function that reads it.
 
-Legality (whether an action may happen in a state) lives here; permission (who may do it) is checked by
-the services, apart from it.
+The one transition engine of the house: the exchange's agreements, transfer requests and qualification
+offers and the directory's overlap review each declare a table and move through ``transition``. It sits
+in the directory so both the directory and the exchange (above it) can use it. Legality (whether an
+action may happen in a state) lives here; permission (who may do it) is checked by the services, apart
+from it.
 """
 
 from __future__ import annotations
@@ -10,16 +13,12 @@ import enum
 from collections.abc import Mapping
 from typing import TypeVar
 
-from directory.errors import Conflict
+from .errors import IllegalTransition
 
 S = TypeVar("S", bound=enum.Enum)
 A = TypeVar("A", bound=enum.Enum)
 
 Table = Mapping[A, tuple[frozenset[S], S]]
-
-
-class IllegalTransition(Conflict):
-    """The action is not allowed from the current state."""
 
 
 def transition(table: Table, state: S, action: A) -> S:
