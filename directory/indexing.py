@@ -27,13 +27,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from .catalogue.models import Course, CourseStatus, CourseVersion, Provider
 from .catalogue.service import ChangeSet
 from .db import utcnow
+from .errors import RebuildRunning
 from .overlaps import service as overlaps
 from .pathways.service import memberships
 from .search import indexer
 from .search.backend import Document, SearchBackend
 from .search.documents import course_document
 from .search.indexer import Key, Progress
-from .search.journal import RebuildRunning
 
 INLINE_OVERLAPS = 500  # stale courses at most whose overlaps a commit computes itself
 REFRESH_BATCH = 5000  # stale courses per transaction of the deferred pass

@@ -25,8 +25,8 @@ from .catalogue.service import ChangeSet
 from .catalogue.vocab import Vocabularies, vocabularies
 from .clock import Clock, clock_for
 from .db import make_engine, make_sessionmaker
-from .errors import Invalid
-from .outbound import AddressRefused, check_url
+from .errors import AddressRefused, Invalid
+from .outbound import check_url
 from .pathways.agreements import AgreementLookup, NoAgreementInformation
 from .search.backend import SearchBackend
 from .search.engines import make_backend

@@ -30,20 +30,12 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
+from .errors import AddressRefused
+
 _SCHEMES = frozenset({"http", "https"})
 
 Resolver = Callable[[str, int], Sequence[str]]
 """``(host, port) -> addresses``: what a host name resolves to, as address strings."""
-
-
-class AddressRefused(Exception):
-    """The URL may not be called. ``reason`` is human readable (``'refused: scheme 'file' is not http or
-    https'``, ``'cannot resolve feed.example: ...'``, ``'refused: feed.example resolves to private address
-    10.0.0.1'``) and is also the exception's text."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def system_resolver(host: str, port: int) -> list[str]:

@@ -18,13 +18,10 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from .catalogue.listing import DEFAULT_EXPECTED, DEFAULT_REQUIRED, PolicyError, check_policy
+from .catalogue.listing import DEFAULT_EXPECTED, DEFAULT_REQUIRED, check_policy
+from .errors import PolicyError, SettingsError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-class SettingsError(ValueError):
-    """A setting has a value that cannot be used."""
 
 
 def _bool(value: Any) -> bool:

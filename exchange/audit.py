@@ -46,7 +46,7 @@ from sqlalchemy import CheckConstraint, Integer, String, event, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from directory.db import Base, JSONType, UTCDateTime
-from directory.errors import Conflict, DomainError
+from directory.errors import AuditUnavailable, Conflict
 from directory.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -61,14 +61,6 @@ KEY_INFO = "exchange.audit_key"
 _KEY_PURPOSE = b"climbing-frame exchange audit chain v1"
 _HEAD_PREFIX = b"climbing-frame audit head v1\n"
 _HEAD_ID = 1
-
-
-class AuditUnavailable(DomainError):
-    """The audit log cannot be written: no key, or the chain does not check out. Changes that must be
-    audited are refused until an operator looks (``climbing-frame audit verify``)."""
-
-    status = 503
-    title = "Audit log unavailable"
 
 
 class AuditEvent(Base):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from directory.errors import Conflict
+from directory.errors import AuditUnavailable, Conflict
 from directory.instance import current_instance
 
 from . import audit, jobs
@@ -28,7 +28,7 @@ def verify(expected_head: str | None) -> None:
     with instance.readers() as session:
         try:
             result = audit.verify(session, expected_head=expected_head)
-        except audit.AuditUnavailable as exc:
+        except AuditUnavailable as exc:
             click.echo(f"cannot verify the audit chain: {exc.detail}", err=True)
             raise SystemExit(2) from None
     if not result.ok:
@@ -46,7 +46,7 @@ def seal() -> None:
     try:
         with instance.sessions.begin() as session:
             result = audit.seal(session)
-    except audit.AuditUnavailable as exc:
+    except AuditUnavailable as exc:
         click.echo(f"cannot seal the audit chain: {exc.detail}", err=True)
         raise SystemExit(2) from None
     except Conflict as exc:

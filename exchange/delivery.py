@@ -32,12 +32,13 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from directory.db import utcnow
+from directory.errors import AddressRefused
 from directory.identity import outbox as identity_outbox
 from directory.identity.identity import Role
 from directory.identity.models import OutboxMessage as IdentityMessage
 from directory.identity.models import User
 from directory.identity.sealing import unseal
-from directory.outbound import AddressPolicy, AddressRefused, PinnedTransport, http_target
+from directory.outbound import AddressPolicy, PinnedTransport, http_target
 from directory.settings import Settings
 
 from . import notifications

@@ -33,8 +33,8 @@ from sqlalchemy.orm import Session
 
 from directory.catalogue import qualifications as offers
 from directory.catalogue.qualifications import OfferState, QualificationOffer
-from directory.catalogue.vocab import CREDIT_SCHEMES, VocabularyError, credit_in_cats, eqf_level
-from directory.errors import Conflict, Invalid, NotFound
+from directory.catalogue.vocab import CREDIT_SCHEMES, credit_in_cats, eqf_level
+from directory.errors import Conflict, Invalid, NotFound, VocabularyError
 from directory.identity.identity import Identity
 from directory.workflow import transition
 

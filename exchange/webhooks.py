@@ -17,10 +17,10 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from directory.db import Base, UTCDateTime, utcnow
-from directory.errors import Invalid, NotFound
+from directory.errors import AddressRefused, Invalid, NotFound
 from directory.identity.identity import Identity
 from directory.identity.sealing import seal
-from directory.outbound import AddressRefused, check_url
+from directory.outbound import check_url
 
 from .notifications import OutboxMessage
 

@@ -17,13 +17,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from directory.catalogue.vocab import Vocabularies
-from directory.errors import Invalid
+from directory.errors import FeedError, FetchError, Invalid
 from directory.identity.models import Organisation
 from directory.settings import Settings
 
 from . import formats
-from .fetch import FetchError, FetchOptions, fetch_feed
-from .formats import FeedError
+from .fetch import FetchOptions, fetch_feed
 from .mapping import EMPTY, MappingProfile
 from .models import Feed
 from .sections import member_of, outsider, provider_refusal

@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 import httpx
 
 from directory import outbound
+from directory.errors import AddressRefused, FetchError
 
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
@@ -74,21 +75,6 @@ class FetchResult:
     url: str  # final URL after redirects
     content_type: str | None
     attempts: int  # tries it took (1 + retries used); redirect hops within a try are not counted
-
-
-class FetchError(Exception):
-    """Feed could not be fetched.
-
-    ``reason`` is human readable and says why (``'HTTP 404 Not Found'``, ``'connection refused'``,
-    ``'read timeout after 60s'``, ``'body larger than 536870912 bytes'``, ``'too many redirects (6)'``,
-    ``'refused: feed.example resolves to private address 10.0.0.1'``, ``'truncated body: 500 of 1000
-    bytes'``); ``status`` is the HTTP status if one was received, else None.
-    """
-
-    def __init__(self, reason: str, status: int | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.status = status
 
 
 class _TransientFetchError(FetchError):
@@ -157,7 +143,7 @@ def _check_form(url: str) -> None:
     path. (Addresses are the transport's to check.)"""
     try:
         outbound.http_target(url)
-    except outbound.AddressRefused as exc:
+    except AddressRefused as exc:
         raise FetchError(exc.reason) from exc
 
 
@@ -258,7 +244,7 @@ def _transport_errors(options: FetchOptions, status: int | None) -> Iterator[Non
     retry may help."""
     try:
         yield
-    except outbound.AddressRefused as exc:
+    except AddressRefused as exc:
         raise FetchError(exc.reason, status) from exc
     except httpx.ConnectTimeout as exc:
         raise _TransientFetchError(f"connect timeout after {options.connect_timeout:g}s", status) from exc

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from directory.errors import Invalid
+from directory.errors import Invalid, SettingsError
 from directory.identity.identity import Identity
-from directory.settings import SettingsError, parse_interval
+from directory.settings import parse_interval
 
 from . import pipeline, registry
 from .environment import HarvestEnvironment

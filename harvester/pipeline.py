@@ -58,16 +58,16 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from directory.errors import Invalid, NotFound
+from directory.errors import FeedError, FetchError, Invalid, NotFound, ProfileError
 from directory.settings import Settings
 
 from . import formats, mapping, registry
 from . import lease as leases
 from .environment import HarvestEnvironment, Progress
-from .fetch import FetchError, FetchOptions, FetchResult, fetch_feed
-from .formats import FeedDocument, FeedError, FeedFormat
+from .fetch import FetchOptions, FetchResult, fetch_feed
+from .formats import FeedDocument, FeedFormat
 from .gc_budget import fewer_collections
-from .mapping import MappingProfile, ProfileError
+from .mapping import MappingProfile
 from .models import Feed, HarvestRun, QuarantineEntry, RunOutcome, StoredDocument
 from .runs import current_quarantine, latest_runs, run_quarantine
 from .sections import Section, sections_of

@@ -167,7 +167,7 @@ class ProfileChange:
 
 def change_profile(env: HarvestEnvironment, identity: Identity, feed_id: str, text: str) -> ProfileChange:
     """Parse ``text`` (a profile, tables at the top level; empty clears it) and store it, sorting the feed's
-    last document again (pipeline.change_profile). A refused profile raises ``mapping.ProfileError`` naming
+    last document again (pipeline.change_profile). A refused profile raises ``ProfileError`` naming
     the key and line, and the stored profile stays."""
     with env.readers() as session:
         feed = editable_feed(session, identity, feed_id)

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from directory.catalogue.vocab import Vocabularies
-from directory.errors import Conflict, Invalid, NotFound
+from directory.errors import AddressRefused, Conflict, Invalid, NotFound, SettingsError
 from directory.identity import organisations
-from directory.outbound import AddressRefused, check_url
-from directory.settings import SettingsError, parse_interval
+from directory.outbound import check_url
+from directory.settings import parse_interval
 
 from . import formats
 from .mapping import EMPTY, MappingProfile, profile_from_table
@@ -207,7 +207,7 @@ def read_feeds_file(path: Path, base_url: str | None = None, *, vocab: Vocabular
     own id when the member has several, aggregator: true for a document listing several members).
 
     ``file`` entries (the demo) are relative paths served under ``base_url``. A profile that is refused
-    raises ``mapping.ProfileError`` naming the key and its line; with ``vocab`` subject codes are checked.
+    raises ``ProfileError`` naming the key and its line; with ``vocab`` subject codes are checked.
     """
     try:
         text = path.read_text(encoding="utf-8")

@@ -14,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from directory.catalogue import service as catalogue
+from directory.errors import FeedError
 from directory.identity import organisations
 
-from .formats import FeedDocument, FeedError, ProviderInfo, Record, Rejection
+from .formats import FeedDocument, ProviderInfo, Record, Rejection
 from .models import Feed
 
 

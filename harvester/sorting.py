@@ -21,12 +21,13 @@ from directory.catalogue.completeness import completeness
 from directory.catalogue.models import CourseStatus
 from directory.catalogue.schema import CourseValidator
 from directory.catalogue.vocab import Vocabularies
+from directory.errors import PolicyError, ProfileError
 from directory.settings import Settings
 
 from . import mapping, qualifications, report
 from .environment import Progress
 from .formats import FeedDocument, Record, Rejection
-from .mapping import MappingProfile, ProfileError
+from .mapping import MappingProfile
 from .models import QuarantineEntry
 from .unmapped import UnmappedValues
 
@@ -60,7 +61,7 @@ def make_validator(vocab: Vocabularies, settings: Settings, profile: MappingProf
     record does not have."""
     try:
         extra = listing.check_names(profile.listing_required, "[listing] required")
-    except listing.PolicyError as exc:
+    except PolicyError as exc:
         raise ProfileError("mapping profile", "listing.required", None, str(exc)) from None
     return CourseValidator(vocab, (*settings.listing_required, *extra), settings.listing_expected)
 

@@ -18,6 +18,7 @@ import pytest
 
 from directory import settings as settings_module
 from directory.clock import StartedClock, SystemClock, clock_for, parse_start
+from directory.errors import SettingsError
 from tests.clock import CLOCK_START, TODAY
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
@@ -46,7 +47,7 @@ def test_clock_start_reads_dates_and_date_times():
 
 
 def test_a_clock_start_that_is_not_a_date_fails_at_start_up(tmp_path):
-    with pytest.raises(settings_module.SettingsError, match="clock_start"):
+    with pytest.raises(SettingsError, match="clock_start"):
         settings_module.load({"clock_start": "next tuesday"}, environ={"CF_SETTINGS_FILE": str(tmp_path / "x")})
 
 

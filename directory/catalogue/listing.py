@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..errors import PolicyError
+
 # Always required: a course without them cannot be found, faceted, shown or credited (search, the facets
 # and the exchange's credit rules are built on them), so no policy can make them merely expected.
 FLOOR: tuple[str, ...] = ("id", "title", "url", "credit", "level", "subjects", "mode")
@@ -62,10 +64,6 @@ DEFAULT_REQUIRED: tuple[str, ...] = FLOOR
 DEFAULT_EXPECTED: tuple[str, ...] = tuple(
     name for name in FIELD_WORDS if name not in FLOOR and name not in ("assessment_supervision", "identity_verified")
 )
-
-
-class PolicyError(ValueError):
-    """A policy naming a field the record does not have, or dropping one no course can be listed without."""
 
 
 def check_names(names: Iterable[str], what: str) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
 
+from ..errors import VocabularyError
 from ..urls import web_url
 from .fields import (
     each_item,
@@ -42,7 +43,6 @@ from .vocab import (
     LEVEL_FRAMEWORKS,
     SUBJECT_SCHEMES,
     Vocabularies,
-    VocabularyError,
     credit_in_cats,
     eqf_level,
 )

@@ -25,6 +25,8 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from ..errors import VocabularyError
+
 CREDIT_SCHEMES = ("CATS", "ECTS", "SCQF", "CQFW")
 LEVEL_FRAMEWORKS = ("FHEQ", "SCQF", "CQFW", "RQF", "EQF")
 SUBJECT_SCHEMES = ("HECoS", "JACS3", "LDCS", "ISCED-F")
@@ -62,10 +64,6 @@ EQF_LEVEL_WORDS = {
 }
 EQF_LEVEL_SHORT = {1: "entry level", 2: "introductory level", 3: "intermediate level", 4: "advanced school level",
                    5: "foundation level", 6: "bachelor's level", 7: "master's level", 8: "doctoral level"}
-
-
-class VocabularyError(ValueError):
-    """A value is not in the vocabulary it claims to come from."""
 
 
 def eqf_level(framework: str, value: int) -> int:

@@ -7,10 +7,10 @@ import click
 from flask.cli import with_appcontext
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..errors import RebuildRunning
 from ..indexing import reindex as rebuild_index
 from ..indexing import reindex_if_needed
 from ..instance import Instance, current_instance
-from ..search.journal import RebuildRunning
 from .shared import console, fail
 
 

@@ -22,9 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..catalogue.models import Course
-from ..catalogue.vocab import VocabularyError, credit_in_cats, eqf_level
+from ..catalogue.vocab import credit_in_cats, eqf_level
 from ..credit import Achievement, Level
-from ..errors import Invalid
+from ..errors import Invalid, VocabularyError
 from ..search.documents import cost_gbp, next_start
 from . import rules as engine
 from .agreements import AgreementAnswer, AgreementLookup, NoAgreementInformation

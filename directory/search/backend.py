@@ -19,10 +19,6 @@ from .text import highlights
 Document = dict[str, Any]
 
 
-class SearchUnavailable(RuntimeError):
-    """The engine cannot be reached or refused the request."""
-
-
 class Writable(abc.ABC):
     """Where documents are written: the live index (``SearchBackend``) or one being built (``Rebuild``)."""
 

@@ -36,7 +36,8 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch import __versionstr__ as client_version
 
 from ..catalogue.vocab import Vocabularies
-from .backend import Document, Rebuild, SearchBackend, SearchUnavailable, batched, hit_from_document
+from ..errors import SearchUnavailable
+from .backend import Document, Rebuild, SearchBackend, batched, hit_from_document
 from .documents import LEARNER_LED, day_number
 from .facet_table import FACET, FACETS, FILTERING, Facet, provider_facet_key
 from .facets import facet_values

@@ -102,7 +102,7 @@ def reindex(
 
     ``session`` names the database: the claim, the journal and the reads use short transactions of their
     own on it (they must commit, and begin after the claim, whatever the caller has open). Raises
-    ``journal.RebuildRunning`` when another rebuild runs. ``progress`` is called after every batch read.
+    ``RebuildRunning`` when another rebuild runs. ``progress`` is called after every batch read.
     """
     # Reads never take SQLite's write lock (the caller may hand a writer's session): the rebuild's own
     # journal writes, and the harvester's, must get it while the bulk read runs.

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import Conflict
+from ..errors import RebuildLost, RebuildRunning
 from .models import SearchJournalEntry, SearchRebuild
 
 Key = tuple[str, str]
@@ -26,14 +26,6 @@ Key = tuple[str, str]
 # A rebuild touches its claim with every batch it builds (seconds apart): a claim untouched this long
 # belongs to a rebuild that died, and the next rebuild takes it over.
 STALE_AFTER = timedelta(minutes=15)
-
-
-class RebuildRunning(Conflict):
-    """Another rebuild holds the claim."""
-
-
-class RebuildLost(RuntimeError):
-    """This rebuild's claim was taken over (it was silent for ``STALE_AFTER``): it must not swap."""
 
 
 @dataclass(frozen=True)

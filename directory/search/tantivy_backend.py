@@ -67,10 +67,10 @@ import orjson
 import tantivy
 
 from ..catalogue.vocab import Vocabularies
+from ..errors import RebuildRunning
 from .backend import Document, Rebuild, SearchBackend, hit_from_document
 from .facet_cache import FacetCache
 from .facets import facet_values
-from .journal import RebuildRunning
 from .query import SearchQuery, SearchResult, Sort
 from .tantivy_queries import Counted, FacetRequest, QueryPlanner, field_page, relevance_page, soonest_page
 from .tantivy_schema import (

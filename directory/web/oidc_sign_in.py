@@ -25,10 +25,10 @@ from authlib.integrations.requests_client import OAuth2Session
 from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
 from joserfc import errors as jose
 
-from ..errors import Invalid, NotFound
+from ..errors import AddressRefused, Invalid, NotFound
 from ..identity import oidc, signin
 from ..identity.oidc import ProviderConfig, Refusal, VerifiedClaims
-from ..outbound import AddressPolicy, AddressRefused, PinnedAdapter
+from ..outbound import AddressPolicy, PinnedAdapter
 from .access import public, safe_next, start_signed_in_session
 from .auth_pages import sign_in_page
 from .context import db, instance

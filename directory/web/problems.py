@@ -1,7 +1,9 @@
 """Every error answered as an RFC 9457 problem document (application/problem+json), never a trace.
 
 Pages for people get the same status with an HTML page; the API and anything asking for JSON get the
-problem document.
+problem document. Each exception of ``directory.errors`` is mapped here once: a ``DomainError`` by its own
+``status`` and ``title``, the others by ``PROBLEMS`` (``SearchUnavailable`` by its own handler, which adds
+``Retry-After``); anything else is a 500 whose trace goes to the log.
 """
 
 from __future__ import annotations
@@ -16,8 +18,16 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..catalogue.schema import flatten_errors
-from ..errors import DomainError
-from ..search.backend import SearchUnavailable
+from ..errors import (
+    AddressRefused,
+    DomainError,
+    FeedError,
+    FetchError,
+    PolicyError,
+    RebuildLost,
+    SearchUnavailable,
+    VocabularyError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +35,22 @@ PROBLEM_JSON = "application/problem+json"
 # How long a client should wait before asking again when the search engine is down: long enough for a
 # restarted engine to come back, short enough that a person retrying by hand is not turned away for long.
 SEARCH_RETRY_AFTER = 30  # seconds
+
+# The errors outside DomainError, by class: (status, title). The detail is the exception's own text, which
+# names what was refused (a URL, a value, a field) and never the machinery behind it. SettingsError is not
+# here: settings are read before anything is served, so the web cannot meet one.
+PROBLEMS: dict[type[Exception], tuple[int, str]] = {
+    # A rebuild of the search index lost its claim to another: nothing is swapped in, try again later.
+    RebuildLost: (503, "Search index rebuild lost"),
+    # An outbound URL we may not call: not http(s), no host, or a private address.
+    AddressRefused: (400, "Address refused"),
+    VocabularyError: (400, "Not in the vocabulary"),
+    PolicyError: (400, "Invalid listing policy"),
+    # A feed document the caller sent (or named) that cannot be used at all.
+    FeedError: (400, "Unusable feed document"),
+    # The feed's server failed us: we are the gateway that could not get the document.
+    FetchError: (502, "Feed could not be fetched"),
+}
 
 
 class InvalidParamOut(Schema):
@@ -129,6 +155,14 @@ def handle_domain_error(exc: DomainError):
     return _answer(exc.status, exc.title, exc.detail, **exc.extra)
 
 
+def handle_refusal(exc: Exception):
+    """An error of ``PROBLEMS`` (or a subclass of one, such as harvester.fetch's transient fetch error)."""
+    status, title = next(PROBLEMS[cls] for cls in type(exc).__mro__ if cls in PROBLEMS)
+    if status >= 500:
+        log.warning("%s on %s %s: %s", type(exc).__name__, request.method, request.path, exc)
+    return _answer(status, title, str(exc))
+
+
 def handle_search_unavailable(exc: SearchUnavailable):
     # The engine's own words (hosts, shards) go to the log; the caller learns when to come back.
     log.warning("search engine unavailable on %s %s: %s", request.method, request.path, exc)
@@ -148,4 +182,6 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(SearchUnavailable, handle_search_unavailable)
+    for error in PROBLEMS:
+        app.register_error_handler(error, handle_refusal)
     app.register_error_handler(Exception, handle_unexpected)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from flask import request
 from flask.views import MethodView
 
-from directory.errors import DomainError, Invalid
+from directory.errors import Invalid, PreconditionRequired
 from directory.web import problems
 from directory.web.access import public, require
 from directory.web.context import db, instance
@@ -28,11 +28,6 @@ blp = problems.Blueprint("exchange", __name__, url_prefix="/api/v1",
 
 READ_AGREEMENTS, APPROVE = "agreements:read", "agreements:approve"
 READ_TRANSFERS, DECIDE = "transfers:read", "transfers:decide"
-
-
-class PreconditionRequired(DomainError):
-    status = 428
-    title = "Precondition required"
 
 
 def if_match(required: bool) -> int | None:

@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import native, xcri_cap
-from .base import FeedDocument, FeedError, FeedFormat, ProviderInfo, Record, Rejection
+from .base import FeedDocument, FeedFormat, ProviderInfo, Record, Rejection
 
 ADAPTERS_IN_ORDER: tuple[FeedFormat, ...] = (
     native,
     xcri_cap,
 )
 
-__all__ = ["ADAPTERS", "FeedDocument", "FeedError", "FeedFormat", "ProviderInfo", "Record", "Rejection", "adapter",
+__all__ = ["ADAPTERS", "FeedDocument", "FeedFormat", "ProviderInfo", "Record", "Rejection", "adapter",
            "registry", "sniff"]
 
 

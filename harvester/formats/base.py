@@ -2,7 +2,7 @@
 
 An adapter is one module with ``FORMAT`` (its registry name), ``VERSION`` (bumped whenever its mapping
 changes, so every record is validated again) and ``parse(data: bytes) -> FeedDocument``: the module itself
-satisfies ``FeedFormat``. ``parse`` raises ``FeedError`` when the document as a whole cannot be read (not
+satisfies ``FeedFormat``. ``parse`` raises ``directory.errors.FeedError`` when the document as a whole cannot be read (not
 the format, not well-formed, unsafe XML); a single unusable record is a ``Rejection`` among the items, and
 the rest of the feed goes on. Rules every format shares are not an adapter's: a course id repeated in the
 document is left to the pipeline's one duplicate-id rule (harvester.sorting), and validation to the schema.
@@ -34,10 +34,6 @@ class FeedFormat(Protocol):
     def parse(self, data: bytes) -> FeedDocument:
         """The document's provider and items; FeedError when the document cannot be used at all."""
         ...
-
-
-class FeedError(Exception):
-    """The document cannot be used at all; nothing from it may change the catalogue."""
 
 
 @dataclass(frozen=True)

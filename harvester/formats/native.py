@@ -13,9 +13,10 @@ from typing import Any
 
 import orjson
 
+from directory.errors import FeedError
 from directory.urls import url_refusal
 
-from .base import FeedDocument, FeedError, ProviderInfo, Record, Rejection
+from .base import FeedDocument, ProviderInfo, Record, Rejection
 
 FORMAT = "native"
 VERSION = "2"  # 2: provider.url checked

@@ -23,7 +23,7 @@ tables at its top level (``feeds mapping FEED FILE``, ``feeds check --mapping FI
 
 Everything is checked when the profile is read: an unknown key, system, framework, mode or subject scheme,
 a level its framework does not have, a bad language tag, a factor that is not positive, a regular
-expression that does not compile, and TOML that does not parse are refused with ``ProfileError`` naming
+expression that does not compile, and TOML that does not parse are refused with ``directory.errors.ProfileError`` naming
 the key and its line. Subject codes are checked against the vocabularies when the caller passes them
 (the registry, the CLI and the web always do); without them the validator refuses an unknown code when
 the record is harvested.
@@ -32,18 +32,18 @@ the record is harvested.
 the profile does not give. Labels (credit schemes, levels, subjects) are matched ignoring case and extra
 spaces.
 
-The parts: ``profile`` (the model, ``ProfileError``, ``label_key``), ``reading`` (text and tables to a
+The parts: ``profile`` (the model, ``label_key``), ``reading`` (text and tables to a
 profile), ``toml_text`` (key lines, writing TOML), ``applying`` (``apply``).
 """
 
 from __future__ import annotations
 
 from .applying import apply
-from .profile import CreditScheme, MappingProfile, Placement, ProfileError, label_key
+from .profile import CreditScheme, MappingProfile, Placement, label_key
 from .reading import SECTIONS, parse_profile_text, profile_from_table
 from .toml_text import toml_string
 
 EMPTY = profile_from_table({}, source="no profile")
 
-__all__ = ["EMPTY", "SECTIONS", "CreditScheme", "MappingProfile", "Placement", "ProfileError", "apply", "label_key",
+__all__ = ["EMPTY", "SECTIONS", "CreditScheme", "MappingProfile", "Placement", "apply", "label_key",
            "parse_profile_text", "profile_from_table", "toml_string"]

@@ -1,6 +1,6 @@
-"""A mapping profile, checked: its model (``MappingProfile`` and its parts), the error a refused profile
-raises, and how labels are compared. Reading one is harvester.mapping.reading; applying one,
-harvester.mapping.applying."""
+"""A mapping profile, checked: its model (``MappingProfile`` and its parts) and how labels are compared.
+Reading one is harvester.mapping.reading (a refused profile raises ``directory.errors.ProfileError``);
+applying one, harvester.mapping.applying."""
 
 from __future__ import annotations
 
@@ -13,19 +13,7 @@ from typing import Any
 
 import orjson
 
-from directory.errors import Invalid
-
 from .toml_text import profile_toml
-
-
-class ProfileError(Invalid):
-    """A profile refused: ``key`` is the dotted key at fault, ``line`` its line in the text (None when the
-    profile came without text)."""
-
-    def __init__(self, source: str, key: str, line: int | None, problem: str) -> None:
-        where = f"line {line}, " if line is not None else ""
-        super().__init__(f"{source}: {where}{key}: {problem}", key=key, line=line)
-        self.key, self.line, self.problem = key, line, problem
 
 
 def label_key(text: str) -> str:

@@ -16,11 +16,11 @@ from directory.catalogue.vocab import (
     LEVEL_FRAMEWORKS,
     SUBJECT_SCHEMES,
     Vocabularies,
-    VocabularyError,
     eqf_level,
 )
+from directory.errors import ProfileError, VocabularyError
 
-from .profile import CreditScheme, MappingProfile, Placement, ProfileError, digest_of, label_key, whole
+from .profile import CreditScheme, MappingProfile, Placement, digest_of, label_key, whole
 from .toml_text import KeyLines, key_on_line, toml_key
 
 SECTIONS = ("credit_schemes", "levels", "defaults", "subjects", "listing", "qualifications")

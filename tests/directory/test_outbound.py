@@ -18,7 +18,8 @@ from cryptography.x509.oid import NameOID
 from hypothesis import given
 from hypothesis import strategies as st
 
-from directory.outbound import AddressPolicy, AddressRefused, PinnedAdapter, PinnedTransport, check_url
+from directory.errors import AddressRefused
+from directory.outbound import AddressPolicy, PinnedAdapter, PinnedTransport, check_url
 from tests.rebinding import INTERNAL, PUBLIC, ScriptedResolver, policy, twin_servers
 
 

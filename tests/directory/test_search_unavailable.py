@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from directory.search.backend import SearchUnavailable
+from directory.errors import SearchUnavailable
 from directory.search.elastic import ElasticsearchBackend
 from directory.search.query import SearchQuery
 from tests.clock import TODAY

@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 
 from directory import settings as settings_module
-from directory.settings import SettingsError, parse_interval
+from directory.errors import SettingsError
+from directory.settings import parse_interval
 
 
 def test_environment_overrides_file_and_relative_paths_resolve_to_the_project(tmp_path):

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from directory.catalogue.vocab import VocabularyError, credit_in_cats, eqf_level, vocabularies
+from directory.catalogue.vocab import credit_in_cats, eqf_level, vocabularies
+from directory.errors import VocabularyError
 
 VOCAB = vocabularies(Path(__file__).resolve().parents[2] / "config" / "vocab")
 

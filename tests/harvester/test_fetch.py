@@ -18,9 +18,10 @@ from dataclasses import replace
 import pytest
 from pytest_httpserver import HTTPServer
 
+from directory.errors import FetchError
 from directory.settings import Settings
 from harvester import fetch
-from harvester.fetch import FetchError, FetchOptions
+from harvester.fetch import FetchOptions
 from tests.rebinding import INTERNAL, PUBLIC, ScriptedResolver, policy
 
 # Local servers are on loopback, so every test that really fetches allows private addresses.

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from climbing_frame.app import make_instance
 from climbing_frame.cli import main
 from directory.catalogue.models import Course, CourseStatus
+from directory.errors import SettingsError
 from directory.search.query import Filters, SearchQuery
-from directory.settings import SettingsError
 from harvester import pipeline, registry
 from harvester.environment import harvest_environment
 from harvester.models import QuarantineEntry

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from directory.catalogue.schema import CourseValidator
 from directory.catalogue.vocab import vocabularies
+from directory.errors import ProfileError
 from harvester import mapping
-from harvester.mapping import EMPTY, ProfileError, parse_profile_text, profile_from_table
+from harvester.mapping import EMPTY, parse_profile_text, profile_from_table
 from harvester.registry import read_feeds_file
 from harvester.unmapped import UnmappedValues
 

@@ -10,7 +10,8 @@ from marshmallow import ValidationError
 
 from directory.catalogue.schema import CourseValidator
 from directory.catalogue.vocab import vocabularies
-from harvester.formats import FeedError, Record, Rejection, native, sniff
+from directory.errors import FeedError
+from harvester.formats import Record, Rejection, native, sniff
 from tests.factories import course, feed_bytes, feed_document
 
 VALIDATOR = CourseValidator(vocabularies(Path(__file__).resolve().parents[2] / "config" / "vocab"))

@@ -19,8 +19,9 @@ from marshmallow import ValidationError
 
 from directory.catalogue.schema import CourseValidator
 from directory.catalogue.vocab import vocabularies
+from directory.errors import FeedError
 from harvester.formats import xcri_cap
-from harvester.formats.base import FeedDocument, FeedError, Record, Rejection
+from harvester.formats.base import FeedDocument, Record, Rejection
 from harvester.mapping import EMPTY
 from harvester.sorting import sort_document
 from tests.shared import SHARED, shared_path

@@ -30,7 +30,7 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as SafeElementTree
 from defusedxml.common import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
-from ..base import FeedError
+from directory.errors import FeedError
 
 XCRI = "http://xcri.org/profiles/1.2/catalog"
 XCRI_TERMS = "http://xcri.org/profiles/1.2/catalog/terms"

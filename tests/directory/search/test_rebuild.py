@@ -16,6 +16,7 @@ import pytest
 import tantivy
 
 from directory.db import utcnow
+from directory.errors import RebuildLost, RebuildRunning
 from directory.indexing import index_courses, reindex, reindex_if_needed
 from directory.search import journal
 from directory.search.query import Filters, SearchQuery
@@ -171,14 +172,14 @@ def test_one_rebuild_at_a_time_and_a_dead_ones_claim_is_taken_over(store, tmp_pa
     started = utcnow()
     held = journal.claim(store.engine, started)  # another process's rebuild, running
     with store.readers() as session:
-        with pytest.raises(journal.RebuildRunning):
+        with pytest.raises(RebuildRunning):
             reindex(session, backend, now=lambda: started + timedelta(minutes=1))
         assert backend.count() == 0
         # Silent for longer than STALE_AFTER: it died; the next rebuild takes its claim over.
         later = started + journal.STALE_AFTER + timedelta(seconds=1)
         assert reindex(session, backend, now=lambda: later) == len(COURSES)
     assert backend.count() == len(COURSES)
-    with pytest.raises(journal.RebuildLost):
+    with pytest.raises(RebuildLost):
         journal.touch(store.engine, held, utcnow())
 
 
@@ -198,7 +199,7 @@ def test_a_rebuild_whose_claim_was_taken_over_or_that_fails_changes_nothing(stor
         raise RuntimeError("the store went away")
 
     with store.readers() as session:
-        with pytest.raises(journal.RebuildLost):
+        with pytest.raises(RebuildLost):
             reindex(session, backend, progress=taken_over, batch=10)
     with store.sessions.begin() as session:
         session.query(journal.SearchRebuild).delete()
