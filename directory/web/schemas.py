@@ -309,10 +309,20 @@ class SearchPageArgs(SearchArgs):
     credit = fields.String(validate=validate.OneOf([bucket.value for bucket in CREDIT.buckets]))
 
 
+class AsGiven(fields.Number):
+    """A number answered as the search document holds it: 15 stays 15, 7.5 stays 7.5 (``fields.Float`` would
+    answer 15.0, and the search answer has always given the index's numbers as they are)."""
+
+    num_type = float
+
+    def _format_num(self, value):
+        return value if isinstance(value, int | float) and not isinstance(value, bool) else float(value)
+
+
 class SearchCreditOut(Schema):
-    cats = fields.Float(allow_none=True, metadata={"description": "UK credits (CATS points)"})
-    ects = fields.Float(allow_none=True, metadata={"description": "European credits (2 CATS = 1 ECTS)"})
-    value = fields.Float(allow_none=True, metadata={"description": "Credit as the provider states it"})
+    cats = AsGiven(allow_none=True, metadata={"description": "UK credits (CATS points)"})
+    ects = AsGiven(allow_none=True, metadata={"description": "European credits (2 CATS = 1 ECTS)"})
+    value = AsGiven(allow_none=True, metadata={"description": "Credit as the provider states it"})
     scheme = fields.String(allow_none=True)
     words = fields.String(metadata={"description": "In plain words: '15 credits (7.5 ECTS)'"})
 
@@ -344,10 +354,10 @@ class SearchHitOut(Schema):
     subjects = fields.List(fields.Nested(SubjectOut))
     mode = fields.List(fields.String())
     schedule = fields.Nested(SearchScheduleOut)
-    cost_gbp = fields.Float(allow_none=True)
+    cost_gbp = AsGiven(allow_none=True)
     overlaps = fields.Integer(metadata={
         "description": "How many other courses overlap this one: taking both may not count twice"})
-    score = fields.Float(allow_none=True, metadata={"description": "Relevance, when sorted by relevance"})
+    score = AsGiven(allow_none=True, metadata={"description": "Relevance, when sorted by relevance"})
     highlights = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), metadata={
         "description": "Matched text per field, HTML-escaped, with the matches in <mark>"})
 
