@@ -37,7 +37,7 @@ from harvester.environment import harvest_environment
 from harvester.feedserver import serve_folder  # noqa: E402
 from harvester.models import Feed  # noqa: E402
 from harvester.parallel import harvest_in_parallel  # noqa: E402
-from harvester.report import run_as_dict  # noqa: E402
+from harvester.web.schemas import present_run  # noqa: E402
 
 HECOS = ["100366", "100992", "100078", "100485", "100089", "100497", "100290", "100476", "100471", "100962"]
 WORDS = ("data analysis learning leadership health care practice digital systems security design research "
@@ -140,7 +140,7 @@ def harvest_all(instance: Instance, feed_ids: list[str], jobs: int = 1) -> tuple
         reports = [report for _, report in harvest_in_parallel(instance, feed_ids, jobs)]
     else:
         env = harvest_environment(instance)
-        reports = [run_as_dict(pipeline.harvest(env, feed_id)) for feed_id in feed_ids]
+        reports = [present_run(pipeline.harvest(env, feed_id)) for feed_id in feed_ids]
     return time.perf_counter() - start, sum(r["counts"]["seen"] for r in reports), reports
 
 

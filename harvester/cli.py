@@ -18,7 +18,7 @@ from directory.instance import current_instance
 from . import check, mapping, pipeline, registry
 from .environment import harvest_environment
 from .parallel import harvest_in_parallel
-from .report import quarantine_record, run_as_dict
+from .web.schemas import present_quarantine_record, present_run
 
 # --- feeds --------------------------------------------------------------------------------------
 
@@ -151,7 +151,7 @@ def feeds_mapping(feed_id: str, path: Path | None, clear: bool, show: bool) -> N
     else:
         click.echo(f"feed {feed_id}: mapping profile {what}; its last document sorted again (run {run.id}, "
                    f"{run.outcome.value}):")
-        click.echo(_counts_line(run_as_dict(run)["counts"]))
+        click.echo(_counts_line(present_run(run)["counts"]))
         _print_unmapped(run.unmapped_values or [])
     if show and not profile.is_empty:
         click.echo(profile.to_toml().rstrip())
@@ -306,7 +306,7 @@ def feeds_sync(path: Path | None, base_url: str | None) -> None:
             click.echo(f"feed {feed_id}: mapping profile changed; {exc.detail}")
             continue
         click.echo(f"feed {feed_id}: mapping profile changed; its last document sorted again (run {run.id}):")
-        click.echo(_counts_line(run_as_dict(run)["counts"]))
+        click.echo(_counts_line(present_run(run)["counts"]))
 
 
 # --- harvesting ---------------------------------------------------------------------------------
@@ -372,7 +372,7 @@ def harvest_feeds(feed_ids: list[str], as_json: bool, jobs: int = 1) -> list[dic
                     console.print(f"[red]feed {fid}: {exc.detail}")
                     continue
                 bar.update(task, description=f"feed {fid}: {run.outcome.value}")
-                reports.append(run_as_dict(run))
+                reports.append(present_run(run))
     _print_reports(reports, as_json)
     # A small run's overlaps were computed with its commit (directory.indexing); a large one's follow here.
     changed = sum(report["counts"][k] for report in reports for k in ("new", "changed", "withdrawn"))
@@ -396,7 +396,7 @@ def harvest_report(feed_id: str | None, as_json: bool) -> None:
     with current_instance().sessions() as session:
         feed_ids = [feed_id] if feed_id else [f.id for f in registry.list_feeds(session)]
         runs = [r for fid in feed_ids for r in pipeline.latest_runs(session, fid, 1, 1).results]
-        reports = [{**run_as_dict(run), "quarantine": [quarantine_record(e) for e in
+        reports = [{**present_run(run), "quarantine": [present_quarantine_record(e) for e in
                                                        pipeline.run_quarantine(session, run.id)]} for run in runs]
     if feed_id and not runs:
         raise click.ClickException(f"feed {feed_id} has no runs yet")

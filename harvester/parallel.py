@@ -13,7 +13,7 @@ from directory.instance import Instance
 
 from . import pipeline
 from .environment import harvest_environment
-from .report import run_as_dict
+from .web.schemas import present_run
 
 
 def harvest_in_parallel(instance: Instance, feed_ids: list[str], jobs: int) -> Iterator[tuple[str, dict | str]]:
@@ -38,6 +38,6 @@ def _worker_start(instance: Instance) -> None:
 def _worker_harvest(feed_id: str) -> dict | str:
     assert _worker is not None
     try:
-        return run_as_dict(pipeline.harvest(harvest_environment(_worker), feed_id))
+        return present_run(pipeline.harvest(harvest_environment(_worker), feed_id))
     except DomainError as exc:
         return exc.detail

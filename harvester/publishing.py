@@ -104,17 +104,18 @@ def set_feed_url(session: Session, identity: Identity, provider_id: str, url: st
     return registry.update_feed(session, spec, allow_private=allow_private)
 
 
-def runs(session: Session, identity: Identity, provider_id: str, page: int, per_page: int) -> catalogue.Page:
+def runs(session: Session, identity: Identity, provider_id: str, page: int, per_page: int,
+         cursor: str | None = None) -> catalogue.Page:
     """The runs of every feed of the member, newest first."""
     identity.check(PUBLISH, provider_id)
-    return pipeline.latest_runs(session, None, page, per_page, member=provider_id)
+    return pipeline.latest_runs(session, None, page, per_page, member=provider_id, cursor=cursor)
 
 
 def quarantine(session: Session, identity: Identity, provider_id: str, page: int,
-               per_page: int) -> catalogue.Page:
+               per_page: int, cursor: str | None = None) -> catalogue.Page:
     """The member's records each feed's latest run quarantined (an aggregator's included)."""
     identity.check(PUBLISH, provider_id)
-    return pipeline.current_quarantine(session, None, page, per_page, member=provider_id)
+    return pipeline.current_quarantine(session, None, page, per_page, member=provider_id, cursor=cursor)
 
 
 def scorecards(session: Session, identity: Identity, provider_id: str) -> dict:

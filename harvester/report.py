@@ -1,4 +1,5 @@
-"""The run report as one JSON-ready object: what the API answers and `harvest report --json` prints.
+"""What a run report says (presented by ``harvester.web.schemas.present_run``: what the API answers and
+`harvest report --json` prints), and reading a quarantined record's stored excerpt.
 
 How the counts add up (``counts``), for every run that read a document:
 
@@ -25,7 +26,7 @@ held run (``held_run``) and lists the same ``held_withdrawals``; the hold is dec
 ``unmapped`` lists the values the run could not map (harvester.unmapped), each with the feeds.toml line that
 would map it; ``unread`` what the adapter read but has no field for.
 
-``quarantine_record`` is one quarantined record as the API's quarantine endpoint gives it, with what a
+``harvester.web.schemas.present_quarantine_record`` is one quarantined record as the API's quarantine endpoint gives it, with what a
 reader needs beside: the course id, its title and each problem's bad value, when the stored excerpt shows
 them (``None`` otherwise: an XCRI-CAP record rejected before mapping, an excerpt cut short).
 """
@@ -37,79 +38,6 @@ from typing import Any
 
 import orjson
 
-from .models import HarvestRun, QuarantineEntry
-
-
-def run_as_dict(run: HarvestRun) -> dict[str, Any]:
-    return {
-        "id": run.id,
-        "feed": run.feed_id,
-        "provider_id": run.provider_id,
-        "trigger": run.trigger,
-        "started": run.started.isoformat(),
-        "finished": run.finished.isoformat(),
-        "outcome": run.outcome.value,
-        "http_status": run.http_status,
-        "counts": {
-            "seen": run.seen or 0,
-            "new": run.new or 0,
-            "changed": run.changed or 0,
-            "unchanged": run.unchanged or 0,
-            "withdrawn": run.withdrawn or 0,
-            "quarantined": run.quarantined or 0,
-            "marked_withdrawn": run.marked_withdrawn or 0,
-            "qualifications": len(run.qualifications or []),
-            "not_imported": run.not_imported or 0,
-            "pathways": {"seen": run.pathways_seen or 0, "quarantined": run.pathways_quarantined or 0},
-        },
-        "errors": list(run.errors or []),
-        "held_withdrawals": list(run.held_withdrawals or []),
-        "held_elsewhere": dict(run.held_elsewhere or {}),
-        # Providers outside the consortium (aggregator documents): {"name", "identifiers", "courses", "command"}.
-        "outsiders": list(run.outsiders or []),
-        "withdrawals_confirmed": run.withdrawals_confirmed.isoformat() if run.withdrawals_confirmed else None,
-        "withdrawals_rejected": run.withdrawals_rejected.isoformat() if run.withdrawals_rejected else None,
-        "held_run": run.held_run_id,
-        "completeness": {"mean": run.completeness_mean, "least_complete": list(run.incomplete or [])},
-        # Values no mapping profile maps yet, grouped: {"field", "value", "count", "examples", "profile_line"}.
-        "unmapped": list(run.unmapped_values or []),
-        # What the adapter read but has no field for (element and attribute names).
-        "unread": list(run.unmapped or []),
-        # Whole qualifications the feed lists (not courses): offered to the awards register.
-        "qualifications": list(run.qualifications or []),
-        # Expected fields (listing policy) the member's listed courses do not publish, with counts:
-        # {"field", "words", "count", "examples", "reason"}. Listed all the same; shown to the publisher.
-        "warnings": list(run.warnings or []),
-    }
-
-
-def quarantine_as_dict(entry: QuarantineEntry) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "run_id": entry.run_id,
-        "feed": entry.feed_id,
-        "provider_id": entry.provider_id,
-        "record_id": entry.record_id,
-        "field": entry.field,
-        "reason": entry.reason,
-        "problems": entry.problems,
-        "excerpt": entry.excerpt,
-        "created": entry.created.isoformat() if entry.created else None,
-    }
-
-
-def quarantine_record(entry: QuarantineEntry) -> dict[str, Any]:
-    # Entries stored before titles and values were kept: read what the excerpt still shows.
-    record = _record_of(entry.excerpt or "")
-    problems = [{**p, "value": p["value"] if "value" in p else _value(record, p.get("field", ""))}
-                for p in entry.problems or [{"field": entry.field, "reason": entry.reason}]]
-    return {
-        **quarantine_as_dict(entry),
-        "course_id": entry.record_id,
-        "title": entry.title or _title(record, entry.excerpt or ""),
-        "value": problems[0]["value"],
-        "problems": problems,
-    }
 
 
 SHOWN_VALUE = 300  # characters of a bad value kept with its problem
@@ -118,7 +46,7 @@ SHOWN_VALUE = 300  # characters of a bad value kept with its problem
 def bad_value(raw: dict[str, Any] | None, path: str) -> dict[str, Any]:
     """``{"value": ...}``: what the record gives at a problem's field path, a long value cut short as text;
     ``{}`` when it gives nothing there."""
-    value = _value(raw, path)
+    value = value_at(raw, path)
     if value is None:
         return {}
     shown = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
@@ -131,7 +59,7 @@ _TITLE = re.compile(r'"title":("(?:[^"\\]|\\.)*")')
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
-def _record_of(excerpt: str) -> dict[str, Any] | None:
+def record_of(excerpt: str) -> dict[str, Any] | None:
     try:
         record = orjson.loads(excerpt)
     except orjson.JSONDecodeError:
@@ -139,7 +67,7 @@ def _record_of(excerpt: str) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else None
 
 
-def _title(record: dict[str, Any] | None, excerpt: str) -> str | None:
+def title_of(record: dict[str, Any] | None, excerpt: str) -> str | None:
     if record is not None:
         title = record.get("title")
         return title if isinstance(title, str) else None
@@ -148,7 +76,7 @@ def _title(record: dict[str, Any] | None, excerpt: str) -> str | None:
     return orjson.loads(match.group(1)) if match else None
 
 
-def _value(record: dict[str, Any] | None, path: str) -> Any:
+def value_at(record: dict[str, Any] | None, path: str) -> Any:
     """The value at a field path such as ``credit.scheme`` or ``subjects[0].code``; None when the record
     does not show it (missing, or the path is not a field)."""
     value: Any = record

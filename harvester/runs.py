@@ -9,25 +9,29 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from directory.catalogue import service as catalogue
+from directory.paging import Key, page_of
 
 from .keyset import keyset_rows
 from .models import HarvestRun, QuarantineEntry, RunOutcome
 
 
+RUNS = Key("runs", (HarvestRun.id,), lambda run: (run.id,), descending=frozenset({0}))
+QUARANTINE = Key("quarantine", (QuarantineEntry.feed_id, QuarantineEntry.id), lambda e: (e.feed_id, e.id))
+
+
 def latest_runs(session: Session, feed_id: str | None, page: int, per_page: int, *,
-                member: str | None = None) -> catalogue.Page:
+                member: str | None = None, cursor: str | None = None) -> catalogue.Page:
     """Runs, newest first: of one feed, of every feed of ``member``, or of all."""
     where = [HarvestRun.feed_id == feed_id] if feed_id else []
     if member:
         where.append(HarvestRun.provider_id == member)
     total = session.scalar(select(func.count()).select_from(HarvestRun).where(*where))
-    runs = session.scalars(select(HarvestRun).where(*where).order_by(HarvestRun.id.desc())
-                           .limit(per_page).offset((page - 1) * per_page)).all()
-    return catalogue.Page(total, page, per_page, list(runs))
+    return page_of(session, select(HarvestRun).where(*where), RUNS, total=total, page=page, per_page=per_page,
+                   cursor=cursor)
 
 
 def current_quarantine(session: Session, feed_id: str | None, page: int, per_page: int, *,
-                       member: str | None = None) -> catalogue.Page:
+                       member: str | None = None, cursor: str | None = None) -> catalogue.Page:
     """Quarantined records of each feed's latest completed run: what the provider has to fix now (of one
     feed, or ``member``'s records in any feed, an aggregator's included)."""
     latest = (select(func.max(HarvestRun.id)).where(HarvestRun.outcome != RunOutcome.FAILED)
@@ -38,10 +42,8 @@ def current_quarantine(session: Session, feed_id: str | None, page: int, per_pag
     if member:
         where.append(QuarantineEntry.provider_id == member)
     total = session.scalar(select(func.count()).select_from(QuarantineEntry).where(*where))
-    entries = session.scalars(select(QuarantineEntry).where(*where)
-                              .order_by(QuarantineEntry.feed_id, QuarantineEntry.id)
-                              .limit(per_page).offset((page - 1) * per_page)).all()
-    return catalogue.Page(total, page, per_page, list(entries))
+    return page_of(session, select(QuarantineEntry).where(*where), QUARANTINE, total=total, page=page,
+                   per_page=per_page, cursor=cursor)
 
 
 def run_quarantine(session: Session, run_id: int) -> Iterator[QuarantineEntry]:

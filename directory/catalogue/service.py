@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound
+from ..paging import Key, Page, page_of
 from .completeness import STANDARDS, member_scorecard
 from .models import Course, CourseStatus, CourseVersion, Provider
 
@@ -254,19 +255,16 @@ def mark_seen(session: Session, provider_id: str, now: datetime, *, except_ids: 
 # --- reading -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Page:
-    total: int
-    page: int
-    per_page: int
-    results: list[Any]
+PROVIDERS = Key("providers", (Provider.name, Provider.id), lambda p: (p.name, p.id))
+COURSES = Key("courses", (Course.provider_id, Course.course_id), lambda c: (c.provider_id, c.course_id))
+VERSIONS = Key("versions", (CourseVersion.id,), lambda v: (v.id,), descending=frozenset({0}))
 
 
-def list_providers(session: Session, page: int, per_page: int) -> Page:
+def list_providers(session: Session, page: int, per_page: int, cursor: str | None = None) -> Page:
+    """Providers by name (then id), with their number of active courses: ``(provider, count)`` pairs."""
     total = session.scalar(select(func.count()).select_from(Provider))
-    providers = session.scalars(
-        select(Provider).order_by(Provider.name, Provider.id).limit(per_page).offset((page - 1) * per_page)
-    ).all()
+    found = page_of(session, select(Provider), PROVIDERS, total=total, page=page, per_page=per_page, cursor=cursor)
+    providers = found.results
     counts = dict(
         session.execute(
             select(Course.provider_id, func.count())
@@ -274,7 +272,7 @@ def list_providers(session: Session, page: int, per_page: int) -> Page:
             .group_by(Course.provider_id)
         ).all()
     )
-    return Page(total, page, per_page, [(p, counts.get(p.id, 0)) for p in providers])
+    return replace(found, results=[(p, counts.get(p.id, 0)) for p in providers])
 
 
 def get_provider(session: Session, provider_id: str) -> Provider:
@@ -284,20 +282,15 @@ def get_provider(session: Session, provider_id: str) -> Provider:
     return provider
 
 
-def list_courses(session: Session, provider_id: str | None, page: int, per_page: int) -> Page:
+def list_courses(session: Session, provider_id: str | None, page: int, per_page: int,
+                 cursor: str | None = None) -> Page:
     """Active courses in a stable order (provider, then course id)."""
     where = [Course.status == CourseStatus.ACTIVE]
     if provider_id:
         where.append(Course.provider_id == provider_id)
     total = session.scalar(select(func.count()).select_from(Course).where(*where))
-    courses = session.scalars(
-        select(Course)
-        .where(*where)
-        .order_by(Course.provider_id, Course.course_id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return Page(total, page, per_page, list(courses))
+    return page_of(session, select(Course).where(*where), COURSES, total=total, page=page, per_page=per_page,
+                   cursor=cursor)
 
 
 def get_course(session: Session, provider_id: str, course_id: str) -> Course:
@@ -310,17 +303,13 @@ def get_course(session: Session, provider_id: str, course_id: str) -> Course:
     return course
 
 
-def course_versions(session: Session, provider_id: str, course_id: str, page: int, per_page: int) -> Page:
+def course_versions(session: Session, provider_id: str, course_id: str, page: int, per_page: int,
+                    cursor: str | None = None) -> Page:
+    """A course's versions, newest first."""
     course = get_course(session, provider_id, course_id)
     total = session.scalar(select(func.count()).where(CourseVersion.course_pk == course.pk))
-    versions = session.scalars(
-        select(CourseVersion)
-        .where(CourseVersion.course_pk == course.pk)
-        .order_by(CourseVersion.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return Page(total, page, per_page, list(versions))
+    return page_of(session, select(CourseVersion).where(CourseVersion.course_pk == course.pk), VERSIONS,
+                   total=total, page=page, per_page=per_page, cursor=cursor)
 
 
 def member_scorecards(session: Session, provider_id: str) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """What identity and access accepts (administrators' forms, the member API's feed settings) and answers
-(who am I). Forms are parsed with these schemas too, so a page and the API cannot disagree."""
+(who am I: ``directory.web.schemas.IdentityOut``). Forms are parsed with these schemas too, so a page and the API cannot disagree."""
 
 from __future__ import annotations
 
@@ -122,26 +122,3 @@ class NewPasswordIn(FormSchema):
         if data["password"] != data["confirm"]:
             raise ValidationError("the two passwords differ", "confirm")
         return data
-
-
-class IdentityOut(Schema):
-    """Who the caller is (``/api/v1/me``)."""
-
-    authenticated = fields.Boolean()
-    user_id = fields.Integer(allow_none=True)
-    org_id = fields.String(allow_none=True)
-    role = fields.String(allow_none=True, metadata={"description": ", ".join(ROLES)})
-    permissions = fields.List(fields.String(), metadata={"description": ", ".join(PERMISSIONS)})
-    scopes = fields.List(fields.String())
-    client_id = fields.String(allow_none=True)
-    csrf_token = fields.String(allow_none=True, metadata={
-        "description": "Send as X-CSRFToken with state-changing calls authenticated by the session cookie."})
-
-
-def identity_as_dict(identity, csrf_token: str | None) -> dict:
-    return {
-        "authenticated": identity.authenticated, "user_id": identity.user_id, "org_id": identity.org_id,
-        "role": identity.role.value if identity.role else None,
-        "permissions": sorted(p.value for p in identity.permissions), "scopes": sorted(identity.scopes),
-        "client_id": identity.client_id, "csrf_token": csrf_token,
-    }

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +34,8 @@ from sqlalchemy.orm import Session, aliased
 from ..catalogue.models import Course, CourseStatus, CourseVersion
 from ..catalogue.service import Page, get_course
 from ..db import utcnow
+from ..paging import Key as ListOrder
+from ..paging import page_of
 from . import declared, detect
 from .models import (
     Overlap,
@@ -474,8 +476,11 @@ class CourseOverlap:
     origin: OverlapOrigin = OverlapOrigin.DETECTED
 
 
+OVERLAPS = ListOrder("overlaps", (Overlap.score, Overlap.id), lambda row: (row[0].score, row[0].id), frozenset({0}))
+
+
 def overlaps_of(session: Session, provider_id: str, course_id: str, *, include_dismissed: bool = False,
-                page: int = 1, per_page: int = 20) -> Page:
+                page: int = 1, per_page: int = 20, cursor: str | None = None) -> Page:
     """The overlaps of one course with other active courses, highest score first (dismissed ones only
     when asked). A withdrawn course has none listed. NotFound for an unknown course."""
     course = get_course(session, provider_id, course_id)
@@ -489,15 +494,13 @@ def overlaps_of(session: Session, provider_id: str, course_id: str, *, include_d
         where.append(Overlap.status != OverlapStatus.DISMISSED)
     base = select(Overlap, other).join(other, other.pk == other_pk).where(*where)
     total = session.scalar(select(func.count()).select_from(base.subquery()))
-    rows = session.execute(
-        base.order_by(Overlap.score.desc(), Overlap.id).limit(per_page).offset((page - 1) * per_page)
-    ).all()
+    found = page_of(session, base, OVERLAPS, total=total, page=page, per_page=per_page, cursor=cursor, scalars=False)
     results = [
         CourseOverlap(o.id, c, o.score, o.status, o.reasons if o.course_a_pk == course.pk else flipped(o.reasons),
                       o.detected, o.decided, o.decided_by, o.origin)
-        for o, c in rows
+        for o, c in found.results
     ]
-    return Page(total, page, per_page, results)
+    return replace(found, results=results)
 
 
 def flipped(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -12,9 +12,7 @@ from flask_smorest.utils import prepare_response
 from flask_wtf.csrf import generate_csrf
 from marshmallow import fields, validate
 
-from ..catalogue import present
 from ..catalogue import service as catalogue
-from ..identity.schema import IdentityOut, identity_as_dict
 from . import ids, overlaps_api, pathways_api, problems, schemas, search_api
 from .access import bearer_used, identity, public
 from .context import db
@@ -76,11 +74,8 @@ class Providers(MethodView):
     @blp.response(200, schemas.ProviderPage)
     def get(self, args):
         """Member providers with their number of active courses."""
-        page = catalogue.list_providers(db(), args["page"], args["per_page"])
-        return schemas.page_as_dict(page, lambda pair: {
-            "id": pair[0].id, "name": pair[0].name, "id_scheme": pair[0].id_scheme,
-            "country": pair[0].country, "url": pair[0].url, "active_courses": pair[1],
-        })
+        page = catalogue.list_providers(db(), args["page"], args["per_page"], args.get("cursor"))
+        return schemas.present_page(page, schemas.present_provider)
 
 
 @blp.route("/courses")
@@ -90,8 +85,8 @@ class Courses(MethodView):
     @blp.response(200, schemas.CoursePage)
     def get(self, args):
         """Active courses, optionally of one provider, in a stable order."""
-        page = catalogue.list_courses(db(), args.get("provider"), args["page"], args["per_page"])
-        return schemas.page_as_dict(page, present.course_summary)
+        page = catalogue.list_courses(db(), args.get("provider"), args["page"], args["per_page"], args.get("cursor"))
+        return schemas.present_page(page, schemas.present_course_summary)
 
 
 @blp.route("/courses/<provider_id>/<path:course_id>/versions")
@@ -102,9 +97,9 @@ class CourseVersions(MethodView):
     def get(self, args, provider_id, course_id):
         """Every content version of a course, newest first."""
         course = catalogue.get_course(db(), provider_id, course_id)
-        page = catalogue.course_versions(db(), provider_id, course_id, args["page"], args["per_page"])
-        return schemas.page_as_dict(page, lambda v: {**present.version_reference(v, course), "completeness": v.completeness,
-                                      "content": v.content})
+        page = catalogue.course_versions(db(), provider_id, course_id, args["page"], args["per_page"],
+                                         args.get("cursor"))
+        return schemas.present_page(page, lambda version: schemas.present_version(version, course))
 
 
 @blp.route("/courses/<provider_id>/<path:course_id>")
@@ -113,17 +108,17 @@ class CourseRecord(MethodView):
     @blp.response(200, schemas.CourseOut)
     def get(self, provider_id, course_id):
         """The full record of a course; a withdrawn course is returned with its withdrawal date."""
-        return present.course_record(catalogue.get_course(db(), provider_id, course_id))
+        return schemas.present_course(catalogue.get_course(db(), provider_id, course_id))
 
 
 # Documented with the member API (the harvester's "members" blueprint) since before that moved out.
 @blp.route("/me", tags=["members"])
 class Me(MethodView):
     @public
-    @blp.response(200, IdentityOut)
+    @blp.response(200, schemas.IdentityOut)
     def get(self):
         """Who the caller is; for a browser session, also the CSRF token its JSON calls must send."""
-        return identity_as_dict(identity(), None if bearer_used() else generate_csrf())
+        return schemas.present_identity(identity(), None if bearer_used() else generate_csrf())
 
 
 def register(app: Flask) -> Api:

@@ -57,14 +57,11 @@ class OverlapOut(Schema):
     reasons = fields.List(fields.Nested(ReasonOut))
 
 
-class OverlapPage(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-    results = fields.List(fields.Nested(OverlapOut))
+OverlapPage = schemas.envelope(OverlapOut, "OverlapPage")
 
 
-def overlap_as_dict(item: overlaps.CourseOverlap) -> dict[str, Any]:
+def present_overlap(item: overlaps.CourseOverlap) -> dict[str, Any]:
+    """``OverlapOut``."""
     other = item.other
     return {
         "id": item.id,
@@ -86,8 +83,8 @@ class CourseOverlaps(MethodView):
     def get(self, args, provider_id, course_id):
         """Active courses whose content overlaps this one's (a double-counting risk), highest score first."""
         page = overlaps.overlaps_of(db(), provider_id, course_id, include_dismissed=args["include_dismissed"],
-                                    page=args["page"], per_page=args["per_page"])
-        return schemas.page_as_dict(page, overlap_as_dict)
+                                    page=args["page"], per_page=args["per_page"], cursor=args.get("cursor"))
+        return schemas.present_page(page, present_overlap)
 
 
 class DecisionOut(Schema):
@@ -97,7 +94,8 @@ class DecisionOut(Schema):
     decided_by = fields.String(allow_none=True)
 
 
-def _decided(overlap) -> dict[str, Any]:
+def present_decision(overlap) -> dict[str, Any]:
+    """``DecisionOut``."""
     return {"id": overlap.id, "status": overlap.status.value, "decided": overlap.decided.isoformat(),
             "decided_by": overlap.decided_by}
 
@@ -110,7 +108,7 @@ class ConfirmOverlap(MethodView):
         """Confirm that two courses overlap: the exchange will not count both towards one award.
         Administrators, or staff of either course's provider."""
         with instance().sessions.begin() as session:
-            return _decided(decisions.confirm(session, identity(), overlap_id))
+            return present_decision(decisions.confirm(session, identity(), overlap_id))
 
 
 @blp.route("/overlaps/<id:overlap_id>/dismiss")
@@ -121,4 +119,4 @@ class DismissOverlap(MethodView):
         """Dismiss a detected overlap: it is not flagged again unless one of the courses changes. A declared
         overlap cannot be dismissed (409): the provider's feed must change."""
         with instance().sessions.begin() as session:
-            return _decided(decisions.dismiss(session, identity(), overlap_id))
+            return present_decision(decisions.dismiss(session, identity(), overlap_id))

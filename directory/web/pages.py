@@ -27,7 +27,8 @@ from ..urls import safe_url
 from . import jsonld, schemas
 from .access import public
 from .context import db, instance
-from .search_api import day_words, present_hit, search_query
+from .schemas import day_words, present_hit
+from .search_api import search_query
 
 bp = Blueprint("pages", __name__)
 

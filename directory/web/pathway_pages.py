@@ -17,7 +17,7 @@ from marshmallow import ValidationError
 
 from ..catalogue.schema import flatten_errors
 from ..errors import Invalid
-from ..pathways import picture, plans, present
+from ..pathways import picture, plans
 from ..pathways import service as pathways
 from ..pathways.planner import Claim, PlannerOptions, plan
 from . import pathway_schemas
@@ -52,7 +52,7 @@ def pathway_page(pathway_id: str):
     items = picture.route(pathway.content, details)
     return render_template("pathway.html", pathway=pathway, content=pathway.content, awarding_name=awarding_name,
                            items=items, drawing=picture.layout(pathway.content, items, awarding_name),
-                           sentences=present.rule_sentences(pathway.content))
+                           sentences=pathway_schemas.rule_sentences(pathway.content))
 
 
 # -- the planner -----------------------------------------------------------------------------------

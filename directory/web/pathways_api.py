@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import orjson
-from flask import Response, request
+from flask import request
 from flask.views import MethodView
 from marshmallow import ValidationError
 
 from ..catalogue.schema import flatten_errors
 from ..errors import Invalid
-from ..pathways import present
 from ..pathways import service as pathways
 from ..pathways.planner import Claim, plan
 from . import pathway_schemas as schemas
@@ -30,7 +28,7 @@ class Pathways(MethodView):
         found = pathways.list_pathways(db())
         names = pathways.provider_names(db(), (p.awarding_provider_id for p in found))
         return {"total": len(found), "results": [
-            present.pathway_summary(p, names.get(p.awarding_provider_id, p.awarding_provider_id)) for p in found]}
+            schemas.present_pathway(p, names.get(p.awarding_provider_id, p.awarding_provider_id)) for p in found]}
 
 
 @blp.route("/pathways/<pathway_id>")
@@ -43,9 +41,8 @@ class PathwayRecord(MethodView):
         names = pathways.provider_names(db(), [pathway.awarding_provider_id])
         roles = pathways.named_courses(pathway.content)
         details = pathways.named_course_details(db(), roles)
-        return {**present.pathway_record(pathway, names.get(pathway.awarding_provider_id, pathway.awarding_provider_id)),
-                "courses": [{"course": key, "role": role, "title": details[key].title,
-                             "in_directory": details[key].active} for key, role in roles.items()]}
+        return schemas.present_pathway_record(
+            pathway, names.get(pathway.awarding_provider_id, pathway.awarding_provider_id), roles, details)
 
 
 @blp.route("/planner/evaluate")
@@ -67,7 +64,7 @@ class PlannerEvaluate(MethodView):
         today = args.get("today") or instance().clock.today()
         result = plan(db(), claims, today, options=planner_options(), pathway_ids=args.get("pathways"),
                       lookup=instance().agreement_lookup(db(), today))
-        return Response(orjson.dumps(present.plan_as_dict(result)), mimetype="application/json")
+        return schemas.present_plan(result)
 
 
 def claim_of(item: dict) -> Claim:

@@ -3,15 +3,20 @@ drift from the code."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
+from flask import request, url_for
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..catalogue import words
+from ..catalogue.models import Course, CourseVersion
 from ..catalogue.schema import MODES
 from ..catalogue.service import Page
+from ..identity.schema import PERMISSIONS, ROLES
 from ..search.facet_table import CREDIT
-from ..search.query import MAX_PER_PAGE
+from ..search.query import MAX_PER_PAGE, Hit, SearchQuery, SearchResult
 
 
 class NotBlank(validate.Regexp):
@@ -27,15 +32,30 @@ class NotBlank(validate.Regexp):
         return value
 
 
-def page_as_dict(page: Page, convert: Callable[[Any], Any]) -> dict[str, Any]:
-    """A service's page as every list answers it: ``{"total", "page", "per_page", "results"}``."""
+CURSOR_WORDS = ("Walk a list by cursor: pass the answer's next_cursor (or follow its next link) to get the "
+                "rows after the last one shown, in the same order, each once, however deep (an index seek, not "
+                "a count of rows skipped). With a cursor, page is ignored and answered null. A cursor is "
+                "opaque; one this list did not give is a 400.")
+
+
+def present_page(page: Page, convert: Callable[[Any], Any]) -> dict[str, Any]:
+    """A service's page as every list answers it (``envelope``): ``{"total", "page", "per_page", "results",
+    "next_cursor", "next"}``, ``next`` being this request's address with ``cursor`` set to ``next_cursor``."""
+    following = None
+    if page.next_cursor is not None:
+        args = {key: values for key, values in request.args.lists() if key not in ("cursor", "page")}
+        following = url_for(request.endpoint, **(request.view_args or {}), **args, cursor=page.next_cursor,
+                            _external=True)
     return {"total": page.total, "page": page.page, "per_page": page.per_page,
-            "results": [convert(item) for item in page.results]}
+            "results": [convert(item) for item in page.results],
+            "next_cursor": page.next_cursor, "next": following}
 
 
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000), metadata={
+        "description": "Page number (an offset; for deep pages walk by cursor instead)."})
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    cursor = fields.String(validate=validate.Length(min=1, max=1000), metadata={"description": CURSOR_WORDS})
 
 
 class CourseListArgs(PageArgs):
@@ -52,6 +72,13 @@ class ProviderOut(ProviderRef):
     country = fields.String(allow_none=True)
     url = fields.String(allow_none=True)
     active_courses = fields.Integer()
+
+
+def present_provider(pair) -> dict[str, Any]:
+    """``ProviderOut`` of a ``(provider, active course count)`` pair (``catalogue.list_providers``)."""
+    provider, active_courses = pair
+    return {"id": provider.id, "name": provider.name, "id_scheme": provider.id_scheme,
+            "country": provider.country, "url": provider.url, "active_courses": active_courses}
 
 
 class CreditOut(Schema):
@@ -135,6 +162,50 @@ class CourseOut(CourseSummaryOut):
     missing = fields.List(fields.String())
 
 
+def present_course_summary(course: Course) -> dict[str, Any]:
+    """``CourseSummaryOut``."""
+    content = course.current_version.content
+    return {
+        "id": course.key,
+        "course_id": course.course_id,
+        "provider": {"id": course.provider.id, "name": course.provider.name},
+        "title": content["title"],
+        "url": content["url"],
+        "credit": content["credit"],
+        "level": content["level"],
+        "subjects": content["subjects"],
+        "mode": content["mode"],
+        "schedule": content.get("schedule"),
+        "status": course.status.value,
+    }
+
+
+def present_course(course: Course) -> dict[str, Any]:
+    """``CourseOut``: the stored record (without its extensions) and how to cite the version shown."""
+    version = course.current_version
+    record = {key: value for key, value in version.content.items() if key != "extensions"}
+    record.update(present_course_summary(course))
+    record.update(
+        withdrawn_at=course.withdrawn_at,
+        version=version_reference(version, course),
+        completeness=version.completeness,
+        missing=version.missing,
+    )
+    return record
+
+
+def version_reference(version: CourseVersion, course: Course) -> dict[str, Any]:
+    """How to cite a version. The current version was last seen when its course was; a replaced one
+    when it was replaced."""
+    last_seen = course.last_seen if version.id == course.current_version_id else version.last_seen
+    return {
+        "id": version.id,
+        "content_hash": version.content_hash,
+        "first_seen": version.first_seen.isoformat(),
+        "last_seen": last_seen.isoformat(),
+    }
+
+
 class VersionOut(Schema):
     id = fields.Integer()
     content_hash = fields.String()
@@ -144,14 +215,23 @@ class VersionOut(Schema):
     content = fields.Dict()
 
 
+def present_version(version: CourseVersion, course: Course) -> dict[str, Any]:
+    """``VersionOut``."""
+    return {**version_reference(version, course), "completeness": version.completeness, "content": version.content}
+
+
 def envelope(item_schema: type[Schema], name: str) -> type[Schema]:
-    """The one list envelope: {total, page, per_page, results}."""
+    """The one list envelope: {total, page, per_page, results, next_cursor, next} (``present_page``)."""
     return Schema.from_dict(
         {
             "total": fields.Integer(),
-            "page": fields.Integer(),
+            "page": fields.Integer(allow_none=True, metadata={"description": "null when asked by cursor"}),
             "per_page": fields.Integer(),
             "results": fields.List(fields.Nested(item_schema)),
+            "next_cursor": fields.String(allow_none=True, metadata={
+                "description": "The cursor of the next page; null on the last. " + CURSOR_WORDS}),
+            "next": fields.String(allow_none=True, metadata={
+                "format": "uri", "description": "The next page's address (by cursor); null on the last."}),
         },
         name=name,
     )
@@ -229,10 +309,20 @@ class SearchPageArgs(SearchArgs):
     credit = fields.String(validate=validate.OneOf([bucket.value for bucket in CREDIT.buckets]))
 
 
+class AsGiven(fields.Number):
+    """A number answered as the search document holds it: 15 stays 15, 7.5 stays 7.5 (``fields.Float`` would
+    answer 15.0, and the search answer has always given the index's numbers as they are)."""
+
+    num_type = float
+
+    def _format_num(self, value):
+        return value if isinstance(value, int | float) and not isinstance(value, bool) else float(value)
+
+
 class SearchCreditOut(Schema):
-    cats = fields.Float(allow_none=True, metadata={"description": "UK credits (CATS points)"})
-    ects = fields.Float(allow_none=True, metadata={"description": "European credits (2 CATS = 1 ECTS)"})
-    value = fields.Float(allow_none=True, metadata={"description": "Credit as the provider states it"})
+    cats = AsGiven(allow_none=True, metadata={"description": "UK credits (CATS points)"})
+    ects = AsGiven(allow_none=True, metadata={"description": "European credits (2 CATS = 1 ECTS)"})
+    value = AsGiven(allow_none=True, metadata={"description": "Credit as the provider states it"})
     scheme = fields.String(allow_none=True)
     words = fields.String(metadata={"description": "In plain words: '15 credits (7.5 ECTS)'"})
 
@@ -264,10 +354,10 @@ class SearchHitOut(Schema):
     subjects = fields.List(fields.Nested(SubjectOut))
     mode = fields.List(fields.String())
     schedule = fields.Nested(SearchScheduleOut)
-    cost_gbp = fields.Float(allow_none=True)
+    cost_gbp = AsGiven(allow_none=True)
     overlaps = fields.Integer(metadata={
         "description": "How many other courses overlap this one: taking both may not count twice"})
-    score = fields.Float(allow_none=True, metadata={"description": "Relevance, when sorted by relevance"})
+    score = AsGiven(allow_none=True, metadata={"description": "Relevance, when sorted by relevance"})
     highlights = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), metadata={
         "description": "Matched text per field, HTML-escaped, with the matches in <mark>"})
 
@@ -299,3 +389,93 @@ class SearchResultOut(Schema):
     per_page = fields.Integer()
     results = fields.List(fields.Nested(SearchHitOut))
     facets = fields.Nested(FacetsOut)
+
+
+def day_words(day: date) -> str:
+    """'11 January 2027'."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def start_words(hit: Hit) -> str:
+    """When a learner can start, in plain words."""
+    if hit.schedule_type == "learner-led":
+        return "start any time"
+    if hit.schedule_type is None:
+        return "start dates not published"
+    if hit.next_start is None:
+        return "no upcoming start date"
+    return f"next start {day_words(hit.next_start)}"
+
+
+def _hit_credit(card: Mapping[str, Any]) -> dict[str, Any]:
+    credit = dict(card.get("credit") or {})
+    credit["words"] = words.credit_words(credit) if credit else "credit not published"
+    return credit
+
+
+def _hit_level(card: Mapping[str, Any]) -> dict[str, Any]:
+    level = dict(card.get("level") or {})
+    level["words"] = words.level_words(level) if level.get("eqf") else None
+    return level
+
+
+def present_hit(hit: Hit) -> dict[str, Any]:
+    """``SearchHitOut``: one result card (the API's, and the search page's card)."""
+    return {
+        "id": hit.id,
+        "course_id": hit.course_id,
+        "title": hit.title,
+        "url": hit.url,
+        "provider": {"id": hit.provider_id, "name": hit.provider_name},
+        "summary": hit.summary,
+        "credit": _hit_credit(hit.card),
+        "level": _hit_level(hit.card),
+        "eqf_level": hit.eqf_level,
+        "subjects": hit.card.get("subjects") or [],
+        "mode": list(hit.modes),
+        "schedule": {"type": hit.schedule_type, "next_start": hit.next_start, "words": start_words(hit)},
+        "cost_gbp": hit.cost_gbp,
+        "overlaps": hit.overlap_count,
+        "score": hit.score,
+        "highlights": {name: list(fragments) for name, fragments in hit.highlights.items()},
+    }
+
+
+def present_search_result(result: SearchResult, query: SearchQuery) -> dict[str, Any]:
+    """``SearchResultOut``: the page of cards and the facet counts."""
+    return {
+        "total": result.total,
+        "page": query.page,
+        "per_page": query.per_page,
+        "results": [present_hit(hit) for hit in result.hits],
+        "facets": {
+            facet: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
+            for facet, values in result.facets.items()
+        },
+    }
+
+
+# -- who is asking ----------------------------------------------------------------------------------
+
+class IdentityOut(Schema):
+    """Who the caller is (``/api/v1/me``)."""
+
+    authenticated = fields.Boolean()
+    user_id = fields.Integer(allow_none=True)
+    org_id = fields.String(allow_none=True)
+    role = fields.String(allow_none=True, metadata={"description": ", ".join(ROLES)})
+    permissions = fields.List(fields.String(), metadata={"description": ", ".join(PERMISSIONS)})
+    scopes = fields.List(fields.String())
+    client_id = fields.String(allow_none=True)
+    csrf_token = fields.String(allow_none=True, metadata={
+        "description": "Send as X-CSRFToken with state-changing calls authenticated by the session cookie."})
+
+
+def present_identity(identity, csrf_token: str | None) -> dict[str, Any]:
+    """``IdentityOut``."""
+    return {
+        "authenticated": identity.authenticated, "user_id": identity.user_id, "org_id": identity.org_id,
+        "role": identity.role.value if identity.role else None,
+        "permissions": sorted(p.value for p in identity.permissions), "scopes": sorted(identity.scopes),
+        "client_id": identity.client_id, "csrf_token": csrf_token,
+    }

@@ -91,7 +91,7 @@ class Agreements(MethodView):
         """A new agreement, in draft, with its first version (staff of a party, or an administrator)."""
         with instance().sessions.begin() as session:
             agreement = agreements.create(session, caller(APPROVE), schemas.content_of(args), now=now())
-            body = schemas.agreement_as_dict(*agreements.read_agreement(session, caller(APPROVE), agreement.id))
+            body = schemas.present_agreement(*agreements.read_agreement(session, caller(APPROVE), agreement.id))
         return body, 201, _etag(body["row_version"])
 
 
@@ -101,7 +101,7 @@ class AgreementRecord(MethodView):
     @blp.response(200, schemas.AgreementOut)
     def get(self, agreement_id):
         """One agreement and its current version, with the parties' approvals."""
-        body = schemas.agreement_as_dict(*agreements.read_agreement(db(), caller(READ_AGREEMENTS), agreement_id))
+        body = schemas.present_agreement(*agreements.read_agreement(db(), caller(READ_AGREEMENTS), agreement_id))
         return body, 200, _etag(body["row_version"])
 
     @require(APPROVE)
@@ -115,7 +115,7 @@ class AgreementRecord(MethodView):
         with instance().sessions.begin() as session:
             agreements.new_version(session, caller(APPROVE), agreement_id, schemas.content_of(args),
                                    expected_row_version=expected, now=now())
-            body = schemas.agreement_as_dict(*agreements.read_agreement(session, caller(APPROVE), agreement_id))
+            body = schemas.present_agreement(*agreements.read_agreement(session, caller(APPROVE), agreement_id))
         return body, 200, _etag(body["row_version"])
 
 
@@ -126,7 +126,7 @@ class AgreementVersions(MethodView):
     def get(self, agreement_id):
         """Every version, oldest first, each with its approvals (voided ones included)."""
         agreements.read_agreement(db(), caller(READ_AGREEMENTS), agreement_id)  # may the caller see it?
-        return {"results": [schemas.version_as_dict(v) for v in agreements.versions(db(), agreement_id)]}
+        return {"results": [schemas.present_version(v) for v in agreements.versions(db(), agreement_id)]}
 
 
 @blp.route("/agreements/<id:agreement_id>/diff")
@@ -153,7 +153,7 @@ class AgreementApprovals(MethodView):
         with instance().sessions.begin() as session:
             agreements.approve(session, caller(APPROVE), agreement_id, args["terms_hash"],
                                org_id=args.get("org_id"), now=now())
-            body = schemas.agreement_as_dict(*agreements.read_agreement(session, caller(APPROVE), agreement_id))
+            body = schemas.present_agreement(*agreements.read_agreement(session, caller(APPROVE), agreement_id))
         return body, 200, _etag(body["row_version"])
 
 
@@ -162,7 +162,7 @@ def _lifecycle(agreement_id: int, move, reason: str | None = None):
     with instance().sessions.begin() as session:
         extra = () if reason is None else (reason,)
         move(session, caller(APPROVE), agreement_id, *extra, expected_row_version=expected, now=now())
-        body = schemas.agreement_as_dict(*agreements.read_agreement(session, caller(APPROVE), agreement_id))
+        body = schemas.present_agreement(*agreements.read_agreement(session, caller(APPROVE), agreement_id))
     return body, 200, _etag(body["row_version"])
 
 
@@ -250,7 +250,7 @@ class QualificationOffers(MethodView):
         to the awards register, those waiting for a decision first (staff of the member, or administrators)."""
         state = qualifications.OfferState(args["state"]) if "state" in args else None
         views = qualifications.list_offers(db(), caller(READ_AGREEMENTS), _offers_org(args.get("org")), state)
-        return {"results": [schemas.offer_as_dict(v) for v in views]}
+        return {"results": [schemas.present_offer(v) for v in views]}
 
 
 @blp.route("/qualification-offers/<id:offer_id>/confirm")
@@ -265,7 +265,7 @@ class QualificationOfferConfirm(MethodView):
         with instance().sessions.begin() as session:
             view = qualifications.confirm(session, caller(APPROVE), offer_id, code=args["code"], link=args["link"],
                                           now=now())
-            return schemas.offer_as_dict(view)
+            return schemas.present_offer(view)
 
 
 @blp.route("/qualification-offers/<id:offer_id>/dismiss")
@@ -275,7 +275,7 @@ class QualificationOfferDismiss(MethodView):
     def post(self, offer_id):
         """Not an award of the register (the decision stands when the feed offers it again)."""
         with instance().sessions.begin() as session:
-            return schemas.offer_as_dict(qualifications.dismiss(session, caller(APPROVE), offer_id, now=now()))
+            return schemas.present_offer(qualifications.dismiss(session, caller(APPROVE), offer_id, now=now()))
 
 
 # --- transfer requests -----------------------------------------------------------------------------
@@ -290,7 +290,7 @@ class TransferRequests(MethodView):
         """The caller's requests (learners), their organisation's (staff) or all (administrators)."""
         rows = requests.list_requests(db(), caller(READ_TRANSFERS), state=args.get("state"),
                                       after=args.get("after"), limit=args["limit"])
-        return {"results": [schemas.request_as_dict(r) for r in rows],
+        return {"results": [schemas.present_request(r) for r in rows],
                 "next_after": rows[-1].id if len(rows) == args["limit"] else None}
 
     @require()
@@ -308,7 +308,7 @@ class TransferRequests(MethodView):
         with instance().sessions.begin() as session:
             submitted = requests.submit(session, caller(), draft, today=today(), idempotency_key=key, now=now(),
                                         policy=policy_of(instance().settings))
-            body = schemas.request_as_dict(submitted.request)
+            body = schemas.present_request(submitted.request)
         return body, 200 if submitted.replayed else 201, _etag(body["version"])
 
 
@@ -323,7 +323,7 @@ class StaffQueue(MethodView):
         after = (args["after_due"], args["after_id"]) if "after_due" in args and "after_id" in args else None
         items = requests.staff_queue(db(), caller(READ_TRANSFERS), today=today(), org_id=args.get("org"),
                                      after=after, limit=args["limit"])
-        return {"results": [schemas.queue_item_as_dict(i) for i in items]}
+        return {"results": [schemas.present_queue_item(i) for i in items]}
 
 
 @blp.route("/transfer-requests/<id:request_id>")
@@ -335,7 +335,7 @@ class TransferRequestRecord(MethodView):
         receiving member). For staff, while it waits for a decision, ``recheck``: the pre-assessment as
         a decision today would re-run it, and what changed since submission in words."""
         actor = caller(READ_TRANSFERS)
-        body = schemas.request_as_dict(requests.get_request(db(), actor, request_id),
+        body = schemas.present_request(requests.get_request(db(), actor, request_id),
                                        requests.history(db(), actor, request_id))
         check = requests.recheck_request(db(), actor, request_id, today=today())
         body["recheck"] = check.as_dict() if check is not None else None
@@ -360,7 +360,7 @@ class TransferDecision(MethodView):
         with instance().sessions.begin() as session:
             decided = requests.decide(session, caller(DECIDE), request_id, decision, expected_version=expected,
                                       now=now(), today=today())
-            body = schemas.request_as_dict(decided)
+            body = schemas.present_request(decided)
         return body, 200, _etag(body["version"])
 
 
@@ -373,7 +373,7 @@ class TransferWithdraw(MethodView):
         """The learner takes their request back before it is decided."""
         expected = if_match(required=False)
         with instance().sessions.begin() as session:
-            body = schemas.request_as_dict(requests.withdraw(session, caller(), request_id,
+            body = schemas.present_request(requests.withdraw(session, caller(), request_id,
                                                              expected_version=expected, now=now()))
         return body, 200, _etag(body["version"])
 
@@ -388,7 +388,7 @@ class TransferAppeal(MethodView):
         """The learner appeals the decision, once, saying why; someone else decides the appeal."""
         expected = if_match(required=False)
         with instance().sessions.begin() as session:
-            body = schemas.request_as_dict(requests.appeal(session, caller(), request_id, args["reason"],
+            body = schemas.present_request(requests.appeal(session, caller(), request_id, args["reason"],
                                                            expected_version=expected, now=now()))
         return body, 200, _etag(body["version"])
 
@@ -399,7 +399,7 @@ class MyCredit(MethodView):
     @blp.response(200, schemas.LearnerCreditOut)
     def get(self):
         """The signed-in learner's credit ledger and their net credit per award."""
-        return schemas.credit_as_dict(requests.learner_credit(db(), caller()))
+        return schemas.present_credit(requests.learner_credit(db(), caller()))
 
 
 # --- members' webhooks -----------------------------------------------------------------------------

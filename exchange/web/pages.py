@@ -158,7 +158,7 @@ def my_credit():
 def my_credit_json():
     record = transcript.transcript(db(), caller())
     body = {"learner": {"id": record.learner_id, "name": record.learner_name, "email": record.learner_email},
-            "credit": schemas.credit_as_dict(record.statement),
+            "credit": schemas.present_credit(record.statement),
             "recognised": [asdict(r) for r in record.recognised]}
     response = Response(schemas.dump_json(body), mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="my-credit.json"'

@@ -173,16 +173,16 @@ class DiffOut(Schema):
     changes = fields.List(fields.Nested(ChangeOut))
 
 
-def version_as_dict(view: VersionView) -> dict[str, Any]:
+def present_version(view: VersionView) -> dict[str, Any]:
     return {"number": view.number, "terms_hash": view.terms_hash, "created": view.created,
             "created_by": view.created_by, "approved_by_all": view.approved_by_all,
             "content": terms_module.to_dict(view.content),
             "approvals": [asdict(a) for a in view.approvals]}
 
 
-def agreement_as_dict(agreement: Agreement, current: VersionView) -> dict[str, Any]:
+def present_agreement(agreement: Agreement, current: VersionView) -> dict[str, Any]:
     return {"id": agreement.id, "state": agreement.state.value, "row_version": agreement.row_version,
-            "created": agreement.created, "updated": agreement.updated, "current": version_as_dict(current)}
+            "created": agreement.created, "updated": agreement.updated, "current": present_version(current)}
 
 
 def agreement_summary(agreement: Agreement) -> dict[str, Any]:
@@ -275,14 +275,14 @@ class OfferListOut(Schema):
     results = fields.List(fields.Nested(OfferOut))
 
 
-def award_as_dict(award) -> dict[str, Any] | None:
+def present_award(award) -> dict[str, Any] | None:
     if award is None:
         return None
     return {"id": award.id, "org_id": award.org_id, "code": award.code, "title": award.title,
             "total_credit": award.total_credit, "level": award.level}
 
 
-def offer_as_dict(view) -> dict[str, Any]:
+def present_offer(view) -> dict[str, Any]:
     offer = view.offer
     level = None if offer.level_framework is None else {
         "framework": offer.level_framework, "value": offer.level_value, "source": offer.level_source, "eqf": view.eqf}
@@ -292,8 +292,8 @@ def offer_as_dict(view) -> dict[str, Any]:
     return {"id": offer.id, "org_id": offer.provider_id, "qualification_id": offer.qualification_id,
             "title": offer.title, "level": level, "total_credit": credit, "url": offer.url,
             "awarding_body": offer.awarding_body, "reason": offer.reason, "state": offer.state.value,
-            "in_feed": offer.in_feed, "changed": offer.changed, "award": award_as_dict(view.award),
-            "same_title_award": award_as_dict(view.same_title), "blocked": view.blocked,
+            "in_feed": offer.in_feed, "changed": offer.changed, "award": present_award(view.award),
+            "same_title_award": present_award(view.same_title), "blocked": view.blocked,
             "decided_at": offer.decided_at}
 
 
@@ -433,7 +433,7 @@ _REQUEST_FIELDS = ("id", "learner_id", "target_org", "award_code", "request_date
 _ACHIEVEMENT_FIELDS = tuple(RequestAchievementOut._declared_fields)
 
 
-def request_as_dict(request: TransferRequest, history: list[RequestHistory] | None = None) -> dict[str, Any]:
+def present_request(request: TransferRequest, history: list[RequestHistory] | None = None) -> dict[str, Any]:
     data = {name: getattr(request, name) for name in _REQUEST_FIELDS}
     data.update(purpose=request.purpose.value, state=request.state.value,
                 achievements=[{n: getattr(a, n) for n in _ACHIEVEMENT_FIELDS} for a in request.achievements])
@@ -443,7 +443,7 @@ def request_as_dict(request: TransferRequest, history: list[RequestHistory] | No
     return data
 
 
-def queue_item_as_dict(item: QueueItem) -> dict[str, Any]:
+def present_queue_item(item: QueueItem) -> dict[str, Any]:
     return {**asdict(item), "purpose": item.purpose.value, "state": item.state.value}
 
 
@@ -481,7 +481,7 @@ class LearnerCreditOut(Schema):
     totals = fields.List(fields.Nested(CreditTotalOut))
 
 
-def credit_as_dict(statement) -> dict[str, Any]:
+def present_credit(statement) -> dict[str, Any]:
     names = tuple(CreditEntryOut._declared_fields)
     return {"learner_id": statement.learner_id,
             "entries": [{n: getattr(e, n) for n in names} for e in statement.entries],

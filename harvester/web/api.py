@@ -12,12 +12,11 @@ from directory.web import problems
 from directory.web.access import identity, require
 from directory.web.context import db, instance
 from directory.web.limits import large_body
-from directory.web.schemas import page_as_dict
+from directory.web.schemas import present_page
 
 from .. import pipeline, publishing
 from ..environment import harvest_environment
 from ..models import RunOutcome
-from ..report import quarantine_as_dict, run_as_dict
 from . import schemas
 
 blp = problems.Blueprint("members", __name__, url_prefix="/api/v1",
@@ -47,7 +46,7 @@ class Catalogue(MethodView):
         its one push feed; answers the run report."""
         run = publishing.publish(harvest_environment(instance()), identity(), provider_id,
                                  request.get_data(cache=False), request.content_type, args.get("feed"))
-        report = run_as_dict(run)
+        report = schemas.present_run(run)
         if run.outcome is RunOutcome.FAILED:
             return problems.problem(422, "Unusable document", "; ".join(report["errors"]), report=report)
         return report
@@ -63,7 +62,7 @@ class Feed(MethodView):
         feed = publishing.feed_of(db(), identity(), provider_id, args.get("feed"))
         if feed is None:
             raise NotFound(f"provider {provider_id!r} has no feed yet")
-        return schemas.feed_as_dict(feed)
+        return schemas.present_feed(feed)
 
     @require(PUBLISH)
     @blp.arguments(schemas.FeedIn)
@@ -76,7 +75,7 @@ class Feed(MethodView):
                                            allow_private=settings.harvest_allow_private,
                                            default_every=settings.harvest_default_interval,
                                            feed_id=args.get("feed"))
-            return schemas.feed_as_dict(feed)
+            return schemas.present_feed(feed)
 
 
 @blp.route("/providers/<provider_id>/harvest/runs")
@@ -86,7 +85,8 @@ class ProviderRuns(MethodView):
     @blp.response(200, schemas.HarvestRunPage)
     def get(self, args, provider_id):
         """The provider's run reports, newest first."""
-        return page_as_dict(publishing.runs(db(), identity(), provider_id, args["page"], args["per_page"]), run_as_dict)
+        page = publishing.runs(db(), identity(), provider_id, args["page"], args["per_page"], args.get("cursor"))
+        return present_page(page, schemas.present_run)
 
 
 @blp.route("/providers/<provider_id>/harvest/quarantine")
@@ -96,8 +96,8 @@ class ProviderQuarantine(MethodView):
     @blp.response(200, schemas.QuarantinePage)
     def get(self, args, provider_id):
         """Records of the provider's latest run that could not be accepted, with field and reason."""
-        page = publishing.quarantine(db(), identity(), provider_id, args["page"], args["per_page"])
-        return page_as_dict(page, quarantine_as_dict)
+        page = publishing.quarantine(db(), identity(), provider_id, args["page"], args["per_page"], args.get("cursor"))
+        return present_page(page, schemas.present_quarantine)
 
 
 @blp.route("/harvest/runs", tags=[CATALOGUE_API_TAG])
@@ -108,8 +108,9 @@ class HarvestRuns(MethodView):
     def get(self, args):
         """Harvest run reports, newest first: every feed's for administrators, the caller's own otherwise."""
         feed, member = publishing.visible_feed(db(), identity(), args.get("feed"))
-        return page_as_dict(pipeline.latest_runs(db(), feed, args["page"], args["per_page"], member=member),
-                            run_as_dict)
+        page = pipeline.latest_runs(db(), feed, args["page"], args["per_page"], member=member,
+                                    cursor=args.get("cursor"))
+        return present_page(page, schemas.present_run)
 
 
 @blp.route("/harvest/quarantine", tags=[CATALOGUE_API_TAG])
@@ -121,5 +122,6 @@ class Quarantine(MethodView):
         """Records each feed's latest run could not accept, with field and reason (administrators: every
         feed's; members: their own)."""
         feed, member = publishing.visible_feed(db(), identity(), args.get("feed"))
-        page = pipeline.current_quarantine(db(), feed, args["page"], args["per_page"], member=member)
-        return page_as_dict(page, quarantine_as_dict)
+        page = pipeline.current_quarantine(db(), feed, args["page"], args["per_page"], member=member,
+                                           cursor=args.get("cursor"))
+        return present_page(page, schemas.present_quarantine)

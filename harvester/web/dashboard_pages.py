@@ -14,7 +14,7 @@ from directory.web.context import db, instance
 
 from .. import formats, operations, publishing, registry
 from ..environment import harvest_environment
-from ..report import quarantine_record, run_as_dict
+from .schemas import present_quarantine_record, present_run
 from . import words
 from .profile_form import profile_saved_message
 
@@ -76,7 +76,7 @@ def harvest_now(feed_id: str):
         return _dashboard(f"Not harvested now: {exc.detail}. Try again when that run has finished.", status=409)
     except Invalid as exc:
         return _dashboard(exc.detail, status=400)
-    counts = run_as_dict(run)["counts"]
+    counts = present_run(run)["counts"]
     flash(f"Harvested {run.feed_id}: {words.outcome(run.outcome.value)}; {counts['seen']} courses seen, "
           f"{counts['quarantined']} quarantined, {counts['withdrawn']} withdrawn.")
     return _back(feed_id)
@@ -136,7 +136,7 @@ def _feed_page(feed_id: str, error: str | None = None, profile_text: str | None 
     return render_template(
         "admin/harvest_feed.html", feed=feed, runs=words.run_rows(runs), last=last, error=error,
         unmapped=(last.unmapped_values or []) if last else [], now=_now(),
-        problems=words.problem_rows([quarantine_record(e) for e in quarantine.results]),
+        problems=words.problem_rows([present_quarantine_record(e) for e in quarantine.results]),
         quarantine_total=quarantine.total,
         profile_text=profile_text if profile_text is not None else publishing.profile_toml(session, caller, feed_id),
         profile_action=url_for("harvest_admin.save_profile", feed_id=feed_id),

@@ -13,7 +13,7 @@ from directory.web.limits import large_body
 
 from .. import formats, publishing
 from ..environment import harvest_environment
-from ..report import quarantine_record
+from .schemas import present_quarantine_record
 from . import words
 from .profile_form import profile_saved_message
 
@@ -54,7 +54,7 @@ def _render(provider_id: str, error: str | None = None, status: int = 200, profi
     return render_template(
         "member/catalogue.html", provider_id=provider_id, feed=feed, error=error, profile_error=profile_error,
         runs=words.run_rows(runs), unmapped=(runs[0].unmapped_values or []) if runs else [],
-        problems=words.problem_rows([quarantine_record(q) for q in quarantine.results]),
+        problems=words.problem_rows([present_quarantine_record(q) for q in quarantine.results]),
         quarantine_total=quarantine.total, quarantine_shown=min(quarantine.total, QUARANTINE_SHOWN),
         profile_text=profile_text or "", profile_action=url_for("member.save_profile"),
         feeds=feeds, links=_links(provider_id, feed), scorecards=publishing.scorecards(session, caller, provider_id),

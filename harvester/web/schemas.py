@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from directory.web.schemas import PageArgs, envelope
+
+from .. import report
+from ..models import HarvestRun, QuarantineEntry
 
 
 class FeedFilterArgs(PageArgs):
@@ -118,6 +123,82 @@ class QuarantineOut(Schema):
     created = fields.String(metadata={'format': 'date-time'})
 
 
+def present_run(run: HarvestRun) -> dict[str, Any]:
+    """``HarvestRunOut``: the run report (how its counts add up: ``harvester.report``)."""
+    return {
+        "id": run.id,
+        "feed": run.feed_id,
+        "provider_id": run.provider_id,
+        "trigger": run.trigger,
+        "started": run.started.isoformat(),
+        "finished": run.finished.isoformat(),
+        "outcome": run.outcome.value,
+        "http_status": run.http_status,
+        "counts": {
+            "seen": run.seen or 0,
+            "new": run.new or 0,
+            "changed": run.changed or 0,
+            "unchanged": run.unchanged or 0,
+            "withdrawn": run.withdrawn or 0,
+            "quarantined": run.quarantined or 0,
+            "marked_withdrawn": run.marked_withdrawn or 0,
+            "qualifications": len(run.qualifications or []),
+            "not_imported": run.not_imported or 0,
+            "pathways": {"seen": run.pathways_seen or 0, "quarantined": run.pathways_quarantined or 0},
+        },
+        "errors": list(run.errors or []),
+        "held_withdrawals": list(run.held_withdrawals or []),
+        "held_elsewhere": dict(run.held_elsewhere or {}),
+        # Providers outside the consortium (aggregator documents): {"name", "identifiers", "courses", "command"}.
+        "outsiders": list(run.outsiders or []),
+        "withdrawals_confirmed": run.withdrawals_confirmed.isoformat() if run.withdrawals_confirmed else None,
+        "withdrawals_rejected": run.withdrawals_rejected.isoformat() if run.withdrawals_rejected else None,
+        "held_run": run.held_run_id,
+        "completeness": {"mean": run.completeness_mean, "least_complete": list(run.incomplete or [])},
+        # Values no mapping profile maps yet, grouped: {"field", "value", "count", "examples", "profile_line"}.
+        "unmapped": list(run.unmapped_values or []),
+        # What the adapter read but has no field for (element and attribute names).
+        "unread": list(run.unmapped or []),
+        # Whole qualifications the feed lists (not courses): offered to the awards register.
+        "qualifications": list(run.qualifications or []),
+        # Expected fields (listing policy) the member's listed courses do not publish, with counts:
+        # {"field", "words", "count", "examples", "reason"}. Listed all the same; shown to the publisher.
+        "warnings": list(run.warnings or []),
+    }
+
+
+def present_quarantine(entry: QuarantineEntry) -> dict[str, Any]:
+    """``QuarantineOut``."""
+    return {
+        "id": entry.id,
+        "run_id": entry.run_id,
+        "feed": entry.feed_id,
+        "provider_id": entry.provider_id,
+        "record_id": entry.record_id,
+        "field": entry.field,
+        "reason": entry.reason,
+        "problems": entry.problems,
+        "excerpt": entry.excerpt,
+        "created": entry.created.isoformat() if entry.created else None,
+    }
+
+
+def present_quarantine_record(entry: QuarantineEntry) -> dict[str, Any]:
+    """A quarantined record for a reader (the pages, ``harvest report``): ``QuarantineOut`` and the course
+    id, its title and each problem's bad value when the stored excerpt shows them."""
+    # Entries stored before titles and values were kept: read what the excerpt still shows.
+    record = report.record_of(entry.excerpt or "")
+    problems = [{**p, "value": p["value"] if "value" in p else report.value_at(record, p.get("field", ""))}
+                for p in entry.problems or [{"field": entry.field, "reason": entry.reason}]]
+    return {
+        **present_quarantine(entry),
+        "course_id": entry.record_id,
+        "title": entry.title or report.title_of(record, entry.excerpt or ""),
+        "value": problems[0]["value"],
+        "problems": problems,
+    }
+
+
 HarvestRunPage = envelope(HarvestRunOut, "HarvestRunPage")
 QuarantinePage = envelope(QuarantineOut, "QuarantinePage")
 
@@ -146,7 +227,8 @@ class FeedOut(Schema):
     enabled = fields.Boolean()
 
 
-def feed_as_dict(feed) -> dict:
+def present_feed(feed) -> dict:
+    """``FeedOut``."""
     return {"id": feed.id, "provider_id": feed.provider_id, "aggregator": feed.aggregator, "name": feed.name,
             "url": feed.url,
             "format": feed.format, "every_seconds": feed.interval_seconds, "enabled": feed.enabled}

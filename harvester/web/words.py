@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..report import run_as_dict
+from .schemas import present_run
 
 OUTCOME_WORDS = {"succeeded": "succeeded", "failed": "failed", "held": "held for confirmation",
                  "partial": "partly succeeded"}
@@ -50,10 +50,10 @@ def every_text(seconds: int) -> str:
 
 def run_rows(runs) -> list[dict]:
     """Runs as the run tables show them: the report's dict, with the finish time kept as a datetime."""
-    return [{**run_as_dict(run), "finished_at": run.finished} for run in runs]
+    return [{**present_run(run), "finished_at": run.finished} for run in runs]
 
 
 def problem_rows(records: list[dict]) -> list[dict]:
-    """Every problem of every quarantined record (``report.quarantine_record``), one row each."""
+    """Every problem of every quarantined record (``report.present_quarantine_record``), one row each."""
     return [{"course_id": r["course_id"], "title": r["title"], "field": p.get("field"), "value": p.get("value"),
              "reason": p.get("reason")} for r in records for p in r["problems"]]

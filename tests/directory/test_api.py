@@ -35,7 +35,9 @@ def test_health(client, instance):
 
 def test_providers_list_in_the_envelope(client, catalogue):
     body = client.get("/api/v1/providers").json
-    assert set(body) == {"total", "page", "per_page", "results"}
+    # The envelope grew the keyset cursor (issue 14): next_cursor and its link, null on the last page.
+    assert set(body) == {"total", "page", "per_page", "results", "next_cursor", "next"}
+    assert body["next_cursor"] is None and body["next"] is None
     assert body["total"] == 2
     counts = {p["id"]: p["active_courses"] for p in body["results"]}
     assert counts == {A: 1, B: 1}

@@ -18,7 +18,7 @@ from harvester import check, mapping, pipeline, registry
 from harvester.environment import harvest_environment
 from harvester.formats import Record, Rejection, adapter
 from harvester.models import QuarantineEntry, RunOutcome
-from harvester.report import run_as_dict
+from harvester.web.schemas import present_run
 from tests.factories import course, feed_bytes
 
 IDS = ["C0", "C1", "C2", "C3", "C4"]
@@ -115,7 +115,7 @@ def test_the_counts_of_every_run_add_up(instance, sequence):
         assert run.pathways_quarantined == len(pathway_entries) == pathway_list.count("invalid")
         assert run.quarantined == len(entries) - len(pathway_entries)
 
-        counts = run_as_dict(run)["counts"]
+        counts = present_run(run)["counts"]
         assert counts == {"seen": run.seen, "new": run.new, "changed": run.changed, "unchanged": run.unchanged,
                           "withdrawn": run.withdrawn, "quarantined": run.quarantined,
                           "marked_withdrawn": run.marked_withdrawn, "qualifications": len(run.qualifications),

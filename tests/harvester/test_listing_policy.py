@@ -17,7 +17,7 @@ from directory.search.query import Filters, SearchQuery
 from harvester import pipeline, registry
 from harvester.environment import harvest_environment
 from harvester.models import QuarantineEntry
-from harvester.report import run_as_dict
+from harvester.web.schemas import present_run
 from tests.clock import TODAY
 from tests.conftest import make_settings
 from tests.factories import course, feed_bytes
@@ -45,7 +45,7 @@ def test_a_course_missing_only_expected_fields_is_listed_with_warnings(instance,
     run = pipeline.harvest(harvest_environment(instance), feed)
     assert (run.new, run.quarantined) == (3, 0)
     assert active_ids(instance) == ["A1", "NO-COST", "NO-LO"]
-    warnings = run_as_dict(run)["warnings"]
+    warnings = present_run(run)["warnings"]
     assert [(w["field"], w["count"], w["examples"]) for w in warnings] == [
         ("learning_outcomes", 1, ["NO-LO"]), ("cost", 1, ["NO-COST"])]
     assert warnings[0]["reason"] == "learning outcomes: expected by the listing policy, not published"

@@ -18,7 +18,7 @@ from harvester.environment import harvest_environment
 from harvester.formats import xcri_cap
 from harvester.mapping import EMPTY, parse_profile_text
 from harvester.models import RunOutcome
-from harvester.report import run_as_dict
+from harvester.web.schemas import present_run
 from tests.auth import add_user, signed_in
 from tests.factories import course, feed_bytes
 from tests.shared import shared_path
@@ -183,9 +183,9 @@ def test_a_harvest_keeps_qualifications_out_of_the_catalogue_counts_them_and_off
     run = pipeline.ingest(feed, PROVIDER, body)
     assert run.outcome is RunOutcome.SUCCEEDED, run.errors
     assert (run.seen, run.new, run.quarantined) == (3, 2, 0)
-    counts = run_as_dict(run)["counts"]
+    counts = present_run(run)["counts"]
     assert counts["qualifications"] == 1 and counts["seen"] == counts["new"] + counts["qualifications"]
-    assert [q["id"] for q in run_as_dict(run)["qualifications"]] == ["BSC1"]
+    assert [q["id"] for q in present_run(run)["qualifications"]] == ["BSC1"]
     assert statuses(instance) == {"C1": CourseStatus.ACTIVE, "C2": CourseStatus.ACTIVE}
     [offer] = offers(instance)
     assert offer[:8] == ("BSC1", "BSc (Hons) Applied Topics", OfferState.OFFERED, True, 360, "CATS", "FHEQ", 6)
@@ -197,8 +197,8 @@ def test_the_same_bytes_again_change_nothing(instance, feed):
     before = offers(instance), statuses(instance)
     again = pipeline.ingest(feed, PROVIDER, body)
     assert again.outcome is RunOutcome.SUCCEEDED and (again.new, again.changed) == (0, 0)
-    assert run_as_dict(again)["qualifications"] == run_as_dict(first)["qualifications"]
-    assert run_as_dict(again)["counts"]["qualifications"] == 1
+    assert present_run(again)["qualifications"] == present_run(first)["qualifications"]
+    assert present_run(again)["counts"]["qualifications"] == 1
     assert (offers(instance), statuses(instance)) == before
 
 
@@ -217,7 +217,7 @@ def test_a_listed_course_now_described_as_a_qualification_is_withdrawn_saying_wh
     run = pipeline.ingest(feed, PROVIDER, feed_bytes([*courses, degree("D1")], provider_id=PROVIDER))
     assert run.outcome is RunOutcome.SUCCEEDED and run.withdrawn == 1
     assert statuses(instance)["D1"] is CourseStatus.WITHDRAWN
-    [entry] = run_as_dict(run)["qualifications"]
+    [entry] = present_run(run)["qualifications"]
     assert entry["course"] == "withdrawn from the catalogue: the feed now describes it as a qualification"
 
 
@@ -281,5 +281,5 @@ def test_a_mass_reclassification_is_held_by_the_withdrawal_guard_like_any_mass_w
     run = pipeline.ingest(feed, PROVIDER, feed_bytes([degree("C1"), degree("C2")], provider_id=PROVIDER))
     assert run.outcome is RunOutcome.HELD and sorted(run.held_withdrawals) == ["C1", "C2"]
     assert set(statuses(instance).values()) == {CourseStatus.ACTIVE}
-    assert {q["course"] for q in run_as_dict(run)["qualifications"]} == {
+    assert {q["course"] for q in present_run(run)["qualifications"]} == {
         "held: withdrawn from the catalogue when an administrator confirms the run's withdrawals"}

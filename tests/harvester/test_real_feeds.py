@@ -33,7 +33,7 @@ from harvester import check, mapping, pipeline, registry
 from harvester.environment import harvest_environment
 from harvester.formats import Record, xcri_cap
 from harvester.models import RunOutcome
-from harvester.report import quarantine_record
+from harvester.web.schemas import present_quarantine_record
 from tests.clock import TODAY
 from tests.shared import shared_path
 
@@ -132,7 +132,7 @@ def listed(instance, provider_id: str) -> set[str]:
 
 def quarantine(instance, run) -> dict[str | None, dict]:
     with instance.sessions() as session:
-        return {e.record_id: quarantine_record(e) for e in pipeline.run_quarantine(session, run.id)}
+        return {e.record_id: present_quarantine_record(e) for e in pipeline.run_quarantine(session, run.id)}
 
 
 def problem_fields(record: dict) -> set[str]:

@@ -19,7 +19,7 @@ def harvest(instance, a_id="GA", b_id="GRP"):
 def test_overlaps_of_a_course_in_the_envelope(client, instance):
     harvest(instance)
     body = client.get(f"/api/v1/courses/{A}/GA/overlaps").json
-    assert set(body) == {"total", "page", "per_page", "results"} and body["total"] == 1
+    assert set(body) == {"total", "page", "per_page", "results", "next_cursor", "next"} and body["total"] == 1
     [item] = body["results"]
     assert item["course"] == {"id": f"{B}/GRP", "title": REWRITTEN["title"],
                               "provider": {"id": B, "name": "University of Testing"}}
