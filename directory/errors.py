@@ -10,7 +10,8 @@ nothing from the project, so every package may import it.
     │   │                        and ``title``, ``detail`` and any ``extra`` members; a command prints
     │   │                        ``detail`` and exits 1
     │   ├── Invalid ............ 400  the input cannot be used (services, schemas, forms)
-    │   │   └── ProfileError ... 400  a mapping profile refused, naming key and line; harvester.mapping
+    │   │   ├── ProfileError ... 400  a mapping profile refused, naming key and line; harvester.mapping
+    │   │   └── BadCursor ...... 400  a list's ``cursor`` this API did not give for that list; directory.paging
     │   ├── Forbidden .......... 403  the caller may not do this; directory.identity, the services
     │   ├── NotFound ........... 404  no such thing (or not one the caller may see)
     │   ├── Conflict ........... 409  the store's state does not allow it now (a version moved, a run holds
@@ -126,6 +127,12 @@ class DomainError(Exception):
 class Invalid(DomainError):
     status = 400
     title = "Invalid input"
+
+
+class BadCursor(Invalid):
+    """A ``cursor`` that does not decode to a position in the list it was sent to."""
+
+    title = "Invalid cursor"
 
 
 class ProfileError(Invalid):

@@ -23,7 +23,7 @@ import orjson
 from sqlalchemy import Select, and_, or_, tuple_
 from sqlalchemy.orm import Session
 
-from .errors import Invalid
+from .errors import BadCursor
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,6 @@ class Page:
     per_page: int
     results: list[Any]
     next_cursor: str | None = None
-
-
-class BadCursor(Invalid):
-    title = "Invalid cursor"
 
 
 @dataclass(frozen=True)
@@ -65,7 +61,7 @@ class Key:
         alternatives = []
         for index, column in enumerate(self.columns):
             past = column < values[index] if index in self.descending else column > values[index]
-            alternatives.append(and_(*[c == v for c, v in zip(self.columns[:index], values[:index])], past))
+            alternatives.append(and_(*[c == v for c, v in zip(self.columns[:index], values[:index], strict=True)], past))
         return or_(*alternatives)
 
 

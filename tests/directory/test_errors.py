@@ -84,7 +84,7 @@ def test_the_classes_callers_catch_by_their_builtin_base_keep_it():
 # Every error the web can meet, how it is made, and the status it is answered with. SettingsError is not
 # among them: settings are read before anything is served (it stops the process at start-up).
 ANSWERS: dict[str, int] = {
-    "DomainError": 400, "Invalid": 400, "ProfileError": 400, "Forbidden": 403, "NotFound": 404,
+    "DomainError": 400, "Invalid": 400, "ProfileError": 400, "BadCursor": 400, "Forbidden": 403, "NotFound": 404,
     "Conflict": 409, "RebuildRunning": 409, "IllegalTransition": 409, "PreconditionRequired": 428,
     "AuditUnavailable": 503, "SearchUnavailable": 503, "RebuildLost": 503, "AddressRefused": 400,
     "VocabularyError": 400, "PolicyError": 400, "FeedError": 400, "FetchError": 502,
