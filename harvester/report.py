@@ -38,8 +38,6 @@ from typing import Any
 
 import orjson
 
-
-
 SHOWN_VALUE = 300  # characters of a bad value kept with its problem
 
 

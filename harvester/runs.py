@@ -14,7 +14,6 @@ from directory.paging import Key, page_of
 from .keyset import keyset_rows
 from .models import HarvestRun, QuarantineEntry, RunOutcome
 
-
 RUNS = Key("runs", (HarvestRun.id,), lambda run: (run.id,), descending=frozenset({0}))
 QUARANTINE = Key("quarantine", (QuarantineEntry.feed_id, QuarantineEntry.id), lambda e: (e.feed_id, e.id))
 

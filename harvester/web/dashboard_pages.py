@@ -14,9 +14,9 @@ from directory.web.context import db, instance
 
 from .. import formats, operations, publishing, registry
 from ..environment import harvest_environment
-from .schemas import present_quarantine_record, present_run
 from . import words
 from .profile_form import profile_saved_message
+from .schemas import present_quarantine_record, present_run
 
 bp = Blueprint("harvest_admin", __name__, url_prefix="/admin/harvest", template_folder="templates")
 INPUT_ERRORS = (Invalid, Conflict, NotFound)

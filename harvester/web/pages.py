@@ -13,9 +13,9 @@ from directory.web.limits import large_body
 
 from .. import formats, publishing
 from ..environment import harvest_environment
-from .schemas import present_quarantine_record
 from . import words
 from .profile_form import profile_saved_message
+from .schemas import present_quarantine_record
 
 bp = Blueprint("member", __name__, url_prefix="/member", template_folder="templates")
 
