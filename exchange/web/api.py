@@ -176,37 +176,24 @@ class AgreementPropose(MethodView):
         return _lifecycle(agreement_id, agreements.propose)
 
 
-@blp.route("/agreements/<id:agreement_id>/suspend")
-class AgreementSuspend(MethodView):
+# Suspending, resuming and terminating differ only in the lifecycle step and its summary: one view each,
+# made alike so their documents, checks and answers cannot drift apart.
+def _reasoned_step(verb: str, step, summary: str) -> None:
     @require(APPROVE)
     @blp.arguments(schemas.ReasonIn)
     @blp.doc(**IF_MATCH)
     @blp.response(200, schemas.AgreementOut)
     def post(self, args, agreement_id):
-        """Suspend an active agreement (a party or an administrator), saying why."""
-        return _lifecycle(agreement_id, agreements.suspend, args["reason"])
+        return _lifecycle(agreement_id, step, args["reason"])
+
+    post.__doc__ = summary
+    blp.route(f"/agreements/<id:agreement_id>/{verb}")(type(f"Agreement{verb.title()}", (MethodView,), {"post": post}))
 
 
-@blp.route("/agreements/<id:agreement_id>/resume")
-class AgreementResume(MethodView):
-    @require(APPROVE)
-    @blp.arguments(schemas.ReasonIn)
-    @blp.doc(**IF_MATCH)
-    @blp.response(200, schemas.AgreementOut)
-    def post(self, args, agreement_id):
-        """Put a suspended agreement back in force, saying why."""
-        return _lifecycle(agreement_id, agreements.resume, args["reason"])
-
-
-@blp.route("/agreements/<id:agreement_id>/terminate")
-class AgreementTerminate(MethodView):
-    @require(APPROVE)
-    @blp.arguments(schemas.ReasonIn)
-    @blp.doc(**IF_MATCH)
-    @blp.response(200, schemas.AgreementOut)
-    def post(self, args, agreement_id):
-        """End an agreement for good, saying why; decisions already made under it stand."""
-        return _lifecycle(agreement_id, agreements.terminate, args["reason"])
+_reasoned_step("suspend", agreements.suspend, "Suspend an active agreement (a party or an administrator), saying why.")
+_reasoned_step("resume", agreements.resume, "Put a suspended agreement back in force, saying why.")
+_reasoned_step("terminate", agreements.terminate,
+               "End an agreement for good, saying why; decisions already made under it stand.")
 
 
 # --- awards ----------------------------------------------------------------------------------------

@@ -112,7 +112,7 @@ class DiffArgs(Schema):
 
 class ApprovalOut(Schema):
     org_id = fields.String()
-    terms_hash = fields.String()
+    terms_hash = fields.String(metadata={"description": "SHA-256 of the exact terms this party approved"})
     approved_by = fields.String()
     approved_at = fields.DateTime()
     voided_at = fields.DateTime(allow_none=True)
@@ -375,7 +375,7 @@ class HistoryOut(Schema):
     action = fields.String()
     from_state = fields.String(allow_none=True)
     to_state = fields.String()
-    actor = fields.String()
+    actor = fields.String(metadata={"description": "Who made the move: user:<id>, client:<id> or operator"})
     at = fields.DateTime()
     note = fields.String(allow_none=True)
 
