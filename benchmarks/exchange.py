@@ -39,13 +39,13 @@ from directory.identity.identity import Identity, Permission, Role  # noqa: E402
 from exchange.agreements import terms  # noqa: E402
 from exchange.agreements.lifecycle import AgreementState  # noqa: E402
 from exchange.agreements.models import Agreement, AgreementParty, AgreementVersion, Approval  # noqa: E402
+from exchange.agreements.rules import Purpose  # noqa: E402
 from exchange.awards import Award  # noqa: E402
 from exchange.ledger import LedgerEntry  # noqa: E402
 from exchange.requests import preassessment  # noqa: E402
 from exchange.requests import service as requests  # noqa: E402
 from exchange.requests.models import RequestAchievement, TransferRequest  # noqa: E402
 from exchange.requests.workflow import RequestState  # noqa: E402
-from exchange.rules import Purpose  # noqa: E402
 from exchange.timeliness import due_date  # noqa: E402
 
 NOW = datetime(2026, 11, 2, 9, tzinfo=UTC)

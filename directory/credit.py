@@ -1,6 +1,6 @@
 """Credit: the learner's achievement and the primitives both rules engines apply to it.
 
-The pathway planner (``directory.pathways.rules``) and the exchange's pre-assessment (``exchange.rules``)
+The pathway planner (``directory.pathways.rules``) and the exchange's pre-assessment (``exchange.agreements.rules``)
 judge the same credit with the same rules: one copy, here (the directory is the lower layer). Pure: no
 session, no clock (the day is passed in), no I/O.
 

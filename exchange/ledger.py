@@ -16,7 +16,7 @@ from directory.db import Base, UTCDateTime
 from directory.errors import Conflict
 from directory.identity.identity import Identity
 
-from . import rules
+from .agreements import rules
 
 
 class LedgerEntry(Base):

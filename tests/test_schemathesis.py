@@ -37,9 +37,9 @@ from climbing_frame.migrate import upgrade
 from directory.db import Base, utcnow
 from directory.identity.identity import SCOPES, Identity, Role
 from directory.instance import Instance
+from exchange.agreements.rules import Purpose
 from exchange.awards import AwardSpec, register_award
 from exchange.requests import service as transfer_requests
-from exchange.rules import Purpose
 from tests.auth import add_client, add_org, add_user, bearer_token
 from tests.conftest import make_settings
 from tests.directory.pathways.helpers import A, B, build

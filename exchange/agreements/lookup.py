@@ -19,7 +19,7 @@ from directory.catalogue.models import Course, CourseVersion
 from directory.credit import Achievement, Level
 from directory.pathways.agreements import AgreementAnswer, Coverage
 
-from .. import rules
+from . import rules
 from .service import snapshots_for
 
 

@@ -21,7 +21,8 @@ from directory.db import utcnow
 from directory.errors import Conflict, Forbidden, Invalid, NotFound
 from directory.identity.identity import OPERATOR, Identity
 
-from .. import audit, notifications, rules
+from .. import audit, notifications
+from . import rules
 from . import terms as terms_module
 from .lifecycle import FINAL, AgreementAction, AgreementState, transition
 from .models import Agreement, AgreementHistory, AgreementParty, AgreementVersion, Approval

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from directory.db import Base, JSONType, UTCDateTime
 
-from ..rules import Purpose
+from ..agreements.rules import Purpose
 from .workflow import RequestState
 
 

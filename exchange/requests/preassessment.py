@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from directory.credit import Achievement, Level
 
-from .. import ledger, rules
+from .. import ledger
+from ..agreements import rules
 from ..agreements.service import snapshots_for
 from ..awards import get_award
 from .models import RequestAchievement, TransferRequest

@@ -20,8 +20,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from .. import ledger, rules
-from ..rules import OutcomeKind
+from .. import ledger
+from ..agreements import rules
+from ..agreements.rules import OutcomeKind
 from . import preassessment
 from .models import TransferRequest
 

@@ -28,9 +28,9 @@ from directory.errors import Conflict, Forbidden, Invalid, NotFound
 from directory.identity.identity import Identity
 
 from .. import audit, ledger, notifications
+from ..agreements.rules import Purpose
 from ..awards import get_award
 from ..policy import DEFAULT_POLICY, ExchangePolicy
-from ..rules import Purpose
 from ..timeliness import due_date, is_overdue
 from . import preassessment, recheck
 from .models import RequestAchievement, RequestHistory, TransferRequest

@@ -23,9 +23,9 @@ from .. import awards, qualifications, transcript
 from ..agreements import matrix
 from ..agreements import service as agreements
 from ..agreements.lifecycle import AgreementState
+from ..agreements.rules import Purpose
 from ..requests import service as requests
 from ..requests.workflow import DECIDABLE, DECIDED, OPEN, RequestAction, RequestState
-from ..rules import Purpose
 from . import schemas
 from .callers import caller, now, policy_of, today
 

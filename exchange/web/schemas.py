@@ -16,11 +16,11 @@ from directory.web.schemas import NotBlank
 from ..agreements import terms as terms_module
 from ..agreements.lifecycle import AgreementState
 from ..agreements.models import Agreement
+from ..agreements.rules import Purpose
 from ..agreements.service import VersionView
 from ..requests.models import RequestHistory, TransferRequest
 from ..requests.service import QueueItem
 from ..requests.workflow import RequestAction, RequestState
-from ..rules import Purpose
 
 CREDIT = {"description": "CATS credits, a number or a decimal string"}
 # Bounds the services hold values to, declared here so that a request out of them is answered (and

@@ -14,12 +14,12 @@ from directory.identity.identity import Identity
 from directory.overlaps import declared
 from directory.overlaps.models import Overlap, OverlapStatus
 from exchange import audit
+from exchange.agreements.rules import Purpose
 from exchange.ledger import LedgerEntry
 from exchange.requests import service as requests
 from exchange.requests.models import RequestHistory, TransferRequest
 from exchange.requests.service import AchievementClaim, Decision, RequestDraft
 from exchange.requests.workflow import RequestAction, RequestState
-from exchange.rules import Purpose
 from tests.exchange.conftest import (
     ADMIN,
     HOME,

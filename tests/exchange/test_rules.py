@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 
 from directory.credit import Achievement, Level, anniversary, share_cap, within_shelf_life
 from exchange.agreements.lifecycle import AgreementState
-from exchange.agreements.terms import CourseRef, Recognition, Scope, Terms
-from exchange.rules import (
+from exchange.agreements.rules import (
     AgreementTerms,
     LedgerEntry,
     OutcomeKind,
@@ -24,6 +23,7 @@ from exchange.rules import (
     assess,
     credit_total,
 )
+from exchange.agreements.terms import CourseRef, Recognition, Scope, Terms
 
 HOME, OTHER, THIRD = "home", "other", "third"
 ON = date(2026, 6, 15)

@@ -62,8 +62,8 @@ from directory.credit import (
     within_shelf_life,
 )
 
-from .agreements.lifecycle import AgreementState
-from .agreements.terms import Recognition, Scope, Terms
+from .lifecycle import AgreementState
+from .terms import Recognition, Scope, Terms
 
 
 class Purpose(enum.Enum):
