@@ -138,8 +138,7 @@ class AgreementDiff(MethodView):
         """What changed between two versions, field by field, in words (``?from=1&to=2``)."""
         agreements.read_agreement(db(), caller(READ_AGREEMENTS), agreement_id)
         changes = agreements.version_diff(db(), agreement_id, args["from_"], args["to"])
-        return {"agreement_id": agreement_id, "from_": args["from_"], "to": args["to"],
-                "changes": [vars(c) for c in changes]}
+        return schemas.present_diff(agreement_id, args["from_"], args["to"], changes)
 
 
 @blp.route("/agreements/<id:agreement_id>/approvals")
@@ -210,8 +209,7 @@ class Awards(MethodView):
                                 args["level"])
         with instance().sessions.begin() as session:
             award = awards.register_award(session, caller(APPROVE), spec)
-            return {"id": award.id, "org_id": award.org_id, "code": award.code, "title": award.title,
-                    "total_credit": award.total_credit, "level": award.level}
+            return schemas.present_award(award)
 
 
 # --- qualifications offered by members' feeds -----------------------------------------------------
@@ -404,7 +402,7 @@ class MemberWebhook(MethodView):
             hook, secret = webhooks.set_webhook(session, caller(DECIDE), org_id, args["url"],
                                                 allow_private=instance().settings.harvest_allow_private,
                                                 secret_key=instance().settings.secret_key, now=now())
-            return {"org_id": hook.org_id, "url": hook.url, "secret": secret}
+            return schemas.present_webhook(hook, secret)
 
     @require(DECIDE)
     @blp.response(204)

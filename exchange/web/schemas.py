@@ -173,6 +173,10 @@ class DiffOut(Schema):
     changes = fields.List(fields.Nested(ChangeOut))
 
 
+def present_diff(agreement_id: int, from_: int, to: int, changes) -> dict[str, Any]:
+    return {"agreement_id": agreement_id, "from_": from_, "to": to, "changes": [vars(c) for c in changes]}
+
+
 def present_version(view: VersionView) -> dict[str, Any]:
     return {"number": view.number, "terms_hash": view.terms_hash, "created": view.created,
             "created_by": view.created_by, "approved_by_all": view.approved_by_all,
@@ -517,3 +521,8 @@ class WebhookOut(Schema):
     url = fields.String()
     secret = fields.String(metadata={"description": "Shown once: verify X-Climbing-Frame-Signature "
                                                     "(sha256=HMAC-SHA256 of the body) with it"})
+
+
+def present_webhook(hook, secret: str) -> dict[str, Any]:
+    """The webhook as set, with its new signing secret (the only time the secret is shown)."""
+    return {"org_id": hook.org_id, "url": hook.url, "secret": secret}
