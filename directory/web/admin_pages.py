@@ -8,6 +8,7 @@ import json
 
 from flask import Blueprint, Flask, Response, redirect, render_template, request, url_for
 from marshmallow import ValidationError
+from werkzeug.datastructures import MultiDict
 
 from ..errors import Conflict, DomainError, Invalid, NotFound
 from ..identity import audit, clients, oidc, organisations, service, signin
@@ -16,7 +17,7 @@ from ..identity.schema import ClientIn, OrganisationIn, OrganisationSignInIn, Us
 from ..pathways import consortium
 from ..pathways import service as pathways
 from .access import identity, require
-from .context import db, instance
+from .context import db, instance, read_afresh
 from .ids import MAX_ID
 from .tokens import source
 
@@ -114,9 +115,14 @@ def organisation_sign_in_set(org_id: str):
 # --- people --------------------------------------------------------------------------------------
 
 
+def _org_names() -> dict[str, str]:
+    """Members by name for the tables (pages name organisations, never by id alone)."""
+    return {org.id: org.name for org in organisations.list_all(db())}
+
+
 def _users_page(error: str | None = None, status: int = 200):
     return render_template("admin/users.html", users=service.list_users(db(), identity()),
-                           organisations=organisations.list_all(db()), roles=list(Role),
+                           organisations=organisations.list_all(db()), org_names=_org_names(), roles=list(Role),
                            permissions=list(Permission), error=error), status
 
 
@@ -179,7 +185,8 @@ def user_unlock(user_id: int):
 def _clients_page(error: str | None = None, status: int = 200, created: clients.NewClient | None = None):
     response = Response(render_template(
         "admin/clients.html", clients=clients.list_clients(db(), identity()),
-        organisations=organisations.list_all(db()), scopes=list(SCOPES), error=error, created=created,
+        organisations=organisations.list_all(db()), org_names=_org_names(), scopes=list(SCOPES), error=error,
+        created=created, typed=request.form if error else MultiDict(),  # a created client clears the form
     ), status)
     response.headers["Cache-Control"] = "no-store"  # the page may show a client secret, once
     return response
@@ -203,6 +210,7 @@ def clients_create():
                                             form["name"])
     except INPUT_ERRORS as exc:
         return _clients_page(_problem(exc), 400)
+    read_afresh()  # the page lists the new client: it is shown here, not redirected to (the secret is shown once)
     return _clients_page(created=created)
 
 

@@ -19,6 +19,15 @@ def db() -> Session:
     return g.db_session
 
 
+def read_afresh() -> None:
+    """End the reading session's snapshot, so that its next query sees what this request has just
+    written in its own transaction (SQLite keeps a read transaction's snapshot from its first query, and
+    the request's sign-in check is that query). Only for a page rendered after a write instead of a redirect."""
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()
+
+
 def close_request_session(_exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
