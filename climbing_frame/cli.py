@@ -8,7 +8,7 @@ from datetime import UTC
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, NoAppException, with_appcontext
 
 from directory import settings as settings_module
 from directory.commands import identity as identity_cli
@@ -16,7 +16,7 @@ from directory.commands.overlaps import overlaps_group
 from directory.commands.pathways import pathways_group
 from directory.commands.search import fill_empty_index, reindex_command
 from directory.commands.shared import fail
-from directory.errors import DomainError
+from directory.errors import DomainError, SettingsError
 from directory.instance import Instance, current_instance
 from exchange import cli as exchange_cli
 from exchange import jobs as exchange_jobs
@@ -27,7 +27,15 @@ from .app import create_app
 from .migrate import current, downgrade, upgrade
 
 
-@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_default_commands=True,
+def _app_for_a_command():
+    """The app, or a one-line error naming the setting at fault (never a traceback) and a non-zero exit."""
+    try:
+        return create_app()
+    except SettingsError as exc:
+        raise NoAppException(str(exc)) from None  # Flask prints it without a traceback, even under --help
+
+
+@click.group(cls=FlaskGroup, create_app=_app_for_a_command, add_default_commands=True,
              load_dotenv=False, set_debug_flag=False)
 def main() -> None:
     """Climbing Frame: the consortium's micro-credential directory and credit exchange."""

@@ -102,6 +102,21 @@ def test_the_command_works_from_any_directory(env, tmp_path):
     assert result.stdout.strip()
 
 
+def test_a_bad_setting_is_one_line_naming_it_not_a_trace(env, tmp_path):
+    environment = {**os.environ, **env, "CF_SEARCH_BACKEND": "bogus", "PYTHONPATH": str(ROOT)}
+
+    def command(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "climbing_frame.cli", *args], cwd=tmp_path,
+                              env=environment, capture_output=True, text=True, timeout=60)
+
+    failed, helped = command("db", "current"), command("--help")
+    assert failed.returncode != 0
+    assert helped.returncode == 0  # the help still lists every command it can
+    for result in (failed, helped):
+        assert "Traceback" not in result.stderr
+        assert "setting search_backend (CF_SEARCH_BACKEND): must be one of tantivy, elasticsearch" in result.stderr
+
+
 def test_settings_lists_every_setting(env):
     output = run("settings").output
     for name in ("CF_DATA_DIR", "CF_DATABASE_URL", "CF_SEARCH_BACKEND", "CF_SECRET_KEY", "CF_HARVEST_ALLOW_PRIVATE"):
