@@ -14,13 +14,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from climbing_frame.app import create_app
-from directory.identity.identity import SCOPES
-from tests.auth import add_client, bearer_token
-from tests.conftest import make_settings
 from tests.directory.pathways.helpers import A
 from tests.factories import feed_document
-from tests.test_schemathesis import _fresh_instance, _seed
+from tests.test_schemathesis import seeded_app
 
 COURSE = f"{A}/DS1"
 # A's catalogue without its courses: their withdrawal is held for an administrator (the run is "held").
@@ -91,13 +87,7 @@ MUST_SUCCEED = {key for key in CALLS if key[0] == "GET" and key[1] != "/api/v1/l
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory, database_kind):
-    settings = make_settings(tmp_path_factory.mktemp("contract"))
-    instance = _fresh_instance(settings, database_kind)
-    _seed(instance)
-    client, _ = add_client(instance, A, " ".join(SCOPES))
-    token = bearer_token(instance, client, expires_in=3600)
-    app = create_app(settings)
-    instance.attach(app)
+    instance, app, token = seeded_app(tmp_path_factory.mktemp("contract"), database_kind)
     yield app.test_client(), {"Authorization": f"Bearer {token}"}
     instance.close()
 

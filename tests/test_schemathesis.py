@@ -92,15 +92,22 @@ def _seed(instance: Instance) -> None:
         assert (agreement.id, submitted.request.id) == (DICTIONARIES["agreement_id"][0], DICTIONARIES["request_id"][0])
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory, database_kind):
-    settings = make_settings(tmp_path_factory.mktemp("schemathesis"))
+def seeded_app(folder: Path, database_kind: str):
+    """(instance, app, bearer token with every scope) over the seeded catalogue and exchange in a fresh
+    database: what both this fuzzing and the contract test (tests/test_api_contract.py) call."""
+    settings = make_settings(folder)
     instance = _fresh_instance(settings, database_kind)
     _seed(instance)
     client, _ = add_client(instance, A, " ".join(SCOPES))
     token = bearer_token(instance, client, expires_in=3600)
     app = create_app(settings)
     instance.attach(app)
+    return instance, app, token
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory, database_kind):
+    instance, app, token = seeded_app(tmp_path_factory.mktemp("schemathesis"), database_kind)
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
