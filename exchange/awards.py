@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from directory.db import Base, UTCDateTime, utcnow
 from directory.errors import Invalid, NotFound
 from directory.identity.identity import Identity
+from directory.pathways.models import Pathway, PathwayStatus
 
 
 class Award(Base):
@@ -61,3 +62,20 @@ def get_award(session: Session, org_id: str, code: str) -> Award:
 def list_awards(session: Session, org_id: str) -> list[Award]:
     """A member's awards, by code (what a learner may ask credit towards)."""
     return list(session.scalars(select(Award).where(Award.org_id == org_id).order_by(Award.code)))
+
+
+def award_for_pathway(session: Session, org_id: str, pathway_id: str) -> Award | None:
+    """The award a pathway of ``org_id`` leads to, or None when the register has none for it.
+
+    A pathway names no award code (docs/feed-format.md: its ``title`` is the award's title), while an
+    agreement's terms and a transfer request name awards by code: this is the one place the two meet. The
+    award whose code is the pathway's id, else the one whose title is the pathway's (case and spacing
+    aside); a pathway of another member, or withdrawn, has none.
+    """
+    pathway = session.get(Pathway, pathway_id)
+    if pathway is None or pathway.awarding_provider_id != org_id or pathway.status is not PathwayStatus.ACTIVE:
+        return None
+    owned = list_awards(session, org_id)
+    title = " ".join(pathway.title.split()).casefold()
+    return (next((a for a in owned if a.code == pathway_id), None)
+            or next((a for a in owned if " ".join(a.title.split()).casefold() == title), None))

@@ -2,7 +2,7 @@
 asks the credit exchange.
 
 The directory is the lower layer, so it declares the question (``AgreementLookup``) and the exchange
-answers it with an implementation wired in the composition root (``directory/app.py``). Until it does,
+answers it with an implementation wired in the composition root (``climbing_frame/app.py``). Until it does,
 ``NoAgreementInformation`` answers every question with "no agreement information".
 """
 
@@ -11,6 +11,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from typing import Protocol
+
+from ..credit import Achievement
 
 
 class Coverage(enum.Enum):
@@ -25,12 +27,13 @@ class AgreementAnswer:
     words: str
     agreement_id: int | None = None
     agreement_title: str | None = None
+    award_code: str | None = None  # the awarding member's award the pathway leads to, when the register has it
 
 
 class AgreementLookup(Protocol):
-    def coverage(self, *, source_provider_id: str | None, awarding_provider_id: str, course_key: str | None,
-                 pathway_id: str) -> AgreementAnswer:
-        """Does an agreement in force let ``awarding_provider_id`` recognise this credit towards the pathway?"""
+    def coverage(self, *, achievement: Achievement, awarding_provider_id: str, pathway_id: str) -> AgreementAnswer:
+        """Does an agreement in force let ``awarding_provider_id`` recognise this credit towards the pathway?
+        The answer is the one a transfer request for the pathway's award would get (its pre-assessment)."""
         ...
 
 
@@ -40,6 +43,5 @@ class NoAgreementInformation:
     ANSWER = AgreementAnswer(Coverage.UNKNOWN, "no agreement information: the awarding member decides on the "
                                                "transfer request")
 
-    def coverage(self, *, source_provider_id: str | None, awarding_provider_id: str, course_key: str | None,
-                 pathway_id: str) -> AgreementAnswer:
+    def coverage(self, *, achievement: Achievement, awarding_provider_id: str, pathway_id: str) -> AgreementAnswer:
         return self.ANSWER

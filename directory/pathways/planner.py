@@ -271,14 +271,25 @@ def _transfers(progress: engine.Progress, held: dict[str, Achievement], awarding
         if not outcome.needs_transfer:
             continue
         a = held[outcome.key]
-        answer = lookup.coverage(source_provider_id=a.provider_id, awarding_provider_id=awarding,
-                                 course_key=a.course, pathway_id=progress.pathway_id)
-        query = {"to": awarding, "pathway": progress.pathway_id, "title": a.title,
-                 "credit": f"{a.credit.normalize():f}", "awarded_on": a.awarded_on.isoformat()}
-        if a.course:
-            query["course"] = a.course
-        elif a.provider_id:
-            query["from"] = a.provider_id
-        transfers.append(Transfer(outcome.key, a.title, a.credit, answer,
-                                  f"{TRANSFER_REQUEST_PATH}?{urlencode(query)}"))
+        answer = lookup.coverage(achievement=a, awarding_provider_id=awarding, pathway_id=progress.pathway_id)
+        transfers.append(Transfer(outcome.key, a.title, a.credit, answer, request_url(a, awarding, answer)))
     return transfers
+
+
+def request_url(a: Achievement, awarding: str, answer: AgreementAnswer) -> str:
+    """The transfer request form, filled in: the names are the form's own fields (``target``,
+    ``award_code``, ``course``, ``awarded_on``, ``purpose``); a pathway counts credit towards its award, so
+    the purpose is advanced standing. The award is the one the lookup answered for, so the request is
+    pre-assessed towards the award the planner judged."""
+    query = {"target": awarding}
+    if answer.award_code:
+        query["award_code"] = answer.award_code
+    query["purpose"] = "advanced_standing"
+    if a.course:
+        query["course"] = a.course
+    else:  # described by hand: what the planner knows of it
+        query.update({"title": a.title, "credit": f"{a.credit.normalize():f}"})
+        if a.provider_id:
+            query["from"] = a.provider_id
+    query["awarded_on"] = a.awarded_on.isoformat()
+    return f"{TRANSFER_REQUEST_PATH}?{urlencode(query)}"

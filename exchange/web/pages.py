@@ -188,7 +188,10 @@ def _course(reference: str):
 def new_request():
     course = _course(request.args.get("course", ""))
     target = request.args.get("target", "")
-    return render_template("exchange/new_request.html", course=course, target=target, names=_org_names(),
+    # What a link (the planner's, a course page's) already knows fills the form in; the learner checks it.
+    filled = {name: request.args.get(name, "") for name in ("award_code", "purpose", "awarded_on", "grade", "evidence")}
+    return render_template("exchange/new_request.html", course=course, target=target, filled=filled,
+                           names=_org_names(),
                            awards=awards.list_awards(db(), target) if target else [],
                            purposes=list(Purpose), key=secrets.token_urlsafe(16),
                            working_days=instance().settings.decision_working_days)

@@ -39,7 +39,7 @@ def test_planner_evaluate_reports_progress_suggestions_and_transfers(client, con
     transfer = plan["transfers"][0]
     assert transfer["title"] == "Machine learning in practice"
     assert transfer["agreement"]["coverage"] == "not_covered"  # no agreement in the register covers it
-    assert transfer["request_url"].startswith("/exchange/requests/new?to=10000001&pathway=pg-ds")
+    assert transfer["request_url"].startswith("/exchange/requests/new?target=10000001&purpose=advanced_standing&course=")
 
 
 def test_planner_evaluate_names_bad_fields_in_a_400_problem(client, consortium):
