@@ -52,7 +52,8 @@ class RegisterLookup:
         title = next(g.title for g in self._snapshots[awarding_provider_id]
                      if g.version_id == outcome.agreement_version_id)
         words = f"covered by {title}"
-        if outcome.kind is not rules.OutcomeKind.RECOGNISE:  # e.g. a level below the award's: say so now
+        # A level below the award's, say, is said now; without the award its size and level are unknown.
+        if outcome.kind is not rules.OutcomeKind.RECOGNISE and award_code is not None:
             words += f", but {outcome.reasons[-1].words}"
         return AgreementAnswer(Coverage.COVERED, words, outcome.agreement_id, title, award_code)
 

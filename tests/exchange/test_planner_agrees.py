@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -152,8 +153,9 @@ def test_a_pathway_finds_its_award_by_code_else_by_title_and_only_its_own_member
 def test_without_an_award_in_the_register_the_planner_still_answers_and_the_link_names_none(instance):
     build(instance)
     with instance.sessions.begin() as session:
-        _agreement(session, _content(terms=Terms()))
+        _agreement(session, _content(terms=Terms(max_share_of_award=Fraction(1, 3))))
     with instance.sessions.begin() as session:
         transfer = _planned(session, BX1)
     assert transfer.agreement.coverage is Coverage.COVERED and transfer.agreement.award_code is None
+    assert transfer.agreement.words == "covered by Aldport and Bexley recognise each other"  # no award, no cap said
     assert "award_code" not in transfer.request_url
