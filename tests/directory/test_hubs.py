@@ -90,5 +90,5 @@ def test_the_staff_home_leaves_out_what_a_narrowed_account_may_not_open(app, ins
     clerk = add_user(instance, "clerk@a.example.org", Role.STAFF, A, frozenset({Permission.CATALOGUE}))
     html = signed_in(app, instance, clerk).get("/member/").get_data(as_text=True)
     assert "University of Aldport" in html and A not in html
-    assert "/exchange/queue" not in links(html) and "ask a consortium administrator" in html
+    assert "/exchange/queue" not in links(html) and "Ask a consortium administrator" in html
 
