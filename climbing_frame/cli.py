@@ -23,6 +23,7 @@ from exchange import jobs as exchange_jobs
 from harvester import cli as harvester_cli
 from harvester import registry
 
+from . import demo_exchange
 from .app import create_app
 from .migrate import current, downgrade, upgrade
 
@@ -119,6 +120,12 @@ def demo_command(port: int, feeds_port: int, no_serve: bool) -> None:
         fail(exc)
     harvester_cli.harvest_feeds([spec.provider_id for spec in specs], as_json=False, jobs=min(2, os.cpu_count() or 1))
     fill_empty_index(instance)  # unchanged feeds index nothing: an index made anew must be filled
+    try:
+        with instance.sessions.begin() as session:
+            awarded, in_force = demo_exchange.set_up(session, demo / "exchange.toml")
+    except DomainError as exc:
+        fail(exc)
+    click.echo(f"exchange: {awarded} awards, agreements in force: {', '.join(map(str, in_force)) or 'none'}")
     if no_serve:
         server.shutdown()
         return

@@ -131,6 +131,7 @@ def test_the_demo_sets_up_and_harvests_the_demo_consortium(env):
     assert len(runs) == 7 and all(r["outcome"] == "succeeded" for r in runs)
     assert sum(r["counts"]["new"] for r in runs) >= 320
     assert "overlaps brought up to date" in result.output
+    assert "exchange: 2 awards, agreements in force: 1" in result.output
     # The onboarding member (config/demo/README.md): its document names it only by its address and code
     # (aliased), and its profile maps its own points scheme, levels, free-text subjects and a default mode.
     # Listed: its 22 modules (8 publish no learning outcomes: expected, so a warning, not a quarantine); its 2
@@ -144,6 +145,43 @@ def test_the_demo_sets_up_and_harvests_the_demo_consortium(env):
     assert reasons == {"BRK-CE-GCSE-ENG": {"credit"}}
     (outcomes,) = [w for w in brackenfield["warnings"] if w["field"] == "learning_outcomes"]
     assert outcomes["count"] == 8
+
+
+def test_the_demo_has_awards_and_an_agreement_in_force_a_learner_can_ask_credit_under(env, instance, monkeypatch):
+    """config/demo/exchange.toml: a Northmoor course asked for at Wychbury is covered by the agreement."""
+    monkeypatch.setenv("CF_SECRET_KEY", instance.settings.secret_key)  # one audit key: the demo's and this test's
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from directory.catalogue.models import Course, CourseVersion
+    from directory.db import utcnow
+    from directory.identity.identity import OPERATOR, Identity, Role
+    from exchange.agreements import service as agreements
+    from exchange.agreements.models import AgreementState
+    from exchange.agreements.rules import Purpose
+    from exchange.awards import list_awards
+    from exchange.requests import service as transfer_requests
+    from tests.auth import add_user
+
+    for _ in range(2):  # a second run registers nothing twice
+        result = run("demo", "--no-serve", "--feeds-port", "0")
+        assert result.exit_code == 0, result.output
+    with instance.sessions.begin() as session:
+        in_force = agreements.list_agreements(session, OPERATOR, state=AgreementState.ACTIVE)
+        assert len(in_force) == 1
+        assert [a.code for a in list_awards(session, "10099001")] == ["WYC-MSC-PP"]
+        assert [a.code for a in list_awards(session, "10099002")] == ["NMU-MSC-AHP"]
+    learner = add_user(instance, "learner@example.org", Role.LEARNER)
+    with instance.sessions.begin() as session:
+        version = session.scalars(select(CourseVersion).join(Course, Course.current_version_id == CourseVersion.id)
+                                  .where(Course.provider_id == "10099002", Course.course_id == "NMU-NU701")).one()
+        draft = transfer_requests.RequestDraft("10099001", "WYC-MSC-PP", Purpose.ADVANCED_STANDING, (
+            transfer_requests.AchievementClaim(awarded_on=date(2026, 6, 1), course_version_id=version.id,
+                                               content_hash=version.content_hash),))
+        submitted = transfer_requests.submit(session, Identity(user_id=learner.id, role=Role.LEARNER), draft,
+                                             today=utcnow().date(), now=utcnow())
+        assert "covered by" in json.dumps(submitted.request.assessment), submitted.request.assessment
 
 
 def test_a_demo_run_again_fills_a_search_index_made_anew(env, instance):

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from ..errors import DomainError
 from ..identity import clients, oidc, organisations, service, signin
-from ..identity.identity import OPERATOR, Role, parse_permissions
+from ..identity.identity import OPERATOR, Permission, Role, parse_permissions
 from ..instance import current_instance
 
 
@@ -32,18 +32,22 @@ def users_group() -> None:
 @click.option("--email", required=True)
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--org", "org_id", default=None, help="Staff: the organisation (provider id).")
-@click.option("--permissions", default="", help="Staff: comma-separated, of catalogue,agreements,transfers.")
+@click.option("--permissions", default=None,
+              help="Staff: narrow them to these, comma-separated, of catalogue,agreements,transfers "
+                   "(without it staff hold every one).")
 @click.option("--name", default="")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
-def users_create(email: str, role: str, org_id: str | None, permissions: str, name: str,
+def users_create(email: str, role: str, org_id: str | None, permissions: str | None, name: str,
                  password_stdin: bool) -> None:
     """Open an account; without --password-stdin, print a one-time link to set the password."""
     instance = _instance()
     policy = signin.Policy.from_settings(instance.settings)
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     try:
-        granted = parse_permissions(permissions)
+        # Staff get what their role needs unless narrowed: an account made as the README says works at once.
+        granted = (frozenset(Permission) if Role(role) is Role.STAFF else frozenset()) if permissions is None \
+            else parse_permissions(permissions)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     try:

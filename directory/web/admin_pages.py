@@ -138,6 +138,9 @@ def users_create():
     settings = instance().settings
     policy = signin.Policy.from_settings(settings)
     def create(session, form):
+        if form["role"] is not Role.STAFF:
+            # The permission boxes start ticked for a new staff account; they mean nothing for other roles.
+            form["permissions"] = frozenset()
         user = service.create_user(session, identity(), min_length=policy.min_password_length, **form)
         if form["password"] is None:
             signin.invite(session, user, settings.base_url.rstrip("/") + "/auth/reset/{token}", policy)

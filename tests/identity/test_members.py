@@ -171,6 +171,21 @@ def test_orgs_users_and_clients_from_the_command_line(cli_env, instance):
     assert unknown.exit_code != 0 and "unknown scope" in unknown.output
 
 
+def test_staff_made_as_the_readme_says_open_the_queue_and_narrowed_staff_do_not(cli_env, app, instance):
+    """`users create --role staff` gives every staff permission; `--permissions` narrows them."""
+    assert run("orgs", "add", "--provider-id", A, "--name", "University of Testing").exit_code == 0
+    for email, narrowing in (("all@a.example.org", []), ("few@a.example.org", ["--permissions", "catalogue"])):
+        made = run("users", "create", "--email", email, "--role", "staff", "--org", A, *narrowing)
+        assert made.exit_code == 0, made.output
+    with instance.sessions.begin() as session:
+        people = {u.email: u for u in session.scalars(select(User))}
+        session.expunge_all()
+    assert sorted(people["all@a.example.org"].permissions) == sorted(p.value for p in Permission)
+    assert people["few@a.example.org"].permissions == ["catalogue"]
+    assert signed_in(app, instance, people["all@a.example.org"]).get("/exchange/queue").status_code == 200
+    assert signed_in(app, instance, people["few@a.example.org"]).get("/exchange/queue").status_code == 403
+
+
 def test_a_set_password_link_from_the_command_line_works_once(cli_env, app, instance):
     output = run("users", "create", "--email", "new@example.org", "--role", "learner").output
     link = output[output.index("/auth/reset/"):].strip()
