@@ -16,16 +16,27 @@ revision = "0022_agreement_in_force"
 down_revision = "0009_audit_anchor"
 
 
+def _sqlite() -> bool:
+    return op.get_bind().dialect.name == "sqlite"
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("exchange_agreements") as batch_op:
-        batch_op.add_column(sa.Column("in_force_version_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key("fk_exchange_agreements_in_force", "exchange_agreement_versions",
-                                    ["in_force_version_id"], ["id"])
+    if _sqlite():
+        # Not a batch copy: that drops the table the versions refer to, which SQLite's foreign keys refuse
+        # once there are agreements. A nullable column with its reference is added in place.
+        op.execute(sa.text("ALTER TABLE exchange_agreements ADD COLUMN in_force_version_id INTEGER "
+                           "CONSTRAINT fk_exchange_agreements_in_force REFERENCES exchange_agreement_versions (id)"))
+    else:
+        op.add_column("exchange_agreements", sa.Column("in_force_version_id", sa.Integer(), nullable=True))
+        op.create_foreign_key("fk_exchange_agreements_in_force", "exchange_agreements",
+                              "exchange_agreement_versions", ["in_force_version_id"], ["id"])
     op.execute(sa.text("UPDATE exchange_agreements SET in_force_version_id = current_version_id "
                        "WHERE approved_hash IS NOT NULL"))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("exchange_agreements") as batch_op:
-        batch_op.drop_constraint("fk_exchange_agreements_in_force", type_="foreignkey")
-        batch_op.drop_column("in_force_version_id")
+    if _sqlite():
+        op.execute(sa.text("ALTER TABLE exchange_agreements DROP COLUMN in_force_version_id"))
+    else:
+        op.drop_constraint("fk_exchange_agreements_in_force", "exchange_agreements", type_="foreignkey")
+        op.drop_column("exchange_agreements", "in_force_version_id")
