@@ -149,7 +149,8 @@ class AgreementApprovals(MethodView):
     @blp.response(200, schemas.AgreementOut)
     def post(self, args, agreement_id):
         """Approve the current version for your organisation (administrators name ``org_id``), bound to the
-        terms hash you read; the last party's approval makes the agreement active."""
+        terms hash you read; the last party's approval makes the agreement active, or brings a pending
+        amendment into force in place of the version in force."""
         with instance().sessions.begin() as session:
             agreements.approve(session, caller(APPROVE), agreement_id, args["terms_hash"],
                                org_id=args.get("org_id"), now=now())
