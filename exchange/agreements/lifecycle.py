@@ -1,9 +1,11 @@
 """An agreement's lifecycle as data.
 
 draft -> proposed -> active (when every party has approved the current terms) -> suspended / expired /
-terminated. Amending a proposed, active or suspended agreement makes a new version and takes it back to
-proposed: the new terms are in force only when every party has approved them (nobody is held to terms
-they did not approve), while decisions already made keep citing the version they used.
+terminated. Amending a proposed agreement makes a new version and keeps it proposed. Amending an active or
+suspended agreement makes a new, pending version and leaves the state alone: the version in force stays in
+force (and public) until every party has approved the new terms, which then come into force (nobody is
+held to terms they did not approve). Decisions already made keep citing the version they used. Suspending
+and terminating act on the agreement as a whole, pending amendment or not.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ S = AgreementState
 TRANSITIONS: dict[AgreementAction, tuple[frozenset[AgreementState], AgreementState]] = {
     AgreementAction.EDIT: (frozenset({S.DRAFT}), S.DRAFT),
     AgreementAction.PROPOSE: (frozenset({S.DRAFT}), S.PROPOSED),
-    AgreementAction.AMEND: (frozenset({S.PROPOSED, S.ACTIVE, S.SUSPENDED}), S.PROPOSED),
+    # Amending what is in force is no move: see ``after_amend``.
+    AgreementAction.AMEND: (frozenset({S.PROPOSED}), S.PROPOSED),
     AgreementAction.ACTIVATE: (frozenset({S.PROPOSED}), S.ACTIVE),
     AgreementAction.SUSPEND: (frozenset({S.ACTIVE}), S.SUSPENDED),
     AgreementAction.RESUME: (frozenset({S.SUSPENDED}), S.ACTIVE),
@@ -46,8 +49,16 @@ TRANSITIONS: dict[AgreementAction, tuple[frozenset[AgreementState], AgreementSta
 }
 
 FINAL = frozenset({S.EXPIRED, S.TERMINATED})
+# An amendment of these leaves the state as it is: the version in force stays until the next is approved.
+IN_FORCE = frozenset({S.ACTIVE, S.SUSPENDED})
 
 
 def transition(state: AgreementState, action: AgreementAction) -> AgreementState:
     """The state after ``action``; IllegalTransition when the action is not allowed from ``state``."""
     return _transition(TRANSITIONS, state, action)
+
+
+def after_amend(state: AgreementState) -> AgreementState:
+    """The state after an amendment: unchanged for an agreement in force (active or suspended), proposed
+    for a proposal; IllegalTransition otherwise (a draft is edited, a finished agreement is not changed)."""
+    return state if state in IN_FORCE else transition(state, AgreementAction.AMEND)

@@ -1,5 +1,6 @@
 """Who recognises whom: the agreements in force (and suspended ones) as a grid of receiving member by
-source member, read from each agreement's current version."""
+source member, read from each agreement's version in force (a pending amendment shows once every party
+approved it)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from directory.identity.identity import Identity
 
 from .lifecycle import AgreementState
-from .service import list_agreements
+from .service import in_force_version, list_agreements
 
 SHOWN = (AgreementState.ACTIVE, AgreementState.SUSPENDED)
 
@@ -42,7 +43,7 @@ def recognition_matrix(session: Session, actor: Identity) -> Matrix:
         while batch := list_agreements(session, actor, state=state, after=after, limit=500):
             after = batch[-1].id
             for agreement in batch:
-                content = agreement.current.content
+                content = in_force_version(agreement).content
                 scope, terms = content.get("scope") or {}, content.get("terms") or {}
                 receivers = terms.get("receiving_orgs") or content["parties"]
                 sources = scope.get("source_providers") or content["parties"]

@@ -1,6 +1,7 @@
 """Agreements as stored. An ``Agreement`` is the identity and lifecycle state; what it says lives in
 ``AgreementVersion`` rows, never edited after insert. Approvals are per version and bound to the hash
-of that version's terms; a new version voids the approvals of the one before (kept, marked voided)."""
+of that version's terms; a new version voids the approvals of a pending one before it (kept, marked voided),
+never those of the version in force."""
 
 from __future__ import annotations
 
@@ -24,8 +25,12 @@ class Agreement(Base):
         Enum(AgreementState, name="agreement_state", values_callable=lambda e: [m.value for m in e]))
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("exchange_agreement_versions.id", use_alter=True, name="fk_exchange_agreements_current"))
-    # The terms hash every party approved, written when the agreement becomes active from the approvals
-    # themselves and cleared by a new version: what pre-assessments read instead of counting approvals.
+    # The version every party approved: what the public, the matrix and pre-assessments read. An amendment
+    # (a newer ``current`` version) leaves it in force until every party has approved the amendment.
+    in_force_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exchange_agreement_versions.id", use_alter=True, name="fk_exchange_agreements_in_force"))
+    # The terms hash of the version in force, written from the approvals themselves when it comes into force:
+    # what pre-assessments read instead of counting approvals.
     approved_hash: Mapped[str | None] = mapped_column(String(64))
     # Bumped on every change, checked by writers that must not overwrite each other.
     row_version: Mapped[int] = mapped_column(Integer, default=1)
@@ -34,6 +39,12 @@ class Agreement(Base):
     created_by: Mapped[str] = mapped_column(String(200))
 
     current: Mapped[AgreementVersion | None] = relationship(foreign_keys=[current_version_id], lazy="joined")
+    in_force: Mapped[AgreementVersion | None] = relationship(foreign_keys=[in_force_version_id], lazy="joined")
+
+    @property
+    def amendment_pending(self) -> bool:
+        """A newer version awaits the parties' approval while an earlier one stays in force."""
+        return self.in_force_version_id is not None and self.in_force_version_id != self.current_version_id
 
 
 class AgreementVersion(Base):

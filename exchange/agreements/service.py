@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from directory.db import utcnow
@@ -24,10 +24,12 @@ from directory.identity.identity import OPERATOR, Identity
 from .. import audit, notifications
 from . import rules
 from . import terms as terms_module
-from .lifecycle import FINAL, AgreementAction, AgreementState, transition
+from .lifecycle import FINAL, IN_FORCE, AgreementAction, AgreementState, after_amend, transition
 from .models import Agreement, AgreementHistory, AgreementParty, AgreementVersion, Approval
 from .terms import AgreementContent, Change
 
+# History actions that bring a version into force (``versions_in_force``).
+IN_FORCE_ACTIONS = ("activate", "amendment_in_force")
 READ = ("agreements:read", "agreements:approve")  # either lets a party's staff see its drafts
 APPROVE = "agreements:approve"  # drafting, proposing, approving, suspending, ending
 Action = AgreementAction
@@ -103,19 +105,48 @@ def _is_staff(actor: Identity) -> bool:
     return actor.allows_any(*READ)
 
 
+def may_see_pending(actor: Identity, agreement: Agreement) -> bool:
+    """A pending amendment is the parties' business until every party approves it: their staff and
+    administrators see it; everyone else sees the version in force."""
+    return actor.is_admin or (actor.org_id in set(_content(agreement.current).parties) and _is_staff(actor))
+
+
+def shown_version(actor: Identity, agreement: Agreement) -> AgreementVersion:
+    """The version ``actor`` reads as the agreement: the newest for the parties, the one in force for others."""
+    if agreement.in_force is not None and not may_see_pending(actor, agreement):
+        return agreement.in_force
+    return agreement.current
+
+
+def in_force_version(agreement: Agreement) -> AgreementVersion:
+    """The version that applies: the one every party approved, else (never in force) the current one."""
+    return agreement.in_force or agreement.current
+
+
 def read_agreement(session: Session, actor: Identity, agreement_id: int) -> tuple[Agreement, VersionView]:
+    """The agreement and the version the caller reads as it (``shown_version``)."""
     agreement = get_agreement(session, agreement_id)
     if not may_read(actor, agreement):
         raise NotFound(f"there is no agreement {agreement_id}")
-    return agreement, _view(session, agreement.current)
+    return agreement, _view(session, shown_version(actor, agreement))
 
 
-def versions(session: Session, agreement_id: int) -> list[VersionView]:
-    """Every version of an agreement, oldest first, each with its approvals (voided ones included)."""
-    get_agreement(session, agreement_id)
-    rows = session.scalars(select(AgreementVersion).where(AgreementVersion.agreement_id == agreement_id)
-                           .order_by(AgreementVersion.number))
-    return [_view(session, v) for v in rows]
+def versions(session: Session, agreement_id: int, actor: Identity | None = None) -> list[VersionView]:
+    """Every version of an agreement, oldest first, each with its approvals (voided ones included). Given
+    the caller, a pending amendment is left out for those who may not see it."""
+    agreement = get_agreement(session, agreement_id)
+    query = select(AgreementVersion).where(AgreementVersion.agreement_id == agreement_id)
+    if actor is not None:
+        query = query.where(AgreementVersion.number <= shown_version(actor, agreement).number)
+    return [_view(session, v) for v in session.scalars(query.order_by(AgreementVersion.number))]
+
+
+def versions_in_force(session: Session, agreement_id: int) -> list[int]:
+    """The number of every version that has been in force, oldest first (from the lifecycle history)."""
+    return list(session.scalars(
+        select(AgreementHistory.version_number)
+        .where(AgreementHistory.agreement_id == agreement_id, AgreementHistory.action.in_(IN_FORCE_ACTIONS))
+        .order_by(AgreementHistory.id)))
 
 
 def _view(session: Session, version: AgreementVersion) -> VersionView:
@@ -127,8 +158,13 @@ def _view(session: Session, version: AgreementVersion) -> VersionView:
     )
 
 
-def version_diff(session: Session, agreement_id: int, old_number: int, new_number: int) -> tuple[Change, ...]:
-    """What changed from version ``old_number`` to ``new_number``, field by field, in words."""
+def version_diff(session: Session, agreement_id: int, old_number: int, new_number: int,
+                 actor: Identity | None = None) -> tuple[Change, ...]:
+    """What changed from version ``old_number`` to ``new_number``, field by field, in words (given the
+    caller, a pending amendment it may not see is not found)."""
+    if actor is not None and max(old_number, new_number) > shown_version(actor, get_agreement(
+            session, agreement_id)).number:
+        raise NotFound(f"agreement {agreement_id} has no version {max(old_number, new_number)}")
     found = {v.number: v for v in session.scalars(select(AgreementVersion).where(
         AgreementVersion.agreement_id == agreement_id, AgreementVersion.number.in_([old_number, new_number])))}
     for number in (old_number, new_number):
@@ -236,8 +272,9 @@ def new_version(session: Session, actor: Identity, agreement_id: int, content: A
                 expected_row_version: int | None = None, now: datetime | None = None) -> Agreement:
     """Change what the agreement says: a new version, the old ones kept unchanged, approvals voided.
 
-    A draft stays a draft; a proposed, active or suspended agreement goes back to proposed and is in
-    force again only when every party has approved the new terms. Unchanged content changes nothing.
+    A draft stays a draft and a proposal stays proposed. An active or suspended agreement keeps its state
+    and its version in force: the new version is pending until every party has approved it (``approve``).
+    Unchanged content changes nothing.
     """
     now = now or utcnow()
     content = terms_module.validate(content)
@@ -249,12 +286,14 @@ def new_version(session: Session, actor: Identity, agreement_id: int, content: A
     if terms_module.terms_hash(content) == old.terms_hash:
         return agreement
     action = Action.EDIT if agreement.state is AgreementState.DRAFT else Action.AMEND
-    to = transition(agreement.state, action)
+    to = transition(agreement.state, action) if action is Action.EDIT else after_amend(agreement.state)
+    in_force = agreement.in_force
     before = _snapshot(agreement)
-    _bump(session, agreement, expected_row_version, state=to, updated=now, approved_hash=None)
+    _bump(session, agreement, expected_row_version, state=to, updated=now)
     version = _add_version(session, agreement, content, old.number + 1, actor, now)
-    session.execute(update(Approval).where(Approval.version_id == old.id, Approval.voided_at.is_(None))
-                    .values(voided_at=now))
+    if old.id != agreement.in_force_version_id:  # the approvals of the version in force stand
+        session.execute(update(Approval).where(Approval.version_id == old.id, Approval.voided_at.is_(None))
+                        .values(voided_at=now))
     session.flush()
     _record(session, agreement, actor, action.value, before, now, note=f"version {version.number}")
     if action is Action.AMEND:
@@ -262,7 +301,10 @@ def new_version(session: Session, actor: Identity, agreement_id: int, content: A
         _notify_parties(session, content, agreement, "agreement_amended",
                         f"Agreement {agreement.id} changed: your approval is needed again",
                         f"Version {version.number} of '{content.title}' replaces version {old.number}. "
-                        f"Approvals of the earlier terms no longer count. Changes: {changes}", now)
+                        + (f"Version {in_force.number} stays in force until every party approves version "
+                           f"{version.number}. " if in_force is not None else
+                           "Approvals of the earlier terms no longer count. ")
+                        + f"Changes: {changes}", now)
     return agreement
 
 
@@ -296,7 +338,8 @@ def approve(session: Session, actor: Identity, agreement_id: int, terms_hash: st
     """Approve the current version for one party, bound to ``terms_hash`` (the terms the approver read).
 
     Staff approve for their own organisation only; an administrator names the party (``org_id``).
-    When the last party approves, the agreement becomes active. Approving twice changes nothing.
+    When the last party approves, a proposed agreement becomes active, and a pending amendment of an
+    agreement in force replaces the version in force. Approving twice changes nothing.
     """
     now = now or utcnow()
     org = org_id if actor.is_admin and org_id else actor.org_id
@@ -311,8 +354,10 @@ def approve(session: Session, actor: Identity, agreement_id: int, terms_hash: st
     content = _content(version)
     if org not in content.parties:
         raise Forbidden(f"organisation {org!r} is not a party to agreement {agreement_id}")
-    if agreement.state is not AgreementState.PROPOSED:
-        raise Conflict(f"agreement {agreement_id} is {agreement.state.value}; only a proposed agreement is approved")
+    amending = agreement.state in IN_FORCE and agreement.amendment_pending
+    if agreement.state is not AgreementState.PROPOSED and not amending:
+        raise Conflict(f"agreement {agreement_id} is {agreement.state.value}; only a proposed agreement or a "
+                       "pending amendment is approved")
     if terms_hash != version.terms_hash:
         raise Conflict("the terms changed since you read them: review the current version and approve that",
                        current_terms_hash=version.terms_hash)
@@ -327,9 +372,19 @@ def approve(session: Session, actor: Identity, agreement_id: int, terms_hash: st
     session.flush()
     audit.append(session, actor=actor.actor, entity="agreement", entity_id=agreement.id, action="approve",
                  before=before, after={**_snapshot(agreement), "approved_for": org}, at=now)
-    if approved | {org} >= set(content.parties):
+    if approved | {org} >= set(content.parties) and amending:
+        replaced = agreement.in_force.number
+        before = _snapshot(agreement)
+        _bump(session, agreement, None, updated=now, approved_hash=terms_hash, in_force_version_id=version.id)
+        _record(session, agreement, actor, "amendment_in_force", before, now,
+                note=f"every party approved version {version.number}; it replaces version {replaced}")
+        _notify_parties(session, content, agreement, "agreement_amendment_in_force",
+                        f"Agreement {agreement.id} amended: '{content.title}'",
+                        f"Every party approved version {version.number}; it replaces version {replaced} and "
+                        f"applies from {content.valid_from.isoformat()}.", now)
+    elif approved | {org} >= set(content.parties):
         _move(session, actor, agreement, Action.ACTIVATE, now, None, note="every party approved",
-              approved_hash=terms_hash)
+              approved_hash=terms_hash, in_force_version_id=version.id)
         _notify_parties(session, content, agreement, "agreement_active",
                         f"Agreement {agreement.id} is active: '{content.title}'",
                         f"Every party approved version {version.number}; it applies from "
@@ -371,19 +426,22 @@ def _party_move(session: Session, actor: Identity, agreement_id: int, action: Ac
 
 # --- scheduled -------------------------------------------------------------------------------------
 
+# The version that applies, as SQL (``in_force_version``): the one in force, else the current one.
+_APPLYING = func.coalesce(Agreement.in_force_version_id, Agreement.current_version_id)
+
 
 def expire_due(session: Session, today: date, *, now: datetime | None = None) -> list[int]:
     """Expire every agreement whose end date is before ``today`` (the scheduler runs this daily)."""
     now = now or utcnow()
     audit.lock(session)
     due = session.scalars(
-        select(Agreement).join(AgreementVersion, AgreementVersion.id == Agreement.current_version_id)
+        select(Agreement).join(AgreementVersion, AgreementVersion.id == _APPLYING)
         .where(Agreement.state.in_([AgreementState.PROPOSED, AgreementState.ACTIVE, AgreementState.SUSPENDED]),
                AgreementVersion.valid_until < today)
         .order_by(Agreement.id)
     ).all()
     for agreement in due:
-        content = _content(agreement.current)
+        content = _content(in_force_version(agreement))
         _move(session, OPERATOR, agreement, Action.EXPIRE, now, None,
               note=f"ended on {content.valid_until.isoformat()}")
         _notify_parties(session, content, agreement, "agreement_expired",
@@ -397,19 +455,19 @@ def warn_before_expiry(session: Session, today: date, days: int = 30, *, now: da
     """Tell every party of an active agreement ending within ``days`` (once per version and party)."""
     now = now or utcnow()
     rows = session.scalars(
-        select(Agreement).join(AgreementVersion, AgreementVersion.id == Agreement.current_version_id)
+        select(Agreement).join(AgreementVersion, AgreementVersion.id == _APPLYING)
         .where(Agreement.state == AgreementState.ACTIVE, AgreementVersion.valid_until >= today,
                AgreementVersion.valid_until <= today + timedelta(days=days))
         .order_by(Agreement.id)
     ).all()
     written = 0
     for agreement in rows:
-        content = _content(agreement.current)
+        content = _content(in_force_version(agreement))
         left = (content.valid_until - today).days
         for org in content.parties:
             message = notifications.notify(
                 session, kind="agreement_expiry_warning", org=org, now=now,
-                dedupe_key=f"expiry:{agreement.id}:{agreement.current_version_id}:{org}",
+                dedupe_key=f"expiry:{agreement.id}:{in_force_version(agreement).id}:{org}",
                 subject=f"Agreement {agreement.id} ends in {left} days: '{content.title}'",
                 body=f"It ends on {content.valid_until.isoformat()}. Agree a new version before then to keep "
                      f"recognising credit under it.")
@@ -429,12 +487,13 @@ def _all_approved(hashed: str, parties: tuple[str, ...]) -> frozenset[tuple[str,
 
 def snapshots_for(session: Session, target_org: str) -> list[rules.AgreementTerms]:
     """Every agreement that could cover credit towards ``target_org``'s awards, as the engine reads it:
-    active ones, and suspended or expired ones so that the reasons can name them. The approvals are
-    those the agreement became active on (``Agreement.approved_hash``)."""
+    active ones, and suspended or expired ones so that the reasons can name them, each as its version in
+    force (a pending amendment applies only once every party approved it). The approvals are those the
+    version came into force on (``Agreement.approved_hash``)."""
     rows = session.execute(
         select(Agreement.id, Agreement.state, Agreement.approved_hash, AgreementVersion.id,
                AgreementVersion.terms_hash)
-        .join(AgreementVersion, AgreementVersion.id == Agreement.current_version_id)
+        .join(AgreementVersion, AgreementVersion.id == _APPLYING)
         .join(AgreementParty, AgreementParty.version_id == AgreementVersion.id)
         .where(AgreementParty.org_id == target_org, Agreement.state.in_(_RELEVANT))
     ).all()
@@ -455,7 +514,8 @@ def snapshots_for(session: Session, target_org: str) -> list[rules.AgreementTerm
 
 
 __all__ = [
-    "FINAL", "VersionView", "approve", "create", "expire_due", "get_agreement", "list_agreements",
-    "new_version", "propose", "read_agreement", "resume", "snapshots_for", "suspend", "terminate",
-    "version_diff", "versions", "warn_before_expiry",
+    "FINAL", "VersionView", "approve", "create", "expire_due", "get_agreement", "in_force_version",
+    "list_agreements", "may_see_pending", "new_version", "propose", "read_agreement", "resume", "shown_version",
+    "snapshots_for", "suspend", "terminate", "version_diff", "versions", "versions_in_force",
+    "warn_before_expiry",
 ]

@@ -110,7 +110,7 @@ class AgreementRecord(MethodView):
     @blp.response(200, schemas.AgreementOut)
     def put(self, args, agreement_id):
         """A new version of what the agreement says (If-Match: its row_version); earlier approvals are
-        voided and an agreement in force goes back to proposed."""
+        voided, but an agreement in force keeps its version in force until every party approves the new one."""
         expected = if_match(required=True)
         with instance().sessions.begin() as session:
             agreements.new_version(session, caller(APPROVE), agreement_id, schemas.content_of(args),
@@ -126,7 +126,8 @@ class AgreementVersions(MethodView):
     def get(self, agreement_id):
         """Every version, oldest first, each with its approvals (voided ones included)."""
         agreements.read_agreement(db(), caller(READ_AGREEMENTS), agreement_id)  # may the caller see it?
-        return {"results": [schemas.present_version(v) for v in agreements.versions(db(), agreement_id)]}
+        return {"results": [schemas.present_version(v)
+                            for v in agreements.versions(db(), agreement_id, caller(READ_AGREEMENTS))]}
 
 
 @blp.route("/agreements/<id:agreement_id>/diff")
@@ -137,7 +138,7 @@ class AgreementDiff(MethodView):
     def get(self, args, agreement_id):
         """What changed between two versions, field by field, in words (``?from=1&to=2``)."""
         agreements.read_agreement(db(), caller(READ_AGREEMENTS), agreement_id)
-        changes = agreements.version_diff(db(), agreement_id, args["from_"], args["to"])
+        changes = agreements.version_diff(db(), agreement_id, args["from_"], args["to"], caller(READ_AGREEMENTS))
         return schemas.present_diff(agreement_id, args["from_"], args["to"], changes)
 
 
@@ -148,7 +149,8 @@ class AgreementApprovals(MethodView):
     @blp.response(200, schemas.AgreementOut)
     def post(self, args, agreement_id):
         """Approve the current version for your organisation (administrators name ``org_id``), bound to the
-        terms hash you read; the last party's approval makes the agreement active."""
+        terms hash you read; the last party's approval makes the agreement active, or brings a pending
+        amendment into force in place of the version in force."""
         with instance().sessions.begin() as session:
             agreements.approve(session, caller(APPROVE), agreement_id, args["terms_hash"],
                                org_id=args.get("org_id"), now=now())

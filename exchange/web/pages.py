@@ -50,7 +50,7 @@ def agreements_matrix():
 @public
 def agreement_page(agreement_id: int):
     agreement, current = agreements.read_agreement(db(), caller("agreements:read"), agreement_id)
-    versions = agreements.versions(db(), agreement_id)
+    versions = agreements.versions(db(), agreement_id, caller("agreements:read"))
     changes = {v.number: agreements.version_diff(db(), agreement_id, v.number - 1, v.number)
                for v in versions if v.number > 1}
     return render_template("exchange/agreement.html", agreement=agreement, current=current,

@@ -134,7 +134,12 @@ class AgreementOut(Schema):
     row_version = fields.Integer(metadata={"description": "Send as If-Match to change the agreement"})
     created = fields.DateTime()
     updated = fields.DateTime()
-    current = fields.Nested(AgreementVersionOut)
+    current = fields.Nested(AgreementVersionOut, metadata={
+        "description": "The newest version for the parties' staff and administrators (a pending amendment "
+                       "included); the version in force for everyone else"})
+    in_force_version = fields.Integer(allow_none=True, metadata={
+        "description": "The number of the version in force (it stays until every party approves an "
+                       "amendment); null if none has been"})
 
 
 class AgreementSummaryOut(Schema):
@@ -144,10 +149,12 @@ class AgreementSummaryOut(Schema):
     title = fields.String()
     kind = fields.String()
     parties = fields.List(fields.String())
-    version = fields.Integer()
+    version = fields.Integer(metadata={"description": "The version in force (else the current one); its facts"})
     terms_hash = fields.String()
     valid_from = fields.Date()
     valid_until = fields.Date(allow_none=True)
+    pending_version = fields.Integer(allow_none=True, metadata={
+        "description": "An amendment awaiting every party's approval, if any"})
 
 
 class AgreementListOut(Schema):
@@ -186,15 +193,19 @@ def present_version(view: VersionView) -> dict[str, Any]:
 
 def present_agreement(agreement: Agreement, current: VersionView) -> dict[str, Any]:
     return {"id": agreement.id, "state": agreement.state.value, "row_version": agreement.row_version,
-            "created": agreement.created, "updated": agreement.updated, "current": present_version(current)}
+            "created": agreement.created, "updated": agreement.updated, "current": present_version(current),
+            "in_force_version": agreement.in_force.number if agreement.in_force is not None else None}
 
 
 def agreement_summary(agreement: Agreement) -> dict[str, Any]:
-    content = agreement.current.content
+    # The version that applies: a pending amendment is only named (the detail shows it to the parties).
+    shown = agreement.in_force or agreement.current
+    content = shown.content
     return {"id": agreement.id, "state": agreement.state.value, "row_version": agreement.row_version,
             "title": content["title"], "kind": content["kind"], "parties": content["parties"],
-            "version": agreement.current.number, "terms_hash": agreement.current.terms_hash,
-            "valid_from": agreement.current.valid_from, "valid_until": agreement.current.valid_until}
+            "version": shown.number, "terms_hash": shown.terms_hash,
+            "valid_from": shown.valid_from, "valid_until": shown.valid_until,
+            "pending_version": agreement.current.number if agreement.amendment_pending else None}
 
 
 def content_of(args: dict[str, Any]):

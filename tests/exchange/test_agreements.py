@@ -74,27 +74,27 @@ def test_only_staff_of_a_party_may_create_an_agreement(sessions):
         assert agreements.create(session, ADMIN, content((HOME, OTHER)), now=NOW).state is AgreementState.DRAFT
 
 
-def test_a_change_makes_a_new_version_keeps_the_old_and_voids_approvals(sessions):
+def test_a_change_makes_a_new_version_keeps_the_old_in_force_until_every_party_approves(sessions):
     with sessions.begin() as session:
         agreement = active_agreement(session)
         first = agreements.versions(session, agreement.id)[0]
         changed = replace(first.content, terms=replace(first.content.terms, shelf_life_years=3))
         agreements.new_version(session, staff(OTHER, 21), agreement.id, changed, now=NOW)
-        assert agreement.state is AgreementState.PROPOSED
+        assert agreement.state is AgreementState.ACTIVE and agreement.in_force.number == 1  # issue 15
         old, new = agreements.versions(session, agreement.id)
         assert old.content == first.content and old.terms_hash == first.terms_hash
-        assert all(a.voided_at is not None for a in old.approvals)
-        assert not old.approved_by_all and not new.approvals
+        assert all(a.voided_at is None for a in old.approvals)  # the approvals of the version in force stand
+        assert old.approved_by_all and not new.approvals
         assert new.number == 2 and new.terms_hash != old.terms_hash
         words = [c.words for c in agreements.version_diff(session, agreement.id, 1, 2)]
         assert words == ["Credit shelf-life (years) changed from 5 to 3"]
         # The parties are asked again.
         kinds = session.scalars(select(OutboxMessage.kind).where(OutboxMessage.kind == "agreement_amended")).all()
         assert len(kinds) == 2
-        # Approving the new terms brings it back into force.
+        # Approving the new terms brings them into force.
         for n, org in enumerate((HOME, OTHER)):
             agreements.approve(session, staff(org, 40 + n), agreement.id, new.terms_hash, now=NOW)
-        assert agreement.state is AgreementState.ACTIVE
+        assert agreement.state is AgreementState.ACTIVE and agreement.in_force.number == 2
 
 
 def test_an_approval_of_the_old_terms_does_not_count_for_the_new(sessions):

@@ -10,7 +10,7 @@ import pytest
 
 from directory.errors import IllegalTransition, Invalid
 from directory.workflow import allowed_actions
-from exchange.agreements.lifecycle import TRANSITIONS, AgreementAction, AgreementState, transition
+from exchange.agreements.lifecycle import TRANSITIONS, AgreementAction, AgreementState, after_amend, transition
 from exchange.agreements.terms import (
     AgreementKind,
     CourseRef,
@@ -96,5 +96,10 @@ def test_nothing_leaves_expired_or_terminated():
         assert allowed_actions(TRANSITIONS, state) == []
 
 
-def test_amending_an_active_agreement_takes_it_back_to_proposed():
-    assert transition(AgreementState.ACTIVE, AgreementAction.AMEND) is AgreementState.PROPOSED
+def test_amending_an_agreement_in_force_keeps_its_state_and_a_proposal_stays_proposed():
+    assert after_amend(AgreementState.ACTIVE) is AgreementState.ACTIVE
+    assert after_amend(AgreementState.SUSPENDED) is AgreementState.SUSPENDED
+    assert after_amend(AgreementState.PROPOSED) is AgreementState.PROPOSED
+    for state in (AgreementState.DRAFT, AgreementState.EXPIRED, AgreementState.TERMINATED):
+        with pytest.raises(IllegalTransition):
+            after_amend(state)

@@ -79,10 +79,12 @@ def test_a_new_version_needs_the_row_version_read_and_a_stale_one_is_a_conflict(
     assert stale.status_code == 409
     amended = home.put(url, json=changed, headers={"If-Match": f'"{agreement["row_version"]}"'})
     assert amended.status_code == 200, amended.json
-    assert amended.json["state"] == "proposed" and amended.json["current"]["number"] == 2
+    # Version 1 stays in force until every party approves version 2 (issue 15).
+    assert amended.json["state"] == "active" and amended.json["current"]["number"] == 2
+    assert amended.json["in_force_version"] == 1
     versions = home.get(f"{url}/versions").json["results"]
     assert [v["number"] for v in versions] == [1, 2]
-    assert all(a["voided_at"] for a in versions[0]["approvals"])
+    assert not any(a["voided_at"] for a in versions[0]["approvals"]) and versions[0]["approved_by_all"]
     diff = home.get(f"{url}/diff?from=1&to=2").json
     assert [c["field"] for c in diff["changes"]] == ["terms.max_credit_per_learner"]
     assert "60" in diff["changes"][0]["words"] and "90" in diff["changes"][0]["words"]

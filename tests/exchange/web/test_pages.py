@@ -50,8 +50,11 @@ def test_an_agreement_page_lists_its_versions_with_what_changed(app, instance, m
     assert "Version 2 (current)" in html and "Version 1" in html
     assert "What changed from version 1" in html
     assert re.search(r"60.*90", html)
-    assert "no longer counts" in html
-    assert app.test_client().get(f"/exchange/agreements/{agreement['id']}").status_code == 404  # proposed
+    # Issue 15: version 1 stays in force, its approvals standing, and public until version 2 is approved.
+    assert "Version 1 (in force)" in html and "no longer counts" not in html
+    public = app.test_client().get(f"/exchange/agreements/{agreement['id']}")
+    assert public.status_code == 200
+    assert "Version 1 (current)" in public.get_data(as_text=True) and "Version 2" not in public.get_data(as_text=True)
 
 
 def test_the_queue_is_sorted_by_due_date_and_marks_overdue_requests(app, instance, members):
