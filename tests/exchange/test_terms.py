@@ -10,7 +10,13 @@ import pytest
 
 from directory.errors import IllegalTransition, Invalid
 from directory.workflow import allowed_actions
-from exchange.agreements.lifecycle import TRANSITIONS, AgreementAction, AgreementState, after_amend, transition
+from exchange.agreements.lifecycle import (
+    TRANSITIONS,
+    AgreementAction,
+    AgreementState,
+    after_amend,
+    transition,
+)
 from exchange.agreements.terms import (
     AgreementKind,
     CourseRef,
