@@ -4,6 +4,9 @@ party approves version N+1; then N+1 applies and both are in the history of vers
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from directory.credit import Achievement
 from exchange.agreements import service as agreements
 from exchange.agreements.lookup import RegisterLookup
 from exchange.agreements.models import Agreement
@@ -33,9 +36,10 @@ def approve_all(app, instance, members, agreement_id: int, terms_hash: str) -> d
 
 def planner_says(instance) -> str:
     with instance.sessions.begin() as session:
-        return RegisterLookup(session, TODAY).coverage(
-            source_provider_id=OTHER, awarding_provider_id=HOME, course_key=f"{OTHER}/C1",
-            pathway_id="MSC-DS").words
+        planned = Achievement(key=f"{OTHER}/C1", title="C1", credit=Decimal(15), level=None, awarded_on=TODAY,
+                              provider_id=OTHER, course=f"{OTHER}/C1")  # its facts are read from the directory
+        return RegisterLookup(session, TODAY).coverage(achievement=planned, awarding_provider_id=HOME,
+                                                       pathway_id="MSC-DS").words
 
 
 def learners_citation(app, instance, members) -> int:
