@@ -45,6 +45,25 @@ class Level:
 
 
 @dataclass(frozen=True)
+class CourseFacts:
+    """What the credit rules read of a stored course version's content (``course_facts``)."""
+
+    title: str | None
+    credit: Decimal  # CATS
+    eqf: int | None
+    cah_groups: frozenset[str]
+
+
+def course_facts(content: dict) -> CourseFacts:
+    """A course version's content (as the catalogue stores it) as the credit rules read it: one reading for
+    a transfer request's recorded achievement and the planner's question, so the two cannot differ."""
+    return CourseFacts(
+        title=content.get("title"), credit=Decimal(str(content["credit"]["cats"])),
+        eqf=(content.get("level") or {}).get("eqf"),
+        cah_groups=frozenset(s[k] for s in content.get("subjects", ()) for k in ("cah1", "cah2", "cah3") if s.get(k)))
+
+
+@dataclass(frozen=True)
 class Achievement:
     """One completed micro-credential: a directory course (``course`` is its key) or one described by hand.
 

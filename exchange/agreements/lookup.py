@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from directory.catalogue.models import Course, CourseVersion
-from directory.credit import Achievement, Level
+from directory.credit import Achievement, Level, course_facts
 from directory.pathways.agreements import AgreementAnswer, Coverage
 
 from ..awards import award_for_pathway
@@ -84,11 +84,9 @@ class RegisterLookup:
                                credit=planned.credit, awarded_on=planned.awarded_on,
                                level=None if planned.eqf is None else Level.eqf_only(planned.eqf))
         course, version = found
-        content = version.content
-        cah = frozenset(s[k] for s in content.get("subjects", ()) for k in ("cah1", "cah2", "cah3") if s.get(k))
-        eqf = (content.get("level") or {}).get("eqf")
+        facts = course_facts(version.content)
         return Achievement(
-            key="plan", title=content.get("title") or course.title, provider_id=course.provider_id,
-            credit=Decimal(str(content["credit"]["cats"])), level=None if eqf is None else Level.eqf_only(eqf),
-            awarded_on=planned.awarded_on, course=f"{course.provider_id}/{course.course_id}", course_pk=course.pk,
-            course_version_id=version.id, cah_groups=cah)
+            key="plan", title=facts.title or course.title, provider_id=course.provider_id, credit=facts.credit,
+            level=None if facts.eqf is None else Level.eqf_only(facts.eqf), awarded_on=planned.awarded_on,
+            course=f"{course.provider_id}/{course.course_id}", course_pk=course.pk, course_version_id=version.id,
+            cah_groups=facts.cah_groups)

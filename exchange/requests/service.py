@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from directory.catalogue.models import Course, CourseVersion
+from directory.credit import course_facts
 from directory.db import utcnow
 from directory.errors import Conflict, Forbidden, Invalid, NotFound
 from directory.identity.identity import Identity
@@ -204,13 +205,12 @@ def _directory_row(session: Session, claim: AchievementClaim, position: int) -> 
     if claim.content_hash != version.content_hash:
         raise Invalid(f"achievement {position}: course version {version.id} does not have content hash "
                       f"{claim.content_hash!r}", field=f"achievements[{position}].content_hash")
-    content = version.content
-    cah = sorted({s[k] for s in content.get("subjects", ()) for k in ("cah1", "cah2", "cah3") if s.get(k)})
+    facts = course_facts(version.content)
     return RequestAchievement(
         position=position, course_version_id=version.id, content_hash=version.content_hash, course_pk=course.pk,
         provider_id=course.provider_id, course_id=course.course_id, provider_name=None,
-        title=content.get("title") or course.title, credit=Decimal(str(content["credit"]["cats"])),
-        level=(content.get("level") or {}).get("eqf"), cah_groups=cah, grade=claim.grade,
+        title=facts.title or course.title, credit=facts.credit,
+        level=facts.eqf, cah_groups=sorted(facts.cah_groups), grade=claim.grade,
         awarded_on=claim.awarded_on, evidence=claim.evidence)
 
 
